@@ -1,0 +1,301 @@
+package io.raregen.migrations;
+
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Migrates an empty database and proves the constraints that carry the invariants. */
+class SchemaTest {
+
+    private static final String PUBKEY = "02" + "ab".repeat(32);
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void migrateEmptyDatabase() {
+        db = TestDatabase.createEmpty();
+        MigrateResult result = db.flyway().migrate();
+        assertTrue(result.migrationsExecuted >= 1, "migrations ran");
+        db.flyway().validate();
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @Test
+    void migrate_isIdempotent_secondRunExecutesNothing() {
+        assertEquals(0, db.flyway().migrate().migrationsExecuted);
+    }
+
+    @Test
+    void insertJob_withDuplicateNonceForSameIdentity_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            insertJob(c, newId(), PUBKEY, "nonce-dup");
+            SQLException e = assertThrows(SQLException.class, () -> insertJob(c, newId(), PUBKEY, "nonce-dup"));
+            assertEquals("23505", e.getSQLState());
+            assertTrue(e.getMessage().contains("publish_jobs_nonce_per_identity"), e.getMessage());
+        }
+    }
+
+    @Test
+    void insertJob_withSameNonceForAnotherIdentity_isAccepted() throws SQLException {
+        try (Connection c = db.connect()) {
+            String other = "03" + "cd".repeat(32);
+            insertIdentity(c, other);
+            insertIdentity(c, PUBKEY);
+            insertJob(c, newId(), PUBKEY, "shared-nonce");
+            insertJob(c, newId(), other, "shared-nonce");
+        }
+    }
+
+    @Test
+    void spends_secondStoredTransactionSpendingOneOutpoint_isRejected() throws SQLException {
+        String outpointTxid = hex64('1');
+        try (Connection c = db.connect()) {
+            exec(c, "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES ('"
+                    + outpointTxid + "', 0, '" + hex64('a') + "', 100)");
+            SQLException e = assertThrows(SQLException.class, () -> exec(c,
+                    "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES ('"
+                            + outpointTxid + "', 0, '" + hex64('b') + "', 100)"));
+            assertEquals("23505", e.getSQLState());
+            // another output of the same transaction is a different outpoint
+            exec(c, "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES ('"
+                    + outpointTxid + "', 1, '" + hex64('b') + "', 100)");
+        }
+    }
+
+    @Test
+    void utxos_duplicateOutpoint_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            String txid = hex64('2');
+            insertUtxo(c, txid, 0, 100);
+            SQLException e = assertThrows(SQLException.class, () -> insertUtxo(c, txid, 0, 100));
+            assertEquals("23505", e.getSQLState());
+        }
+    }
+
+    @Test
+    void utxos_negativeSatoshis_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            SQLException e = assertThrows(SQLException.class, () -> insertUtxo(c, hex64('3'), 0, -1));
+            assertEquals("23514", e.getSQLState());
+        }
+    }
+
+    @Test
+    void utxos_unknownStatus_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertUtxo(c, hex64('4'), 0, 100);
+            SQLException e = assertThrows(SQLException.class,
+                    () -> exec(c, "UPDATE utxos SET status = 'lost' WHERE txid = '" + hex64('4') + "'"));
+            assertEquals("23514", e.getSQLState());
+        }
+    }
+
+    @Test
+    void utxos_spentWithoutSpendingTxid_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertUtxo(c, hex64('5'), 0, 100);
+            assertThrows(SQLException.class,
+                    () -> exec(c, "UPDATE utxos SET status = 'spent' WHERE txid = '" + hex64('5') + "'"));
+        }
+    }
+
+    @Test
+    void jobs_unknownStatus_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            assertThrows(SQLException.class, () -> setStatus(c, id, "done"));
+        }
+    }
+
+    @Test
+    void jobs_forwardPath_isAccepted_andEveryTransitionIsRecorded() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('9')
+                    + "' WHERE job_id = '" + id + "'");
+            setStatus(c, id, "sent");
+            setStatus(c, id, "mined");
+            assertEquals(List.of("null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined"),
+                    transitions(c, id));
+        }
+    }
+
+    @Test
+    void jobs_backwardTransitions_areRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('8')
+                    + "' WHERE job_id = '" + id + "'");
+            // a job with a stored transaction may not go back to queued (it would be signed twice)
+            SQLException e = assertThrows(SQLException.class, () -> setStatus(c, id, "queued"));
+            assertTrue(e.getMessage().contains("illegal job transition"), e.getMessage());
+            // nor back to processing while the transaction is kept
+            assertThrows(SQLException.class, () -> setStatus(c, id, "processing"));
+            setStatus(c, id, "sent");
+            setStatus(c, id, "mined");
+            assertThrows(SQLException.class, () -> exec(c,
+                    "UPDATE publish_jobs SET status = 'failed', error_code = 'X' WHERE job_id = '" + id + "'"));
+        }
+    }
+
+    @Test
+    void jobs_discardingTheStoredTransaction_allowsResigning() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('7')
+                    + "' WHERE job_id = '" + id + "'");
+            exec(c, "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL WHERE job_id = '"
+                    + id + "'");
+            assertEquals("processing", status(c, id));
+        }
+    }
+
+    @Test
+    void jobs_signedWithoutTransaction_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            assertThrows(SQLException.class, () -> setStatus(c, id, "signed"));
+        }
+    }
+
+    @Test
+    void jobs_failedWithoutErrorCode_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            assertThrows(SQLException.class, () -> setStatus(c, id, "failed"));
+        }
+    }
+
+    @Test
+    void jobs_sameTxidForTwoJobs_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String a = newId();
+            String b = newId();
+            insertJob(c, a, PUBKEY, "n-" + a);
+            insertJob(c, b, PUBKEY, "n-" + b);
+            exec(c, "UPDATE publish_jobs SET raw_tx = '\\x01', txid = '" + hex64('6') + "' WHERE job_id = '" + a + "'");
+            SQLException e = assertThrows(SQLException.class, () -> exec(c,
+                    "UPDATE publish_jobs SET raw_tx = '\\x01', txid = '" + hex64('6') + "' WHERE job_id = '" + b + "'"));
+            assertEquals("23505", e.getSQLState());
+        }
+    }
+
+    @Test
+    void updatedAt_isMaintainedByTrigger() throws Exception {
+        try (Connection c = db.connect()) {
+            String txid = hex64('c');
+            insertUtxo(c, txid, 0, 100);
+            exec(c, "UPDATE utxos SET updated_at = now() - interval '1 day' WHERE txid = '" + txid + "'");
+            String before = scalar(c, "SELECT updated_at::text FROM utxos WHERE txid = '" + txid + "'");
+            exec(c, "UPDATE utxos SET satoshis = 101 WHERE txid = '" + txid + "'");
+            String after = scalar(c, "SELECT updated_at::text FROM utxos WHERE txid = '" + txid + "'");
+            assertNotEquals(before, after);
+        }
+    }
+
+    @Test
+    void identities_malformedPubkey_isRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            assertThrows(SQLException.class, () -> insertIdentity(c, "04" + "ab".repeat(32)));
+            assertThrows(SQLException.class, () -> insertIdentity(c, "02ABCD"));
+        }
+    }
+
+    // --- helpers ---
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 26);
+    }
+
+    private static String hex64(char c) {
+        return String.valueOf(c).repeat(64);
+    }
+
+    private static void insertIdentity(Connection c, String pubkey) throws SQLException {
+        exec(c, "INSERT INTO identities (pubkey) VALUES ('" + pubkey + "') ON CONFLICT DO NOTHING");
+    }
+
+    private static void insertJob(Connection c, String id, String pubkey, String nonce) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, "
+                + "signed_payload, signature, payload_hash) VALUES (?, ?, ?, '{}', 'sig', ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, pubkey);
+            ps.setString(3, nonce);
+            ps.setString(4, hex64('0'));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertUtxo(Connection c, String txid, int vout, long sats) throws SQLException {
+        exec(c, "INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) VALUES ('" + txid + "', " + vout
+                + ", " + sats + ", '\\x76a9', 'publish')");
+    }
+
+    private static void setStatus(Connection c, String id, String status) throws SQLException {
+        exec(c, "UPDATE publish_jobs SET status = '" + status + "' WHERE job_id = '" + id + "'");
+    }
+
+    private static String status(Connection c, String id) throws SQLException {
+        return scalar(c, "SELECT status FROM publish_jobs WHERE job_id = '" + id + "'");
+    }
+
+    private static List<String> transitions(Connection c, String id) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT from_status, to_status FROM publish_job_transitions WHERE job_id = '" + id + "' ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + ">" + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static String scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
