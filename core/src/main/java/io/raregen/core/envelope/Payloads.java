@@ -1,0 +1,66 @@
+package io.raregen.core.envelope;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.core.json.CanonicalJson;
+import io.raregen.core.json.CanonicalJsonException;
+import io.raregen.core.types.PublicKey;
+
+import java.time.Instant;
+
+/** Builds the canonical signed payloads the API accepts. */
+public final class Payloads {
+    private Payloads() {
+    }
+
+    /**
+     * {"type":"publish","record":...,"nonce":...,"createdAt":...[,"recordId":...]} in RFC 8785 form.
+     *
+     * @param recordJsonValue a Jackson JsonNode (or any value Jackson can turn into one)
+     */
+    public static String publish(Object recordJsonValue, String nonce, Instant createdAt, String recordIdOrNull) {
+        if (recordJsonValue == null || (recordJsonValue instanceof JsonNode j && (j.isNull() || j.isMissingNode()))) {
+            throw new IllegalArgumentException("record must not be null");
+        }
+        requireFields(nonce, createdAt);
+        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
+        n.put("type", EnvelopeVerifier.TYPE_PUBLISH);
+        JsonNode record = recordJsonValue instanceof JsonNode j ? j : Envelope.STRICT_JSON.valueToTree(recordJsonValue);
+        n.set("record", record);
+        n.put("nonce", nonce);
+        n.put("createdAt", createdAt.toString());
+        if (recordIdOrNull != null) {
+            n.put("recordId", recordIdOrNull);
+        }
+        return canonical(n);
+    }
+
+    /** {"type":"register","pubkey":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String register(PublicKey publicKey, String nonce, Instant createdAt) {
+        if (publicKey == null) {
+            throw new IllegalArgumentException("public key must not be null");
+        }
+        requireFields(nonce, createdAt);
+        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
+        n.put("type", EnvelopeVerifier.TYPE_REGISTER);
+        n.put("pubkey", publicKey.hex());
+        n.put("nonce", nonce);
+        n.put("createdAt", createdAt.toString());
+        return canonical(n);
+    }
+
+    private static void requireFields(String nonce, Instant createdAt) {
+        if (nonce == null || createdAt == null) {
+            throw new IllegalArgumentException("nonce and createdAt must not be null");
+        }
+    }
+
+    private static String canonical(ObjectNode n) {
+        try {
+            return CanonicalJson.canonicalize(Envelope.STRICT_JSON.writeValueAsString(n));
+        } catch (JsonProcessingException | CanonicalJsonException e) {
+            throw new IllegalArgumentException("payload cannot be serialised as canonical JSON", e);
+        }
+    }
+}
