@@ -1,0 +1,31 @@
+package io.raregen.functions.intake;
+
+import io.raregen.core.envelope.VerifiedEnvelope;
+import io.raregen.core.types.JobId;
+
+import java.time.Instant;
+
+/** Where accepted publish requests become durable jobs. */
+public interface JobStore {
+
+    /**
+     * Inserts the job as {@code queued} in one transaction, unless the key is not an active
+     * identity or the nonce is already taken for that key.
+     */
+    Insertion insert(JobId jobId, VerifiedEnvelope envelope);
+
+    /** Outcome of {@link #insert}. */
+    sealed interface Insertion {
+        /** The job is committed. */
+        record Created(JobId jobId, Instant createdAt) implements Insertion { }
+
+        /** The same key and nonce already hold a job; {@code samePayload} tells a retry from a conflict. */
+        record Existing(JobId jobId, String status, boolean samePayload) implements Insertion { }
+
+        /** The key is not registered. */
+        record UnknownIdentity() implements Insertion { }
+
+        /** The key is registered but revoked. */
+        record RevokedIdentity() implements Insertion { }
+    }
+}

@@ -1,0 +1,58 @@
+package io.raregen.functions.intake;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.raregen.functions.web.EnvelopeDoc;
+import io.raregen.functions.web.Problem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** POST /v1/publish: decode, hand to {@link PublishService}, encode. */
+@Controller
+@Tag(name = "intake")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PublishController {
+
+    private final PublishService service;
+
+    public PublishController(PublishService service) {
+        this.service = service;
+    }
+
+    @Post(uri = "/v1/publish", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a signed record",
+            description = "Verifies the envelope, stores a queued job and wakes the broadcaster. A byte-identical retry returns the same job with 200.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = EnvelopeDoc.class)))
+    @ApiResponse(responseCode = "202", description = "accepted", content = @Content(schema = @Schema(implementation = PublishResponse.class)))
+    @ApiResponse(responseCode = "200", description = "retry of an accepted request", content = @Content(schema = @Schema(implementation = PublishResponse.class)))
+    @ApiResponse(responseCode = "400", description = "envelope rejected", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "IDENTITY_UNKNOWN / IDENTITY_REVOKED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "NONCE_REUSED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE / BODY_TOO_LARGE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<PublishResponse> publish(@Nullable @Body String body) {
+        PublishService.PublishOutcome outcome = service.publish(body);
+        PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(),
+                "/v1/jobs/" + outcome.jobId().value());
+        return HttpResponse.<PublishResponse>status(outcome.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .header("Location", response.statusUrl())
+                .body(response);
+    }
+
+    /** Answer to an accepted publish. */
+    @Serdeable
+    public record PublishResponse(String jobId, String status, String statusUrl) {
+    }
+}

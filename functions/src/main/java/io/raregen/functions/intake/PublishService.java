@@ -1,0 +1,89 @@
+package io.raregen.functions.intake;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.raregen.core.envelope.EnvelopeVerifier;
+import io.raregen.core.envelope.VerifiedEnvelope;
+import io.raregen.core.types.JobId;
+import io.raregen.functions.queue.JobQueue;
+import io.raregen.functions.queue.QueueConfiguration;
+import io.raregen.functions.web.ApiException;
+import io.raregen.functions.web.ErrorCode;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Accepts a publish request: verify, store the job (the commit point), then wake the broadcaster.
+ * A failed or slow queue send does not fail the request: the job row is durable and the
+ * broadcaster's reconciler picks up queued jobs whose {@code enqueued_at} is still NULL.
+ */
+@Singleton
+public class PublishService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishService.class);
+
+    private final EnvelopeReader reader;
+    private final JobStore jobs;
+    private final JobQueue queue;
+    private final QueueConfiguration queueConfig;
+    private final Counter accepted;
+    private final Counter replayed;
+    private final Counter enqueueFailures;
+
+    public PublishService(EnvelopeReader reader, JobStore jobs, JobQueue queue, QueueConfiguration queueConfig,
+                          MeterRegistry meters) {
+        this.reader = reader;
+        this.jobs = jobs;
+        this.queue = queue;
+        this.queueConfig = queueConfig;
+        this.accepted = meters.counter("raregen.intake.accepted");
+        this.replayed = meters.counter("raregen.intake.replayed");
+        this.enqueueFailures = meters.counter("raregen.intake.enqueue.failures");
+    }
+
+    public PublishOutcome publish(String body) {
+        VerifiedEnvelope envelope = reader.read(body, EnvelopeVerifier.TYPE_PUBLISH);
+        JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope);
+        if (insertion instanceof JobStore.Insertion.Created created) {
+            accepted.increment();
+            enqueue(created.jobId());
+            return new PublishOutcome(created.jobId(), "queued", true);
+        }
+        if (insertion instanceof JobStore.Insertion.Existing existing) {
+            if (!existing.samePayload()) {
+                throw new ApiException(ErrorCode.NONCE_REUSED,
+                        "nonce " + envelope.nonce() + " was already used by this key for a different payload");
+            }
+            replayed.increment();
+            return new PublishOutcome(existing.jobId(), existing.status(), false);
+        }
+        if (insertion instanceof JobStore.Insertion.RevokedIdentity) {
+            throw new ApiException(ErrorCode.IDENTITY_REVOKED, "public key " + envelope.publicKey().hex() + " has been revoked");
+        }
+        throw new ApiException(ErrorCode.IDENTITY_UNKNOWN,
+                "public key " + envelope.publicKey().hex() + " is not registered; POST /v1/identities first");
+    }
+
+    private void enqueue(JobId jobId) {
+        // wait for the send: on Lambda nothing may stay in flight after the response
+        try {
+            queue.enqueue(jobId).get(queueConfig.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            enqueueFailures.increment();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.warn("job {} stored but not enqueued ({}); the reconciler will deliver it", jobId, String.valueOf(cause));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            enqueueFailures.increment();
+        }
+    }
+
+    /** The job a request maps to; {@code created} is false for an idempotent retry. */
+    public record PublishOutcome(JobId jobId, String status, boolean created) {
+    }
+}

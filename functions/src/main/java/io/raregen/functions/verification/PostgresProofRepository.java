@@ -1,0 +1,69 @@
+package io.raregen.functions.verification;
+
+import io.raregen.core.types.JobId;
+import io.raregen.functions.web.StorageException;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link ProofRepository} on {@code publish_jobs}, {@code spends} and {@code utxos}. */
+@Singleton
+public class PostgresProofRepository implements ProofRepository {
+
+    private static final String JOB = """
+            SELECT job_id, status, raw_tx, txid, signed_payload, signature, pubkey, merkle_path, block_hash, block_height
+            FROM publish_jobs WHERE job_id = ?
+            """;
+    private static final String SPENDS = """
+            SELECT s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key
+            FROM spends s
+            LEFT JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
+            WHERE s.spending_txid = ?
+            """;
+
+    private final DataSource dataSource;
+
+    public PostgresProofRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public Optional<ProofSource> find(JobId jobId) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(JOB)) {
+                ps.setString(1, jobId.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    String txid = rs.getString(4);
+                    return Optional.of(new ProofSource(rs.getString(1), rs.getString(2), rs.getBytes(3), txid,
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9),
+                            (Integer) rs.getObject(10), txid == null ? List.of() : spends(c, txid)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("reading the proof", e);
+        }
+    }
+
+    private static List<ProofSource.Spend> spends(Connection c, String txid) throws SQLException {
+        List<ProofSource.Spend> spends = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SPENDS)) {
+            ps.setString(1, txid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    spends.add(new ProofSource.Spend(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getBytes(4)));
+                }
+            }
+        }
+        return spends;
+    }
+}

@@ -1,0 +1,58 @@
+package io.raregen.functions.web;
+
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.micronaut.http.server.exceptions.response.Error;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become responses: our typed {@link ApiException}s, and every
+ * error the framework produces itself (no route, wrong method, wrong content type, body too
+ * large, unexpected exceptions), all as {@code application/problem+json} with a stable code.
+ */
+@Singleton
+@Produces(Problem.MEDIA_TYPE)
+@Replaces(ErrorResponseProcessor.class)
+public class ProblemHandler implements ExceptionHandler<ApiException, HttpResponse<Problem>>, ErrorResponseProcessor<Problem> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, ApiException e) {
+        if (e.status() >= 500) {
+            LOG.error("{} {} failed with {}", request.getMethod(), request.getPath(), e.code(), e);
+        } else {
+            LOG.debug("{} {} rejected with {}: {}", request.getMethod(), request.getPath(), e.code(), e.getMessage());
+        }
+        Problem problem = Problem.of(e.code(), e.title(), e.status(), e.getMessage(), request.getPath());
+        return HttpResponse.<Problem>status(HttpStatus.valueOf(e.status()))
+                .contentType(Problem.MEDIA_TYPE)
+                .body(problem);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+        int status = response.code();
+        ErrorCode code = ErrorCode.forStatus(status);
+        String detail;
+        if (status >= 500) {
+            // the framework already logged the cause; never echo internals to the client
+            detail = "Unexpected server error; see the server log";
+        } else {
+            detail = context.getErrors().stream().map(Error::getMessage).findFirst().orElse(code.title());
+        }
+        String path = context.getRequest() == null ? null : context.getRequest().getPath();
+        Problem problem = Problem.of(code.name(), code.title(), status, detail, path);
+        return ((MutableHttpResponse<Problem>) response).contentType(Problem.MEDIA_TYPE).body(problem);
+    }
+}

@@ -1,0 +1,325 @@
+package io.raregen.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.raregen.core.envelope.Envelope;
+import io.raregen.core.envelope.EnvelopeSigner;
+import io.raregen.core.keys.KeyPair;
+import io.raregen.functions.support.ApiRequest;
+import io.raregen.functions.support.ApiResponse;
+import io.raregen.functions.support.Chain;
+import io.raregen.functions.support.ElasticMq;
+import io.raregen.functions.support.Envelopes;
+import io.raregen.functions.support.TestEnv;
+import io.raregen.functions.support.Transport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every endpoint, run once over real HTTP on Netty and once through the Lambda handler
+ * (the subclasses choose the host); real Postgres and a real SQS-compatible queue behind both.
+ */
+abstract class AbstractEndpointsTest {
+
+    protected abstract TestEnv env();
+
+    protected abstract Transport transport();
+
+    protected ApiResponse send(ApiRequest request) {
+        return transport().send(request);
+    }
+
+    @BeforeEach
+    void emptyQueue() {
+        ElasticMq.drain(env().queueUrl());
+    }
+
+    protected KeyPair registeredKey() {
+        KeyPair key = KeyPair.generate();
+        ApiResponse r = send(ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(key))));
+        assertEquals(201, r.status(), r.toString());
+        return key;
+    }
+
+    protected String publishedJob(KeyPair key) {
+        ApiResponse r = send(ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(key))));
+        assertEquals(202, r.status(), r.toString());
+        return r.json().get("jobId").asText();
+    }
+
+    @Test
+    void register_newKey_returns201AndStoresActiveIdentity() {
+        KeyPair key = KeyPair.generate();
+        ApiResponse r = send(ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(key))));
+        assertEquals(201, r.status(), r.toString());
+        assertEquals(key.publicKey().hex(), r.json().get("pubkey").asText());
+        assertEquals("active", r.json().get("status").asText());
+        assertEquals("active", env().string("SELECT status FROM identities WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void register_keyAlreadyActive_returns200() {
+        KeyPair key = registeredKey();
+        ApiResponse again = send(ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(key))));
+        assertEquals(200, again.status(), again.toString());
+        assertEquals(1, env().count("SELECT count(*) FROM identities WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void getIdentity_registeredKey_returnsItsStatus() {
+        KeyPair key = registeredKey();
+        ApiResponse r = send(ApiRequest.get("/v1/identities/" + key.publicKey().hex()));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("active", r.json().get("status").asText());
+    }
+
+    @Test
+    void revoke_withOperatorToken_revokesKey_andLaterPublishIsRefused() {
+        KeyPair key = registeredKey();
+        ApiResponse r = send(ApiRequest.postJson("/v1/identities/" + key.publicKey().hex() + "/revoke", "").asOperator());
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("revoked", r.json().get("status").asText());
+        assertNotNull(r.json().get("revokedAt"));
+
+        ApiResponse publish = send(ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(key))));
+        assertEquals(403, publish.status(), publish.toString());
+        assertEquals("IDENTITY_REVOKED", publish.code());
+        assertEquals(0, env().count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void publish_registeredKey_returns202_storesQueuedJob_andSendsOneMessage() {
+        KeyPair key = registeredKey();
+        Envelope envelope = Envelopes.publish(key);
+        ApiResponse r = send(ApiRequest.postJson("/v1/publish", Envelopes.body(envelope)));
+
+        assertEquals(202, r.status(), r.toString());
+        String jobId = r.json().get("jobId").asText();
+        assertEquals("queued", r.json().get("status").asText());
+        assertEquals("/v1/jobs/" + jobId, r.json().get("statusUrl").asText());
+        assertEquals("queued", env().string("SELECT status FROM publish_jobs WHERE job_id = ?", jobId));
+        assertEquals(envelope.signedPayload(), env().string("SELECT signed_payload FROM publish_jobs WHERE job_id = ?", jobId));
+        assertEquals(envelope.signature(), env().string("SELECT signature FROM publish_jobs WHERE job_id = ?", jobId));
+        assertNotNull(env().string("SELECT enqueued_at FROM publish_jobs WHERE job_id = ?", jobId),
+                "a successful send is recorded so the reconciler leaves the job alone");
+        assertEquals(List.of("{\"jobId\":\"" + jobId + "\"}"), ElasticMq.drain(env().queueUrl()));
+    }
+
+    @Test
+    void publish_byteIdenticalRetry_returnsSameJobWith200_andNoSecondMessage() {
+        KeyPair key = registeredKey();
+        String body = Envelopes.body(Envelopes.publish(key));
+        ApiResponse first = send(ApiRequest.postJson("/v1/publish", body));
+        ApiResponse second = send(ApiRequest.postJson("/v1/publish", body));
+
+        assertEquals(202, first.status(), first.toString());
+        assertEquals(200, second.status(), second.toString());
+        assertEquals(first.json().get("jobId").asText(), second.json().get("jobId").asText());
+        assertEquals(1, env().count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(1, ElasticMq.drain(env().queueUrl()).size());
+    }
+
+    @Test
+    void publish_sameNonceDifferentPayload_returns409NonceReused() {
+        KeyPair key = registeredKey();
+        String nonce = Envelopes.nonce();
+        assertEquals(202, send(ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(key, nonce)))).status());
+        ApiResponse conflict = send(ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(key, nonce))));
+
+        assertEquals(409, conflict.status(), conflict.toString());
+        assertEquals("NONCE_REUSED", conflict.code());
+        assertTrue(conflict.contentType().startsWith("application/problem+json"), conflict.contentType());
+        assertEquals(1, env().count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void getJob_queuedJob_returnsStatusAndRecordFields() {
+        KeyPair key = registeredKey();
+        Envelope envelope = EnvelopeSigner.sign(Envelopes.publishPayload(
+                io.raregen.functions.support.LambdaTransport.JSON.createObjectNode().put("a", 1),
+                Envelopes.nonce(), Instant.now(), "doc-42"), key);
+        ApiResponse accepted = send(ApiRequest.postJson("/v1/publish", Envelopes.body(envelope)));
+        String jobId = accepted.json().get("jobId").asText();
+
+        ApiResponse r = send(ApiRequest.get("/v1/jobs/" + jobId));
+        assertEquals(200, r.status(), r.toString());
+        JsonNode job = r.json();
+        assertEquals(jobId, job.get("jobId").asText());
+        assertEquals("queued", job.get("status").asText());
+        assertEquals("doc-42", job.get("recordId").asText());
+        assertNotNull(job.get("createdAt"));
+        assertFalse(job.has("txid"), "no txid before signing");
+    }
+
+    @Test
+    void getJob_failedJob_showsErrorCodeAndDetail() {
+        String jobId = publishedJob(registeredKey());
+        env().execute("UPDATE publish_jobs SET status = 'failed', error_code = 'ARC_REJECTED', error_detail = 'bad', failed_at = now() WHERE job_id = ?", jobId);
+        JsonNode job = send(ApiRequest.get("/v1/jobs/" + jobId)).json();
+        assertEquals("failed", job.get("status").asText());
+        assertEquals("ARC_REJECTED", job.get("error").get("code").asText());
+        assertEquals("bad", job.get("error").get("detail").asText());
+    }
+
+    @Test
+    void getProof_queuedJob_returns409NotYetSigned() {
+        String jobId = publishedJob(registeredKey());
+        ApiResponse r = send(ApiRequest.get("/v1/jobs/" + jobId + "/proof"));
+        assertEquals(409, r.status(), r.toString());
+        assertEquals("NOT_YET_SIGNED", r.code());
+    }
+
+    @Test
+    void getProof_signedJob_returnsRawTxSpentOutputsRecordOutputAndEnvelope() {
+        KeyPair key = registeredKey();
+        Envelope envelope = Envelopes.publish(key);
+        String jobId = send(ApiRequest.postJson("/v1/publish", Envelopes.body(envelope))).json().get("jobId").asText();
+        Chain.Signed signed = Chain.signJob(env(), jobId, 50);
+
+        ApiResponse r = send(ApiRequest.get("/v1/jobs/" + jobId + "/proof"));
+        assertEquals(200, r.status(), r.toString());
+        JsonNode proof = r.json();
+        assertEquals(signed.txid(), proof.get("txid").asText());
+        assertEquals(HexFormat.of().formatHex(signed.rawTx()), proof.get("rawTx").asText());
+        assertEquals(0, proof.get("outputIndex").asInt());
+        assertEquals(1, proof.get("inputs").size());
+        JsonNode input = proof.get("inputs").get(0);
+        assertEquals(signed.inputTxid(), input.get("txid").asText());
+        assertEquals(0, input.get("vout").asInt());
+        assertEquals(signed.inputSats(), input.get("satoshis").asLong());
+        assertEquals(HexFormat.of().formatHex(signed.lockingScript()), input.get("lockingScript").asText());
+        assertEquals(envelope.signedPayload(), proof.get("signedPayload").asText());
+        assertEquals(envelope.signature(), proof.get("signature").asText());
+        assertEquals(key.publicKey().hex(), proof.get("pubkey").asText());
+
+        JsonNode job = send(ApiRequest.get("/v1/jobs/" + jobId)).json();
+        assertEquals("signed", job.get("status").asText());
+        assertEquals(signed.txid(), job.get("txid").asText());
+    }
+
+    @Test
+    void getBatch_existingBatch_listsJobsInSequence() {
+        KeyPair key = registeredKey();
+        String first = publishedJob(key);
+        String second = publishedJob(key);
+        String batchId = io.raregen.core.types.Ulid.generate();
+        env().execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES (?, 2, 'signing')", batchId);
+        env().execute("UPDATE publish_jobs SET status = 'processing', processing_batch_id = ?, batch_seq = 2 WHERE job_id = ?", batchId, first);
+        env().execute("UPDATE publish_jobs SET status = 'processing', processing_batch_id = ?, batch_seq = 1 WHERE job_id = ?", batchId, second);
+
+        ApiResponse r = send(ApiRequest.get("/v1/batches/" + batchId));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("signing", r.json().get("status").asText());
+        assertEquals(second, r.json().get("jobs").get(0).get("jobId").asText());
+        assertEquals(first, r.json().get("jobs").get(1).get("jobId").asText());
+    }
+
+    @Test
+    void getPool_withOperatorToken_reportsDepthAndConservationFigures() {
+        String before = send(ApiRequest.get("/v1/pool").asOperator()).body();
+        JsonNode start = send(ApiRequest.get("/v1/pool").asOperator()).json();
+        long available0 = start.get("conservation").get("availableSats").asLong();
+        long fees0 = start.get("conservation").get("feesPaidSats").asLong();
+        assertNotNull(before);
+
+        for (int i = 0; i < 3; i++) {
+            env().execute("INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) VALUES (?, 0, 100, '\\x00'::bytea, 'publish')", Chain.randomTxid());
+        }
+        String jobId = publishedJob(registeredKey());
+        Chain.signJob(env(), jobId, 7);
+        Chain.markSent(env(), jobId);
+        env().execute("INSERT INTO pool_transactions (txid, kind, raw_tx, fee_sats, status) VALUES (?, 'split', '\\x00'::bytea, 11, 'sent')", Chain.randomTxid());
+
+        ApiResponse r = send(ApiRequest.get("/v1/pool").asOperator());
+        assertEquals(200, r.status(), r.toString());
+        JsonNode pool = r.json();
+        assertEquals(available0 + 300, pool.get("conservation").get("availableSats").asLong());
+        assertEquals(fees0 + 18, pool.get("conservation").get("feesPaidSats").asLong());
+        assertTrue(pool.get("byStatus").get("available").get("count").asLong() >= 3);
+        assertTrue(pool.get("byDenomination").size() >= 1);
+        assertTrue(pool.get("jobsByStatus").get("sent").asLong() >= 1);
+    }
+
+    @Test
+    void getPool_withoutToken_returns401Unauthorized() {
+        ApiResponse r = send(ApiRequest.get("/v1/pool"));
+        assertEquals(401, r.status(), r.toString());
+        assertEquals("UNAUTHORIZED", r.code());
+    }
+
+    @Test
+    void verify_validEnvelope_reportsValidWithHashAndIdentityStatus() {
+        KeyPair key = registeredKey();
+        Envelope envelope = Envelopes.publish(key);
+        ApiResponse r = send(ApiRequest.postJson("/v1/verify", Envelopes.body(envelope)));
+        assertEquals(200, r.status(), r.toString());
+        assertTrue(r.json().get("valid").asBoolean(), r.toString());
+        assertEquals("publish", r.json().get("type").asText());
+        assertEquals("active", r.json().get("identityStatus").asText());
+        assertEquals(envelope.signedPayload(), r.json().get("canonicalPayload").asText());
+        assertEquals(64, r.json().get("payloadHash").asText().length());
+        assertEquals(0, env().count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()),
+                "verify stores nothing");
+    }
+
+    @Test
+    void verify_nonCanonicalPayload_reportsCodeAndCanonicalForm() {
+        KeyPair key = KeyPair.generate();
+        String payload = "{\"type\":\"publish\",\"record\":{\"b\":1,\"a\":2},\"nonce\":\"x1\",\"createdAt\":\"" + Instant.now() + "\"}";
+        ApiResponse r = send(ApiRequest.postJson("/v1/verify", Envelopes.body(Envelopes.signRaw(payload, key))));
+        assertEquals(200, r.status(), r.toString());
+        assertFalse(r.json().get("valid").asBoolean());
+        assertEquals("PAYLOAD_NOT_CANONICAL", r.json().get("code").asText());
+        assertTrue(r.json().get("canonicalPayload").asText().startsWith("{\"createdAt\""), r.toString());
+    }
+
+    @Test
+    void verify_registerEnvelope_isRecognisedWithoutTypeParameter() {
+        KeyPair key = KeyPair.generate();
+        ApiResponse r = send(ApiRequest.postJson("/v1/verify", Envelopes.body(Envelopes.register(key))));
+        assertTrue(r.json().get("valid").asBoolean(), r.toString());
+        assertEquals("register", r.json().get("type").asText());
+        assertEquals("unregistered", r.json().get("identityStatus").asText());
+    }
+
+    @Test
+    void health_databaseAndQueueUp_returns200() {
+        ApiResponse r = send(ApiRequest.get("/health"));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("UP", r.json().get("status").asText());
+        assertEquals("UP", r.json().get("checks").get("database").asText());
+        assertEquals("UP", r.json().get("checks").get("queue").asText());
+    }
+
+    @Test
+    void publish_withoutContentType_isReadAsJson() {
+        KeyPair key = registeredKey();
+        ApiRequest noContentType = new ApiRequest("POST", "/v1/publish", Envelopes.body(Envelopes.publish(key)), java.util.Map.of());
+        ApiResponse r = send(noContentType);
+        assertEquals(202, r.status(), r.toString());
+    }
+
+    @Test
+    void publish_jsonWithCharset_isAccepted() {
+        KeyPair key = registeredKey();
+        ApiResponse r = send(ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(key)))
+                .withContentType("application/json; charset=utf-8"));
+        assertEquals(202, r.status(), r.toString());
+    }
+
+    @Test
+    void unknownRoute_returns404ProblemWithCode() {
+        ApiResponse r = send(ApiRequest.get("/v1/nothing-here"));
+        assertEquals(404, r.status(), r.toString());
+        assertEquals("NOT_FOUND", r.code());
+        assertTrue(r.contentType().startsWith("application/problem+json"), r.toString());
+    }
+}
