@@ -3,8 +3,13 @@ package io.raregen.broadcaster.utxo;
 import java.util.Map;
 
 /**
- * A consistent view of the pool: counts and satoshis by purpose and status, plus the fees paid,
- * so that "sats before = sats after + fees" can be checked by one query.
+ * A consistent view of the pool: counts and satoshis by status (all purposes), plus the fees paid,
+ * so that "sats before = sats after + fees" can be checked by one query:
+ * {@code fundedSats == totalUnspentSats + feesPaidSats + retiredSats}.
+ *
+ * <p>{@code totalUnspentSats} counts {@code available} and {@code reserved} outputs (not {@code pending}
+ * ones, whose parent is not accepted yet); {@code fundedSats} is every output that did not come from a
+ * transaction of ours (imports, faucet); {@code retiredSats} left the pool (spent elsewhere, swept).
  */
 public record PoolSnapshot(
         Map<String, Long> countByStatus,
@@ -12,5 +17,12 @@ public record PoolSnapshot(
         long publishAvailable,
         long fundingAvailableSats,
         long totalUnspentSats,
-        long feesPaidSats) {
+        long feesPaidSats,
+        long retiredSats,
+        long fundedSats) {
+
+    /** Zero when every satoshi is accounted for. */
+    public long conservationGapSats() {
+        return fundedSats - (totalUnspentSats + feesPaidSats + retiredSats);
+    }
 }

@@ -1,0 +1,127 @@
+package io.raregen.broadcaster.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.FallbackTransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.WocTransactionBroadcaster;
+import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.config.AwsProperties;
+import io.raregen.broadcaster.config.FeeProperties;
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.config.QueueProperties;
+import io.raregen.broadcaster.config.RateLimitProperties;
+import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.config.WocProperties;
+import io.raregen.broadcaster.fees.ArcFeePolicy;
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.keys.ServiceKeys;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.pipeline.PublishPipeline;
+import io.raregen.broadcaster.ratelimit.LocalRateLimiter;
+import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.tx.FeeRate;
+import io.micronaut.jdbc.DataSourceResolver;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Builds the framework-free pipeline from typed configuration. */
+@Factory
+public class BroadcasterFactory {
+
+    @Singleton
+    Heartbeats heartbeats() {
+        return new Heartbeats();
+    }
+
+    @Singleton
+    PipelineMetrics pipelineMetrics(MeterRegistry registry) {
+        return new PipelineMetrics(registry);
+    }
+
+    @Singleton
+    ArcFeePolicy feePolicy(ArcProperties arc, FeeProperties fees) {
+        return new ArcFeePolicy(arc, new FeeRate(fees.getFallbackSatoshis(), fees.getFallbackBytes()));
+    }
+
+    @Singleton
+    TransactionBroadcaster transactionBroadcaster(ArcProperties arc, WocProperties woc) {
+        TransactionBroadcaster primary = new ArcTransactionBroadcaster(arc);
+        return woc.isEnabled() ? new FallbackTransactionBroadcaster(primary, new WocTransactionBroadcaster(woc)) : primary;
+    }
+
+    @Singleton
+    RateLimiter rateLimiter(RateLimitProperties props, DataSource wrapped, DataSourceResolver resolver) {
+        DataSource dataSource = resolver.resolve(wrapped);
+        if (!props.isEnabled()) {
+            return RateLimiter.unlimited();
+        }
+        return props.isShared()
+                ? new PostgresRateLimiter(dataSource, props.getBucketName(), props.getCapacity(), props.getPeriod())
+                : new LocalRateLimiter(props.getCapacity(), props.getPeriod());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    SqsClient sqsClient(AwsProperties aws) {
+        SqsClientBuilder b = SqsClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30)))
+                .region(Region.of(aws.getRegion()));
+        if (aws.getEndpoint() != null && !aws.getEndpoint().isBlank()) {
+            // ElasticMQ / LocalStack accept any credentials
+            b.endpointOverride(URI.create(aws.getEndpoint()))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")));
+        } else {
+            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return b.build();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    PublishPipeline publishPipeline(PipelineProperties pipeline, RecoveryProperties recovery, ArcProperties arc,
+                                    FeeProperties fees, QueueProperties queue, DataSource wrapped, DataSourceResolver resolver,
+                                    UtxoPool pool,
+                                    ServiceKeys keys, ArcFeePolicy feePolicy, TransactionBroadcaster broadcaster,
+                                    RateLimiter limiter, SqsClient sqs, PipelineMetrics metrics, Heartbeats heartbeats) {
+        // plain JDBC with our own transactions: the real pool, not Micronaut's transaction-aware proxy
+        DataSource dataSource = resolver.resolve(wrapped);
+        String instanceId = pipeline.getInstanceId();
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+        boolean hasQueue = queue.getUrl() != null && !queue.getUrl().isBlank();
+        PublishPipeline p = new PublishPipeline(new PublishPipeline.Parts(pipeline, recovery, instanceId,
+                new PublishJobStore(dataSource), pool, keys.poolKey(), feePolicy, broadcaster, limiter,
+                arc.getMaxTxsPerRequest(), hasQueue ? sqs : null, queue.getUrl(), metrics, heartbeats, PipelineHooks.NONE));
+        p.setFeeRefreshInterval(fees.getRefreshInterval());
+        return p;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "broadcaster";
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.raregen.broadcaster.collector;
+
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.receive.Incoming;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gathers job ids into batches. A batch closes when it holds {@code maxBatchSize} ids, when
+ * {@code window} has passed since its first id, or when nothing new arrived for {@code linger}
+ * — so a lone record leaves within the linger while a flood is batched. Under backlog (the last
+ * claim filled a whole batch) it stops waiting for messages and claims straight from Postgres;
+ * the queue is then only the wake-up path.
+ */
+public final class BatchCollector implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
+    public static final String HEARTBEAT = "collector";
+
+    /** Where a closed batch goes; returns how many jobs were claimed. */
+    @FunctionalInterface
+    public interface BatchSink {
+        int submit(List<Incoming> batch, int backlogLimit) throws InterruptedException;
+    }
+
+    /** Whether the sink asked for a pause (pool starved). */
+    @FunctionalInterface
+    public interface Pause {
+        boolean now();
+    }
+
+    private final int maxBatchSize;
+    private final long windowNanos;
+    private final long lingerNanos;
+    private final boolean backlogClaim;
+    private final BatchSink sink;
+    private final Pause pause;
+    private final Heartbeats heartbeats;
+    private final BlockingQueue<Incoming> intake;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    public BatchCollector(int maxBatchSize, Duration window, Duration linger, boolean backlogClaim, BatchSink sink,
+                          Pause pause, Heartbeats heartbeats) {
+        this.maxBatchSize = maxBatchSize;
+        this.windowNanos = window.toNanos();
+        this.lingerNanos = linger.toNanos();
+        this.backlogClaim = backlogClaim;
+        this.sink = sink;
+        this.pause = pause;
+        this.heartbeats = heartbeats;
+        this.intake = new LinkedBlockingQueue<>(Math.max(1000, maxBatchSize * 4));
+        heartbeats.register(HEARTBEAT, Duration.ofSeconds(2));
+    }
+
+    /** From a receiver: waits while the collector is full (backpressure to SQS). */
+    public void offer(Incoming item) {
+        try {
+            while (running && !intake.offer(item, 500, TimeUnit.MILLISECONDS)) {
+                // full: the pipeline is behind; the message is not acknowledged, so nothing is lost
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** From a loop: never blocks; false when full (the loop finds the job again next round). */
+    public boolean offerNow(Incoming item) {
+        return intake.offer(item);
+    }
+
+    public int pending() {
+        return intake.size();
+    }
+
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        boolean backlog = false;
+        while (running) {
+            heartbeats.beat(HEARTBEAT);
+            try {
+                if (pause.now()) {
+                    Thread.sleep(200);
+                    backlog = false;
+                    continue;
+                }
+                List<Incoming> batch = backlog ? drainNow() : collect();
+                if (!running) {
+                    break;
+                }
+                if (batch.isEmpty() && !backlog) {
+                    continue;
+                }
+                int limit = backlogClaim ? Math.max(0, maxBatchSize - batch.size()) : 0;
+                int claimed = sink.submit(batch, limit);
+                backlog = backlogClaim && claimed >= maxBatchSize;
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                // e.g. the database is unreachable: the messages were not acknowledged and come back
+                LOG.error("batch submission failed; retrying shortly", e);
+                backlog = false;
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private List<Incoming> drainNow() {
+        List<Incoming> batch = new ArrayList<>();
+        intake.drainTo(batch, maxBatchSize);
+        return batch;
+    }
+
+    /** Waits for a first id, then closes on size, window or linger. */
+    List<Incoming> collect() throws InterruptedException {
+        List<Incoming> batch = new ArrayList<>();
+        Incoming first = intake.poll(500, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return batch;
+        }
+        batch.add(first);
+        long deadline = System.nanoTime() + windowNanos;
+        while (batch.size() < maxBatchSize) {
+            intake.drainTo(batch, maxBatchSize - batch.size());
+            if (batch.size() >= maxBatchSize) {
+                break;
+            }
+            long wait = Math.min(lingerNanos, deadline - System.nanoTime());
+            if (wait <= 0) {
+                break;
+            }
+            Incoming next = intake.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+}

@@ -1,0 +1,53 @@
+package io.raregen.broadcaster.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.time.Duration;
+
+/** The ARC endpoint ({@code raregen.arc.*}). The token is a secret: never logged. */
+@ConfigurationProperties("raregen.arc")
+public class ArcProperties {
+    private String url = "http://127.0.0.1:9090";
+    private String token;
+    /** ARC status to wait for before answering (X-WaitFor). */
+    private String waitFor = "ACCEPTED_BY_NETWORK";
+    /** X-MaxTimeout in seconds (ARC allows at most 30). */
+    private int maxTimeoutSeconds = 5;
+    private String callbackUrl;
+    private String callbackToken;
+    /** json: [{"rawTx": efHex}]; octet-stream: concatenated EF bytes. */
+    private String bodyFormat = "json";
+    private int maxTxsPerRequest = 500;
+    private int maxRequestBytes = 8 * 1024 * 1024;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    /** Added to X-MaxTimeout for the whole HTTP exchange. */
+    private Duration requestTimeoutMargin = Duration.ofSeconds(10);
+
+    public String getUrl() { return url; }
+    public void setUrl(String url) { this.url = url; }
+    public String getToken() { return token; }
+    public void setToken(String token) { this.token = token; }
+    public String getWaitFor() { return waitFor; }
+    public void setWaitFor(String waitFor) { this.waitFor = waitFor; }
+    public int getMaxTimeoutSeconds() { return maxTimeoutSeconds; }
+    public void setMaxTimeoutSeconds(int maxTimeoutSeconds) { this.maxTimeoutSeconds = maxTimeoutSeconds; }
+    public String getCallbackUrl() { return callbackUrl; }
+    public void setCallbackUrl(String callbackUrl) { this.callbackUrl = callbackUrl; }
+    public String getCallbackToken() { return callbackToken; }
+    public void setCallbackToken(String callbackToken) { this.callbackToken = callbackToken; }
+    public String getBodyFormat() { return bodyFormat; }
+    public void setBodyFormat(String bodyFormat) { this.bodyFormat = bodyFormat; }
+    public int getMaxTxsPerRequest() { return maxTxsPerRequest; }
+    public void setMaxTxsPerRequest(int maxTxsPerRequest) { this.maxTxsPerRequest = maxTxsPerRequest; }
+    public int getMaxRequestBytes() { return maxRequestBytes; }
+    public void setMaxRequestBytes(int maxRequestBytes) { this.maxRequestBytes = maxRequestBytes; }
+    public Duration getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+    public Duration getRequestTimeoutMargin() { return requestTimeoutMargin; }
+    public void setRequestTimeoutMargin(Duration requestTimeoutMargin) { this.requestTimeoutMargin = requestTimeoutMargin; }
+
+    @Override
+    public String toString() {
+        return "ArcProperties[url=" + url + ", waitFor=" + waitFor + ", token=" + (token == null ? "unset" : "***") + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package io.raregen.broadcaster.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.time.Duration;
+
+/** The broadcast token bucket ({@code raregen.ratelimit.*}); seed 002: 500 tx per 3 s. */
+@ConfigurationProperties("raregen.ratelimit")
+public class RateLimitProperties {
+    private boolean enabled = true;
+    private long capacity = 500;
+    private Duration period = Duration.ofSeconds(3);
+    /** shared: one bucket row in Postgres for every instance; local: per process. */
+    private boolean shared = true;
+    private String bucketName = "arc-broadcast";
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public long getCapacity() { return capacity; }
+    public void setCapacity(long capacity) { this.capacity = capacity; }
+    public Duration getPeriod() { return period; }
+    public void setPeriod(Duration period) { this.period = period; }
+    public boolean isShared() { return shared; }
+    public void setShared(boolean shared) { this.shared = shared; }
+    public String getBucketName() { return bucketName; }
+    public void setBucketName(String bucketName) { this.bucketName = bucketName; }
+}

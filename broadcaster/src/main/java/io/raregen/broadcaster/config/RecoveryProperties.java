@@ -1,0 +1,45 @@
+package io.raregen.broadcaster.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.time.Duration;
+
+/** Background loops ({@code raregen.recovery.*}). */
+@ConfigurationProperties("raregen.recovery")
+public class RecoveryProperties {
+    private boolean enabled = true;
+    /** Queued jobs older than this with no batch are fed to the collector. */
+    private Duration reconcileAfter = Duration.ofSeconds(30);
+    private Duration reconcileInterval = Duration.ofSeconds(10);
+    /** Seed 002's unstick timeout, made safe: only jobs with no signed transaction go back to queued. */
+    private Duration rescueProcessingAfter = Duration.ofMinutes(2);
+    /** Signed jobs not sent for this long are re-broadcast with their stored bytes. */
+    private Duration rebroadcastAfter = Duration.ofSeconds(30);
+    private Duration rescueInterval = Duration.ofSeconds(10);
+    private Duration reservationExpiryInterval = Duration.ofSeconds(30);
+    private Duration confirmationInterval = Duration.ofSeconds(60);
+    /** Sent jobs younger than this are not polled for confirmation yet. */
+    private Duration confirmationMinAge = Duration.ofSeconds(60);
+    private int batchLimit = 500;
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public Duration getReconcileAfter() { return reconcileAfter; }
+    public void setReconcileAfter(Duration reconcileAfter) { this.reconcileAfter = reconcileAfter; }
+    public Duration getReconcileInterval() { return reconcileInterval; }
+    public void setReconcileInterval(Duration reconcileInterval) { this.reconcileInterval = reconcileInterval; }
+    public Duration getRescueProcessingAfter() { return rescueProcessingAfter; }
+    public void setRescueProcessingAfter(Duration rescueProcessingAfter) { this.rescueProcessingAfter = rescueProcessingAfter; }
+    public Duration getRebroadcastAfter() { return rebroadcastAfter; }
+    public void setRebroadcastAfter(Duration rebroadcastAfter) { this.rebroadcastAfter = rebroadcastAfter; }
+    public Duration getRescueInterval() { return rescueInterval; }
+    public void setRescueInterval(Duration rescueInterval) { this.rescueInterval = rescueInterval; }
+    public Duration getReservationExpiryInterval() { return reservationExpiryInterval; }
+    public void setReservationExpiryInterval(Duration reservationExpiryInterval) { this.reservationExpiryInterval = reservationExpiryInterval; }
+    public Duration getConfirmationInterval() { return confirmationInterval; }
+    public void setConfirmationInterval(Duration confirmationInterval) { this.confirmationInterval = confirmationInterval; }
+    public Duration getConfirmationMinAge() { return confirmationMinAge; }
+    public void setConfirmationMinAge(Duration confirmationMinAge) { this.confirmationMinAge = confirmationMinAge; }
+    public int getBatchLimit() { return batchLimit; }
+    public void setBatchLimit(int batchLimit) { this.batchLimit = batchLimit; }
+}

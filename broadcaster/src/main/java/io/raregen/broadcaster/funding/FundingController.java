@@ -1,0 +1,113 @@
+package io.raregen.broadcaster.funding;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.raregen.broadcaster.replenish.Replenisher;
+import io.raregen.broadcaster.utxo.PoolMetrics;
+import io.raregen.broadcaster.utxo.PoolSnapshot;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/**
+ * The pool's operator surface on the broadcaster's port: the funding address, the pool's figures with the
+ * conservation check, and (admin bearer token {@code raregen.admin.token}) funding import, replenish and
+ * consolidate on demand. Controllers only translate HTTP; the work is in {@link FundingService} and
+ * {@link Replenisher}.
+ */
+@Controller("/v1/pool")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class FundingController {
+
+    /** Body of POST /v1/pool/funding. {@code confirmed}: the funding transaction is already mined. */
+    @Serdeable
+    public record ImportRequest(String outpoint, String rawTx, @Nullable Boolean confirmed) {
+    }
+
+    /** GET /v1/pool. */
+    @Serdeable
+    public record PoolView(FundingService.FundingAddress funding, Map<String, Long> countByStatus,
+                           Map<String, Long> satsByStatus, long publishAvailable, long fundingAvailableSats,
+                           long totalUnspentSats, long feesPaidSats, long retiredSats, long fundedSats,
+                           long conservationGapSats, boolean conserved, long alertThreshold, boolean lowDepthAlert) {
+    }
+
+    /** Result of an on-demand round. */
+    @Serdeable
+    public record RoundView(int transactionsSigned, int outputsCreated, int accepted, int pending, int rejected) {
+        static RoundView of(Replenisher.Round r) {
+            return new RoundView(r.transactionsSigned(), r.outputsCreated(), r.accepted(), r.pending(), r.rejected());
+        }
+    }
+
+    private final FundingService funding;
+    private final Replenisher replenisher;
+    private final PoolMetrics metrics;
+    private final String adminToken;
+
+    public FundingController(FundingService funding, Replenisher replenisher, PoolMetrics metrics,
+                             @Value("${raregen.admin.token:}") String adminToken) {
+        this.funding = funding;
+        this.replenisher = replenisher;
+        this.metrics = metrics;
+        this.adminToken = adminToken;
+    }
+
+    @Get("/funding-address")
+    public FundingService.FundingAddress fundingAddress() {
+        return funding.fundingAddress();
+    }
+
+    @Get
+    public PoolView pool() {
+        PoolSnapshot s = metrics.refresh();
+        return new PoolView(funding.fundingAddress(), s.countByStatus(), s.satsByStatus(), s.publishAvailable(),
+                s.fundingAvailableSats(), s.totalUnspentSats(), s.feesPaidSats(), s.retiredSats(), s.fundedSats(),
+                s.conservationGapSats(), s.conservationGapSats() == 0, metrics.alertThreshold(), metrics.isLow());
+    }
+
+    @Post("/funding")
+    public HttpResponse<FundingService.Imported> importFunding(@Nullable @Header("Authorization") String authorization,
+                                                              @Body ImportRequest request) {
+        requireAdmin(authorization);
+        if (request == null) {
+            throw new FundingException("MISSING_FIELD", 400, "body needs outpoint and rawTx");
+        }
+        FundingService.Imported imported = funding.importOutput(request.outpoint(), request.rawTx(),
+                Boolean.TRUE.equals(request.confirmed()) ? 0 : 1);
+        return imported.added() ? HttpResponse.created(imported) : HttpResponse.ok(imported);
+    }
+
+    @Post("/replenish")
+    public RoundView replenish(@Nullable @Header("Authorization") String authorization) {
+        requireAdmin(authorization);
+        return RoundView.of(replenisher.runOnce());
+    }
+
+    @Post("/consolidate")
+    public RoundView consolidate(@Nullable @Header("Authorization") String authorization) {
+        requireAdmin(authorization);
+        return RoundView.of(replenisher.consolidateOnce());
+    }
+
+    private void requireAdmin(String authorization) {
+        if (adminToken == null || adminToken.isBlank()) {
+            throw new FundingException("ADMIN_DISABLED", 403, "operator endpoints are off: set raregen.admin.token");
+        }
+        String presented = authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring(7).trim() : "";
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8))) {
+            throw new FundingException("UNAUTHORIZED", 401, "a valid admin bearer token is required");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package io.raregen.broadcaster.pipeline;
+
+import io.raregen.broadcaster.fees.FeePolicy;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.receive.Incoming;
+import io.raregen.broadcaster.receive.MessageAcker;
+import io.raregen.broadcaster.sign.BatchSigner;
+import io.raregen.broadcaster.store.ClaimedJob;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.store.SignedJob;
+import io.raregen.broadcaster.store.StoreException;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
+import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
+import io.raregen.core.keys.KeyPair;
+import io.raregen.core.tx.FeeRate;
+import io.raregen.core.tx.PublishTransactions;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Ulid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One batch from claim to results: claim (caller's thread) → reserve + sign + store in ONE
+ * transaction (prepare thread) → rate-limited broadcast + results (send thread, batches in order).
+ * A semaphore bounds the batches in hand, so a flood back-pressures the collector, not the heap.
+ */
+public final class BatchPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchPipeline.class);
+
+    private final String instanceId;
+    private final PublishJobStore store;
+    private final UtxoPool pool;
+    private final KeyPair poolKey;
+    private final FeePolicy fees;
+    private final BatchSigner signer;
+    private final BatchSender sender;
+    private final MessageAcker acker;
+    private final PipelineMetrics metrics;
+    private final PipelineHooks hooks;
+    private final Duration lease;
+    private final Semaphore inHand;
+    private final ExecutorService prepareExec;
+    private final ExecutorService sendExec;
+    private volatile long starvedUntil;
+
+    public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
+                         BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
+                         PipelineHooks hooks, Duration lease, int maxPreparedBatches) {
+        this.instanceId = instanceId;
+        this.store = store;
+        this.pool = pool;
+        this.poolKey = poolKey;
+        this.fees = fees;
+        this.signer = signer;
+        this.sender = sender;
+        this.acker = acker;
+        this.metrics = metrics;
+        this.hooks = hooks;
+        this.lease = lease;
+        this.inHand = new Semaphore(Math.max(1, maxPreparedBatches) + 1);
+        this.prepareExec = Executors.newSingleThreadExecutor(r -> new Thread(r, "batch-prepare-" + instanceId));
+        this.sendExec = Executors.newSingleThreadExecutor(r -> new Thread(r, "batch-send-" + instanceId));
+    }
+
+    /** True while the pool recently could not cover a batch: the collector should not claim in a tight loop. */
+    public boolean starved() {
+        return System.currentTimeMillis() < starvedUntil;
+    }
+
+    /**
+     * Claims the jobs named by {@code items} plus up to {@code backlogLimit} other queued jobs,
+     * acknowledges every message (claimed, duplicate or poison) once the claim has committed, and
+     * hands the batch on. Returns the number of jobs claimed.
+     */
+    public int submit(List<Incoming> items, int backlogLimit) throws InterruptedException {
+        inHand.acquire();
+        boolean handedOff = false;
+        try {
+            Set<String> ids = new LinkedHashSet<>();
+            List<String> receipts = new ArrayList<>();
+            for (Incoming i : items) {
+                ids.add(i.jobId());
+                if (i.receiptHandle() != null) {
+                    receipts.add(i.receiptHandle());
+                }
+            }
+            String batchId = Ulid.generate();
+            PublishJobStore.Claim claim = store.claim(batchId, instanceId, ids, backlogLimit);
+            Set<String> claimed = new HashSet<>();
+            claim.jobs().forEach(j -> claimed.add(j.jobId()));
+            Set<String> notClaimed = new HashSet<>(ids);
+            notClaimed.removeAll(claimed);
+            if (!notClaimed.isEmpty()) {
+                Set<String> known = store.existing(notClaimed);
+                int unknown = notClaimed.size() - known.size();
+                if (unknown > 0) {
+                    LOG.warn("{} queue messages name jobs that do not exist; deleting them", unknown);
+                    metrics.poison(unknown);
+                }
+            }
+            if (acker != null && !receipts.isEmpty()) {
+                acker.ack(receipts);
+            }
+            if (claim.jobs().isEmpty()) {
+                return 0;
+            }
+            metrics.batch(claim.jobs().size());
+            try {
+                hooks.afterClaim(batchId);
+            } catch (PipelineHooks.SimulatedCrash crash) {
+                LOG.warn("{} after claim of batch {}", crash.getMessage(), batchId);
+                return claim.jobs().size();
+            }
+            prepareExec.execute(() -> prepareAndSend(claim));
+            handedOff = true;
+            return claim.jobs().size();
+        } finally {
+            if (!handedOff) {
+                inHand.release();
+            }
+        }
+    }
+
+    private void prepareAndSend(PublishJobStore.Claim claim) {
+        boolean handedOff = false;
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId())) {
+            List<SignedJob> signed = prepare(claim.batchId(), claim.jobs());
+            if (signed.isEmpty()) {
+                return;
+            }
+            hooks.afterStore(claim.batchId());
+            sendExec.execute(() -> {
+                try (MDC.MDCCloseable b = MDC.putCloseable("batchId", claim.batchId())) {
+                    long t0 = System.nanoTime();
+                    List<SignedJob> open = sender.send(signed, () -> hooks.afterBroadcast(claim.batchId()));
+                    LOG.info("batch {}: {} transactions broadcast and applied in {} ms, {} still open", claim.batchId(),
+                            signed.size(), (System.nanoTime() - t0) / 1_000_000, open.size());
+                    store.finishBatch(claim.batchId(), open.isEmpty());
+                } catch (PipelineHooks.SimulatedCrash crash) {
+                    LOG.warn("{} in batch {}", crash.getMessage(), claim.batchId());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    // the jobs are stored as signed: the rescuer re-sends the same bytes
+                    LOG.error("broadcast of batch {} failed; the rescuer will re-send it", claim.batchId(), e);
+                } finally {
+                    inHand.release();
+                }
+            });
+            handedOff = true;
+        } catch (PipelineHooks.SimulatedCrash crash) {
+            LOG.warn("{} in batch {}", crash.getMessage(), claim.batchId());
+        } catch (RuntimeException e) {
+            LOG.error("preparing batch {} failed", claim.batchId(), e);
+        } finally {
+            if (!handedOff) {
+                inHand.release();
+            }
+        }
+    }
+
+    /**
+     * Reserve one UTXO set per job, sign all on every core, then store all in one transaction.
+     * Returns the jobs now stored as signed; everything else is handed back or failed here.
+     */
+    List<SignedJob> prepare(String batchId, List<ClaimedJob> jobs) {
+        FeeRate rate = fees.current();
+        List<ReservationRequest> requests = new ArrayList<>(jobs.size());
+        List<ClaimedJob> signable = new ArrayList<>(jobs.size());
+        for (ClaimedJob j : jobs) {
+            try {
+                requests.add(new ReservationRequest(j.jobId(), PublishTransactions.estimateFee(j.envelope(), rate), rate.feeFor(148)));
+                signable.add(j);
+            } catch (IllegalArgumentException e) {
+                failUnsigned(batchId, j.jobId(), "RECORD_UNENCODABLE", e.getMessage());
+            }
+        }
+        long t0 = System.nanoTime();
+        Map<String, Reservation> reservations = new HashMap<>();
+        try {
+            for (Reservation r : pool.reserve(requests, instanceId, lease)) {
+                reservations.put(r.jobId(), r);
+            }
+        } catch (RuntimeException e) {
+            store.handBack(batchId, ids(signable));
+            throw e;
+        }
+        List<ClaimedJob> reserved = new ArrayList<>(signable.size());
+        List<String> unreserved = new ArrayList<>();
+        for (ClaimedJob j : signable) {
+            if (reservations.containsKey(j.jobId())) {
+                reserved.add(j);
+            } else {
+                unreserved.add(j.jobId());
+            }
+        }
+        if (!unreserved.isEmpty()) {
+            LOG.warn("pool could not cover {} of {} jobs; handing them back", unreserved.size(), signable.size());
+            store.handBack(batchId, unreserved);
+            starvedUntil = System.currentTimeMillis() + 1000;
+        }
+        if (reserved.isEmpty()) {
+            return List.of();
+        }
+        long t1 = System.nanoTime();
+        BatchSigner.Outcome outcome;
+        try {
+            outcome = signer.sign(reserved, reservations, poolKey, rate);
+        } catch (RuntimeException e) {
+            release(reservations.values());
+            store.handBack(batchId, ids(reserved));
+            throw e;
+        }
+        List<String> insufficient = new ArrayList<>();
+        outcome.failed().forEach((jobId, why) -> {
+            pool.release(outpoints(reservations.get(jobId)));
+            if (why == BatchSigner.Failure.RECORD_UNENCODABLE) {
+                failUnsigned(batchId, jobId, "RECORD_UNENCODABLE", outcome.details().get(jobId));
+            } else {
+                insufficient.add(jobId);
+            }
+        });
+        if (!insufficient.isEmpty()) {
+            store.handBack(batchId, insufficient);
+        }
+        long t2 = System.nanoTime();
+        Set<String> stored;
+        try {
+            stored = store.storeSigned(batchId, outcome.signed());
+            LOG.info("batch {}: {} jobs reserved in {} ms, signed in {} ms, stored in {} ms", batchId, reserved.size(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        } catch (StoreException e) {
+            // nothing of the batch is stored: nothing may be broadcast; give every input and job back
+            LOG.error("storing batch {} failed; handing its jobs back", batchId, e);
+            for (SignedJob s : outcome.signed()) {
+                pool.release(outpoints(reservations.get(s.jobId())));
+            }
+            store.handBack(batchId, outcome.signed().stream().map(SignedJob::jobId).toList());
+            return List.of();
+        }
+        List<SignedJob> out = new ArrayList<>(stored.size());
+        for (SignedJob s : outcome.signed()) {
+            if (stored.contains(s.jobId())) {
+                out.add(s);
+            } else {
+                // another instance took the job over (rescued after a stall): our reservation is not needed
+                pool.release(outpoints(reservations.get(s.jobId())));
+            }
+        }
+        return out;
+    }
+
+    private void failUnsigned(String batchId, String jobId, String code, String detail) {
+        if (store.failUnsigned(jobId, batchId, code, detail)) {
+            metrics.jobFailed(code);
+            LOG.error("job {} failed: {} {}", jobId, code, detail);
+        }
+    }
+
+    private void release(Collection<Reservation> rs) {
+        List<Outpoint> all = new ArrayList<>();
+        rs.forEach(r -> all.addAll(outpoints(r)));
+        if (!all.isEmpty()) {
+            pool.release(all);
+        }
+    }
+
+    private static List<Outpoint> outpoints(Reservation r) {
+        return r == null ? List.of() : r.inputs().stream().map(Utxo::outpoint).toList();
+    }
+
+    private static List<String> ids(List<ClaimedJob> jobs) {
+        return jobs.stream().map(ClaimedJob::jobId).toList();
+    }
+
+    /** Finishes the batches in hand (prepare, store, broadcast) within the grace period. */
+    @Override
+    public void close() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        prepareExec.shutdown();
+        prepareExec.awaitTermination(30, TimeUnit.SECONDS);
+        sendExec.shutdown();
+        sendExec.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops at once, abandoning batches in hand (tests: the crash of a process). */
+    public void kill() {
+        prepareExec.shutdownNow();
+        sendExec.shutdownNow();
+    }
+}

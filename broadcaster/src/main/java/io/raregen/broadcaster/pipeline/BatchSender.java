@@ -1,0 +1,89 @@
+package io.raregen.broadcaster.pipeline;
+
+import io.raregen.broadcaster.broadcast.BroadcastResult;
+import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.results.ResultApplier;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.store.SignedJob;
+import io.raregen.core.tx.SignedTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Broadcasts stored transactions in batch_seq order through the rate limiter and applies the
+ * results. Open outcomes (unknown, in flight) are re-sent with the SAME bytes with exponential
+ * backoff a few times (ARC answers the current status of a txid it knows); whatever is still open
+ * afterwards stays signed for the rescuer. Nothing here ever re-signs.
+ */
+public final class BatchSender {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchSender.class);
+
+    private final PublishJobStore store;
+    private final TransactionBroadcaster broadcaster;
+    private final RateLimiter limiter;
+    private final ResultApplier applier;
+    private final int chunkSize;
+    private final int resolveAttempts;
+    private final Duration initialBackoff;
+
+    public BatchSender(PublishJobStore store, TransactionBroadcaster broadcaster, RateLimiter limiter, ResultApplier applier,
+                       int chunkSize, int resolveAttempts, Duration initialBackoff) {
+        this.store = store;
+        this.broadcaster = broadcaster;
+        this.limiter = limiter;
+        this.applier = applier;
+        this.chunkSize = Math.max(1, chunkSize);
+        this.resolveAttempts = resolveAttempts;
+        this.initialBackoff = initialBackoff;
+    }
+
+    /** Sends every job once (in batch_seq order) and resolves open outcomes; returns what stays open. */
+    public List<SignedJob> send(List<SignedJob> jobs, Runnable afterBroadcastHook) throws InterruptedException {
+        List<SignedJob> ordered = new ArrayList<>(jobs);
+        ordered.sort(Comparator.comparingInt(SignedJob::batchSeq));
+        List<SignedJob> open = new ArrayList<>();
+        int i = 0;
+        while (i < ordered.size()) {
+            int granted = limiter.acquire(Math.min(chunkSize, ordered.size() - i));
+            List<SignedJob> chunk = ordered.subList(i, i + granted);
+            i += granted;
+            store.markSendingStarted(chunk.stream().map(SignedJob::jobId).toList());
+            long t0 = System.nanoTime();
+            List<BroadcastResult> results = broadcaster.broadcast(chunk.stream().map(SignedJob::tx).toList());
+            long t1 = System.nanoTime();
+            afterBroadcastHook.run();
+            open.addAll(applier.apply(chunk, results));
+            LOG.debug("{} transactions: broadcast {} ms, results applied {} ms", chunk.size(), (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
+        }
+        return resolve(open);
+    }
+
+    private List<SignedJob> resolve(List<SignedJob> open) throws InterruptedException {
+        long backoff = initialBackoff.toMillis();
+        for (int attempt = 1; attempt <= resolveAttempts && !open.isEmpty(); attempt++) {
+            Thread.sleep(backoff);
+            backoff *= 2;
+            List<SignedJob> still = new ArrayList<>();
+            int i = 0;
+            while (i < open.size()) {
+                int granted = limiter.acquire(Math.min(chunkSize, open.size() - i));
+                List<SignedJob> chunk = open.subList(i, i + granted);
+                i += granted;
+                List<SignedTransaction> txs = chunk.stream().map(SignedJob::tx).toList();
+                still.addAll(applier.apply(chunk, broadcaster.broadcast(txs)));
+            }
+            open = still;
+        }
+        if (!open.isEmpty()) {
+            LOG.warn("{} transactions still without a definitive answer; the rescuer re-sends them", open.size());
+        }
+        return open;
+    }
+}

@@ -1,0 +1,26 @@
+package io.raregen.broadcaster.pipeline;
+
+/**
+ * Test seams at the pipeline's crash windows. A hook that throws {@link SimulatedCrash} makes the
+ * batch stop right there with no clean-up, exactly as if the process had died.
+ */
+public interface PipelineHooks {
+    PipelineHooks NONE = new PipelineHooks() {
+    };
+
+    default void afterClaim(String batchId) {
+    }
+
+    default void afterStore(String batchId) {
+    }
+
+    default void afterBroadcast(String batchId) {
+    }
+
+    /** Thrown by a hook to stop a batch as a crash would. */
+    final class SimulatedCrash extends RuntimeException {
+        public SimulatedCrash(String where) {
+            super("simulated crash " + where);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.raregen.broadcaster.pipeline;
+
+import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.broadcaster.collector.BatchCollector;
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.fees.ArcFeePolicy;
+import io.raregen.broadcaster.fees.FeePolicy;
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.Incoming;
+import io.raregen.broadcaster.receive.MessageAcker;
+import io.raregen.broadcaster.receive.SqsReceiver;
+import io.raregen.broadcaster.recovery.ConfirmationTracker;
+import io.raregen.broadcaster.recovery.FeeRefresh;
+import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.recovery.LoopScheduler;
+import io.raregen.broadcaster.recovery.Reconciler;
+import io.raregen.broadcaster.recovery.Rescuer;
+import io.raregen.broadcaster.recovery.ReservationExpiry;
+import io.raregen.broadcaster.results.ResultApplier;
+import io.raregen.broadcaster.sign.BatchSigner;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.keys.KeyPair;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole broadcaster, framework-free: SQS receivers → collector → batch pipeline, plus the
+ * recovery loops. The Micronaut application and the tests build it the same way.
+ */
+public final class PublishPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PublishPipeline.class);
+
+    /** Everything the pipeline needs from outside. {@code sqs} may be null (database-only: backlog claim and loops). */
+    public record Parts(PipelineProperties pipeline, RecoveryProperties recovery, String instanceId,
+                        PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
+                        TransactionBroadcaster broadcaster, RateLimiter limiter, int broadcastChunkSize,
+                        SqsClient sqs, String queueUrl, PipelineMetrics metrics, Heartbeats heartbeats, PipelineHooks hooks) {
+    }
+
+    private final Parts parts;
+    private final MessageAcker acker;
+    private final BatchSigner signer;
+    private final BatchPipeline batches;
+    private final BatchCollector collector;
+    private final BatchSender sender;
+    private final ResultApplier applier;
+    private final List<SqsReceiver> receivers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final LoopScheduler loops;
+    private volatile boolean started;
+    private boolean closed;
+    private Duration feeRefreshInterval = Duration.ofMinutes(5);
+
+    public PublishPipeline(Parts p) {
+        this.parts = p;
+        PipelineProperties pp = p.pipeline();
+        this.acker = p.sqs() == null ? null : new MessageAcker(p.sqs(), p.queueUrl(), 2);
+        this.signer = new BatchSigner(pp.getSignThreads());
+        // the collector is created after the pipeline it feeds; re-signs reach it through this indirection
+        BatchCollector[] ref = new BatchCollector[1];
+        this.applier = new ResultApplier(p.store(), p.pool(), p.broadcaster(), p.fees(), p.poolKey().p2pkhLockingScript(),
+                id -> {
+                    if (ref[0] != null) {
+                        ref[0].offerNow(Incoming.fromLoop(id));
+                    }
+                }, p.metrics(), pp.getMaxAttempts(), pp.getPoolUpdateThreads());
+        this.sender = new BatchSender(p.store(), p.broadcaster(), p.limiter(), applier, p.broadcastChunkSize(),
+                pp.getResolveAttempts(), pp.getResolveInitialBackoff());
+        this.batches = new BatchPipeline(p.instanceId(), p.store(), p.pool(), p.poolKey(), p.fees(), signer, sender, acker,
+                p.metrics(), p.hooks(), pp.getReservationLease(), pp.getMaxPreparedBatches());
+        this.collector = new BatchCollector(pp.getMaxBatchSize(), pp.getWindow(), pp.getLinger(), pp.isBacklogClaim(),
+                batches::submit, batches::starved, p.heartbeats());
+        ref[0] = collector;
+        this.loops = new LoopScheduler(p.heartbeats(), 2);
+    }
+
+    public BatchCollector collector() {
+        return collector;
+    }
+
+    public BatchSender sender() {
+        return sender;
+    }
+
+    public ResultApplier applier() {
+        return applier;
+    }
+
+    public List<Loop> recoveryLoops() {
+        RecoveryProperties r = parts.recovery();
+        List<Loop> list = new ArrayList<>();
+        list.add(new Reconciler(parts.store(), collector::offerNow, r.getReconcileAfter(), r.getReconcileInterval(), r.getBatchLimit()));
+        list.add(new Rescuer(parts.store(), sender, collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
+                r.getRescueInterval(), r.getBatchLimit(), parts.poolKey().p2pkhLockingScript()));
+        list.add(new ReservationExpiry(parts.pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
+        list.add(new ConfirmationTracker(parts.store(), parts.broadcaster(), applier, r.getConfirmationMinAge(),
+                r.getConfirmationInterval(), r.getBatchLimit()));
+        if (parts.fees() instanceof ArcFeePolicy arc) {
+            list.add(new FeeRefresh(arc, feeRefreshInterval));
+        }
+        return list;
+    }
+
+    /** How often the fee policy loop re-reads ARC's policy ({@code raregen.fees.refresh-interval}). */
+    public void setFeeRefreshInterval(Duration d) {
+        this.feeRefreshInterval = d;
+    }
+
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        PipelineProperties pp = parts.pipeline();
+        if (parts.fees() instanceof ArcFeePolicy arc) {
+            arc.refresh();
+        }
+        if (parts.sqs() != null) {
+            for (int i = 0; i < pp.getReceivers(); i++) {
+                SqsReceiver r = new SqsReceiver("receiver-" + i, parts.sqs(), parts.queueUrl(), pp.getReceiveWaitSeconds(),
+                        pp.getReceiveMaxMessages(), collector::offer, acker, parts.metrics(), parts.heartbeats());
+                receivers.add(r);
+                threads.add(start("sqs-receiver-" + i, r));
+            }
+        }
+        threads.add(start("collector", collector));
+        if (parts.recovery().isEnabled()) {
+            loops.start(recoveryLoops());
+        }
+        LOG.info("broadcaster pipeline {} started: {} receivers, batches of {} (window {}, linger {}), backlog claim {}",
+                parts.instanceId(), receivers.size(), pp.getMaxBatchSize(), pp.getWindow(), pp.getLinger(), pp.isBacklogClaim());
+    }
+
+    private static Thread start(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Graceful: stop receiving, finish the batches in hand, stop the loops. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        receivers.forEach(SqsReceiver::stop);
+        collector.stop();
+        for (Thread t : threads) {
+            t.join(parts.pipeline().getShutdownGrace().toMillis());
+        }
+        batches.close();
+        loops.close();
+        if (acker != null) {
+            acker.close();
+        }
+        signer.close();
+        applier.close();
+        LOG.info("broadcaster pipeline {} stopped", parts.instanceId());
+    }
+
+    /** Abrupt stop for crash tests: nothing in hand is finished or handed back. */
+    public synchronized void kill() throws InterruptedException {
+        closed = true;
+        receivers.forEach(SqsReceiver::stop);
+        collector.stop();
+        batches.kill();
+        loops.close();
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        signer.close();
+        applier.close();
+    }
+}

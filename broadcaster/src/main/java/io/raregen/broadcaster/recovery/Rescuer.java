@@ -1,0 +1,67 @@
+package io.raregen.broadcaster.recovery;
+
+import io.raregen.broadcaster.pipeline.BatchSender;
+import io.raregen.broadcaster.receive.Incoming;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.store.SignedJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Seed 002's unstick, made safe. Jobs claimed but never signed (their instance stalled or died)
+ * go back to queued after {@code processingAfter}; jobs signed but not sent are re-broadcast with
+ * their stored bytes after {@code rebroadcastAfter}. A signed job is never re-queued or re-signed.
+ */
+public final class Rescuer implements Loop {
+    private static final Logger LOG = LoggerFactory.getLogger(Rescuer.class);
+
+    private final PublishJobStore store;
+    private final BatchSender sender;
+    private final Predicate<Incoming> collector;
+    private final Duration processingAfter;
+    private final Duration rebroadcastAfter;
+    private final Duration interval;
+    private final int limit;
+    private final byte[] poolScript;
+
+    public Rescuer(PublishJobStore store, BatchSender sender, Predicate<Incoming> collector, Duration processingAfter,
+                   Duration rebroadcastAfter, Duration interval, int limit, byte[] poolScript) {
+        this.store = store;
+        this.sender = sender;
+        this.collector = collector;
+        this.processingAfter = processingAfter;
+        this.rebroadcastAfter = rebroadcastAfter;
+        this.interval = interval;
+        this.limit = limit;
+        this.poolScript = poolScript.clone();
+    }
+
+    @Override
+    public String name() {
+        return "rescuer";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public int runOnce() throws InterruptedException {
+        List<String> requeued = store.requeueStuckProcessing(processingAfter);
+        if (!requeued.isEmpty()) {
+            LOG.warn("{} jobs stuck in processing without a signed transaction went back to queued", requeued.size());
+            requeued.forEach(id -> collector.test(Incoming.fromLoop(id)));
+        }
+        List<SignedJob> unsent = store.takeSignedForRebroadcast(rebroadcastAfter, limit, poolScript);
+        if (!unsent.isEmpty()) {
+            LOG.warn("re-broadcasting {} signed but unsent transactions with their stored bytes", unsent.size());
+            sender.send(unsent, () -> { });
+        }
+        return requeued.size() + unsent.size();
+    }
+}

@@ -1,0 +1,264 @@
+package io.raregen.broadcaster.results;
+
+import io.raregen.broadcaster.broadcast.BroadcastResult;
+import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
+import io.raregen.broadcaster.broadcast.NetworkStatus;
+import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.broadcaster.fees.ArcFeePolicy;
+import io.raregen.broadcaster.fees.FeePolicy;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.store.SentJob;
+import io.raregen.broadcaster.store.SignedJob;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.tx.TxOutput;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Txid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Applies what the network said, by txid, to the jobs and the pool (DESIGN.md §5):
+ * accepted/mined → sent + inputs spent + change into the pool; in flight/unknown → left signed
+ * for a re-check with the same bytes; conflict → re-verified, then the input is dirty and the
+ * job goes back to be re-signed; rejection → re-signed when a retry can help (fee, inputs),
+ * else failed with a code. A stored transaction is discarded only on a definitive answer.
+ */
+public final class ResultApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultApplier.class);
+    /**
+     * Rejections where a fresh transaction can succeed: fee too low (after a policy refresh), bad
+     * inputs, cumulative fee, and a bare REJECTED status with no 46x code (policy of the moment).
+     * Malformed, script, output and size failures (461, 463, 464, 474, ...) would fail again: no retry.
+     */
+    private static final Set<String> RETRYABLE = Set.of("465", "462", "473", "REJECTED");
+
+    private final PublishJobStore store;
+    private final UtxoPool pool;
+    private final TransactionBroadcaster broadcaster;
+    private final FeePolicy feePolicy;
+    private final byte[] poolScript;
+    private final Consumer<String> requeue;
+    private final PipelineMetrics metrics;
+    private final int maxAttempts;
+    private final ExecutorService poolUpdates;
+    private final int poolUpdateThreads;
+
+    public ResultApplier(PublishJobStore store, UtxoPool pool, TransactionBroadcaster broadcaster, FeePolicy feePolicy,
+                         byte[] poolScript, Consumer<String> requeue, PipelineMetrics metrics, int maxAttempts) {
+        this(store, pool, broadcaster, feePolicy, poolScript, requeue, metrics, maxAttempts, 8);
+    }
+
+    public ResultApplier(PublishJobStore store, UtxoPool pool, TransactionBroadcaster broadcaster, FeePolicy feePolicy,
+                         byte[] poolScript, Consumer<String> requeue, PipelineMetrics metrics, int maxAttempts,
+                         int poolUpdateThreads) {
+        // pool updates of a batch's results run in a few transactions side by side
+        this.poolUpdateThreads = Math.max(1, poolUpdateThreads);
+        this.poolUpdates = Executors.newFixedThreadPool(this.poolUpdateThreads, r -> {
+            Thread t = new Thread(r, "pool-updates");
+            t.setDaemon(true);
+            return t;
+        });
+        this.store = store;
+        this.pool = pool;
+        this.broadcaster = broadcaster;
+        this.feePolicy = feePolicy;
+        this.poolScript = poolScript.clone();
+        this.requeue = requeue;
+        this.metrics = metrics;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Applies the results; returns the jobs whose outcome is still open (in flight or unknown). */
+    public List<SignedJob> apply(List<SignedJob> jobs, List<BroadcastResult> results) {
+        Map<Txid, BroadcastResult> byTxid = new HashMap<>();
+        for (BroadcastResult r : results) {
+            byTxid.put(r.txid(), r);
+        }
+        Map<String, SignedJob> accepted = new LinkedHashMap<>();
+        List<SignedJob> mined = new ArrayList<>();
+        List<SignedJob> open = new ArrayList<>();
+        for (SignedJob job : jobs) {
+            BroadcastResult r = byTxid.get(job.tx().txid());
+            Outcome o = r == null ? Outcome.UNKNOWN : r.outcome();
+            metrics.outcome(o.name(), r == null ? "MISSING" : r.errorCode());
+            if (o == Outcome.CONFLICT) {
+                // a double-spend verdict is re-checked before anything is discarded
+                BroadcastResult again = broadcaster.status(job.tx().txid());
+                if (again.outcome() == Outcome.ACCEPTED || again.outcome() == Outcome.MINED) {
+                    r = again;
+                    o = again.outcome();
+                } else if (again.outcome() == Outcome.UNKNOWN && !NetworkStatus.isNotFound(again)) {
+                    open.add(job);
+                    continue;
+                }
+            }
+            switch (o) {
+                case ACCEPTED -> accepted.put(job.jobId(), job);
+                case MINED -> {
+                    accepted.put(job.jobId(), job);
+                    mined.add(job);
+                }
+                case IN_FLIGHT, UNKNOWN -> open.add(job);
+                case CONFLICT -> conflict(job, r);
+                case REJECTED -> rejected(job, r);
+            }
+        }
+        if (!accepted.isEmpty()) {
+            markSent(accepted);
+        }
+        for (SignedJob job : mined) {
+            BroadcastResult r = byTxid.get(job.tx().txid());
+            if (r != null) {
+                recordMined(job.jobId(), job.tx().txid(), r);
+            }
+        }
+        return open;
+    }
+
+    /**
+     * The pool first, then the job: inputs spent and change added for every accepted transaction,
+     * and only then the jobs move to sent. A crash in between leaves a job signed, so the rescuer
+     * re-sends it and re-applies the (idempotent) pool update — the pool is never left behind a
+     * job that is already sent.
+     */
+    private void markSent(Map<String, SignedJob> accepted) {
+        // a few chunks side by side, each one pool transaction (confirmSpentAll): one commit per
+        // chunk instead of one per published transaction
+        List<SignedJob> all = new ArrayList<>(accepted.values());
+        int chunks = Math.max(1, Math.min(poolUpdateThreads, (all.size() + 49) / 50));
+        int per = (all.size() + chunks - 1) / chunks;
+        Map<List<SignedJob>, Future<?>> pending = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i += per) {
+            List<SignedJob> chunk = all.subList(i, Math.min(all.size(), i + per));
+            List<UtxoPool.Spend> spends = chunk.stream().map(j -> new UtxoPool.Spend(j.tx().txid(), inputs(j),
+                    changeOutputs(j), UtxoPool.Purpose.PUBLISH)).toList();
+            pending.put(chunk, poolUpdates.submit(() -> pool.confirmSpentAll(spends)));
+        }
+        Map<String, Txid> pairs = new LinkedHashMap<>();
+        for (Map.Entry<List<SignedJob>, Future<?>> e : pending.entrySet()) {
+            try {
+                e.getValue().get();
+                e.getKey().forEach(j -> pairs.put(j.jobId(), j.tx().txid()));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while updating the pool", ie);
+            } catch (ExecutionException ee) {
+                // these stay signed: the rescuer re-sends them and applies the (idempotent) pool update again
+                LOG.error("pool update failed for {} accepted transactions; they stay signed", e.getKey().size(), ee.getCause());
+            }
+        }
+        for (SentJob s : store.markSent(pairs)) {
+            metrics.sent(Duration.between(s.createdAt(), s.sentAt()));
+        }
+    }
+
+    /** Records block data for a job (and the pool's chain depth); used by results and by the confirmation tracker. */
+    public void recordMined(String jobId, Txid txid, BroadcastResult r) {
+        byte[] path = r.merklePathHex() == null ? null : HexFormat.of().parseHex(r.merklePathHex());
+        if (store.markMined(jobId, txid, r.blockHash(), r.blockHeight(), path) && r.blockHeight() != null) {
+            pool.markMined(txid, r.blockHeight());
+        }
+    }
+
+    private void conflict(SignedJob job, BroadcastResult r) {
+        String reason = "conflict: " + (r.networkStatus() == null ? "" : r.networkStatus())
+                + (r.competingTxs() == null || r.competingTxs().isEmpty() ? "" : " competing " + r.competingTxs())
+                + (r.detail() == null ? "" : " " + r.detail());
+        withJob(job, () -> LOG.warn("double spend reported for job {}; marking inputs dirty and re-signing ({})", job.jobId(), reason));
+        if (job.attempts() >= maxAttempts) {
+            fail(job, "DOUBLE_SPEND", reason, true);
+            return;
+        }
+        if (store.discardForResign(job.jobId(), job.tx().txid())) {
+            for (Outpoint o : inputs(job)) {
+                pool.markDirty(o, reason.length() > 500 ? reason.substring(0, 500) : reason);
+            }
+            requeue.accept(job.jobId());
+        }
+    }
+
+    private void rejected(SignedJob job, BroadcastResult r) {
+        String code = r.errorCode() == null ? "REJECTED" : r.errorCode();
+        String detail = r.detail() == null ? r.networkStatus() : r.detail();
+        if (RETRYABLE.contains(code) && job.attempts() < maxAttempts) {
+            withJob(job, () -> LOG.warn("job {} rejected with {} ({}); re-signing", job.jobId(), code, detail));
+            if ("465".equals(code) && feePolicy instanceof ArcFeePolicy arc) {
+                arc.refresh();
+            }
+            if (store.discardForResign(job.jobId(), job.tx().txid())) {
+                if ("462".equals(code)) {
+                    for (Outpoint o : inputs(job)) {
+                        pool.markDirty(o, "rejected 462: " + detail);
+                    }
+                } else {
+                    pool.release(inputs(job));
+                }
+                requeue.accept(job.jobId());
+            }
+            return;
+        }
+        fail(job, "ARC_" + code, detail, false);
+    }
+
+    private void fail(SignedJob job, String code, String detail, boolean inputsDirty) {
+        withJob(job, () -> LOG.error("job {} failed: {} {}", job.jobId(), code, detail));
+        if (store.failSigned(job.jobId(), job.tx().txid(), code, detail)) {
+            metrics.jobFailed(code);
+            if (!inputsDirty) {
+                pool.release(inputs(job));
+            } else {
+                for (Outpoint o : inputs(job)) {
+                    pool.markDirty(o, detail == null ? code : detail);
+                }
+            }
+        }
+    }
+
+    static List<Outpoint> inputs(SignedJob j) {
+        return j.tx().inputs().stream().map(Utxo::outpoint).toList();
+    }
+
+    /** Outputs paying back to the pool key (the change) as new pool UTXOs. */
+    List<Utxo> changeOutputs(SignedJob j) {
+        List<Utxo> out = new ArrayList<>();
+        List<TxOutput> outputs = j.tx().outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            TxOutput o = outputs.get(i);
+            if (o.value().value() >= 1 && Arrays.equals(o.script(), poolScript)) {
+                out.add(new Utxo(new Outpoint(j.tx().txid(), i), o.value(), o.script()));
+            }
+        }
+        return out;
+    }
+
+    /** Stops the pool-update threads. */
+    public void close() {
+        poolUpdates.shutdown();
+    }
+
+    private static void withJob(SignedJob job, Runnable log) {
+        try (MDC.MDCCloseable a = MDC.putCloseable("jobId", job.jobId());
+             MDC.MDCCloseable b = MDC.putCloseable("txid", job.tx().txid().hex());
+             MDC.MDCCloseable c = MDC.putCloseable("batchId", String.valueOf(job.batchId()))) {
+            log.run();
+        }
+    }
+}

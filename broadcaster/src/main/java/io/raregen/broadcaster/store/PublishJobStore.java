@@ -1,0 +1,570 @@
+package io.raregen.broadcaster.store;
+
+import io.raregen.core.envelope.Envelope;
+import io.raregen.core.tx.RawTransaction;
+import io.raregen.core.tx.SignedTransaction;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Satoshis;
+import io.raregen.core.types.Txid;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every write the pipeline makes to publish_jobs, publish_batches and spends, each one statement or
+ * one transaction. Status changes are guarded in SQL by the expected current status (and batch or
+ * txid), so a stale instance can never move a job another instance owns; the trigger
+ * guard_job_transition is the second line.
+ */
+public final class PublishJobStore {
+
+    private final DataSource ds;
+
+    public PublishJobStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    /** Result of a claim: the jobs now in {@code processing} for the batch, numbered 1..n by job id. */
+    public record Claim(String batchId, List<ClaimedJob> jobs) {
+    }
+
+    // Both candidate sets lock with SKIP LOCKED so concurrent instances split the work instead of
+    // queueing behind each other; batch_seq is numbered by job id, deterministic for a given set.
+    private static final String CLAIM =
+            "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' FOR UPDATE SKIP LOCKED), "
+                    + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND NOT (job_id = ANY(?)) "
+                    + "  ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED), "
+                    + "picked AS (SELECT job_id FROM by_id UNION SELECT job_id FROM backlog), "
+                    + "numbered AS (SELECT job_id, row_number() OVER (ORDER BY job_id) AS seq FROM picked) "
+                    + "UPDATE publish_jobs j SET status = 'processing', processing_batch_id = ?, batch_seq = n.seq, "
+                    + "  processing_at = now(), attempts = j.attempts + 1 "
+                    + "FROM numbered n WHERE j.job_id = n.job_id AND j.status = 'queued' "
+                    + "RETURNING j.job_id, j.batch_seq, j.signed_payload, j.signature, j.pubkey, j.created_at, j.attempts";
+
+    /**
+     * Claims the queued jobs among {@code jobIds} plus up to {@code backlogLimit} of the oldest other
+     * queued jobs, and creates the batch row, in one transaction. Returns an empty claim (and no batch
+     * row) when nothing was claimable: duplicates of claimed jobs and unknown ids claim nothing.
+     */
+    public Claim claim(String batchId, String instanceId, Collection<String> jobIds, int backlogLimit) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO publish_batches (batch_id, job_count, status, instance_id) VALUES (?, 0, 'signing', ?)")) {
+                    ps.setString(1, batchId);
+                    ps.setString(2, instanceId);
+                    ps.executeUpdate();
+                }
+                List<ClaimedJob> jobs = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                    Array ids = c.createArrayOf("varchar", jobIds.toArray());
+                    ps.setArray(1, ids);
+                    ps.setArray(2, ids);
+                    ps.setInt(3, Math.max(0, backlogLimit));
+                    ps.setString(4, batchId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
+                                    new Envelope(rs.getString(3), rs.getString(4), rs.getString(5)),
+                                    rs.getTimestamp(6).toInstant(), rs.getInt(7)));
+                        }
+                    }
+                }
+                if (jobs.isEmpty()) {
+                    c.rollback();
+                    return new Claim(batchId, List.of());
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET job_count = ? WHERE batch_id = ?")) {
+                    ps.setInt(1, jobs.size());
+                    ps.setString(2, batchId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                jobs.sort((a, b) -> Integer.compare(a.batchSeq(), b.batchSeq()));
+                return new Claim(batchId, jobs);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("claim of batch " + batchId + " failed", e);
+        }
+    }
+
+    /** Of {@code jobIds}, those that exist at all (a message naming anything else is poison). */
+    public Set<String> existing(Collection<String> jobIds) {
+        Set<String> out = new HashSet<>();
+        if (jobIds.isEmpty()) {
+            return out;
+        }
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT job_id FROM publish_jobs WHERE job_id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("job lookup failed", e);
+        }
+    }
+
+    /** processing → queued for jobs of this batch that have no stored transaction (legal only then). */
+    public List<String> handBack(String batchId, Collection<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        return updateReturningIds(
+                "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                        + "WHERE job_id = ANY(?) AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ? RETURNING job_id",
+                jobIds, batchId);
+    }
+
+    /** A job that can never be published (e.g. its record cannot be encoded): failed, nothing stored. */
+    public boolean failUnsigned(String jobId, String batchId, String errorCode, String detail) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
+                             + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ?")) {
+            ps.setString(1, errorCode);
+            ps.setString(2, detail);
+            ps.setString(3, jobId);
+            ps.setString(4, batchId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("fail of job " + jobId + " failed", e);
+        }
+    }
+
+    /**
+     * The write-ahead step: in ONE transaction every job of the batch still held by this batch moves
+     * to {@code signed} with its raw_tx, txid and fee, and every input is inserted into spends (whose
+     * primary key makes a second spend of an outpoint impossible). Returns the ids stored; a job
+     * another instance took over meanwhile is left out (its reservation is the caller's to release).
+     * Throws if any input is already spent by a stored transaction: nothing of the batch is stored.
+     */
+    public Set<String> storeSigned(String batchId, List<SignedJob> jobs) {
+        if (jobs.isEmpty()) {
+            return Set.of();
+        }
+        int n = jobs.size();
+        String[] ids = new String[n];
+        byte[][] raws = new byte[n][];
+        String[] txids = new String[n];
+        Long[] fees = new Long[n];
+        for (int i = 0; i < n; i++) {
+            SignedJob j = jobs.get(i);
+            ids[i] = j.jobId();
+            raws[i] = j.tx().raw();
+            txids[i] = j.tx().txid().hex();
+            fees[i] = j.tx().fee().value();
+        }
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<String> stored = new HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE publish_jobs j SET status = 'signed', raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
+                                + "FROM unnest(?::varchar[], ?::bytea[], ?::char(64)[], ?::bigint[]) AS v(job_id, raw_tx, txid, fee) "
+                                + "WHERE j.job_id = v.job_id AND j.status = 'processing' AND j.raw_tx IS NULL AND j.processing_batch_id = ? "
+                                + "RETURNING j.job_id")) {
+                    ps.setArray(1, c.createArrayOf("varchar", ids));
+                    ps.setArray(2, c.createArrayOf("bytea", raws));
+                    ps.setArray(3, c.createArrayOf("bpchar", txids));
+                    ps.setArray(4, c.createArrayOf("int8", fees));
+                    ps.setString(5, batchId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            stored.add(rs.getString(1));
+                        }
+                    }
+                }
+                List<String> sTx = new ArrayList<>();
+                List<Integer> sVout = new ArrayList<>();
+                List<String> sSpender = new ArrayList<>();
+                List<String> sJob = new ArrayList<>();
+                List<Long> sSats = new ArrayList<>();
+                List<String> batchTxids = new ArrayList<>();
+                for (SignedJob j : jobs) {
+                    if (!stored.contains(j.jobId())) {
+                        continue;
+                    }
+                    batchTxids.add(j.tx().txid().hex());
+                    for (Utxo u : j.tx().inputs()) {
+                        sTx.add(u.outpoint().txid().hex());
+                        sVout.add(u.outpoint().vout());
+                        sSpender.add(j.tx().txid().hex());
+                        sJob.add(j.jobId());
+                        sSats.add(u.satoshis().value());
+                    }
+                }
+                if (!sTx.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
+                                    + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])")) {
+                        ps.setArray(1, c.createArrayOf("bpchar", sTx.toArray()));
+                        ps.setArray(2, c.createArrayOf("int4", sVout.toArray()));
+                        ps.setArray(3, c.createArrayOf("bpchar", sSpender.toArray()));
+                        ps.setArray(4, c.createArrayOf("varchar", sJob.toArray()));
+                        ps.setArray(5, c.createArrayOf("int8", sSats.toArray()));
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
+                    ps.setArray(1, c.createArrayOf("text", batchTxids.toArray()));
+                    ps.setString(2, batchId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("storing signed batch " + batchId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stamps the first broadcast attempt (the rescuer measures from it). */
+    public void markSendingStarted(Collection<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id = ANY(?) AND status = 'signed'")) {
+            ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("sending stamp failed", e);
+        }
+    }
+
+    /** signed → sent for these (job, txid) pairs; idempotent. Returns the jobs that moved now. */
+    public List<SentJob> markSent(Map<String, Txid> txidByJob) {
+        if (txidByJob.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = txidByJob.keySet().toArray(new String[0]);
+        String[] txids = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            txids[i] = txidByJob.get(ids[i]).hex();
+        }
+        List<SentJob> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_jobs j SET status = 'sent', sent_at = now() "
+                             + "FROM unnest(?::varchar[], ?::char(64)[]) AS v(job_id, txid) "
+                             + "WHERE j.job_id = v.job_id AND j.txid = v.txid AND j.status = 'signed' "
+                             + "RETURNING j.job_id, j.created_at, j.sent_at")) {
+            ps.setArray(1, c.createArrayOf("varchar", ids));
+            ps.setArray(2, c.createArrayOf("bpchar", txids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SentJob(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("marking sent failed", e);
+        }
+    }
+
+    /** signed|sent → mined with the block data; idempotent. */
+    public boolean markMined(String jobId, Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()), "
+                             + "block_hash = ?, block_height = ?, merkle_path = ? "
+                             + "WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
+            ps.setString(1, blockHash);
+            if (blockHeight == null) {
+                ps.setNull(2, java.sql.Types.INTEGER);
+            } else {
+                ps.setInt(2, blockHeight);
+            }
+            ps.setBytes(3, merklePath);
+            ps.setString(4, jobId);
+            ps.setString(5, txid.hex());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("marking mined failed for " + jobId, e);
+        }
+    }
+
+    /**
+     * The network definitively refused this stored transaction (or a different transaction won an
+     * input): discard it — its spends rows, raw_tx and txid — and put the job back in the queue to
+     * be re-signed with another UTXO. One transaction; signed → processing → queued are both legal
+     * because raw_tx becomes NULL in the same update. False when the job no longer holds that txid.
+     */
+    public boolean discardForResign(String jobId, Txid txid) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
+                                + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
+                    ps.setString(1, jobId);
+                    ps.setString(2, txid.hex());
+                    n = ps.executeUpdate();
+                }
+                if (n != 1) {
+                    c.rollback();
+                    return false;
+                }
+                deleteSpends(c, jobId, txid);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                                + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
+                    ps.setString(1, jobId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("discarding tx of job " + jobId + " failed", e);
+        }
+    }
+
+    /** Definitive failure of a stored transaction: job failed with the code, its spends rows deleted. */
+    public boolean failSigned(String jobId, Txid txid, String errorCode, String detail) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
+                                + "WHERE job_id = ? AND txid = ? AND status = 'signed'")) {
+                    ps.setString(1, errorCode);
+                    ps.setString(2, detail);
+                    ps.setString(3, jobId);
+                    ps.setString(4, txid.hex());
+                    n = ps.executeUpdate();
+                }
+                if (n != 1) {
+                    c.rollback();
+                    return false;
+                }
+                deleteSpends(c, jobId, txid);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("failing job " + jobId + " failed", e);
+        }
+    }
+
+    private static void deleteSpends(Connection c, String jobId, Txid txid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE job_id = ? AND spending_txid = ?")) {
+            ps.setString(1, jobId);
+            ps.setString(2, txid.hex());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The batch has had its broadcast attempt; jobs not sent yet are the rescuer's. */
+    public void finishBatch(String batchId, boolean allSent) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_batches SET broadcasted_at = COALESCE(broadcasted_at, now()), "
+                             + "status = CASE WHEN ? THEN 'completed' ELSE status END, "
+                             + "completed_at = CASE WHEN ? THEN now() ELSE completed_at END WHERE batch_id = ?")) {
+            ps.setBoolean(1, allSent);
+            ps.setBoolean(2, allSent);
+            ps.setString(3, batchId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("finishing batch " + batchId + " failed", e);
+        }
+    }
+
+    // ---- recovery queries ----
+
+    /** Queued jobs older than {@code olderThan} that no batch holds (lost message, handed back). */
+    public List<String> queuedWithoutBatch(Duration olderThan, int limit) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL "
+                             + "AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?")) {
+            ps.setDouble(1, olderThan.toMillis() / 1000.0);
+            ps.setInt(2, limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("reconcile query failed", e);
+        }
+    }
+
+    /**
+     * Seed 002's unstick, made safe: only jobs claimed longer than {@code olderThan} ago that have NO
+     * stored transaction go back to queued. A signed job is never re-queued (it is re-broadcast).
+     */
+    public List<String> requeueStuckProcessing(Duration olderThan) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                             + "WHERE status = 'processing' AND raw_tx IS NULL AND processing_at < now() - make_interval(secs => ?) "
+                             + "RETURNING job_id")) {
+            ps.setDouble(1, olderThan.toMillis() / 1000.0);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("rescue of processing jobs failed", e);
+        }
+    }
+
+    /**
+     * Signed jobs whose last broadcast attempt (or signing) is older than {@code olderThan}; stamps
+     * them so a concurrent rescuer in another instance skips them. Inputs come from spends, their
+     * locking scripts from the pool's utxos (else {@code defaultScript}, the pool key's).
+     */
+    public List<SignedJob> takeSignedForRebroadcast(Duration olderThan, int limit, byte[] defaultScript) {
+        Map<String, Object[]> rows = new LinkedHashMap<>();
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
+                            + " SELECT job_id FROM publish_jobs WHERE status = 'signed' "
+                            + " AND COALESCE(sending_started_at, signed_at) < now() - make_interval(secs => ?) "
+                            + " ORDER BY signed_at LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'signed' "
+                            + "RETURNING job_id, processing_batch_id, batch_seq, raw_tx, txid, fee_sats, created_at, attempts")) {
+                ps.setDouble(1, olderThan.toMillis() / 1000.0);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(1), new Object[]{rs.getString(2), rs.getInt(3), rs.getBytes(4), rs.getString(5),
+                                rs.getLong(6), rs.getTimestamp(7).toInstant(), rs.getInt(8)});
+                    }
+                }
+            }
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            Map<String, List<Utxo>> inputs = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT s.job_id, s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key FROM spends s "
+                            + "LEFT JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
+                            + "WHERE s.job_id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("varchar", rows.keySet().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byte[] script = rs.getBytes(5);
+                        inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Utxo(
+                                new Outpoint(Txid.fromHex(rs.getString(2)), rs.getInt(3)), Satoshis.of(rs.getLong(4)),
+                                script != null ? script : defaultScript));
+                    }
+                }
+            }
+            List<SignedJob> out = new ArrayList<>();
+            for (Map.Entry<String, Object[]> e : rows.entrySet()) {
+                Object[] r = e.getValue();
+                byte[] raw = (byte[]) r[2];
+                RawTransaction parsed = RawTransaction.parse(raw);
+                List<Utxo> ins = orderLike(parsed, inputs.getOrDefault(e.getKey(), List.of()));
+                SignedTransaction tx = new SignedTransaction(Txid.fromHex((String) r[3]), raw, ins, parsed.outputs(),
+                        Satoshis.of((Long) r[4]));
+                out.add(new SignedJob(e.getKey(), (String) r[0], (Integer) r[1], tx, (Instant) r[5], (Integer) r[6]));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("rebroadcast query failed", e);
+        }
+    }
+
+    /** EF needs the prevouts in input order. */
+    private static List<Utxo> orderLike(RawTransaction tx, List<Utxo> found) {
+        List<Utxo> out = new ArrayList<>();
+        for (RawTransaction.Input in : tx.inputs()) {
+            for (Utxo u : found) {
+                if (u.outpoint().equals(in.prevout())) {
+                    out.add(u);
+                    break;
+                }
+            }
+        }
+        return out.size() == tx.inputs().size() ? out : found;
+    }
+
+    /** A sent job to poll for confirmation. */
+    public record Unconfirmed(String jobId, Txid txid) {
+    }
+
+    /** Sent jobs at least {@code minAge} old, least recently checked first; stamps them as checked. */
+    public List<Unconfirmed> takeUnconfirmed(Duration minAge, int limit) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
+                             + " SELECT job_id FROM publish_jobs WHERE status = 'sent' AND sent_at < now() - make_interval(secs => ?) "
+                             + " ORDER BY status_checked_at NULLS FIRST, sent_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                             + "RETURNING job_id, txid")) {
+            ps.setDouble(1, minAge.toMillis() / 1000.0);
+            ps.setInt(2, limit);
+            List<Unconfirmed> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Unconfirmed(rs.getString(1), Txid.fromHex(rs.getString(2))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("confirmation query failed", e);
+        }
+    }
+
+    private List<String> updateReturningIds(String sql, Collection<String> jobIds, String batchId) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
+            ps.setString(2, batchId);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("update failed", e);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.raregen.broadcaster.store;
+
+import java.time.Instant;
+
+/** A job that just moved to sent, with the instant it was accepted at intake (for accept → sent). */
+public record SentJob(String jobId, Instant createdAt, Instant sentAt) {
+}

@@ -1,0 +1,9 @@
+package io.raregen.broadcaster.store;
+
+import io.raregen.core.tx.SignedTransaction;
+
+import java.time.Instant;
+
+/** A job with its stored signed transaction: the only bytes ever broadcast for it. */
+public record SignedJob(String jobId, String batchId, int batchSeq, SignedTransaction tx, Instant createdAt, int attempts) {
+}

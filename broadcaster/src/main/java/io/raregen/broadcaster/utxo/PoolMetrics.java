@@ -1,0 +1,77 @@
+package io.raregen.broadcaster.utxo;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Pool gauges for Prometheus, refreshed from {@link UtxoPool#snapshot()}: {@code raregen_utxo_pool_depth}
+ * by status, usable publish depth, funding sats, the conservation gap, and the low-depth alert condition
+ * ({@code raregen_utxo_pool_low} is 1 while usable publish depth is below the alert threshold).
+ */
+public final class PoolMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(PoolMetrics.class);
+
+    private final UtxoPool pool;
+    private final long alertThreshold;
+    private final Map<String, AtomicLong> depthByStatus = new ConcurrentHashMap<>();
+    private final AtomicLong publishAvailable = new AtomicLong();
+    private final AtomicLong fundingSats = new AtomicLong();
+    private final AtomicLong gap = new AtomicLong();
+    private final AtomicLong low = new AtomicLong();
+    private volatile PoolSnapshot last;
+
+    public PoolMetrics(UtxoPool pool, MeterRegistry registry, long alertThreshold) {
+        this.pool = pool;
+        this.alertThreshold = alertThreshold;
+        for (String status : List.of("pending", "available", "reserved", "spent", "retired")) {
+            AtomicLong v = new AtomicLong();
+            depthByStatus.put(status, v);
+            Gauge.builder("raregen.utxo.pool.depth", v, AtomicLong::get).tag("status", status)
+                    .description("UTXOs in the pool by status").register(registry);
+        }
+        Gauge.builder("raregen.utxo.pool.publish.available", publishAvailable, AtomicLong::get)
+                .description("publish UTXOs that can be reserved now").register(registry);
+        Gauge.builder("raregen.utxo.pool.funding.sats", fundingSats, AtomicLong::get)
+                .description("satoshis in available funding UTXOs").register(registry);
+        Gauge.builder("raregen.utxo.pool.conservation.gap.sats", gap, AtomicLong::get)
+                .description("funded - (unspent + fees + retired); 0 when every satoshi is accounted for")
+                .register(registry);
+        Gauge.builder("raregen.utxo.pool.low", low, AtomicLong::get)
+                .description("1 while usable publish depth is below the alert threshold").register(registry);
+    }
+
+    /** Reads a snapshot and updates every gauge; returns it. */
+    public PoolSnapshot refresh() {
+        PoolSnapshot s = pool.snapshot();
+        s.countByStatus().forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
+        publishAvailable.set(s.publishAvailable());
+        fundingSats.set(s.fundingAvailableSats());
+        gap.set(s.conservationGapSats());
+        boolean isLow = s.publishAvailable() < alertThreshold;
+        if (isLow && low.get() == 0) {
+            LOG.warn("ALERT utxo pool low: {} usable publish UTXOs < threshold {}", s.publishAvailable(), alertThreshold);
+        }
+        low.set(isLow ? 1 : 0);
+        last = s;
+        return s;
+    }
+
+    public boolean isLow() {
+        return low.get() == 1;
+    }
+
+    public long alertThreshold() {
+        return alertThreshold;
+    }
+
+    public PoolSnapshot last() {
+        return last;
+    }
+}

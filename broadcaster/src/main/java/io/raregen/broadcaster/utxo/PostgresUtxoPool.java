@@ -1,0 +1,596 @@
+package io.raregen.broadcaster.utxo;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Satoshis;
+import io.raregen.core.types.Txid;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The UTXO pool in Postgres ({@code utxos}, {@code spends}), plain JDBC. Every operation is one
+ * short database transaction; reservation of a whole batch is one statement.
+ */
+@Singleton
+public class PostgresUtxoPool implements UtxoPool {
+
+    /*
+     * One statement reserves a whole batch. Requests are ranked by need (i = 1..n). For each distinct
+     * need, the LATERAL scan locks the first (number of requests needing at most that much) usable rows
+     * at or above it, skipping rows other reservers hold; their union is the candidate set, ranked
+     * j = 1..m by (satoshis, chain_depth, id). The greedy "smallest unused sufficient row for the
+     * smallest request first" assignment then has a closed form: request i takes row
+     * j_i = max(j_{i-1} + 1, f_i) = i + max_{k<=i}(f_k - k), where f_k is the rank of the first
+     * candidate >= need_k. Requests whose j_i exceeds m get nothing here.
+     */
+    static final String RESERVE_BATCH = """
+            WITH req AS (
+              SELECT r.ord, r.need FROM unnest(?::bigint[]) WITH ORDINALITY AS r(need, ord)
+            ), ranked AS (
+              SELECT ord, need, row_number() OVER (ORDER BY need, ord) AS i FROM req
+            ), classes AS (
+              SELECT need, max(i) AS lim FROM ranked GROUP BY need
+            ), locked AS MATERIALIZED (
+              SELECT DISTINCT l.id, l.satoshis, l.chain_depth
+              FROM classes c CROSS JOIN LATERAL (
+                SELECT u.id, u.satoshis, u.chain_depth FROM utxos u
+                WHERE u.purpose = 'publish' AND u.status = 'available' AND u.dirty = FALSE
+                  AND u.chain_depth < ? AND u.satoshis >= c.need
+                ORDER BY u.satoshis, u.chain_depth, u.id
+                LIMIT c.lim
+                FOR UPDATE SKIP LOCKED) l
+            ), cand AS MATERIALIZED (
+              SELECT id, satoshis, row_number() OVER (ORDER BY satoshis, chain_depth, id) AS j FROM locked
+            ), firsts AS (
+              SELECT r.ord, r.i, (SELECT count(*) FROM cand c WHERE c.satoshis < r.need) + 1 AS f FROM ranked r
+            ), assign AS (
+              SELECT ord, i + max(f - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS j FROM firsts
+            )
+            UPDATE utxos u
+               SET status = 'reserved', reserved_at = now(),
+                   reserved_until = now() + ? * interval '1 millisecond', reserved_by = ?
+              FROM assign a JOIN cand c ON c.j = a.j
+             WHERE u.id = c.id
+            RETURNING a.ord, u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth
+            """;
+
+    /** Largest first, so a large request takes as few inputs as possible. */
+    static final String LOCK_LARGEST = """
+            SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
+            WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
+            ORDER BY satoshis DESC, chain_depth, id
+            LIMIT ? FOR UPDATE SKIP LOCKED
+            """;
+
+    static final String LOCK_FUNDING = """
+            SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
+            WHERE purpose = 'funding' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
+              AND satoshis >= ?
+            ORDER BY satoshis, chain_depth, id
+            LIMIT 1 FOR UPDATE SKIP LOCKED
+            """;
+
+    static final String RESERVE_IDS = """
+            UPDATE utxos SET status = 'reserved', reserved_at = now(),
+                   reserved_until = now() + ? * interval '1 millisecond', reserved_by = ?
+            WHERE id = ANY(?)
+            """;
+
+    /** The fix for the seed's lease release: a UTXO bound to a stored transaction never expires. */
+    static final String NO_SPEND = "NOT EXISTS (SELECT 1 FROM spends s WHERE s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout)";
+
+    static final String RELEASE = """
+            UPDATE utxos u SET status = 'available', reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
+            FROM unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
+            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status = 'reserved' AND\s""" + NO_SPEND;
+
+    static final String RELEASE_EXPIRED = """
+            UPDATE utxos u SET status = 'available', reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
+            WHERE u.status = 'reserved' AND u.reserved_until < ? AND\s""" + NO_SPEND;
+
+    static final String INPUT_DEPTH = """
+            SELECT COALESCE(max(u.chain_depth), 0) FROM utxos u
+            JOIN unnest(?::char(64)[], ?::int[]) AS o(txid, vout) ON u.txid = o.txid AND u.vout = o.vout
+            """;
+
+    static final String MARK_SPENT = """
+            UPDATE utxos u SET status = 'spent', spent_by_txid = ?, spent_at = now(),
+                   reserved_at = NULL, reserved_until = NULL, reserved_by = NULL,
+                   dirty = FALSE, dirty_reason = NULL, dirty_at = NULL
+            FROM unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
+            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')
+            """;
+
+    static final String INSERT_OUTPUTS = """
+            INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
+            SELECT o.txid, o.vout, o.sats, o.script, ?, ?, ?
+            FROM unnest(?::char(64)[], ?::int[], ?::bigint[], ?::bytea[]) AS o(txid, vout, sats, script)
+            ON CONFLICT (txid, vout) DO UPDATE
+               SET status = 'available',
+                   chain_depth = CASE WHEN utxos.block_height IS NULL THEN EXCLUDED.chain_depth ELSE 0 END
+             WHERE utxos.status = 'pending' AND EXCLUDED.status = 'available'
+            """;
+
+    private final DataSource dataSource;
+    private final PoolSettings settings;
+
+    /** For tests and tools: any DataSource, typed settings, no application context. */
+    public PostgresUtxoPool(DataSource dataSource, PoolSettings settings) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+    }
+
+    /** Micronaut wraps the DataSource for its own transactions; plain JDBC needs the real one. */
+    @Inject
+    public PostgresUtxoPool(DataSource dataSource, @Nullable DataSourceResolver resolver, PoolSettings settings) {
+        this(resolver == null ? dataSource : resolver.resolve(dataSource), settings);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<Reservation> reserve(List<ReservationRequest> requests, String holder, Duration lease) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        return inTransaction(c -> {
+            Map<Integer, List<Row>> byOrd = reserveBatch(c, requests, holder, lease);
+            for (int ord = 1; ord <= requests.size(); ord++) {
+                if (!byOrd.containsKey(ord)) {
+                    List<Row> rows = reserveSeveral(c, requests.get(ord - 1), holder, lease);
+                    if (!rows.isEmpty()) {
+                        byOrd.put(ord, rows);
+                    }
+                }
+            }
+            List<Reservation> out = new ArrayList<>(byOrd.size());
+            for (int ord = 1; ord <= requests.size(); ord++) {
+                List<Row> rows = byOrd.get(ord);
+                if (rows != null) {
+                    out.add(new Reservation(requests.get(ord - 1).jobId(),
+                            rows.stream().map(Row::utxo).toList(),
+                            rows.stream().mapToInt(Row::depth).max().orElse(0)));
+                }
+            }
+            return out;
+        });
+    }
+
+    private Map<Integer, List<Row>> reserveBatch(Connection c, List<ReservationRequest> requests, String holder,
+                                                 Duration lease) throws SQLException {
+        Long[] needs = new Long[requests.size()];
+        for (int i = 0; i < needs.length; i++) {
+            needs[i] = requests.get(i).minimumValue().value();
+        }
+        Map<Integer, List<Row>> byOrd = new HashMap<>();
+        // Measured: once the driver switches to a server-side prepared statement, Postgres may pick a generic
+        // plan for this statement that is 100x slower (seconds instead of milliseconds). The needs array and
+        // the LATERAL limits are what the plan depends on, so plan for the actual values every time.
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+        }
+        try (PreparedStatement ps = c.prepareStatement(RESERVE_BATCH)) {
+            ps.setArray(1, c.createArrayOf("bigint", needs));
+            ps.setInt(2, settings.getMaxChainDepth());
+            ps.setLong(3, lease.toMillis());
+            ps.setString(4, holder);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byOrd.put(rs.getInt(1), new ArrayList<>(List.of(row(rs, 2))));
+                }
+            }
+        }
+        return byOrd;
+    }
+
+    /** A request no single publish UTXO satisfies: several inputs, else one funding UTXO, else nothing. */
+    private List<Row> reserveSeveral(Connection c, ReservationRequest request, String holder, Duration lease)
+            throws SQLException {
+        long perInput = request.extraPerInput().value() > 0 ? request.extraPerInput().value()
+                : settings.getExtraInputAllowanceSats();
+        long need = request.minimumValue().value();
+        List<Row> chosen = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(LOCK_LARGEST)) {
+            ps.setInt(1, settings.getMaxChainDepth());
+            ps.setInt(2, settings.getMaxInputsPerReservation());
+            long sum = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && sum < need + perInput * Math.max(0, chosen.size() - 1)) {
+                    Row r = row(rs, 1);
+                    chosen.add(r);
+                    sum += r.utxo.satoshis().value();
+                }
+            }
+            if (chosen.isEmpty() || sum < need + perInput * (chosen.size() - 1)) {
+                chosen.clear();
+            }
+        }
+        if (chosen.isEmpty() && settings.isFundingFallback() && need >= settings.getFundingFallbackMinSats()) {
+            try (PreparedStatement ps = c.prepareStatement(LOCK_FUNDING)) {
+                ps.setInt(1, settings.getMaxChainDepth());
+                ps.setLong(2, need);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        chosen.add(row(rs, 1));
+                    }
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            return chosen;
+        }
+        try (PreparedStatement ps = c.prepareStatement(RESERVE_IDS)) {
+            ps.setLong(1, lease.toMillis());
+            ps.setString(2, holder);
+            ps.setArray(3, c.createArrayOf("bigint", chosen.stream().map(Row::id).toArray()));
+            ps.executeUpdate();
+        }
+        return chosen;
+    }
+
+    @Override
+    public void release(Collection<Outpoint> outpoints) {
+        if (outpoints.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
+                setOutpoints(c, ps, 1, outpoints);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void confirmSpent(Txid spendingTxid, Collection<Outpoint> inputs, List<Utxo> newOutputs, Purpose purpose) {
+        inTransaction(c -> {
+            applySpend(c, spendingTxid, inputs, newOutputs, purpose);
+            return null;
+        });
+    }
+
+    /** One database transaction for the whole list: one commit instead of one per transaction. */
+    @Override
+    public void confirmSpentAll(List<Spend> spends) {
+        if (spends.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            for (Spend s : spends) {
+                applySpend(c, s.spendingTxid(), s.inputs(), s.newOutputs(), s.purpose());
+            }
+            return null;
+        });
+    }
+
+    private void applySpend(Connection c, Txid spendingTxid, Collection<Outpoint> inputs, List<Utxo> newOutputs,
+                            Purpose purpose) throws SQLException {
+        {
+            int depth;
+            try (PreparedStatement ps = c.prepareStatement(INPUT_DEPTH)) {
+                setOutpoints(c, ps, 1, inputs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    depth = rs.getInt(1) + 1;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(MARK_SPENT)) {
+                ps.setString(1, spendingTxid.hex());
+                setOutpoints(c, ps, 2, inputs);
+                ps.executeUpdate();
+            }
+            insertOutputs(c, newOutputs, purpose, "available", depth);
+        }
+    }
+
+    /** Inserts outputs with a status; used by confirmSpent ("available") and by write-ahead ("pending"). */
+    public static int insertOutputs(Connection c, List<Utxo> outputs, Purpose purpose, String status, int depth)
+            throws SQLException {
+        if (outputs.isEmpty()) {
+            return 0;
+        }
+        String[] txids = new String[outputs.size()];
+        Integer[] vouts = new Integer[outputs.size()];
+        Long[] sats = new Long[outputs.size()];
+        byte[][] scripts = new byte[outputs.size()][];
+        for (int i = 0; i < outputs.size(); i++) {
+            Utxo u = outputs.get(i);
+            txids[i] = u.outpoint().txid().hex();
+            vouts[i] = u.outpoint().vout();
+            sats[i] = u.satoshis().value();
+            scripts[i] = u.lockingScript();
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTPUTS)) {
+            ps.setString(1, purposeName(purpose));
+            ps.setString(2, status);
+            ps.setInt(3, depth);
+            ps.setArray(4, c.createArrayOf("bpchar", txids));
+            ps.setArray(5, c.createArrayOf("int4", vouts));
+            ps.setArray(6, c.createArrayOf("int8", sats));
+            ps.setArray(7, c.createArrayOf("bytea", scripts));
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void markDirty(Outpoint outpoint, String reason) {
+        update("""
+                UPDATE utxos SET dirty = TRUE, dirty_reason = ?, dirty_at = now()
+                WHERE txid = ? AND vout = ? AND status NOT IN ('spent', 'retired')
+                """, reason == null || reason.isBlank() ? "conflict" : reason, outpoint.txid().hex(), outpoint.vout());
+    }
+
+    @Override
+    public int releaseExpired(Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(RELEASE_EXPIRED)) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Outputs of a mined transaction are no longer part of an unconfirmed chain. Descendants keep
+     * their recorded depth (an over-estimate, the safe direction) until they are mined themselves,
+     * which on BSV is normally the same block.
+     */
+    @Override
+    public void markMined(Txid txid, int blockHeight) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE utxos SET chain_depth = 0, block_height = ? WHERE txid = ?")) {
+                ps.setInt(1, blockHeight);
+                ps.setString(2, txid.hex());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE pool_transactions SET status = 'mined', mined_at = now()
+                    WHERE txid = ? AND status IN ('signed', 'sent')""")) {
+                ps.setString(1, txid.hex());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
+
+    static final String SNAPSHOT_FIGURES = """
+            SELECT
+              (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE
+                 AND chain_depth < ?) AS publish_available,
+              (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
+                 AND dirty = FALSE) AS funding_available_sats,
+              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined'))
+              + (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status IN ('sent', 'mined')) AS fees,
+              (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
+                 WHERE u.status <> 'pending'
+                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
+                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)) AS funded
+            """;
+
+    /** One REPEATABLE READ transaction, so every figure describes the same instant. */
+    @Override
+    public PoolSnapshot snapshot() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            try {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                Map<String, Long> sats = new LinkedHashMap<>();
+                for (String s : List.of("pending", "available", "reserved", "spent", "retired")) {
+                    counts.put(s, 0L);
+                    sats.put(s, 0L);
+                }
+                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_GROUPS); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getLong(2));
+                        sats.put(rs.getString(1), rs.getLong(3));
+                    }
+                }
+                PoolSnapshot snap;
+                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_FIGURES)) {
+                    ps.setInt(1, settings.getMaxChainDepth());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        snap = new PoolSnapshot(counts, sats, rs.getLong(1), rs.getLong(2),
+                                sats.get("available") + sats.get("reserved"), rs.getLong(3), sats.get("retired"),
+                                rs.getLong(4));
+                    }
+                }
+                c.commit();
+                return snap;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new PoolStorageException("snapshot failed", e);
+        }
+    }
+
+    @Override
+    public Optional<Utxo> find(Outpoint outpoint) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos WHERE txid = ? AND vout = ?")) {
+                ps.setString(1, outpoint.txid().hex());
+                ps.setInt(2, outpoint.vout());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row(rs, 1).utxo) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public int add(Collection<Utxo> utxos, Purpose purpose, int chainDepth) {
+        return inTransaction(c -> {
+            String[] txids = new String[utxos.size()];
+            Integer[] vouts = new Integer[utxos.size()];
+            Long[] sats = new Long[utxos.size()];
+            byte[][] scripts = new byte[utxos.size()][];
+            int i = 0;
+            for (Utxo u : utxos) {
+                txids[i] = u.outpoint().txid().hex();
+                vouts[i] = u.outpoint().vout();
+                sats[i] = u.satoshis().value();
+                scripts[i++] = u.lockingScript();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
+                    SELECT o.txid, o.vout, o.sats, o.script, ?, 'available', ?
+                    FROM unnest(?::char(64)[], ?::int[], ?::bigint[], ?::bytea[]) AS o(txid, vout, sats, script)
+                    ON CONFLICT (txid, vout) DO NOTHING""")) {
+                ps.setString(1, purposeName(purpose));
+                ps.setInt(2, chainDepth);
+                ps.setArray(3, c.createArrayOf("bpchar", txids));
+                ps.setArray(4, c.createArrayOf("int4", vouts));
+                ps.setArray(5, c.createArrayOf("int8", sats));
+                ps.setArray(6, c.createArrayOf("bytea", scripts));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<DirtyUtxo> dirty(Instant olderThan, int limit) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT u.txid, u.vout, u.dirty_reason, u.dirty_at, s.spending_txid FROM utxos u
+                    LEFT JOIN spends s ON s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout
+                    WHERE u.dirty = TRUE AND u.status NOT IN ('spent', 'retired') AND u.dirty_at < ?
+                    ORDER BY u.dirty_at, u.id LIMIT ?""")) {
+                ps.setTimestamp(1, Timestamp.from(olderThan));
+                ps.setInt(2, limit);
+                List<DirtyUtxo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String ours = rs.getString(5);
+                        out.add(new DirtyUtxo(new Outpoint(Txid.fromHex(rs.getString(1)), rs.getInt(2)),
+                                rs.getString(3), rs.getTimestamp(4).toInstant(),
+                                Optional.ofNullable(ours).map(Txid::fromHex)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void restore(Outpoint outpoint) {
+        update("""
+                UPDATE utxos SET dirty = FALSE, dirty_reason = NULL, dirty_at = NULL
+                WHERE txid = ? AND vout = ? AND dirty = TRUE AND status NOT IN ('spent', 'retired')
+                """, outpoint.txid().hex(), outpoint.vout());
+    }
+
+    @Override
+    public void retire(Outpoint outpoint, Txid spentBy, String reason) {
+        update("""
+                UPDATE utxos SET status = 'retired', spent_by_txid = COALESCE(?, spent_by_txid), spent_at = now(),
+                       reserved_at = NULL, reserved_until = NULL, reserved_by = NULL,
+                       dirty = TRUE, dirty_reason = ?, dirty_at = COALESCE(dirty_at, now())
+                WHERE txid = ? AND vout = ? AND status <> 'spent'
+                """, spentBy == null ? null : spentBy.hex(), reason == null ? "retired" : reason,
+                outpoint.txid().hex(), outpoint.vout());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    record Row(long id, Utxo utxo, int depth) {
+    }
+
+    private static Row row(ResultSet rs, int from) throws SQLException {
+        // from = index of txid when the id column is absent (RETURNING), or of id when present
+        boolean hasId = rs.getMetaData().getColumnName(from).equals("id");
+        int base = hasId ? from + 1 : from;
+        long id = hasId ? rs.getLong(from) : -1;
+        Utxo u = new Utxo(new Outpoint(Txid.fromHex(rs.getString(base)), rs.getInt(base + 1)),
+                Satoshis.of(rs.getLong(base + 2)), rs.getBytes(base + 3));
+        return new Row(id, u, rs.getInt(base + 4));
+    }
+
+    static void setOutpoints(Connection c, PreparedStatement ps, int index, Collection<Outpoint> outpoints)
+            throws SQLException {
+        String[] txids = new String[outpoints.size()];
+        Integer[] vouts = new Integer[outpoints.size()];
+        int i = 0;
+        for (Outpoint o : outpoints) {
+            txids[i] = o.txid().hex();
+            vouts[i++] = o.vout();
+        }
+        Array t = c.createArrayOf("bpchar", txids);
+        Array v = c.createArrayOf("int4", vouts);
+        ps.setArray(index, t);
+        ps.setArray(index + 1, v);
+    }
+
+    static String purposeName(Purpose p) {
+        return p == Purpose.FUNDING ? "funding" : "publish";
+    }
+
+    private void update(String sql, Object... params) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Work done inside one database transaction. */
+    @FunctionalInterface
+    public interface TxWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on a pooled connection; commits, or rolls back and rethrows. */
+    public <T> T inTransaction(TxWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new PoolStorageException("utxo pool database operation failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.raregen.broadcaster.app;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.core.envelope.Envelope;
+import io.raregen.core.envelope.EnvelopeSigner;
+import io.raregen.core.envelope.Payloads;
+import io.raregen.core.keys.KeyPair;
+import io.raregen.core.keys.Network;
+import io.raregen.core.types.Ulid;
+import io.raregen.localchain.LocalChain;
+import io.raregen.localchain.LocalChainConfig;
+import io.raregen.migrations.TestDatabase;
+import io.raregen.broadcaster.receive.QueueMessages;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real Micronaut application: Flyway at start, SQS → chain, /health and /prometheus on its port. */
+class ApplicationTest {
+
+    @Test
+    void application_migratesTheDatabase_publishesAQueuedJob_andServesHealthAndPrometheus() throws Exception {
+        KeyPair poolKey = KeyPair.generate();
+        KeyPair client = KeyPair.generate();
+        try (TestDatabase db = TestDatabase.createEmpty();
+             LocalChain chain = LocalChain.start(LocalChainConfig.builder().manualMining().build());
+             LocalSqs sqs = new LocalSqs()) {
+            String queue = sqs.createQueue();
+            Map<String, Object> props = new HashMap<>();
+            props.put("micronaut.server.port", -1);
+            props.put("datasources.default.url", db.jdbcUrlWithoutCredentials());
+            props.put("datasources.default.username", db.username());
+            props.put("datasources.default.password", db.password());
+            props.put("raregen.arc.url", chain.arcUrl());
+            props.put("raregen.queue.url", queue);
+            props.put("raregen.aws.endpoint", sqs.client.serviceClientConfiguration().endpointOverride().get().toString());
+            props.put("raregen.keys.pool-wif", poolKey.toWif(Network.REGTEST));
+            props.put("raregen.network", "regtest");
+            props.put("raregen.broadcaster.receive-wait-seconds", 1);
+            props.put("raregen.pool.jobs.enabled", "false");
+            try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
+                try (Connection c = db.connect()) {
+                    c.createStatement().execute("INSERT INTO identities (pubkey) VALUES ('" + client.publicKey().hex() + "')");
+                    var coin = chain.faucet(poolKey.p2pkhLockingScript(), 1000);
+                    c.createStatement().execute("INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) VALUES ('"
+                            + coin.txid().hex() + "', " + coin.vout() + ", 1000, '\\x" + java.util.HexFormat.of().formatHex(coin.script()) + "', 'publish')");
+                    String payload = Payloads.publish(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"hello\":\"world\"}"),
+                            "app-1", Instant.now(), null);
+                    Envelope e = EnvelopeSigner.sign(payload, client);
+                    String jobId = Ulid.generate();
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash) VALUES (?,?,?,?,?,?)")) {
+                        ps.setString(1, jobId);
+                        ps.setString(2, e.pubkey());
+                        ps.setString(3, "app-1");
+                        ps.setString(4, e.signedPayload());
+                        ps.setString(5, e.signature());
+                        ps.setString(6, "ab".repeat(32));
+                        ps.executeUpdate();
+                    }
+                    sqs.client.sendMessage(SendMessageRequest.builder().queueUrl(queue).messageBody(QueueMessages.body(jobId)).build());
+                    String status = "";
+                    long deadline = System.currentTimeMillis() + 30_000;
+                    while (!status.equals("sent") && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(100);
+                        try (ResultSet rs = c.createStatement().executeQuery("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'")) {
+                            rs.next();
+                            status = rs.getString(1);
+                        }
+                    }
+                    assertEquals("sent", status);
+                }
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, health.statusCode(), health.body());
+                assertTrue(health.body().contains("\"collector\"") && health.body().contains("\"reconciler\""), health.body());
+                HttpResponse<String> prom = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, prom.statusCode());
+                for (String metric : new String[]{"raregen_batch_size", "raregen_tx_per_sec", "raregen_publish_duration_seconds",
+                        "raregen_broadcast_outcomes_total"}) {
+                    assertTrue(prom.body().contains(metric), metric + " exported");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.raregen.broadcaster.bench;
+
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.pipeline.PublishPipeline;
+import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.broadcaster.support.TestKit;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drain-rate benchmark (a program, not a test). Pre-queues N jobs (rows + SQS messages), funds the
+ * pool from a local chain with script verification off, then runs the pipeline until every job is
+ * sent. Modes: {@code queue} (backlog claim off: every job comes through its message),
+ * {@code backlog} (backlog claim on), {@code sustained} (rate limit 500 tx / 3 s, jobs fed steadily).
+ *
+ * <pre>java -Xmx256m -cp ... io.raregen.broadcaster.bench.DrainBenchmark backlog 20000</pre>
+ */
+public final class DrainBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "backlog";
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int feedPerSecond = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        AtomicLong peakHeap = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peakHeap.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+
+        try (TestKit kit = new TestKit().withChain(b -> b.skipScriptValidation(true).httpThreads(8));
+             LocalSqs sqs = new LocalSqs()) {
+            long t0 = System.nanoTime();
+            int funded = 0;
+            while (funded < n + 100) {
+                int k = Math.min(5_000, n + 100 - funded);
+                kit.fundPool(k, 1000);
+                funded += k;
+            }
+            List<String> ids = "sustained".equals(mode) ? List.of() : kit.insertJobs(n);
+            String queue = sqs.createQueue();
+            if (!ids.isEmpty()) {
+                ExecutorService ex = Executors.newFixedThreadPool(4);
+                int chunk = (ids.size() + 3) / 4;
+                for (int i = 0; i < 4; i++) {
+                    List<String> part = ids.subList(Math.min(ids.size(), i * chunk), Math.min(ids.size(), (i + 1) * chunk));
+                    ex.execute(() -> sqs.sendJobIds(queue, part));
+                }
+                ex.shutdown();
+                ex.awaitTermination(10, TimeUnit.MINUTES);
+            }
+            // fresh tables of 20,000 rows: give the planner statistics as a live database would have
+            kit.sql("ANALYZE");
+            System.out.printf("setup: %d jobs, %d pool UTXOs, %d messages in %.1f s%n", ids.size(), funded, ids.size(),
+                    (System.nanoTime() - t0) / 1e9);
+
+            PipelineProperties pp = new PipelineProperties();
+            pp.setBacklogClaim(!"queue".equals(mode));
+            pp.setReceivers("queue".equals(mode) ? 8 : 2);
+            pp.setReceiveWaitSeconds(1);
+            pp.setShutdownGrace(Duration.ofSeconds(5));
+            RecoveryProperties rp = new RecoveryProperties();
+            rp.setRebroadcastAfter(Duration.ofMinutes(5));
+            rp.setReconcileAfter("sustained".equals(mode) ? Duration.ofMinutes(5) : Duration.ofSeconds(30));
+            RateLimiter limiter = "sustained".equals(mode)
+                    ? new PostgresRateLimiter(kit.ds, "bench", 500, Duration.ofSeconds(3)) : RateLimiter.unlimited();
+            PublishPipeline p = kit.pipeline(pp, rp, limiter, sqs.client, queue, PipelineHooks.NONE, "bench");
+            peakHeap.set(0);
+            long start = System.nanoTime();
+            p.start();
+            if ("sustained".equals(mode)) {
+                sustained(kit, sqs, queue, p, seconds, feedPerSecond);
+            } else {
+                long last = 0;
+                while (true) {
+                    long sent = kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'");
+                    if (sent >= n) {
+                        break;
+                    }
+                    if (sent / 5000 != last / 5000) {
+                        System.out.printf("  %d sent after %.1f s%n", sent, (System.nanoTime() - start) / 1e9);
+                    }
+                    last = sent;
+                    Thread.sleep(50);
+                }
+                double secs = (System.nanoTime() - start) / 1e9;
+                System.out.printf("mode=%s jobs=%d drained in %.2f s = %.0f tx/s; peak heap used %.0f MB (whole JVM: pipeline + in-process chain + ElasticMQ)%n",
+                        mode, n, secs, n / secs, peakHeap.get() / 1e6);
+            }
+            p.close();
+            System.out.printf("failed=%d, distinct txids=%d, batches=%d%n",
+                    kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed'"),
+                    kit.scalar("SELECT count(DISTINCT txid) FROM publish_jobs"),
+                    kit.scalar("SELECT count(*) FROM publish_batches"));
+        }
+        System.exit(0);
+    }
+
+    /** Feeds {@code feed} jobs/s and measures the steady sent rate (limit 166.7 tx/s) and accept → sent. */
+    private static void sustained(TestKit kit, LocalSqs sqs, String queue, PublishPipeline p, int seconds, int feed) throws Exception {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            long tick = System.nanoTime();
+            List<String> ids = kit.insertJobs(feed);
+            sqs.sendJobIds(queue, ids);
+            long spent = (System.nanoTime() - tick) / 1_000_000;
+            if (spent < 1000) {
+                Thread.sleep(1000 - spent);
+            }
+        }
+        // the steady state: past the initial 500-token burst (drained after ~15 s when fed 200/s)
+        // and before the feed stops
+        long from = Math.min(35, seconds / 3);
+        long to = seconds - 5;
+        String window = "sent_at BETWEEN (SELECT min(sent_at) FROM publish_jobs) + interval '" + from + " seconds' "
+                + "AND (SELECT min(sent_at) FROM publish_jobs) + interval '" + to + " seconds'";
+        long sentInWindow = kit.scalar("SELECT count(*) FROM publish_jobs WHERE " + window);
+        double rate = sentInWindow / (double) (to - from);
+        long p50 = kit.scalar("SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) * 1000)::bigint FROM publish_jobs WHERE " + window);
+        long p99 = kit.scalar("SELECT (percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) * 1000)::bigint FROM publish_jobs WHERE " + window);
+        System.out.printf("mode=sustained run=%d s, window %d..%d s: steady sent rate %.1f tx/s (limit 166.7), accept→sent p50 %d ms, p99 %d ms (fed %d/s)%n",
+                seconds, from, to, rate, p50, p99, feed);
+    }
+}

@@ -1,0 +1,109 @@
+package io.raregen.broadcaster.collector;
+
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.receive.Incoming;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchCollectorTest {
+
+    record Submitted(List<Incoming> batch, int backlogLimit, long atNanos) {
+    }
+
+    static BatchCollector collector(int max, Duration window, Duration linger, boolean backlog,
+                                    LinkedBlockingQueue<Submitted> out, int claimReturn) {
+        return new BatchCollector(max, window, linger, backlog, (batch, limit) -> {
+            out.add(new Submitted(batch, limit, System.nanoTime()));
+            return claimReturn < 0 ? batch.size() : claimReturn;
+        }, () -> false, new Heartbeats());
+    }
+
+    @Test
+    void aLoneJob_leavesAfterTheLinger_notTheWindow() throws Exception {
+        LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
+        BatchCollector c = collector(500, Duration.ofSeconds(5), Duration.ofMillis(50), false, out, -1);
+        Thread t = new Thread(c);
+        t.start();
+        long t0 = System.nanoTime();
+        c.offer(new Incoming("A", "r"));
+        Submitted s = out.poll(3, TimeUnit.SECONDS);
+        c.stop();
+        assertNotNull(s, "a lone job is not held for the 5 s window");
+        assertEquals(1, s.batch().size());
+        assertEquals(0, s.backlogLimit(), "no backlog claim when disabled");
+    }
+
+    @Test
+    void aFlood_closesBatchesAtMaxBatchSize() throws Exception {
+        LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
+        BatchCollector c = collector(10, Duration.ofSeconds(5), Duration.ofSeconds(5), false, out, -1);
+        for (int i = 0; i < 25; i++) {
+            c.offerNow(new Incoming("J" + i, "r" + i));
+        }
+        Thread t = new Thread(c);
+        t.start();
+        Submitted a = out.poll(3, TimeUnit.SECONDS);
+        Submitted b = out.poll(3, TimeUnit.SECONDS);
+        c.stop();
+        assertEquals(10, a.batch().size());
+        assertEquals(10, b.batch().size());
+    }
+
+    @Test
+    void aSteadyTrickle_closesAtTheWindowEvenThoughTheLingerNeverExpires() throws Exception {
+        LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
+        BatchCollector c = collector(1000, Duration.ofMillis(300), Duration.ofMillis(200), false, out, -1);
+        Thread t = new Thread(c);
+        t.start();
+        long t0 = System.nanoTime();
+        Thread feeder = new Thread(() -> {
+            for (int i = 0; i < 40; i++) {
+                c.offer(new Incoming("T" + i, null));
+                try {
+                    Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        feeder.start();
+        Submitted first = out.poll(3, TimeUnit.SECONDS);
+        feeder.join();
+        c.stop();
+        assertNotNull(first);
+        assertTrue(first.batch().size() < 40, "the window closed the batch before the trickle ended: " + first.batch().size());
+    }
+
+    @Test
+    void withBacklogClaim_aFullClaimMakesTheNextBatchClaimFromTheDatabaseWithoutWaiting() throws Exception {
+        LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
+        List<Integer> answers = new CopyOnWriteArrayList<>(List.of(10, 10, 3));
+        BatchCollector c = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
+            out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
+            return answers.isEmpty() ? 0 : answers.remove(0);
+        }, () -> false, new Heartbeats());
+        c.offerNow(new Incoming("W", "r"));
+        Thread t = new Thread(c);
+        t.start();
+        Submitted first = out.poll(3, TimeUnit.SECONDS);
+        Submitted second = out.poll(3, TimeUnit.SECONDS);
+        Submitted third = out.poll(3, TimeUnit.SECONDS);
+        Submitted fourth = out.poll(700, TimeUnit.MILLISECONDS);
+        c.stop();
+        assertEquals(9, first.backlogLimit(), "tops up to the batch size");
+        assertEquals(0, second.batch().size(), "backlog: no message needed");
+        assertEquals(10, second.backlogLimit());
+        assertNotNull(third, "still backlog after a full claim");
+        assertEquals(null, fourth, "a short claim ends backlog mode: the collector waits for messages again");
+    }
+}

@@ -1,0 +1,151 @@
+package io.raregen.broadcaster.pipeline;
+
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.support.Invariants;
+import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.broadcaster.support.TestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Jobs in Postgres, messages in ElasticMQ, the local chain over HTTP: the whole pipeline, then I1–I6 by query. */
+class EndToEndTest {
+    TestKit kit;
+    LocalSqs sqs;
+
+    @BeforeEach
+    void setUp() {
+        kit = new TestKit().withChain();
+        sqs = new LocalSqs();
+    }
+
+    @AfterEach
+    void tearDown() {
+        sqs.close();
+        kit.close();
+    }
+
+    @Test
+    void pipeline_drainsQueuedJobs_everyJobSentOnceWithAnAcceptedTxid() throws Exception {
+        int n = 300;
+        kit.fundPool(n + 20, 1000);
+        long poolBefore = Invariants.poolSats(kit);
+        List<String> ids = kit.insertJobs(n);
+        String queue = sqs.createQueue();
+        sqs.sendJobIds(queue, ids);
+
+        PipelineProperties pp = kit.fastPipeline();
+        pp.setBacklogClaim(false); // queue-only: every job must come through its message
+        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "e2e");
+        p.start();
+        try {
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+        } finally {
+            p.close();
+        }
+        Invariants.assertAllPublished(kit, ids);
+        Invariants.assertConservation(kit, poolBefore);
+        assertEquals(List.of("processing>signed", "queued>processing", "signed>sent"),
+                kit.strings("SELECT DISTINCT from_status || '>' || to_status FROM publish_job_transitions WHERE from_status IS NOT NULL ORDER BY 1"));
+        assertEquals(0, sqs.depth(queue), "every message deleted once its claim committed");
+    }
+
+    @Test
+    void pipeline_everyMessageDeliveredThreeTimes_publishesEachJobOnce() throws Exception {
+        int n = 200;
+        kit.fundPool(n + 20, 1000);
+        List<String> ids = kit.insertJobs(n);
+        String queue = sqs.createQueue();
+        List<String> thrice = new ArrayList<>(ids);
+        thrice.addAll(ids);
+        thrice.addAll(ids);
+        sqs.sendJobIds(queue, thrice);
+        PipelineProperties pp = kit.fastPipeline();
+        pp.setBacklogClaim(false);
+        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "dup");
+        p.start();
+        try {
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            assertEquals(0, kit.awaitScalar("SELECT 0", 0, Duration.ZERO));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+        } finally {
+            p.close();
+        }
+        Invariants.assertAllPublished(kit, ids);
+        assertEquals(n, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'signed'"), "each job signed exactly once");
+        assertEquals(0, sqs.depth(queue), "duplicates acknowledged");
+    }
+
+    @Test
+    void pipeline_withBacklogClaim_publishesJobsWhoseMessagesWereLost() throws Exception {
+        int n = 250;
+        kit.fundPool(n + 20, 1000);
+        long poolBefore = Invariants.poolSats(kit);
+        List<String> ids = kit.insertJobs(n);
+        String queue = sqs.createQueue();
+        sqs.sendJobIds(queue, ids.subList(0, 1)); // one wake-up; the rest never got a message
+        PublishPipeline p = kit.pipeline(kit.fastPipeline(), kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue,
+                PipelineHooks.NONE, "backlog");
+        p.start();
+        try {
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+        } finally {
+            p.close();
+        }
+        Invariants.assertAllPublished(kit, ids);
+        Invariants.assertConservation(kit, poolBefore);
+    }
+
+    @Test
+    void pipeline_poisonMessages_areDeletedAndDoNotStopTheFlow() throws Exception {
+        kit.fundPool(20, 1000);
+        List<String> ids = kit.insertJobs(5);
+        String queue = sqs.createQueue();
+        sqs.sendBodies(queue, List.of("not json", "{\"jobId\":\"nope\"}", "{\"jobId\":\"01ARZ3NDEKTSV4RRFFQ69G5FAV\"}"));
+        sqs.sendJobIds(queue, ids);
+        PipelineProperties pp = kit.fastPipeline();
+        pp.setBacklogClaim(false);
+        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "poison");
+        p.start();
+        try {
+            assertEquals(5, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", 5, Duration.ofSeconds(30)));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+        } finally {
+            p.close();
+        }
+        assertEquals(0, sqs.depth(queue), "poison deleted, not retried forever");
+    }
+
+    @Test
+    void gracefulShutdown_finishesTheBatchesInHand_andLeavesNothingHalfDone() throws Exception {
+        int n = 300;
+        kit.fundPool(n + 20, 1000);
+        List<String> ids = kit.insertJobs(n);
+        String queue = sqs.createQueue();
+        sqs.sendJobIds(queue, ids);
+        PipelineProperties pp = kit.fastPipeline();
+        pp.setBacklogClaim(false);
+        pp.setMaxBatchSize(50);
+        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "stop");
+        p.start();
+        kit.awaitScalar("SELECT least(count(*), 1) FROM publish_jobs WHERE status = 'sent'", 1, Duration.ofSeconds(30));
+        p.close();
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('processing', 'signed')"),
+                "every claimed job was finished, none left in the middle");
+        assertEquals(n, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('queued', 'sent')"));
+        Invariants.assertTransitionsLegal(kit);
+    }
+}

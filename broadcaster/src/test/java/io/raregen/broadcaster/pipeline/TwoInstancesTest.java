@@ -1,0 +1,57 @@
+package io.raregen.broadcaster.pipeline;
+
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
+import io.raregen.broadcaster.support.Invariants;
+import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.broadcaster.support.TestKit;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two broadcasters on one database and one queue: no job published twice, and one rate limit for both. */
+class TwoInstancesTest {
+
+    @Test
+    void twoInstances_shareTheWorkAndTheRateLimit_withoutDoublePublication() throws Exception {
+        int n = 300;
+        long capacity = 100;
+        try (TestKit kit = new TestKit().withChain(); LocalSqs sqs = new LocalSqs()) {
+            kit.fundPool(n + 20, 1000);
+            long poolBefore = Invariants.poolSats(kit);
+            List<String> ids = kit.insertJobs(n);
+            String queue = sqs.createQueue();
+            List<String> twice = new ArrayList<>(ids);
+            twice.addAll(ids);
+            sqs.sendJobIds(queue, twice);
+
+            PipelineProperties pp = kit.fastPipeline();
+            pp.setMaxBatchSize(50);
+            PublishPipeline a = kit.pipeline(pp, kit.fastRecovery(),
+                    new PostgresRateLimiter(kit.ds, "arc", capacity, Duration.ofSeconds(1)), sqs.client, queue, PipelineHooks.NONE, "a");
+            PublishPipeline b = kit.pipeline(pp, kit.fastRecovery(),
+                    new PostgresRateLimiter(kit.ds, "arc", capacity, Duration.ofSeconds(1)), sqs.client, queue, PipelineHooks.NONE, "b");
+            a.start();
+            b.start();
+            try {
+                assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            } finally {
+                a.close();
+                b.close();
+            }
+            Invariants.assertAllPublished(kit, ids);
+            Invariants.assertConservation(kit, poolBefore);
+            assertEquals(n, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'signed'"), "signed once each");
+            assertTrue(kit.scalar("SELECT count(DISTINCT instance_id) FROM publish_batches") == 2, "both instances claimed batches");
+            // a shared bucket of 100 per second lets at most 100 + 100/s × t through: 300 jobs need ≥ 2 s of sending.
+            // Two separate buckets would have sent them in about 1 s.
+            long spanMs = kit.scalar("SELECT (EXTRACT(EPOCH FROM max(sent_at) - min(sending_started_at)) * 1000)::bigint FROM publish_jobs");
+            assertTrue(spanMs >= 1_800, "the shared limit paced both instances: " + spanMs + " ms");
+        }
+    }
+}

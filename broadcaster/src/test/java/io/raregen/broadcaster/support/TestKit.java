@@ -1,0 +1,238 @@
+package io.raregen.broadcaster.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
+import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.fees.ArcFeePolicy;
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.pipeline.PublishPipeline;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.utxo.PoolSettings;
+import io.raregen.broadcaster.utxo.PostgresUtxoPool;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.envelope.Envelope;
+import io.raregen.core.envelope.EnvelopeSigner;
+import io.raregen.core.envelope.Payloads;
+import io.raregen.core.keys.KeyPair;
+import io.raregen.core.tx.FeeRate;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Ulid;
+import io.raregen.localchain.FaucetOutput;
+import io.raregen.localchain.LocalChain;
+import io.raregen.localchain.LocalChainConfig;
+import io.raregen.migrations.TestDatabase;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** A fresh database, a pool key, a UTXO pool, a local chain: what every pipeline test starts from. */
+public final class TestKit implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final TestDatabase db;
+    public final HikariDataSource ds;
+    public final KeyPair poolKey = KeyPair.generate();
+    public final KeyPair client = KeyPair.generate();
+    public final PostgresUtxoPool pool;
+    public final PublishJobStore store;
+    public LocalChain chain;
+
+    public TestKit() {
+        this.db = TestDatabase.create();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(db.jdbcUrl());
+        hc.setMaximumPoolSize(24);
+        this.ds = new HikariDataSource(hc);
+        this.pool = new PostgresUtxoPool(ds, new PoolSettings());
+        this.store = new PublishJobStore(ds);
+        registerClient();
+    }
+
+    public TestKit withChain(Consumer<LocalChainConfig.Builder> tweak) {
+        LocalChainConfig.Builder b = LocalChainConfig.builder().manualMining();
+        tweak.accept(b);
+        this.chain = LocalChain.start(b.build());
+        return this;
+    }
+
+    public TestKit withChain() {
+        return withChain(b -> { });
+    }
+
+    public ArcProperties arcProperties() {
+        ArcProperties p = new ArcProperties();
+        p.setUrl(chain.arcUrl());
+        p.setMaxTimeoutSeconds(2);
+        p.setRequestTimeoutMargin(Duration.ofSeconds(3));
+        return p;
+    }
+
+    private void registerClient() {
+        sql("INSERT INTO identities (pubkey) VALUES ('" + client.publicKey().hex() + "')");
+    }
+
+    /** Inserts {@code n} queued jobs with valid client-signed envelopes; returns their ids in insert order. */
+    public List<String> insertJobs(int n) {
+        List<String> ids = new ArrayList<>(n);
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, enqueued_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, now())")) {
+            for (int i = 0; i < n; i++) {
+                String nonce = "n-" + UUID.randomUUID();
+                Envelope e = envelope(nonce, i);
+                String id = Ulid.generate();
+                ps.setString(1, id);
+                ps.setString(2, e.pubkey());
+                ps.setString(3, nonce);
+                ps.setString(4, e.signedPayload());
+                ps.setString(5, e.signature());
+                ps.setString(6, sha256Hex(e.signedPayload()));
+                ps.addBatch();
+                ids.add(id);
+                if (i % 500 == 499) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
+    }
+
+    public Envelope envelope(String nonce, int i) {
+        try {
+            String payload = Payloads.publish(JSON.readTree("{\"title\":\"record " + i + "\",\"n\":" + i + "}"), nonce,
+                    Instant.now(), null);
+            return EnvelopeSigner.sign(payload, client);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Funds the pool from the chain's faucet: {@code count} UTXOs of {@code sats}, all paying the pool key. */
+    public List<Utxo> fundPool(int count, long sats) {
+        List<Utxo> utxos = new ArrayList<>();
+        for (FaucetOutput f : chain.faucet(poolKey.p2pkhLockingScript(), sats, count)) {
+            utxos.add(f.utxo());
+        }
+        pool.add(utxos, UtxoPool.Purpose.PUBLISH, 0);
+        return utxos;
+    }
+
+    public PipelineProperties fastPipeline() {
+        PipelineProperties p = new PipelineProperties();
+        p.setReceiveWaitSeconds(1);
+        p.setLinger(Duration.ofMillis(30));
+        p.setWindow(Duration.ofMillis(500));
+        p.setResolveInitialBackoff(Duration.ofMillis(100));
+        p.setSignThreads(2);
+        p.setShutdownGrace(Duration.ofSeconds(5));
+        return p;
+    }
+
+    public RecoveryProperties fastRecovery() {
+        RecoveryProperties r = new RecoveryProperties();
+        r.setReconcileAfter(Duration.ofSeconds(1));
+        r.setReconcileInterval(Duration.ofMillis(300));
+        r.setRescueProcessingAfter(Duration.ofSeconds(2));
+        r.setRebroadcastAfter(Duration.ofSeconds(2));
+        r.setRescueInterval(Duration.ofMillis(500));
+        r.setReservationExpiryInterval(Duration.ofMillis(500));
+        r.setConfirmationInterval(Duration.ofSeconds(1));
+        r.setConfirmationMinAge(Duration.ofMillis(100));
+        return r;
+    }
+
+    /** A pipeline against this kit's database and chain. */
+    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    PipelineHooks hooks, String instanceId) {
+        ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
+        return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
+                new ArcTransactionBroadcaster(arcProperties()), limiter, 500, sqs, queueUrl,
+                new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(), hooks));
+    }
+
+    public long scalar(String sql) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public List<String> strings(String sql) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public int sql(String sql) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            return s.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    /** Waits until {@code sql} returns {@code expected} or the timeout passes; returns the last value. */
+    public long awaitScalar(String sql, long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long v = scalar(sql);
+        while (v != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            v = scalar(sql);
+        }
+        return v;
+    }
+
+    static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (chain != null) {
+            chain.close();
+        }
+        ds.close();
+        db.close();
+    }
+}

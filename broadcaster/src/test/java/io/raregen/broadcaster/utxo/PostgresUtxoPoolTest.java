@@ -1,0 +1,137 @@
+package io.raregen.broadcaster.utxo;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Satoshis;
+import io.raregen.core.types.Txid;
+import io.raregen.migrations.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+import static io.raregen.broadcaster.utxo.PoolTestData.randomTxid;
+import static io.raregen.broadcaster.utxo.PoolTestData.utxo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The pool contract against a real, migrated Postgres, plus what only Postgres has (pending rows). */
+class PostgresUtxoPoolTest extends UtxoPoolContract {
+
+    private static TestDatabase db;
+    private static HikariDataSource ds;
+    private PostgresUtxoPool pool;
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.create();
+        ds = PoolTestData.pooled(db, 20);
+    }
+
+    @AfterAll
+    static void drop() {
+        ds.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE utxos, spends, pool_transactions");
+        }
+    }
+
+    @Override
+    protected UtxoPool pool() {
+        PoolSettings s = new PoolSettings();
+        s.setMaxChainDepth(MAX_DEPTH);
+        pool = new PostgresUtxoPool(ds, s);
+        return pool;
+    }
+
+    @Override
+    protected void recordSpend(Outpoint outpoint, Txid spendingTxid) {
+        exec("INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES (?, ?, ?, 0)",
+                outpoint.txid().hex(), outpoint.vout(), spendingTxid.hex());
+    }
+
+    @Override
+    protected void recordAcceptedPoolTxFee(Txid txid, long fee) {
+        exec("INSERT INTO pool_transactions (txid, kind, raw_tx, fee_sats, status) VALUES (?, 'split', '\\x00', ?, 'sent')",
+                txid.hex(), fee);
+    }
+
+    @Override
+    protected Instant reservedUntil(Outpoint outpoint) {
+        return query("SELECT reserved_until FROM utxos WHERE txid = ? AND vout = ?", outpoint,
+                rs -> rs.getTimestamp(1).toInstant());
+    }
+
+    @Override
+    protected String status(Outpoint outpoint) {
+        return query("SELECT status FROM utxos WHERE txid = ? AND vout = ?", outpoint, rs -> rs.getString(1));
+    }
+
+    @Override
+    protected int chainDepth(Outpoint outpoint) {
+        return query("SELECT chain_depth FROM utxos WHERE txid = ? AND vout = ?", outpoint, rs -> rs.getInt(1));
+    }
+
+    @Test
+    void confirmSpent_promotesWriteAheadPendingOutputsToAvailable() throws SQLException {
+        UtxoPool p = pool();
+        Utxo in = utxo(1_000);
+        p.add(List.of(in), Purpose.FUNDING, 0);
+        Txid split = randomTxid();
+        Utxo out = new Utxo(new Outpoint(split, 0), Satoshis.of(100), PoolTestData.POOL_KEY.p2pkhLockingScript());
+        try (Connection c = ds.getConnection()) {
+            PostgresUtxoPool.insertOutputs(c, List.of(out), Purpose.PUBLISH, "pending", 1);
+        }
+        assertEquals("pending", status(out.outpoint()));
+        assertEquals(0, p.snapshot().publishAvailable(), "pending outputs are not spendable yet");
+
+        p.confirmSpent(split, List.of(in.outpoint()), List.of(out), Purpose.PUBLISH);
+
+        assertEquals("available", status(out.outpoint()));
+        assertEquals(1, p.snapshot().publishAvailable());
+    }
+
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Outpoint o, RowReader<T> reader) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, o.txid().hex());
+            ps.setInt(2, o.vout());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError("no utxo " + o);
+                }
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void exec(String sql, Object... params) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.raregen.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.cli.ops.DbOptions;
+import io.raregen.cli.ops.OpsQueries;
+import io.raregen.cli.support.CliException;
+import io.raregen.cli.support.ExitCodes;
+import io.raregen.cli.support.Json;
+import io.raregen.cli.support.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** {@code raregen ops}: seed 002's monitoring queries as tables. */
+@Command(name = "ops", mixinStandardHelpOptions = true,
+        description = "The four monitoring queries (throughput, batch health, pool depth, error rate), read from Postgres.")
+public final class OpsCommand extends BaseCommand {
+
+    @Mixin
+    DbOptions db = new DbOptions();
+
+    @Option(names = "--json", description = "Print as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<OpsQueries.Result> results;
+        try (Connection c = db.connect(env())) {
+            results = OpsQueries.all(c);
+        } catch (SQLException e) {
+            throw new CliException(ExitCodes.API, "DB_ERROR", e.getMessage(), e);
+        }
+        if (json) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            String[] keys = {"throughput", "batchHealth", "poolDepth", "errorRate"};
+            for (int i = 0; i < results.size(); i++) {
+                n.set(keys[i], Json.MAPPER.valueToTree(OpsQueries.asMaps(results.get(i))));
+            }
+            printJson(n);
+            return ExitCodes.OK;
+        }
+        boolean first = true;
+        for (OpsQueries.Result r : results) {
+            if (!first) {
+                out().println();
+            }
+            first = false;
+            printResult(r);
+        }
+        return ExitCodes.OK;
+    }
+
+    void printResult(OpsQueries.Result r) {
+        out().println(r.title());
+        Table t = new Table(r.columns().toArray(String[]::new));
+        for (List<String> row : r.rows()) {
+            t.row(row.toArray());
+        }
+        t.print(out());
+        if (r.rows().isEmpty()) {
+            out().println("(none)");
+        }
+    }
+}

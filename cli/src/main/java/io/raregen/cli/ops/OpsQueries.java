@@ -1,0 +1,118 @@
+package io.raregen.cli.ops;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Seed 002's four monitoring queries, adapted to this schema: a job that was sent and then mined
+ * still counts as sent, batches are checked for gapless {@code batch_seq}, and failures are
+ * grouped by their stable {@code error_code}.
+ */
+public final class OpsQueries {
+
+    /** One titled result: column names and rows of display strings. */
+    public record Result(String title, List<String> columns, List<List<String>> rows) {
+    }
+
+    static final String THROUGHPUT = """
+            SELECT COUNT(*) FILTER (WHERE sent_at > now() - INTERVAL '3 seconds')           AS sent_last_3s,
+                   ROUND(COUNT(*) FILTER (WHERE sent_at > now() - INTERVAL '3 seconds') / 3.0, 2)  AS tx_per_sec_3s,
+                   COUNT(*) FILTER (WHERE sent_at > now() - INTERVAL '60 seconds')          AS sent_last_60s,
+                   ROUND(COUNT(*) FILTER (WHERE sent_at > now() - INTERVAL '60 seconds') / 60.0, 2) AS tx_per_sec_60s
+            FROM publish_jobs
+            WHERE status IN ('sent', 'mined') AND sent_at > now() - INTERVAL '60 seconds'
+            """;
+
+    static final String BATCH_HEALTH = """
+            SELECT processing_batch_id                                  AS batch,
+                   COUNT(*)                                             AS jobs,
+                   to_char(MIN(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS first_job_created_utc,
+                   ROUND(EXTRACT(EPOCH FROM MAX(sent_at) - MIN(created_at))::numeric, 3) AS processing_seconds,
+                   CASE WHEN MIN(batch_seq) = 1 AND MAX(batch_seq) = COUNT(*) AND COUNT(DISTINCT batch_seq) = COUNT(*)
+                        THEN 'sequential' ELSE 'GAPS' END               AS sequencing,
+                   COUNT(*) FILTER (WHERE status IN ('sent', 'mined'))  AS sent,
+                   COUNT(*) FILTER (WHERE status = 'failed')            AS failed
+            FROM publish_jobs
+            WHERE processing_batch_id IS NOT NULL
+              AND created_at > now() - INTERVAL '10 minutes'
+            GROUP BY processing_batch_id
+            ORDER BY MIN(created_at) DESC
+            LIMIT 10
+            """;
+
+    static final String POOL_DEPTH = """
+            SELECT satoshis, COUNT(*) AS count, SUM(satoshis) AS total_value
+            FROM utxos
+            WHERE status = 'available' AND purpose = 'publish' AND NOT dirty
+            GROUP BY satoshis
+            ORDER BY satoshis
+            """;
+
+    static final String ERROR_RATE = """
+            SELECT error_code,
+                   COUNT(*) AS occurrences,
+                   ROUND(COUNT(*) * 100.0 / NULLIF((SELECT COUNT(*) FROM publish_jobs
+                                                    WHERE created_at > now() - INTERVAL '1 hour'), 0), 2) AS error_rate_pct
+            FROM publish_jobs
+            WHERE status = 'failed'
+              AND created_at > now() - INTERVAL '1 hour'
+            GROUP BY error_code
+            ORDER BY occurrences DESC
+            """;
+
+    private OpsQueries() {
+    }
+
+    public static List<Result> all(Connection c) throws SQLException {
+        List<Result> out = new ArrayList<>();
+        out.add(run(c, "Throughput (sent in the last 3 s / 60 s)", THROUGHPUT));
+        out.add(run(c, "Batch health (last 10 minutes)", BATCH_HEALTH));
+        out.add(run(c, "UTXO pool depth (available publish UTXOs)", POOL_DEPTH));
+        out.add(run(c, "Error rate (failed jobs, last hour)", ERROR_RATE));
+        return out;
+    }
+
+    static Result run(Connection c, String title, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            return toResult(title, rs);
+        }
+    }
+
+    static Result toResult(String title, ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> cols = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            cols.add(md.getColumnLabel(i));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        while (rs.next()) {
+            List<String> r = new ArrayList<>();
+            for (int i = 1; i <= cols.size(); i++) {
+                Object v = rs.getObject(i);
+                r.add(v == null ? null : v.toString());
+            }
+            rows.add(r);
+        }
+        return new Result(title, cols, rows);
+    }
+
+    /** A row as a column → value map, for JSON output. */
+    public static List<Map<String, String>> asMaps(Result r) {
+        List<Map<String, String>> l = new ArrayList<>();
+        for (List<String> row : r.rows()) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < r.columns().size(); i++) {
+                m.put(r.columns().get(i), row.get(i));
+            }
+            l.add(m);
+        }
+        return l;
+    }
+}

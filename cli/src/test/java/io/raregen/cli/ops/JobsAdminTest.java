@@ -1,0 +1,129 @@
+package io.raregen.cli.ops;
+
+import io.raregen.migrations.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The operator SQL against the real schema (its triggers decide which re-drives are legal). */
+class JobsAdminTest {
+    private static TestDatabase db;
+    private static final String PUBKEY = "02" + "ab".repeat(32);
+
+    @BeforeAll
+    static void database() throws SQLException {
+        db = TestDatabase.create();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO identities (pubkey) VALUES ('" + PUBKEY + "')");
+        }
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    private static String job(Connection c, String status, boolean withTx) throws SQLException {
+        String id = "01J" + UUID.randomUUID().toString().replace("-", "").substring(0, 23).toUpperCase();
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash)
+                VALUES (?, ?, ?, '{}', 'sig', ?)""")) {
+            ps.setString(1, id);
+            ps.setString(2, PUBKEY);
+            ps.setString(3, id);
+            ps.setString(4, "0".repeat(64));
+            ps.executeUpdate();
+        }
+        try (Statement s = c.createStatement()) {
+            if (withTx) {
+                s.execute("UPDATE publish_jobs SET status = 'processing' WHERE job_id = '" + id + "'");
+                s.execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x00'::bytea, txid = '" + "1".repeat(60)
+                        + id.substring(0, 4).toLowerCase().replaceAll("[^0-9a-f]", "a") + "' WHERE job_id = '" + id + "'");
+            }
+            if (status.equals("failed")) {
+                s.execute("UPDATE publish_jobs SET status = 'failed', error_code = 'BROADCAST_REJECTED', error_detail = 'x', "
+                        + "failed_at = now() WHERE job_id = '" + id + "'");
+            }
+        }
+        return id;
+    }
+
+    @Test
+    void retry_failedJobWithoutTransaction_goesBackToQueuedWithItsErrorCleared() throws Exception {
+        try (Connection c = db.connect()) {
+            String id = job(c, "failed", false);
+
+            assertEquals(JobsAdmin.RetryOutcome.REQUEUED, JobsAdmin.retry(c, id));
+
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, error_code, failed_at FROM publish_jobs WHERE job_id = '" + id + "'")) {
+                rs.next();
+                assertEquals("queued", rs.getString(1));
+                assertNull(rs.getString(2));
+                assertNull(rs.getTimestamp(3));
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT from_status, to_status FROM publish_job_transitions WHERE job_id = '" + id + "' ORDER BY id DESC LIMIT 1")) {
+                rs.next();
+                assertEquals("failed", rs.getString(1));
+                assertEquals("queued", rs.getString(2));
+            }
+        }
+    }
+
+    @Test
+    void retry_failedJobWithAStoredTransaction_isRefused() throws Exception {
+        try (Connection c = db.connect()) {
+            String id = job(c, "failed", true);
+
+            assertEquals(JobsAdmin.RetryOutcome.HAS_TRANSACTION, JobsAdmin.retry(c, id));
+        }
+    }
+
+    @Test
+    void retry_jobsThatAreNotFailedOrUnknown_areReportedAsSuch() throws Exception {
+        try (Connection c = db.connect()) {
+            assertEquals(JobsAdmin.RetryOutcome.NOT_FAILED, JobsAdmin.retry(c, job(c, "queued", false)));
+            assertEquals(JobsAdmin.RetryOutcome.NOT_FOUND, JobsAdmin.retry(c, "01JZZZZZZZZZZZZZZZZZZZZZZZ"));
+        }
+    }
+
+    @Test
+    void failed_listsFailedJobsWithTheirCode() throws Exception {
+        try (Connection c = db.connect()) {
+            String id = job(c, "failed", false);
+
+            OpsQueries.Result r = JobsAdmin.failed(c, 500);
+
+            assertEquals(1, r.rows().stream().filter(row -> row.get(0).equals(id) && row.get(1).equals("BROADCAST_REJECTED")).count());
+        }
+    }
+
+    @Test
+    void ops_allFourQueriesRunOnTheSchema_andBatchHealthSeesGaps() throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO publish_batches (batch_id, job_count) VALUES ('B-GAPS', 2)");
+            String a = job(c, "queued", false);
+            String b = job(c, "queued", false);
+            s.execute("UPDATE publish_jobs SET processing_batch_id = 'B-GAPS', batch_seq = 1 WHERE job_id = '" + a + "'");
+            s.execute("UPDATE publish_jobs SET processing_batch_id = 'B-GAPS', batch_seq = 3 WHERE job_id = '" + b + "'");
+
+            List<OpsQueries.Result> results = OpsQueries.all(c);
+
+            assertEquals(4, results.size());
+            List<String> gaps = results.get(1).rows().stream().filter(r -> r.get(0).equals("B-GAPS")).findFirst().orElseThrow();
+            assertEquals("GAPS", gaps.get(4));
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.raregen.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raregen.localchain.LocalChain;
+import io.raregen.localchain.LocalChainConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine: ElasticMQ and the local chain in this process, Postgres (the
+ * machine's or embedded), and the functions app and the broadcaster as supervised child processes
+ * wired together through the same configuration keys they use in AWS (docs/ARCHITECTURE.md).
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final int MAX_RESTARTS = 3;
+
+    private final LocalStackOptions o;
+    private final Log log;
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<ChildApp> children = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private LocalDatabase db;
+    private LocalQueue queue;
+    private LocalChain chain;
+    private LocalSecrets secrets;
+    private PoolFunding.Funded funded;
+    private volatile String failure;
+
+    public LocalStack(LocalStackOptions options, Log log) {
+        this.o = options;
+        this.log = log;
+    }
+
+    public LocalStack start() throws IOException, SQLException, InterruptedException {
+        for (Path jar : List.of(o.functionsJar(), o.broadcasterJar())) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IOException("missing " + jar + ": build first (./mvnw -B -DskipTests install, which ./raregen local does for you)");
+            }
+        }
+        if (o.fresh()) {
+            wipe(o.stateDir());
+        }
+        Files.createDirectories(o.stateDir());
+        secrets = LocalSecrets.loadOrCreate(o.stateDir(), json);
+
+        db = LocalDatabase.open(o, log);
+        log.info("Postgres: " + db.url() + (db.embedded() ? " (embedded)" : ""));
+
+        queue = LocalQueue.start(o.sqsPort(), json);
+        log.info("ElasticMQ: " + queue.queueUrl() + " (dead letters: " + queue.dlqUrl() + ")");
+
+        chain = LocalChain.start(LocalChainConfig.builder()
+                .port(o.chainPort())
+                .blockInterval(o.blockInterval())
+                .stateFile(o.stateDir().resolve("chain-state.json"))
+                .persistInterval(Duration.ofSeconds(10))
+                .build());
+        log.info("local chain: " + chain.arcUrl() + " (height " + chain.tip().height() + ", a block every "
+                + o.blockInterval().toMillis() / 1000.0 + " s)");
+
+        Path logs = o.stateDir().resolve("logs");
+        Map<String, String> common = commonEnv();
+
+        Map<String, String> fEnv = new HashMap<>(common);
+        fEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.apiPort()));
+        ChildApp functions = new ChildApp("functions", o.functionsJar(), o.javaOpts(), fEnv, logs, log);
+
+        Map<String, String> bEnv = new HashMap<>(common);
+        bEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.broadcasterPort()));
+        bEnv.put("BROADCASTER_PORT", Integer.toString(o.broadcasterPort()));
+        bEnv.put("RAREGEN_ARC_URL", chain.arcUrl());
+        bEnv.put("RAREGEN_KEYS_POOL_WIF", secrets.poolKey().toWif(io.raregen.core.keys.Network.REGTEST));
+        bEnv.put("RAREGEN_KEYS_FUNDING_WIF", secrets.fundingKey().toWif(io.raregen.core.keys.Network.REGTEST));
+        // local pace: split soon after funding, and notice blocks within seconds (AWS keeps the 30 s / 60 s defaults)
+        bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");
+        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_INTERVAL", "2s");
+        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_MIN_AGE", "1s");
+        ChildApp broadcaster = new ChildApp("broadcaster", o.broadcasterJar(), o.javaOpts(), bEnv, logs, log);
+
+        // the functions app migrates the schema in its local environment; the broadcaster runs Flyway too (idempotent)
+        functions.start();
+        children.add(functions);
+        functions.awaitHealthy(apiUrl() + "/health", o.healthTimeout());
+        log.info("functions healthy at " + apiUrl());
+
+        broadcaster.start();
+        children.add(broadcaster);
+        broadcaster.awaitHealthy(broadcasterUrl() + "/health", o.healthTimeout());
+        log.info("broadcaster healthy at " + broadcasterUrl());
+
+        funded = PoolFunding.fundOnChain(chain, secrets, o.stateDir(), o.fundSats(), json, log);
+        PoolFunding.importIntoPool(funded, broadcasterUrl(), secrets.adminToken(), db, secrets.fundingKey().p2pkhLockingScript(),
+                json, log);
+        PoolFunding.replenishNow(broadcasterUrl(), secrets.adminToken(), json, log);
+
+        writeCliEnv();
+        return this;
+    }
+
+    private Map<String, String> commonEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("MICRONAUT_ENVIRONMENTS", "local");
+        env.put("DATASOURCES_DEFAULT_URL", db.url());
+        env.put("DATASOURCES_DEFAULT_USERNAME", db.username());
+        env.put("DATASOURCES_DEFAULT_PASSWORD", db.password());
+        env.put("RAREGEN_QUEUE_URL", queue.queueUrl());
+        env.put("RAREGEN_AWS_ENDPOINT", queue.endpoint());
+        env.put("RAREGEN_AWS_REGION", "us-east-1");
+        // ElasticMQ ignores credentials, the AWS SDK insists on having some
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("RAREGEN_ADMIN_TOKEN", secrets.adminToken());
+        env.put("RAREGEN_NETWORK", "regtest");
+        return env;
+    }
+
+    /** Settings the {@code ./raregen} script hands to the CLI so its commands find this stack. */
+    private void writeCliEnv() throws IOException {
+        String env = "# written by ./raregen local; read by ./raregen for CLI commands (variables already set win)\n"
+                + "RAREGEN_API=" + apiUrl() + "\n"
+                + "RAREGEN_ADMIN_TOKEN=" + secrets.adminToken() + "\n"
+                + "RAREGEN_OPERATOR_API=" + broadcasterUrl() + "\n"
+                + "RAREGEN_DB_URL=" + db.urlWithCredentials() + "\n"
+                + "RAREGEN_HEADERS_URL=" + chain.arcUrl() + "/admin/blocks/{hash}\n";
+        Path f = o.stateDir().resolve("cli.env");
+        Files.writeString(f, env);
+        try {
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not POSIX
+        }
+    }
+
+    /**
+     * Blocks until close() or until a child keeps dying: each unexpected exit is restarted up to
+     * {@value #MAX_RESTARTS} times. Returns the failure message, or null after a clean close.
+     */
+    public String supervise() throws InterruptedException {
+        Map<String, Integer> restarts = new HashMap<>();
+        while (!closed.get()) {
+            for (ChildApp c : children) {
+                if (!c.alive() && !c.stopping() && !closed.get()) {
+                    // Ctrl-C reaches the children too (same process group): give our own shutdown a moment to begin
+                    Thread.sleep(1500);
+                    if (closed.get() || c.stopping()) {
+                        break;
+                    }
+                    int n = restarts.merge(c.name(), 1, Integer::sum);
+                    int code = c.process().exitValue();
+                    if (n > MAX_RESTARTS) {
+                        failure = c.name() + " exited (code " + code + ") " + n + " times; giving up. Last lines:\n" + c.tail();
+                        return failure;
+                    }
+                    log.info(c.name() + " exited unexpectedly (code " + code + "); restart " + n + " of " + MAX_RESTARTS);
+                    try {
+                        c.start();
+                    } catch (IOException e) {
+                        failure = "cannot restart " + c.name() + ": " + e.getMessage();
+                        return failure;
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
+    public String apiUrl() {
+        return "http://localhost:" + o.apiPort();
+    }
+
+    public String broadcasterUrl() {
+        return "http://localhost:" + o.broadcasterPort();
+    }
+
+    public LocalChain chain() {
+        return chain;
+    }
+
+    public LocalSecrets secrets() {
+        return secrets;
+    }
+
+    public LocalDatabase database() {
+        return db;
+    }
+
+    public LocalQueue queue() {
+        return queue;
+    }
+
+    public PoolFunding.Funded funding() {
+        return funded;
+    }
+
+    public LocalStackOptions options() {
+        return o;
+    }
+
+    /** Stops the children first (they drain their work), then the chain (which saves its state), the queue and Postgres. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<ChildApp> reversed = new ArrayList<>(children);
+        java.util.Collections.reverse(reversed);
+        for (ChildApp c : reversed) {
+            c.stop(Duration.ofSeconds(20));
+        }
+        if (chain != null) {
+            chain.close();
+        }
+        if (queue != null) {
+            queue.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

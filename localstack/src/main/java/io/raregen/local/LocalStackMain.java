@@ -1,0 +1,79 @@
+package io.raregen.local;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./raregen local}: starts the local stack, prints how to use it, and stops it cleanly on Ctrl-C. */
+public final class LocalStackMain {
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) {
+        LocalStackOptions options;
+        try {
+            for (String a : args) {
+                if (a.equals("-h") || a.equals("--help")) {
+                    System.out.print(LocalStackOptions.USAGE);
+                    return;
+                }
+            }
+            options = LocalStackOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("raregen local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Log log = new Log(System.out);
+        LocalStack stack = new LocalStack(options, log);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            log.info("stopping…");
+            stack.close();
+            log.info("stopped; data kept in " + options.stateDir());
+            stopped.countDown();
+        }, "local-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String failure;
+        try {
+            stack.start();
+            printBanner(stack);
+            failure = stack.supervise();
+        } catch (Exception e) {
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        if (failure != null) {
+            log.info("FAILED: " + failure);
+            System.exit(1);
+        }
+    }
+
+    static void printBanner(LocalStack s) {
+        LocalStackOptions o = s.options();
+        String line = "-".repeat(78);
+        StringBuilder b = new StringBuilder();
+        b.append('\n').append(line).append('\n');
+        b.append("RareGen local stack is up\n");
+        b.append("  API           ").append(s.apiUrl()).append("   (OpenAPI UI: ").append(s.apiUrl()).append("/swagger-ui/index.html)\n");
+        b.append("  broadcaster   ").append(s.broadcasterUrl()).append("/health   ").append(s.broadcasterUrl()).append("/prometheus\n");
+        b.append("  local chain   ").append(s.chain().arcUrl()).append("   (ARC API; a block every ")
+                .append(o.blockInterval().toMillis() / 1000.0).append(" s; blocks at /admin/blocks)\n");
+        b.append("  SQS           ").append(s.queue().queueUrl()).append("   (+ ").append(LocalQueue.DLQ).append(")\n");
+        b.append("  Postgres      ").append(s.database().url()).append(s.database().embedded() ? "   (embedded)" : "").append('\n');
+        b.append("  funding       ").append(s.secrets().fundingAddress()).append(" (regtest): ")
+                .append(s.funding().sats()).append(" sats in ").append(s.funding().outpoint()).append('\n');
+        b.append("  state         ").append(o.stateDir()).append("   (keys, admin token, chain, logs)\n");
+        b.append('\n');
+        b.append("Try it from another terminal:\n");
+        b.append("  export RAREGEN_PASSPHRASE='a passphrase for your keys'\n");
+        b.append("  ./raregen keys new\n");
+        b.append("  ./raregen register\n");
+        b.append("  echo '{\"hello\":\"world\"}' | ./raregen publish - --wait\n");
+        b.append("  ./raregen status <JOB> --follow        # until mined\n");
+        b.append("  ./raregen verify <JOB>\n");
+        b.append("  ./raregen pool; ./raregen ops\n");
+        b.append("Ctrl-C stops everything; data stays for the next run (--fresh starts over).\n");
+        b.append(line).append('\n');
+        System.out.print(b);
+        System.out.flush();
+    }
+}
