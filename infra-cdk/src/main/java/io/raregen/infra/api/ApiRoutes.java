@@ -1,0 +1,43 @@
+package io.raregen.infra.api;
+
+import java.util.List;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+
+/**
+ * Which of the three functions serves which route (docs/ARCHITECTURE.md). The split keeps each function's
+ * IAM role to what its routes need: only intake may send to the queue or read the admin token.
+ */
+public final class ApiRoutes {
+
+    private ApiRoutes() {
+    }
+
+    /** The three deployments of the one functions jar. */
+    public enum ApiFunctionKind {
+        INTAKE, VERIFICATION, STATUS
+    }
+
+    /** One route; {@code key()} is API Gateway's route key, e.g. {@code POST /v1/publish}. */
+    public record Route(ApiFunctionKind function, HttpMethod method, String path) {
+        public String key() {
+            return method.name() + " " + path;
+        }
+    }
+
+    public static final List<Route> ALL = List.of(
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/identities"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/identities/{pubkey}/revoke"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/publish"),
+            new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/verify"),
+            new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/jobs/{id}/proof"),
+            new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/callbacks/arc"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/jobs/{id}"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/batches/{id}"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/pool"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/health"));
+
+    /** Routes with a tighter limit than the stage default: writes that cost money or database rows. */
+    public static final String PUBLISH_ROUTE = "POST /v1/publish";
+    public static final String REGISTER_ROUTE = "POST /v1/identities";
+    public static final String REVOKE_ROUTE = "POST /v1/identities/{pubkey}/revoke";
+}

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Creates the secrets the apps read in AWS, with local values. In AWS the values are generated or put by an
+# operator (docs/OPERATIONS.md); here they are fixed so a newcomer's run is reproducible. Never real keys.
+set -euo pipefail
+
+put_secret() {
+  local name=$1 value=$2
+  if awslocal secretsmanager describe-secret --secret-id "$name" >/dev/null 2>&1; then
+    awslocal secretsmanager put-secret-value --secret-id "$name" --secret-string "$value" >/dev/null
+  else
+    awslocal secretsmanager create-secret --name "$name" --secret-string "$value" >/dev/null
+  fi
+  echo "raregen: secret $name"
+}
+
+# same shape as the secret RDS generates: the apps read username/password from it
+put_secret raregen/db-credentials \
+  '{"engine":"postgres","host":"localhost","port":5433,"dbname":"raregen","username":"raregen","password":"raregen-local"}'
+# one JSON field each, named like the property it fills (infra-cdk ResourceNames.FIELD_*)
+# the local chain (localstack module, port 9090) accepts any token
+put_secret raregen/arc-token '{"token":"local-arc-token"}'
+# regtest keys: empty means "let the local launcher generate and fund them"
+put_secret raregen/keys/pool-wif '{"pool-wif":""}'
+put_secret raregen/keys/funding-wif '{"funding-wif":""}'
+put_secret raregen/admin-token '{"token":"local-admin-token"}'
