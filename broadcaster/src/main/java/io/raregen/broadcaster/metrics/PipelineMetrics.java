@@ -7,12 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The broadcaster's meters, named so Prometheus shows {@code raregen_batch_size},
  * {@code raregen_tx_per_sec}, {@code raregen_publish_duration_seconds} and
- * {@code raregen_broadcast_outcomes_total{outcome,code}}, {@code raregen_poison_messages_total}.
+ * {@code raregen_broadcast_outcomes_total{outcome,code}}, {@code raregen_poison_messages_total} and
+ * {@code raregen_broadcast_consecutive_failures} (seed 003's "5 consecutive failures" alarm reads it).
  */
 public final class PipelineMetrics {
     private static final int WINDOW_SECONDS = 10;
@@ -22,6 +24,8 @@ public final class PipelineMetrics {
     private final Timer publishDuration;
     private final Counter poison;
     private final Counter sent;
+    // broadcasts that failed (unknown outcome or rejected) since the last one the network accepted
+    private final AtomicLong consecutiveFailures = new AtomicLong();
     // per-second buckets of sent transactions over a sliding window, for the tx/s gauge
     private final AtomicLongArray buckets = new AtomicLongArray(WINDOW_SECONDS + 1);
     private final AtomicLongArray bucketSecond = new AtomicLongArray(WINDOW_SECONDS + 1);
@@ -38,6 +42,9 @@ public final class PipelineMetrics {
         this.sent = Counter.builder("raregen.sent").description("jobs moved to sent").register(registry);
         Gauge.builder("raregen.tx.per.sec", this, PipelineMetrics::txPerSecond)
                 .description("jobs sent per second over the last 10 s").register(registry);
+        Gauge.builder("raregen.broadcast.consecutive.failures", consecutiveFailures, AtomicLong::get)
+                .description("broadcast results in a row that were unknown or rejected; 0 after an accepted one")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -54,6 +61,17 @@ public final class PipelineMetrics {
 
     public void outcome(String outcome, String code) {
         registry.counter("raregen.broadcast.outcomes", "outcome", outcome, "code", code == null ? "none" : code).increment();
+        switch (outcome) {
+            case "ACCEPTED", "MINED" -> consecutiveFailures.set(0);
+            case "UNKNOWN", "REJECTED" -> consecutiveFailures.incrementAndGet();
+            default -> {
+                // IN_FLIGHT and CONFLICT say the network is answering; they neither count nor reset
+            }
+        }
+    }
+
+    public long consecutiveFailures() {
+        return consecutiveFailures.get();
     }
 
     public void jobFailed(String code) {
