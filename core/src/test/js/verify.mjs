@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Transaction, LockingScript, Spend } from '@bsv/sdk'
+import { Transaction, LockingScript, UnlockingScript, Spend } from '@bsv/sdk'
 
 // the package's "exports" hide package.json, so read it from disk
 const here = dirname(fileURLToPath(import.meta.url))
@@ -41,15 +41,33 @@ function checkInput (tx, i, prevout) {
   }
 }
 
+// @bsv/sdk 2.x keeps the bytes it parsed and hands them back from toHex() and id(), so comparing tx.toHex() with
+// the input proves nothing (a truncated transaction "re-serialises" equal). Rebuild the transaction and its scripts
+// from the parsed fields only and serialise that.
+function rebuilt (tx) {
+  return new Transaction(
+    tx.version,
+    tx.inputs.map(i => ({
+      sourceTXID: i.sourceTXID,
+      sourceOutputIndex: i.sourceOutputIndex,
+      unlockingScript: new UnlockingScript(i.unlockingScript.chunks),
+      sequence: i.sequence
+    })),
+    tx.outputs.map(o => ({ satoshis: o.satoshis, lockingScript: new LockingScript(o.lockingScript.chunks) })),
+    tx.lockTime)
+}
+
 const results = []
 for (const t of input.transactions) {
   const r = { name: t.name, parsed: false, reserializedEqual: false, txid: null, efParsed: null, efReserializedEqual: null, inputs: [], valid: false, error: null }
   try {
     const tx = Transaction.fromHex(t.rawHex)
     r.parsed = true
-    // fromHex accepts truncated hex silently: only a byte-equal re-serialisation proves the parse was complete
-    r.reserializedEqual = tx.toHex() === t.rawHex.toLowerCase()
-    r.txid = tx.id('hex')
+    // fromHex accepts truncated hex silently: only a byte-equal re-serialisation of a transaction rebuilt from
+    // the parsed fields proves the parse was complete; the txid is computed from those rebuilt bytes too
+    const fresh = rebuilt(tx)
+    r.reserializedEqual = fresh.toHex() === t.rawHex.toLowerCase()
+    r.txid = fresh.id('hex')
     if (t.efHex) {
       try {
         const ef = Transaction.fromHexEF(t.efHex)

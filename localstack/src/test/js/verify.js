@@ -4,17 +4,33 @@
 //                                 "proofs":[{"txid","merklePath","merkleRoot","blockHeight"}]}
 // Output (stdout): {"transactions":[{"txid","valid","error"}],"proofs":[{"txid","root","blockHeight","matches","error"}]}
 const fs = require('fs')
-const { Transaction, Spend, LockingScript, MerklePath } = require('@bsv/sdk')
+const { Transaction, Spend, LockingScript, UnlockingScript, MerklePath } = require('@bsv/sdk')
 
 // Explicit flags: without them the interpreter accepts signatures without SIGHASH_FORKID (see shared/STACK.md).
 const FLAGS = ['SIGHASH_FORKID', 'STRICTENC', 'DERSIG', 'LOW_S', 'NULLDUMMY', 'SIGPUSHONLY', 'CLEANSTACK',
   'MINIMALDATA', 'UTXO_AFTER_GENESIS']
 
+// @bsv/sdk 2.x hands back the bytes it parsed from toHex() and id(), so rebuild the transaction from its parsed
+// fields before comparing: otherwise a truncated transaction would "re-serialise" equal.
+function rebuilt (tx) {
+  return new Transaction(
+    tx.version,
+    tx.inputs.map(i => ({
+      sourceTXID: i.sourceTXID,
+      sourceOutputIndex: i.sourceOutputIndex,
+      unlockingScript: new UnlockingScript(i.unlockingScript.chunks),
+      sequence: i.sequence
+    })),
+    tx.outputs.map(o => ({ satoshis: o.satoshis, lockingScript: new LockingScript(o.lockingScript.chunks) })),
+    tx.lockTime)
+}
+
 function verifyTx (t) {
   const tx = Transaction.fromHex(t.rawTx)
-  // fromHex accepts truncated hex silently: the re-serialisation must give back the same bytes
-  if (tx.toHex() !== t.rawTx.toLowerCase()) throw new Error('re-serialisation differs from the input')
-  if (tx.id('hex') !== t.txid) throw new Error('txid differs: ' + tx.id('hex'))
+  // fromHex accepts truncated hex silently: the rebuilt transaction must serialise to the same bytes
+  const fresh = rebuilt(tx)
+  if (fresh.toHex() !== t.rawTx.toLowerCase()) throw new Error('re-serialisation differs from the input')
+  if (fresh.id('hex') !== t.txid) throw new Error('txid differs: ' + fresh.id('hex'))
   if (t.prevouts.length !== tx.inputs.length) throw new Error('prevouts do not match inputs')
   tx.inputs.forEach((input, i) => {
     const spend = new Spend({

@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
@@ -15,6 +16,7 @@ import io.raregen.broadcaster.replenish.Replenisher;
 import io.raregen.broadcaster.utxo.PoolMetrics;
 import io.raregen.broadcaster.utxo.PoolSnapshot;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -54,13 +56,15 @@ public class FundingController {
     private final Replenisher replenisher;
     private final PoolMetrics metrics;
     private final String adminToken;
+    private final JsonMapper json;
 
     public FundingController(FundingService funding, Replenisher replenisher, PoolMetrics metrics,
-                             @Value("${raregen.admin.token:}") String adminToken) {
+                             @Value("${raregen.admin.token:}") String adminToken, JsonMapper json) {
         this.funding = funding;
         this.replenisher = replenisher;
         this.metrics = metrics;
         this.adminToken = adminToken;
+        this.json = json;
     }
 
     @Get("/funding-address")
@@ -78,11 +82,12 @@ public class FundingController {
 
     @Post("/funding")
     public HttpResponse<FundingService.Imported> importFunding(@Nullable @Header("Authorization") String authorization,
-                                                              @Body ImportRequest request) {
+                                                              @Nullable @Body String body) {
+        // The body is taken raw and decoded only after the token check: a caller without the token learns
+        // nothing from how its body parses, and a malformed body gets a stable code instead of the framework's
+        // generic conversion error.
         requireAdmin(authorization);
-        if (request == null) {
-            throw new FundingException("MISSING_FIELD", 400, "body needs outpoint and rawTx");
-        }
+        ImportRequest request = parseImport(body);
         FundingService.Imported imported = funding.importOutput(request.outpoint(), request.rawTx(),
                 Boolean.TRUE.equals(request.confirmed()) ? 0 : 1);
         return imported.added() ? HttpResponse.created(imported) : HttpResponse.ok(imported);
@@ -98,6 +103,23 @@ public class FundingController {
     public RoundView consolidate(@Nullable @Header("Authorization") String authorization) {
         requireAdmin(authorization);
         return RoundView.of(replenisher.consolidateOnce());
+    }
+
+    private ImportRequest parseImport(String body) {
+        if (body == null || body.isBlank()) {
+            throw new FundingException("MISSING_FIELD", 400, "body needs outpoint and rawTx");
+        }
+        ImportRequest request;
+        try {
+            request = json.readValue(body, ImportRequest.class);
+        } catch (IOException | RuntimeException e) {
+            throw new FundingException("MALFORMED_BODY", 400,
+                    "body must be a JSON object {\"outpoint\": string, \"rawTx\": hex string, \"confirmed\": boolean}");
+        }
+        if (request == null) {
+            throw new FundingException("MISSING_FIELD", 400, "body needs outpoint and rawTx");
+        }
+        return request;
     }
 
     private void requireAdmin(String authorization) {
