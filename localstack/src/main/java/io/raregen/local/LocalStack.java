@@ -74,7 +74,10 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> fEnv = new HashMap<>(common);
         fEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.apiPort()));
-        ChildApp functions = new ChildApp("functions", o.functionsJar(), o.javaOpts(), fEnv, logs, log);
+        // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
+        // out from under them (a replaced jar makes a running JVM fail at its next class load)
+        Path runDir = Files.createDirectories(o.stateDir().resolve("run"));
+        ChildApp functions = new ChildApp("functions", snapshot(o.functionsJar(), runDir), o.javaOpts(), fEnv, logs, log);
 
         Map<String, String> bEnv = new HashMap<>(common);
         bEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.broadcasterPort()));
@@ -86,7 +89,7 @@ public final class LocalStack implements AutoCloseable {
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");
         bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_INTERVAL", "2s");
         bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_MIN_AGE", "1s");
-        ChildApp broadcaster = new ChildApp("broadcaster", o.broadcasterJar(), o.javaOpts(), bEnv, logs, log);
+        ChildApp broadcaster = new ChildApp("broadcaster", snapshot(o.broadcasterJar(), runDir), o.javaOpts(), bEnv, logs, log);
 
         // the functions app migrates the schema in its local environment; the broadcaster runs Flyway too (idempotent)
         functions.start();
@@ -240,5 +243,14 @@ public final class LocalStack implements AutoCloseable {
                 Files.delete(p);
             }
         }
+    }
+
+    private static Path snapshot(Path jar, Path dir) throws IOException {
+        Path copy = dir.resolve(jar.getFileName());
+        // a copy to a temporary name and a rename: a child of an earlier run keeps its own (unlinked) file
+        Path tmp = dir.resolve(jar.getFileName() + ".tmp");
+        Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return copy;
     }
 }
