@@ -21,6 +21,11 @@ public class PipelineProperties {
     private int signThreads = Runtime.getRuntime().availableProcessors();
     /** Batches prepared (signed and stored) but not yet broadcast; bounds memory. */
     private int maxPreparedBatches = 2;
+    /**
+     * Batches prepared (reserved, signed, stored) side by side. 1 keeps one prepare stage; 2 lets the
+     * database work of one batch (reserve, store) overlap the signing of the next.
+     */
+    private int prepareThreads = 1;
     /** Re-sign attempts (claims) after a conflict or a retryable rejection before the job fails. */
     private int maxAttempts = 5;
     /** In-line re-checks of an unknown or in-flight outcome before leaving it to the rescuer. */
@@ -58,6 +63,8 @@ public class PipelineProperties {
     public void setResolveAttempts(int resolveAttempts) { this.resolveAttempts = resolveAttempts; }
     public Duration getResolveInitialBackoff() { return resolveInitialBackoff; }
     public void setResolveInitialBackoff(Duration resolveInitialBackoff) { this.resolveInitialBackoff = resolveInitialBackoff; }
+    public int getPrepareThreads() { return prepareThreads; }
+    public void setPrepareThreads(int prepareThreads) { this.prepareThreads = prepareThreads; }
     public int getPoolUpdateThreads() { return poolUpdateThreads; }
     public void setPoolUpdateThreads(int poolUpdateThreads) { this.poolUpdateThreads = poolUpdateThreads; }
     public Duration getShutdownGrace() { return shutdownGrace; }

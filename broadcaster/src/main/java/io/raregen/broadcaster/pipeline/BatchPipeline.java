@@ -63,6 +63,12 @@ public final class BatchPipeline implements AutoCloseable {
     public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
                          BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
                          PipelineHooks hooks, Duration lease, int maxPreparedBatches) {
+        this(instanceId, store, pool, poolKey, fees, signer, sender, acker, metrics, hooks, lease, maxPreparedBatches, 1);
+    }
+
+    public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
+                         BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
+                         PipelineHooks hooks, Duration lease, int maxPreparedBatches, int prepareThreads) {
         this.instanceId = instanceId;
         this.store = store;
         this.pool = pool;
@@ -74,8 +80,12 @@ public final class BatchPipeline implements AutoCloseable {
         this.metrics = metrics;
         this.hooks = hooks;
         this.lease = lease;
-        this.inHand = new Semaphore(Math.max(1, maxPreparedBatches) + 1);
-        this.prepareExec = Executors.newSingleThreadExecutor(r -> new Thread(r, "batch-prepare-" + instanceId));
+        int preparers = Math.max(1, prepareThreads);
+        // every preparer needs a batch in hand besides the prepared ones waiting for the send thread
+        this.inHand = new Semaphore(Math.max(1, maxPreparedBatches) + preparers);
+        // batches of different preparers may reach the send thread in either order: order matters only
+        // within a batch (batch_seq), and each batch is reserved, signed and stored on its own
+        this.prepareExec = Executors.newFixedThreadPool(preparers, r -> new Thread(r, "batch-prepare-" + instanceId));
         this.sendExec = Executors.newSingleThreadExecutor(r -> new Thread(r, "batch-send-" + instanceId));
     }
 

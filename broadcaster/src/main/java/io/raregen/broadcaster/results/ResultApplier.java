@@ -43,6 +43,8 @@ import java.util.function.Consumer;
  */
 public final class ResultApplier {
     private static final Logger LOG = LoggerFactory.getLogger(ResultApplier.class);
+    /** Fewest accepted transactions per pool-update chunk (each chunk is two set-based statements). */
+    private static final int MIN_CHUNK = 200;
     /**
      * Rejections where a fresh transaction can succeed: fee too low (after a policy refresh), bad
      * inputs, cumulative fee, and a bare REJECTED status with no 46x code (policy of the moment).
@@ -143,7 +145,9 @@ public final class ResultApplier {
         // a few chunks side by side, each one pool transaction (confirmSpentAll): one commit per
         // chunk instead of one per published transaction
         List<SignedJob> all = new ArrayList<>(accepted.values());
-        int chunks = Math.max(1, Math.min(poolUpdateThreads, (all.size() + 49) / 50));
+        // each chunk is two set-based statements whatever its size: few large chunks, no more than
+        // a multi-core database can run side by side
+        int chunks = Math.max(1, Math.min(poolUpdateThreads, (all.size() + MIN_CHUNK - 1) / MIN_CHUNK));
         int per = (all.size() + chunks - 1) / chunks;
         Map<List<SignedJob>, Future<?>> pending = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i += per) {

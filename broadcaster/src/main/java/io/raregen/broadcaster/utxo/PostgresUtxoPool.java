@@ -41,7 +41,8 @@ public class PostgresUtxoPool implements UtxoPool {
      * j = 1..m by (satoshis, chain_depth, id). The greedy "smallest unused sufficient row for the
      * smallest request first" assignment then has a closed form: request i takes row
      * j_i = max(j_{i-1} + 1, f_i) = i + max_{k<=i}(f_k - k), where f_k is the rank of the first
-     * candidate >= need_k. Requests whose j_i exceeds m get nothing here.
+     * candidate >= need_k (counted once per distinct need, not once per request: a batch has few
+     * distinct needs). Requests whose j_i exceeds m get nothing here.
      */
     static final String RESERVE_BATCH = """
             WITH req AS (
@@ -61,8 +62,10 @@ public class PostgresUtxoPool implements UtxoPool {
                 FOR UPDATE SKIP LOCKED) l
             ), cand AS MATERIALIZED (
               SELECT id, satoshis, row_number() OVER (ORDER BY satoshis, chain_depth, id) AS j FROM locked
+            ), class_firsts AS (
+              SELECT k.need, (SELECT count(*) FROM cand c WHERE c.satoshis < k.need) + 1 AS f FROM classes k
             ), firsts AS (
-              SELECT r.ord, r.i, (SELECT count(*) FROM cand c WHERE c.satoshis < r.need) + 1 AS f FROM ranked r
+              SELECT r.ord, r.i, cf.f FROM ranked r JOIN class_firsts cf ON cf.need = r.need
             ), assign AS (
               SELECT ord, i + max(f - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS j FROM firsts
             )
@@ -129,6 +132,38 @@ public class PostgresUtxoPool implements UtxoPool {
                SET status = 'available',
                    chain_depth = CASE WHEN utxos.block_height IS NULL THEN EXCLUDED.chain_depth ELSE 0 END
              WHERE utxos.status = 'pending' AND EXCLUDED.status = 'available'
+            """;
+
+    /** {@link #MARK_SPENT} for many transactions at once; one row per distinct input. */
+    static final String MARK_SPENT_ALL = """
+            UPDATE utxos u SET status = 'spent', spent_by_txid = o.spender, spent_at = now(),
+                   reserved_at = NULL, reserved_until = NULL, reserved_by = NULL,
+                   dirty = FALSE, dirty_reason = NULL, dirty_at = NULL
+            FROM unnest(?::char(64)[], ?::char(64)[], ?::int[]) AS o(spender, txid, vout)
+            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')
+            """;
+
+    /**
+     * {@link #INSERT_OUTPUTS} with status 'available' for many transactions at once: each output's
+     * depth is 1 + the deepest input of its own spending transaction (inputs not in the pool count 0),
+     * exactly what {@link #INPUT_DEPTH} gives per transaction.
+     */
+    static final String INSERT_OUTPUTS_ALL = """
+            WITH ins AS (
+              SELECT i.spender, COALESCE(max(u.chain_depth), 0) + 1 AS depth
+              FROM unnest(?::int[], ?::char(64)[], ?::int[]) AS i(spender, txid, vout)
+              LEFT JOIN utxos u ON u.txid = i.txid AND u.vout = i.vout
+              GROUP BY i.spender
+            )
+            INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
+            SELECT o.txid, o.vout, o.sats, o.script, o.purpose, 'available', COALESCE(ins.depth, 1)
+            FROM unnest(?::char(64)[], ?::int[], ?::bigint[], ?::bytea[], ?::int[], ?::varchar[])
+                   AS o(txid, vout, sats, script, spender, purpose)
+            LEFT JOIN ins ON ins.spender = o.spender
+            ON CONFLICT (txid, vout) DO UPDATE
+               SET status = 'available',
+                   chain_depth = CASE WHEN utxos.block_height IS NULL THEN EXCLUDED.chain_depth ELSE 0 END
+             WHERE utxos.status = 'pending'
             """;
 
     private final DataSource dataSource;
@@ -275,18 +310,115 @@ public class PostgresUtxoPool implements UtxoPool {
         });
     }
 
-    /** One database transaction for the whole list: one commit instead of one per transaction. */
+    /**
+     * One database transaction for the whole list, set-based: one UPDATE marks every input spent and
+     * one INSERT adds every new output, each output's chain depth computed in SQL from its own
+     * transaction's inputs. Same result as {@link #confirmSpent} once per element, in order, as
+     * long as no element spends another element's new output (then that is exactly what runs).
+     */
     @Override
     public void confirmSpentAll(List<Spend> spends) {
         if (spends.isEmpty()) {
             return;
         }
+        if (!independent(spends)) {
+            inTransaction(c -> {
+                for (Spend s : spends) {
+                    applySpend(c, s.spendingTxid(), s.inputs(), s.newOutputs(), s.purpose());
+                }
+                return null;
+            });
+            return;
+        }
+        // Inputs: the first spender of an outpoint wins, as in the sequential form (a later one finds it spent).
+        Map<Outpoint, Txid> spenderOf = new LinkedHashMap<>();
+        // Depth per element (by its index in the list): all of its inputs, also one listed again later.
+        List<Integer> depthOf = new ArrayList<>();
+        List<String> depthInTxid = new ArrayList<>();
+        List<Integer> depthInVout = new ArrayList<>();
+        // Outputs: the first occurrence of an outpoint; a repeat in the sequential form only re-applies it.
+        Map<Outpoint, Object[]> outputs = new LinkedHashMap<>();
+        for (int k = 0; k < spends.size(); k++) {
+            Spend s = spends.get(k);
+            for (Outpoint o : s.inputs()) {
+                spenderOf.putIfAbsent(o, s.spendingTxid());
+                depthOf.add(k);
+                depthInTxid.add(o.txid().hex());
+                depthInVout.add(o.vout());
+            }
+            for (Utxo u : s.newOutputs()) {
+                outputs.putIfAbsent(u.outpoint(), new Object[]{u, k, purposeName(s.purpose())});
+            }
+        }
         inTransaction(c -> {
-            for (Spend s : spends) {
-                applySpend(c, s.spendingTxid(), s.inputs(), s.newOutputs(), s.purpose());
+            if (!outputs.isEmpty()) {
+                // depths first: they are read from the inputs' rows, which the spend update does not change
+                int n = outputs.size();
+                String[] txids = new String[n];
+                Integer[] vouts = new Integer[n];
+                Long[] sats = new Long[n];
+                byte[][] scripts = new byte[n][];
+                Integer[] spenders = new Integer[n];
+                String[] purposes = new String[n];
+                int i = 0;
+                for (Object[] v : outputs.values()) {
+                    Utxo u = (Utxo) v[0];
+                    txids[i] = u.outpoint().txid().hex();
+                    vouts[i] = u.outpoint().vout();
+                    sats[i] = u.satoshis().value();
+                    scripts[i] = u.lockingScript();
+                    spenders[i] = (Integer) v[1];
+                    purposes[i++] = (String) v[2];
+                }
+                try (PreparedStatement ps = c.prepareStatement(INSERT_OUTPUTS_ALL)) {
+                    ps.setArray(1, c.createArrayOf("int4", depthOf.toArray()));
+                    ps.setArray(2, c.createArrayOf("bpchar", depthInTxid.toArray()));
+                    ps.setArray(3, c.createArrayOf("int4", depthInVout.toArray()));
+                    ps.setArray(4, c.createArrayOf("bpchar", txids));
+                    ps.setArray(5, c.createArrayOf("int4", vouts));
+                    ps.setArray(6, c.createArrayOf("int8", sats));
+                    ps.setArray(7, c.createArrayOf("bytea", scripts));
+                    ps.setArray(8, c.createArrayOf("int4", spenders));
+                    ps.setArray(9, c.createArrayOf("varchar", purposes));
+                    ps.executeUpdate();
+                }
+            }
+            if (!spenderOf.isEmpty()) {
+                int n = spenderOf.size();
+                String[] spenders = new String[n];
+                String[] txids = new String[n];
+                Integer[] vouts = new Integer[n];
+                int i = 0;
+                for (Map.Entry<Outpoint, Txid> e : spenderOf.entrySet()) {
+                    spenders[i] = e.getValue().hex();
+                    txids[i] = e.getKey().txid().hex();
+                    vouts[i++] = e.getKey().vout();
+                }
+                try (PreparedStatement ps = c.prepareStatement(MARK_SPENT_ALL)) {
+                    ps.setArray(1, c.createArrayOf("bpchar", spenders));
+                    ps.setArray(2, c.createArrayOf("bpchar", txids));
+                    ps.setArray(3, c.createArrayOf("int4", vouts));
+                    ps.executeUpdate();
+                }
             }
             return null;
         });
+    }
+
+    /** True when no element spends an output another element of the list creates. */
+    private static boolean independent(List<Spend> spends) {
+        java.util.Set<Txid> created = new java.util.HashSet<>();
+        for (Spend s : spends) {
+            created.add(s.spendingTxid());
+        }
+        for (Spend s : spends) {
+            for (Outpoint o : s.inputs()) {
+                if (created.contains(o.txid())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void applySpend(Connection c, Txid spendingTxid, Collection<Outpoint> inputs, List<Utxo> newOutputs,

@@ -79,6 +79,8 @@ public final class DrainBenchmark {
             pp.setReceivers("queue".equals(mode) ? 8 : 2);
             pp.setReceiveWaitSeconds(1);
             pp.setShutdownGrace(Duration.ofSeconds(5));
+            // -Dbench.prepareThreads=N: batches prepared side by side (PipelineProperties.prepareThreads)
+            pp.setPrepareThreads(Integer.getInteger("bench.prepareThreads", pp.getPrepareThreads()));
             RecoveryProperties rp = new RecoveryProperties();
             rp.setRebroadcastAfter(Duration.ofMinutes(5));
             rp.setReconcileAfter("sustained".equals(mode) ? Duration.ofMinutes(5) : Duration.ofSeconds(30));
@@ -104,6 +106,7 @@ public final class DrainBenchmark {
                     Thread.sleep(50);
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
+                System.out.printf("prepareThreads=%d%n", pp.getPrepareThreads());
                 System.out.printf("mode=%s jobs=%d drained in %.2f s = %.0f tx/s; peak heap used %.0f MB (whole JVM: pipeline + in-process chain + ElasticMQ)%n",
                         mode, n, secs, n / secs, peakHeap.get() / 1e6);
             }
