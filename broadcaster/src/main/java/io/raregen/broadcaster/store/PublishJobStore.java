@@ -65,49 +65,40 @@ public final class PublishJobStore {
      * row) when nothing was claimable: duplicates of claimed jobs and unknown ids claim nothing.
      */
     public Claim claim(String batchId, String instanceId, Collection<String> jobIds, int backlogLimit) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO publish_batches (batch_id, job_count, status, instance_id) VALUES (?, 0, 'signing', ?)")) {
-                    ps.setString(1, batchId);
-                    ps.setString(2, instanceId);
-                    ps.executeUpdate();
-                }
-                List<ClaimedJob> jobs = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                    Array ids = c.createArrayOf("varchar", jobIds.toArray());
-                    ps.setArray(1, ids);
-                    ps.setArray(2, ids);
-                    ps.setInt(3, Math.max(0, backlogLimit));
-                    ps.setString(4, batchId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
-                                    new Envelope(rs.getString(3), rs.getString(4), rs.getString(5)),
-                                    rs.getTimestamp(6).toInstant(), rs.getInt(7)));
-                        }
+        return inTransaction(() -> "claim of batch " + batchId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id) VALUES (?, 0, 'signing', ?)")) {
+                ps.setString(1, batchId);
+                ps.setString(2, instanceId);
+                ps.executeUpdate();
+            }
+            List<ClaimedJob> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                Array ids = c.createArrayOf("varchar", jobIds.toArray());
+                ps.setArray(1, ids);
+                ps.setArray(2, ids);
+                ps.setInt(3, Math.max(0, backlogLimit));
+                ps.setString(4, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
+                                new Envelope(rs.getString(3), rs.getString(4), rs.getString(5)),
+                                rs.getTimestamp(6).toInstant(), rs.getInt(7)));
                     }
                 }
-                if (jobs.isEmpty()) {
-                    c.rollback();
-                    return new Claim(batchId, List.of());
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET job_count = ? WHERE batch_id = ?")) {
-                    ps.setInt(1, jobs.size());
-                    ps.setString(2, batchId);
-                    ps.executeUpdate();
-                }
-                c.commit();
-                jobs.sort((a, b) -> Integer.compare(a.batchSeq(), b.batchSeq()));
-                return new Claim(batchId, jobs);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException("claim of batch " + batchId + " failed", e);
-        }
+            if (jobs.isEmpty()) {
+                c.rollback();
+                return new Claim(batchId, List.of());
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET job_count = ? WHERE batch_id = ?")) {
+                ps.setInt(1, jobs.size());
+                ps.setString(2, batchId);
+                ps.executeUpdate();
+            }
+            jobs.sort((a, b) -> Integer.compare(a.batchSeq(), b.batchSeq()));
+            return new Claim(batchId, jobs);
+        });
     }
 
     /** Of {@code jobIds}, those that exist at all (a message naming anything else is poison). */
@@ -180,72 +171,63 @@ public final class PublishJobStore {
             txids[i] = j.tx().txid().hex();
             fees[i] = j.tx().fee().value();
         }
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Set<String> stored = new HashSet<>();
+        return inTransaction(() -> "storing signed batch " + batchId, c -> {
+            Set<String> stored = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_jobs j SET status = 'signed', raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
+                            + "FROM unnest(?::varchar[], ?::bytea[], ?::char(64)[], ?::bigint[]) AS v(job_id, raw_tx, txid, fee) "
+                            + "WHERE j.job_id = v.job_id AND j.status = 'processing' AND j.raw_tx IS NULL AND j.processing_batch_id = ? "
+                            + "RETURNING j.job_id")) {
+                ps.setArray(1, c.createArrayOf("varchar", ids));
+                ps.setArray(2, c.createArrayOf("bytea", raws));
+                ps.setArray(3, c.createArrayOf("bpchar", txids));
+                ps.setArray(4, c.createArrayOf("int8", fees));
+                ps.setString(5, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getString(1));
+                    }
+                }
+            }
+            List<String> sTx = new ArrayList<>();
+            List<Integer> sVout = new ArrayList<>();
+            List<String> sSpender = new ArrayList<>();
+            List<String> sJob = new ArrayList<>();
+            List<Long> sSats = new ArrayList<>();
+            List<String> batchTxids = new ArrayList<>();
+            for (SignedJob j : jobs) {
+                if (!stored.contains(j.jobId())) {
+                    continue;
+                }
+                batchTxids.add(j.tx().txid().hex());
+                for (Utxo u : j.tx().inputs()) {
+                    sTx.add(u.outpoint().txid().hex());
+                    sVout.add(u.outpoint().vout());
+                    sSpender.add(j.tx().txid().hex());
+                    sJob.add(j.jobId());
+                    sSats.add(u.satoshis().value());
+                }
+            }
+            if (!sTx.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE publish_jobs j SET status = 'signed', raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
-                                + "FROM unnest(?::varchar[], ?::bytea[], ?::char(64)[], ?::bigint[]) AS v(job_id, raw_tx, txid, fee) "
-                                + "WHERE j.job_id = v.job_id AND j.status = 'processing' AND j.raw_tx IS NULL AND j.processing_batch_id = ? "
-                                + "RETURNING j.job_id")) {
-                    ps.setArray(1, c.createArrayOf("varchar", ids));
-                    ps.setArray(2, c.createArrayOf("bytea", raws));
-                    ps.setArray(3, c.createArrayOf("bpchar", txids));
-                    ps.setArray(4, c.createArrayOf("int8", fees));
-                    ps.setString(5, batchId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            stored.add(rs.getString(1));
-                        }
-                    }
-                }
-                List<String> sTx = new ArrayList<>();
-                List<Integer> sVout = new ArrayList<>();
-                List<String> sSpender = new ArrayList<>();
-                List<String> sJob = new ArrayList<>();
-                List<Long> sSats = new ArrayList<>();
-                List<String> batchTxids = new ArrayList<>();
-                for (SignedJob j : jobs) {
-                    if (!stored.contains(j.jobId())) {
-                        continue;
-                    }
-                    batchTxids.add(j.tx().txid().hex());
-                    for (Utxo u : j.tx().inputs()) {
-                        sTx.add(u.outpoint().txid().hex());
-                        sVout.add(u.outpoint().vout());
-                        sSpender.add(j.tx().txid().hex());
-                        sJob.add(j.jobId());
-                        sSats.add(u.satoshis().value());
-                    }
-                }
-                if (!sTx.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
-                                    + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])")) {
-                        ps.setArray(1, c.createArrayOf("bpchar", sTx.toArray()));
-                        ps.setArray(2, c.createArrayOf("int4", sVout.toArray()));
-                        ps.setArray(3, c.createArrayOf("bpchar", sSpender.toArray()));
-                        ps.setArray(4, c.createArrayOf("varchar", sJob.toArray()));
-                        ps.setArray(5, c.createArrayOf("int8", sSats.toArray()));
-                        ps.executeUpdate();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
-                    ps.setArray(1, c.createArrayOf("text", batchTxids.toArray()));
-                    ps.setString(2, batchId);
+                        "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
+                                + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])")) {
+                    ps.setArray(1, c.createArrayOf("bpchar", sTx.toArray()));
+                    ps.setArray(2, c.createArrayOf("int4", sVout.toArray()));
+                    ps.setArray(3, c.createArrayOf("bpchar", sSpender.toArray()));
+                    ps.setArray(4, c.createArrayOf("varchar", sJob.toArray()));
+                    ps.setArray(5, c.createArrayOf("int8", sSats.toArray()));
                     ps.executeUpdate();
                 }
-                c.commit();
-                return stored;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException("storing signed batch " + batchId + " failed: " + e.getMessage(), e);
-        }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
+                ps.setArray(1, c.createArrayOf("text", batchTxids.toArray()));
+                ps.setString(2, batchId);
+                ps.executeUpdate();
+            }
+            return stored;
+        });
     }
 
     /** Stamps the first broadcast attempt (the rescuer measures from it). */
@@ -322,67 +304,76 @@ public final class PublishJobStore {
      * because raw_tx becomes NULL in the same update. False when the job no longer holds that txid.
      */
     public boolean discardForResign(String jobId, Txid txid) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int n;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
-                                + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
-                    ps.setString(1, jobId);
-                    ps.setString(2, txid.hex());
-                    n = ps.executeUpdate();
-                }
-                if (n != 1) {
-                    c.rollback();
-                    return false;
-                }
-                deleteSpends(c, jobId, txid);
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
-                                + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
-                    ps.setString(1, jobId);
-                    ps.executeUpdate();
-                }
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return inTransaction(() -> "discarding tx of job " + jobId, c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
+                            + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
+                ps.setString(1, jobId);
+                ps.setString(2, txid.hex());
+                n = ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException("discarding tx of job " + jobId + " failed", e);
-        }
+            if (n != 1) {
+                c.rollback();
+                return false;
+            }
+            deleteSpends(c, jobId, txid);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                            + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
+                ps.setString(1, jobId);
+                ps.executeUpdate();
+            }
+            return true;
+        });
     }
 
     /** Definitive failure of a stored transaction: job failed with the code, its spends rows deleted. */
     public boolean failSigned(String jobId, Txid txid, String errorCode, String detail) {
+        return inTransaction(() -> "failing job " + jobId, c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
+                            + "WHERE job_id = ? AND txid = ? AND status = 'signed'")) {
+                ps.setString(1, errorCode);
+                ps.setString(2, detail);
+                ps.setString(3, jobId);
+                ps.setString(4, txid.hex());
+                n = ps.executeUpdate();
+            }
+            if (n != 1) {
+                c.rollback();
+                return false;
+            }
+            deleteSpends(c, jobId, txid);
+            return true;
+        });
+    }
+
+    /** Work on one connection inside one database transaction. */
+    @FunctionalInterface
+    private interface TxWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it, or rolls back and throws
+     * {@link StoreException} on failure. Work that decides to change nothing may call
+     * {@code c.rollback()} itself and return: the commit that follows then has nothing to commit.
+     */
+    private <T> T inTransaction(java.util.function.Supplier<String> what, TxWork<T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                int n;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
-                                + "WHERE job_id = ? AND txid = ? AND status = 'signed'")) {
-                    ps.setString(1, errorCode);
-                    ps.setString(2, detail);
-                    ps.setString(3, jobId);
-                    ps.setString(4, txid.hex());
-                    n = ps.executeUpdate();
-                }
-                if (n != 1) {
-                    c.rollback();
-                    return false;
-                }
-                deleteSpends(c, jobId, txid);
+                T result = work.run(c);
                 c.commit();
-                return true;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("failing job " + jobId + " failed", e);
+            throw new StoreException(what.get() + " failed: " + e.getMessage(), e);
         }
     }
 

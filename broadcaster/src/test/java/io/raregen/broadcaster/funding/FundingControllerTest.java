@@ -2,23 +2,16 @@ package io.raregen.broadcaster.funding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.raregen.broadcaster.utxo.PoolTestData;
 import io.raregen.core.keys.Network;
 import io.raregen.localchain.FaucetOutput;
-import io.raregen.localchain.LocalChain;
-import io.raregen.localchain.LocalChainConfig;
-import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -27,41 +20,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pool's HTTP surface in the real broadcaster application (Netty, Postgres, local chain). */
 class FundingControllerTest {
-    private static final String TOKEN = "test-admin-token";
-    private static TestDatabase db;
-    private static LocalChain chain;
-    private static EmbeddedServer server;
+    private static final String TOKEN = FundingApp.TOKEN;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static FundingApp app;
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        chain = LocalChain.start(LocalChainConfig.builder().host("127.0.0.1").port(0).manualMining().build());
-        Map<String, Object> props = new HashMap<>();
-        props.put("micronaut.server.port", -1);
-        props.put("datasources.default.url", db.jdbcUrlWithoutCredentials());
-        props.put("datasources.default.username", db.username());
-        props.put("datasources.default.password", db.password());
-        props.put("raregen.arc.url", chain.arcUrl());
-        props.put("raregen.network", "regtest");
-        props.put("raregen.keys.pool-wif", PoolTestData.POOL_KEY.toWif(Network.REGTEST));
-        props.put("raregen.keys.funding-wif", PoolTestData.FUNDING_KEY.toWif(Network.REGTEST));
-        props.put("raregen.admin.token", TOKEN);
-        props.put("raregen.pool.jobs.enabled", "false");
-        props.put("raregen.ratelimit.shared", "false");
-        props.put("raregen.replenisher.min-pool-size", 100);
-        props.put("raregen.replenisher.split-batch-size", 300);
-        server = ApplicationContext.run(EmbeddedServer.class, props);
+        app = FundingApp.start(Map.of(
+                "raregen.replenisher.min-pool-size", 100,
+                "raregen.replenisher.split-batch-size", 300));
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        if (app != null) {
+            app.close();
         }
-        chain.close();
-        db.close();
     }
 
     @Test
@@ -71,7 +46,7 @@ class FundingControllerTest {
         String address = JSON.readTree(addr.body()).get("address").asText();
         assertEquals(PoolTestData.FUNDING_KEY.address(Network.REGTEST), address);
 
-        FaucetOutput f = chain.faucet(PoolTestData.FUNDING_KEY.p2pkhLockingScript(), 100_000);
+        FaucetOutput f = app.chain.faucet(PoolTestData.FUNDING_KEY.p2pkhLockingScript(), 100_000);
         String body = "{\"outpoint\":\"" + f.outpoint() + "\",\"rawTx\":\"" + HexFormat.of().formatHex(f.rawTx()) + "\"}";
 
         HttpResponse<String> noToken = post("/v1/pool/funding", body, null);
@@ -100,12 +75,12 @@ class FundingControllerTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.getURL() + path)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(app.uri(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.getURL() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(app.uri(path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

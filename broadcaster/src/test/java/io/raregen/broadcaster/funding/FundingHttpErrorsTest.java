@@ -2,23 +2,14 @@ package io.raregen.broadcaster.funding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.raregen.broadcaster.utxo.PoolTestData;
-import io.raregen.core.keys.Network;
-import io.raregen.localchain.LocalChain;
-import io.raregen.localchain.LocalChainConfig;
-import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,47 +21,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The token is checked before the body is decoded.
  */
 class FundingHttpErrorsTest {
-    private static final String TOKEN = "test-admin-token";
+    private static final String TOKEN = FundingApp.TOKEN;
     private static final String FUNDING = "/v1/pool/funding";
     private static final String WELL_FORMED = "{\"outpoint\":\"" + "ab".repeat(32) + ":0\",\"rawTx\":\"00\"}";
     /** Generous: only a request that never answers reaches it. */
     private static final Duration NO_ANSWER = Duration.ofSeconds(20);
 
-    private static TestDatabase db;
-    private static LocalChain chain;
-    private static EmbeddedServer server;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static FundingApp app;
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        chain = LocalChain.start(LocalChainConfig.builder().host("127.0.0.1").port(0).manualMining().build());
-        Map<String, Object> props = new HashMap<>();
-        props.put("micronaut.server.port", -1);
-        props.put("datasources.default.url", db.jdbcUrlWithoutCredentials());
-        props.put("datasources.default.username", db.username());
-        props.put("datasources.default.password", db.password());
-        props.put("raregen.arc.url", chain.arcUrl());
-        props.put("raregen.network", "regtest");
-        props.put("raregen.keys.pool-wif", PoolTestData.POOL_KEY.toWif(Network.REGTEST));
-        props.put("raregen.keys.funding-wif", PoolTestData.FUNDING_KEY.toWif(Network.REGTEST));
-        props.put("raregen.admin.token", TOKEN);
-        props.put("raregen.pool.jobs.enabled", "false");
-        props.put("raregen.ratelimit.shared", "false");
-        server = ApplicationContext.run(EmbeddedServer.class, props);
+        app = FundingApp.start(Map.of());
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (chain != null) {
-            chain.close();
-        }
-        if (db != null) {
-            db.close();
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -125,7 +94,7 @@ class FundingHttpErrorsTest {
     }
 
     private static HttpResponse<String> post(String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.getURL() + FUNDING))
+        HttpRequest.Builder b = HttpRequest.newBuilder(app.uri(FUNDING))
                 .timeout(NO_ANSWER)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
