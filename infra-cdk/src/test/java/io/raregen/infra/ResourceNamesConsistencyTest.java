@@ -140,12 +140,23 @@ class ResourceNamesConsistencyTest {
         assertTrue(env.get(Env.QUEUE_URL).contains("/queue/" + env.get(Env.AWS_REGION) + "/"), "path-strategy URL");
         // local-only switches the broadcaster reads (raregen.keys.generate-if-missing); never set in AWS
         Set<String> localOnly = Set.of("RAREGEN_KEYS_GENERATE_IF_MISSING");
+        Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN);
         for (String key : env.keySet()) {
-            boolean known = Env.ARCHITECTURE_KEYS.contains(key) || key.startsWith("AWS_") || localOnly.contains(key);
+            boolean known = Env.ARCHITECTURE_KEYS.contains(key) || key.startsWith("AWS_") || localOnly.contains(key)
+                    || secretArns.contains(key);
             assertTrue(known, key + " is not a configuration key of docs/ARCHITECTURE.md");
         }
         assertEquals("regtest", env.get(Env.NETWORK));
         assertTrue(!env.containsKey(Env.POOL_WIF) && !env.containsKey(Env.FUNDING_WIF), "no keys in a file under git");
+    }
+
+    @Test
+    void envFile_pointsTheFunctionsAtTheSecretsTheStackGivesTheLambdas() {
+        // the same two secrets the API stack passes to the Lambdas as ARNs, here by name
+        assertEquals(ResourceNames.SECRET_DB, env.get(Env.DB_SECRET_ARN));
+        assertEquals(ResourceNames.SECRET_ADMIN_TOKEN, env.get(Env.ADMIN_TOKEN_SECRET_ARN));
+        assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_DB + " "));
+        assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ADMIN_TOKEN + " "));
     }
 
     @Test

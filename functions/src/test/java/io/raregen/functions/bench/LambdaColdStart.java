@@ -3,6 +3,7 @@ package io.raregen.functions.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import io.raregen.functions.support.LocalSecretsManager;
 import io.raregen.functions.support.TestLambdaContext;
 
 import java.lang.management.ManagementFactory;
@@ -17,10 +18,15 @@ import java.util.Map;
  * <p>The database and queue come from the usual environment variables (DATASOURCES_DEFAULT_URL,
  * RAREGEN_QUEUE_URL, RAREGEN_AWS_ENDPOINT); the warm requests are GET /v1/jobs/{unknown} (one
  * indexed query) and GET /health (a query and a queue call).
+ *
+ * <p>With {@code -Dcoldstart.secrets=true} it first starts {@link LocalSecretsManager} in this JVM, stores the
+ * database credentials and an operator token there and sets the two secret ARNs, so the cold init includes
+ * what a deployed function does: building a Secrets Manager client and reading both secrets over HTTP.
  */
 public final class LambdaColdStart {
 
     public static void main(String[] args) {
+        LocalSecretsManager secrets = Boolean.getBoolean("coldstart.secrets") ? secretsFromEnvironment() : null;
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         long mainEntered = System.currentTimeMillis();
         com.sun.management.OperatingSystemMXBean os =
@@ -53,7 +59,22 @@ public final class LambdaColdStart {
                     times[n / 2] / 1e6, times[(int) (n * 0.99)] / 1e6, status);
         }
         handler.close();
+        if (secrets != null) {
+            System.out.printf("Secrets Manager calls during init: %d%n", secrets.calls().size());
+            secrets.close();
+        }
         System.exit(0);
+    }
+
+    /** Moves the datasource credentials from the environment into secrets, the way the CDK stack deploys them. */
+    private static LocalSecretsManager secretsFromEnvironment() {
+        LocalSecretsManager secrets = new LocalSecretsManager();
+        String user = System.getenv().getOrDefault("DATASOURCES_DEFAULT_USERNAME", "postgres");
+        System.setProperty("RAREGEN_DB_SECRET_ARN", secrets.put("raregen/db-credentials",
+                "{\"username\":\"" + user + "\",\"password\":\"unused-with-trust-auth\"}"));
+        System.setProperty("RAREGEN_ADMIN_TOKEN_SECRET_ARN", secrets.put("raregen/admin-token", "{\"token\":\"bench\"}"));
+        System.setProperty("RAREGEN_AWS_ENDPOINT", secrets.endpoint());
+        return secrets;
     }
 
     private static APIGatewayV2HTTPEvent event(String path) {

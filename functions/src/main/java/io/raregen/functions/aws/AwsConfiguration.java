@@ -1,4 +1,4 @@
-package io.raregen.functions.queue;
+package io.raregen.functions.aws;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
