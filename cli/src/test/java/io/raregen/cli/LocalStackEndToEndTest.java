@@ -5,40 +5,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.api.ApiClient;
 import io.raregen.cli.support.CliEnvironment;
 import io.raregen.cli.support.Json;
+import io.raregen.cli.support.LocalStackProcess;
 import io.raregen.cli.verify.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Starts {@code ./raregen local} the way a user does (a child process, fresh database, its own
@@ -48,45 +38,18 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class LocalStackEndToEndTest {
 
-    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final String ADMIN_DB_URL = System.getenv().getOrDefault("RAREGEN_TEST_JDBC_URL",
-            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-
-    private final StringBuffer stackOutput = new StringBuffer();
-
     @Test
     void localStack_twentyRecordsPublishedThroughTheCli_areSentVerifiedAndMined_thenCtrlCStopsEverything(@TempDir Path tmp)
             throws Exception {
-        for (String jar : List.of("functions/target/raregen-functions-0.1.0-SNAPSHOT-all.jar",
-                "broadcaster/target/raregen-broadcaster-0.1.0-SNAPSHOT-all.jar", "localstack/target/raregen-localstack-0.1.0-SNAPSHOT-all.jar")) {
-            assertTrue(Files.isRegularFile(REPO.resolve(jar)), "build the reactor first (./mvnw -B verify): missing " + jar);
-        }
-        int api = freePort(), broadcaster = freePort(), chain = freePort(), sqs = freePort(), pg = freePort();
-        String dbName = "raregen_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ProcessBuilder pb = new ProcessBuilder(REPO.resolve("raregen").toString(), "local",
-                "--state-dir", tmp.resolve("state").toString(), "--api-port", "" + api, "--broadcaster-port", "" + broadcaster,
-                "--chain-port", "" + chain, "--sqs-port", "" + sqs, "--db-url", ADMIN_DB_URL, "--db-name", dbName,
-                "--embedded-db-port", "" + pg, "--block-interval", "1", "--fund-sats", "10000000", "--fresh",
-                "--java-opts", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-                .directory(REPO.toFile())
-                .redirectErrorStream(true);
-        pb.environment().put("RAREGEN_NO_BUILD", "1");
-        Process stack = pb.start();
-        CountDownLatch up = new CountDownLatch(1);
-        Thread pump = new Thread(() -> pump(stack, up), "stack-output");
-        pump.setDaemon(true);
-        pump.start();
-        List<ProcessHandle> children = new ArrayList<>();
+        LocalStackProcess stack = LocalStackProcess.start(LocalStackProcess.Options.defaults(tmp.resolve("state"), "local-stack-e2e.log"));
+        int api = stack.apiPort();
+        List<ProcessHandle> children = stack.children();
         boolean exited;
         try {
-            if (!up.await(180, TimeUnit.SECONDS) || !stack.isAlive()) {
-                fail("the local stack did not come up:\n" + tail());
-            }
-            children.addAll(stack.descendants().toList());
             assertTrue(children.size() >= 2, "functions and broadcaster run as child processes: " + children);
 
-            String apiUrl = "http://localhost:" + api;
-            String headers = "http://127.0.0.1:" + chain + "/admin/blocks/{hash}";
+            String apiUrl = stack.apiUrl();
+            String headers = stack.chainUrl() + "/admin/blocks/{hash}";
             Cli cli = new Cli(tmp.resolve("home"), apiUrl);
 
             // GIVEN a client with keys, registered
@@ -141,29 +104,20 @@ class LocalStackEndToEndTest {
             assertEquals("FAIL", outcome(Json.MAPPER.readTree(bad.out()), "block header"), bad.out());
 
             // AND the operator view works against the same stack
-            assertTrue(cli.ok("pool", "--admin-token", adminToken(tmp.resolve("state"))).contains("Conservation"));
+            assertTrue(cli.ok("pool", "--admin-token", stack.adminToken()).contains("Conservation"));
         } finally {
-            // WHEN the user presses Ctrl-C (also the cleanup when the body failed). SIGTERM through the
-            // ProcessHandle: Process.destroy() would also close our end of its output pipe.
-            stack.toHandle().destroy();
-            exited = stack.waitFor(90, TimeUnit.SECONDS);
-            if (!exited) {
-                stack.destroyForcibly();
-                stack.descendants().forEach(ProcessHandle::destroyForcibly);
-            }
-            pump.join(10_000);
-            dropDatabase(dbName);
-            // the whole terminal output of the stack, for whoever reads a failure
-            Files.writeString(Path.of("target", "local-stack-e2e.log"), stackOutput.toString());
+            // WHEN the user presses Ctrl-C (also the cleanup when the body failed)
+            exited = stack.stop();
+            stack.close(); // drops the database, writes target/local-stack-e2e.log
         }
         // THEN the launcher and both applications are gone and the API port is closed
-        assertTrue(exited, "the launcher did not stop within 90 s after SIGTERM:\n" + tail());
+        assertTrue(exited, "the launcher did not stop within 90 s after SIGTERM:\n" + stack.tail());
         for (ProcessHandle c : children) {
             c.onExit().get(30, TimeUnit.SECONDS);
             assertFalse(c.isAlive(), "child " + c.pid() + " still alive");
         }
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", api).close());
-        assertTrue(stackOutput.toString().contains("stopped; data kept in"), tail());
+        assertTrue(stack.output().contains("stopped; data kept in"), stack.tail());
     }
 
     private static String outcome(JsonNode report, String check) {
@@ -173,45 +127,6 @@ class LocalStackEndToEndTest {
             }
         }
         return "ABSENT";
-    }
-
-    private static String adminToken(Path state) throws IOException {
-        return Json.MAPPER.readTree(state.resolve("secrets.json").toFile()).path("adminToken").asText();
-    }
-
-    private void pump(Process p, CountDownLatch up) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                stackOutput.append(line).append('\n');
-                if (line.contains("RareGen local stack is up")) {
-                    up.countDown();
-                }
-            }
-        } catch (IOException ignored) {
-            // process ended
-        } finally {
-            up.countDown();
-        }
-    }
-
-    private String tail() {
-        String s = stackOutput.toString();
-        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void dropDatabase(String name) {
-        try (Connection c = DriverManager.getConnection(ADMIN_DB_URL); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (Exception ignored) {
-            // an embedded server went away with the stack; a leftover database has a recognisable name
-        }
     }
 
     /** The CLI in this JVM with its own home and captured output. */
