@@ -103,6 +103,8 @@ public final class ResourceNames {
          * snapshots, fresh reads) after a rotation.
          */
         public static final String SECRETS_EPOCH = "RAREGEN_SECRETS_EPOCH";
+        /** Value of the {@code Stage} dimension of the functions' embedded-metric-format counters. */
+        public static final String METRICS_STAGE = "RAREGEN_METRICS_EMF_STAGE";
         /** Flyway runs in the broadcaster only (see docs/OPERATIONS.md, "Migrations"). */
         public static final String FLYWAY_ENABLED = "FLYWAY_DATASOURCES_DEFAULT_ENABLED";
     }
@@ -129,6 +131,12 @@ public final class ResourceNames {
         public static final String CONSECUTIVE_BROADCAST_FAILURES = "raregen_broadcast_consecutive_failures";
         /** Gauge: jobs in processing/signed longer than the recovery bound (seed 004's "stuck pending"). */
         public static final String STUCK_JOBS = "raregen_jobs_stuck";
+
+        /** Counters the functions write as embedded metric format lines (no sidecar: CloudWatch Logs extracts them). */
+        public static final String INTAKE_ACCEPTED = "raregen_intake_accepted";
+        public static final String INTAKE_REPLAYED = "raregen_intake_replayed";
+        /** Publishes stored but whose SQS send failed; the broadcaster's reconciler delivers them. */
+        public static final String INTAKE_ENQUEUE_FAILURES = "raregen_intake_enqueue_failures";
 
         public static final List<String> ALL = List.of(
                 POOL_DEPTH, POOL_PUBLISH_AVAILABLE, BATCH_SIZE, TX_PER_SEC, PUBLISH_DURATION, CONSECUTIVE_BROADCAST_FAILURES, STUCK_JOBS);

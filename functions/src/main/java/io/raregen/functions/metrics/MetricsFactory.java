@@ -1,4 +1,4 @@
-package io.raregen.functions.web;
+package io.raregen.functions.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -7,8 +7,8 @@ import jakarta.inject.Singleton;
 
 /**
  * An in-memory meter registry behind Micronaut's composite, so counters such as
- * {@code raregen.intake.enqueue.failures} count. No exporter: on Lambda the matching WARN log
- * line is what CloudWatch turns into a metric, and the broadcaster owns /prometheus.
+ * {@code raregen.intake.enqueue.failures} count. On Lambda, {@link EmbeddedMetricsFilter} ships their
+ * increments to CloudWatch as embedded metric format log lines; the broadcaster owns /prometheus.
  */
 @Factory
 public class MetricsFactory {

@@ -2,23 +2,23 @@ package io.raregen.functions.web;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import net.logstash.logback.encoder.LogstashEncoder;
 
 /**
  * Logback set up in code instead of logback.xml: parsing the XML configuration cost about a
- * fifth of the Lambda cold start. Console output (CloudWatch on Lambda), INFO by default.
+ * fifth of the Lambda cold start. One JSON object per line on the console (CloudWatch Logs on Lambda,
+ * queryable with Logs Insights), with MDC and structured arguments as fields; INFO by default.
  */
 public class LogConfigurator extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n");
         encoder.start();
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

@@ -69,6 +69,7 @@ public class ApiStack extends Stack {
         common.put(Env.DATASOURCE_USERNAME, ResourceNames.DB_USER);
         common.put(Env.DB_SECRET_ARN, data.database().secret().getSecretArn());
         common.put(Env.SECRETS_EPOCH, api.secretsEpoch());
+        common.put(Env.METRICS_STAGE, api.stage());
         // the broadcaster is the only migrator (docs/OPERATIONS.md, "Migrations"); it deploys before this stack
         common.put(Env.FLYWAY_ENABLED, "false");
         // C1 only: API handlers are short; full JIT warm-up costs more than it returns on Lambda

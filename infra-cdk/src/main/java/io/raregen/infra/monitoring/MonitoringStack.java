@@ -229,7 +229,13 @@ public class MonitoringStack extends Stack {
                                 broadcaster.service().metricMemoryUtilization()), List.of()),
                         graph("Postgres CPU %", List.of(data.database().instance().metricCPUUtilization()), List.of()),
                         graph("Postgres connections", List.of(data.database().instance().metricDatabaseConnections()), List.of()),
-                        graph("Postgres free storage (bytes)", List.of(data.database().instance().metricFreeStorageSpace()), List.of())));
+                        graph("Postgres free storage (bytes)", List.of(data.database().instance().metricFreeStorageSpace()), List.of())),
+                List.of(
+                        // written by the functions as embedded metric format lines (functions/README.md)
+                        graph("Intake: accepted / replayed / stored but not enqueued", List.of(
+                                raregen(Metrics.INTAKE_ACCEPTED, "Sum", Duration.minutes(5)),
+                                raregen(Metrics.INTAKE_REPLAYED, "Sum", Duration.minutes(5)),
+                                raregen(Metrics.INTAKE_ENQUEUE_FAILURES, "Sum", Duration.minutes(5))), List.of())));
     }
 
     private static GraphWidget graph(String title, List<? extends IMetric> left, List<HorizontalAnnotation> annotations) {

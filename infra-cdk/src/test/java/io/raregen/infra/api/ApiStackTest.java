@@ -113,6 +113,7 @@ class ApiStackTest {
             assertFalse(String.valueOf(vars).contains("resolve:secretsmanager"), "no dynamic reference that CloudFormation would inline");
             assertEquals("false", vars.get(Env.FLYWAY_ENABLED), "only the broadcaster migrates");
             assertEquals("1", vars.get(Env.SECRETS_EPOCH), "bumped after a rotation to re-snapshot");
+            assertTrue(String.valueOf(vars.get(Env.METRICS_STAGE)).matches("[a-z][a-z0-9-]*"), "EMF Stage dimension: " + vars);
             String url = String.valueOf(vars.get(Env.DATASOURCE_URL));
             assertTrue(url.contains("jdbc:postgresql://") && url.contains("Proxy") && url.contains("Endpoint"), "through RDS Proxy: " + url);
         }

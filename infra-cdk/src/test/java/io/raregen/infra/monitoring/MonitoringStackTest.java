@@ -122,6 +122,9 @@ class MonitoringStackTest {
         for (String metric : Metrics.ALL) {
             assertTrue(body.contains(metric), "dashboard shows " + metric);
         }
+        for (String metric : new String[] {Metrics.INTAKE_ACCEPTED, Metrics.INTAKE_REPLAYED, Metrics.INTAKE_ENQUEUE_FAILURES}) {
+            assertTrue(body.contains(metric), "dashboard shows the functions' EMF counter " + metric);
+        }
         for (String aws : new String[] {"ApproximateAgeOfOldestMessage", "5xx", "RunningTaskCount", "CPUUtilization", "DatabaseConnections"}) {
             assertTrue(body.contains(aws), "dashboard shows " + aws);
         }
