@@ -322,4 +322,88 @@ abstract class AbstractEndpointsTest {
         assertEquals("NOT_FOUND", r.code());
         assertTrue(r.contentType().startsWith("application/problem+json"), r.toString());
     }
+
+    // ---- POST /v1/callbacks/arc ----
+
+    private static String minedCallback(String txid, String blockHash, int height) {
+        return "{\"timestamp\":\"2026-11-22T21:00:00.123Z\",\"txid\":\"" + txid + "\",\"txStatus\":\"MINED\","
+                + "\"blockHash\":\"" + blockHash + "\",\"blockHeight\":" + height + ",\"merklePath\":\"fe0102\","
+                + "\"extraInfo\":\"\",\"competingTxs\":null,\"someFutureField\":1}";
+    }
+
+    private ApiResponse callback(String body, String token) {
+        ApiRequest r = ApiRequest.postJson("/v1/callbacks/arc", body);
+        return send(token == null ? r : r.withHeader("Authorization", "Bearer " + token));
+    }
+
+    private long callbackRows(String txid) {
+        return env().count("SELECT count(*) FROM arc_callbacks WHERE txid = ?", txid);
+    }
+
+    @Test
+    void arcCallback_mined_isStoredOnce_retriesAreAcknowledged_andAReorgIsANewRow() {
+        String txid = "ab".repeat(32);
+        ApiResponse first = callback(minedCallback(txid.toUpperCase(), "11".repeat(32), 900), TestEnv.CALLBACK_TOKEN);
+        assertEquals(200, first.status(), first.toString());
+        assertEquals(1, first.json().get("received").asInt());
+        assertEquals(1, first.json().get("stored").asInt());
+
+        ApiResponse retry = callback(minedCallback(txid, "11".repeat(32), 900), TestEnv.CALLBACK_TOKEN);
+        assertEquals(200, retry.status(), retry.toString());
+        assertEquals(0, retry.json().get("stored").asInt());
+
+        assertEquals(200, callback(minedCallback(txid, "22".repeat(32), 901), TestEnv.CALLBACK_TOKEN).status());
+        assertEquals(2, callbackRows(txid));
+        assertEquals("fe0102", env().string("SELECT encode(merkle_path, 'hex') FROM arc_callbacks WHERE txid = ? AND block_height = 900", txid));
+        assertEquals(0, env().count("SELECT count(*) FROM arc_callbacks WHERE txid = ? AND applied_at IS NOT NULL", txid));
+    }
+
+    @Test
+    void arcCallback_batchedForm_storesEveryCallback() {
+        String a = "c1".repeat(32);
+        String b = "c2".repeat(32);
+        String body = "{\"count\":2,\"callbacks\":[" + minedCallback(a, "33".repeat(32), 5)
+                + ",{\"txid\":\"" + b + "\",\"txStatus\":\"DOUBLE_SPEND_ATTEMPTED\",\"competingTxs\":[\"" + "d4".repeat(32) + "\"]}]}";
+        ApiResponse r = callback(body, TestEnv.CALLBACK_TOKEN);
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(2, r.json().get("stored").asInt());
+        assertEquals("{" + "d4".repeat(32) + "}", env().string("SELECT competing_txs::text FROM arc_callbacks WHERE txid = ?", b));
+    }
+
+    @Test
+    void arcCallback_withoutOrWithWrongToken_is401_andStoresNothing() {
+        String txid = "e5".repeat(32);
+        ApiResponse none = callback(minedCallback(txid, "11".repeat(32), 1), null);
+        assertEquals(401, none.status(), none.toString());
+        assertEquals("CALLBACK_UNAUTHORIZED", none.json().get("code").asText());
+        ApiResponse operator = callback(minedCallback(txid, "11".repeat(32), 1), TestEnv.ADMIN_TOKEN);
+        assertEquals(401, operator.status(), "the operator token is not the callback token");
+        assertEquals(0, callbackRows(txid));
+    }
+
+    @Test
+    void arcCallback_malformedBodies_are400CallbackInvalid_andStoreNothing() {
+        String txid = "f6".repeat(32);
+        long before = env().count("SELECT count(*) FROM arc_callbacks");
+        List<String> bad = List.of(
+                "not json",
+                "[]",
+                "{}",
+                "{\"txid\":\"" + txid + "\"}",
+                "{\"txid\":\"xyz\",\"txStatus\":\"MINED\"}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"mined\"}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"MINED\"}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"MINED\",\"blockHash\":\"" + "11".repeat(32) + "\",\"blockHeight\":-1}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"MINED\",\"blockHash\":\"" + "11".repeat(32) + "\",\"blockHeight\":1,\"merklePath\":\"zz\"}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"SEEN_ON_NETWORK\",\"timestamp\":\"yesterday\"}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"REJECTED\",\"competingTxs\":[\"abc\"]}",
+                "{\"callbacks\":[]}",
+                "{\"callbacks\":[" + minedCallback(txid, "11".repeat(32), 1) + ",{\"txid\":1}]}");
+        for (String body : bad) {
+            ApiResponse r = callback(body, TestEnv.CALLBACK_TOKEN);
+            assertEquals(400, r.status(), body + " -> " + r);
+            assertEquals("CALLBACK_INVALID", r.json().get("code").asText(), body);
+        }
+        assertEquals(before, env().count("SELECT count(*) FROM arc_callbacks"), "a rejected body stores nothing, not even its valid part");
+    }
 }

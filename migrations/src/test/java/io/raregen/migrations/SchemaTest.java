@@ -247,6 +247,38 @@ class SchemaTest {
         return String.valueOf(c).repeat(64);
     }
 
+    @Test
+    void arcCallbacks_sameCallbackTwice_isStoredOnce_butAReorgsNewBlockIsANewRow() throws SQLException {
+        String txid = hex64('7');
+        String sql = "INSERT INTO arc_callbacks (txid, tx_status, block_hash, block_height) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING";
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Object[][] rows = {{"MINED", hex64('a'), 100}, {"MINED", hex64('a'), 100}, {"MINED", hex64('b'), 101},
+                    {"SEEN_ON_NETWORK", null, null}, {"SEEN_ON_NETWORK", null, null}};
+            int inserted = 0;
+            for (Object[] r : rows) {
+                ps.setString(1, txid);
+                ps.setString(2, (String) r[0]);
+                ps.setString(3, (String) r[1]);
+                ps.setObject(4, r[2]);
+                inserted += ps.executeUpdate();
+            }
+            assertEquals(3, inserted);
+        }
+    }
+
+    @Test
+    void arcCallbacks_rejectBadTxidStatusAndAnOutcomeWithoutApplication() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            assertEquals("23514", assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO arc_callbacks (txid, tx_status) VALUES ('" + "AB".repeat(32) + "', 'MINED')")).getSQLState());
+            assertEquals("23514", assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO arc_callbacks (txid, tx_status) VALUES ('" + hex64('8') + "', 'mined; drop')")).getSQLState());
+            assertEquals("23514", assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO arc_callbacks (txid, tx_status, outcome) VALUES ('" + hex64('9') + "', 'MINED', 'mined')")).getSQLState());
+        }
+    }
+
     private static void insertIdentity(Connection c, String pubkey) throws SQLException {
         exec(c, "INSERT INTO identities (pubkey) VALUES ('" + pubkey + "') ON CONFLICT DO NOTHING");
     }

@@ -61,6 +61,14 @@ class SecretBindingsTest {
     }
 
     @Test
+    void callbackTokenSecret_fillsTheCallbackToken() {
+        String arn = "arn:aws:secretsmanager:eu-west-1:1:secret:raregen/arc-callback-token-z";
+        Map<String, String> env = env(SecretBindings.ARC_CALLBACK_TOKEN_SECRET_ARN, arn);
+        Map<String, Object> props = SecretBindings.resolve(env::get, reader(Map.of(arn, "{\"token\":\"cb\"}")));
+        assertEquals(Map.of("raregen.arc.callback-token", "cb"), props);
+    }
+
+    @Test
     void onlyAdminTokenConfigured_leavesDatasourceAlone() {
         Map<String, String> env = env(SecretBindings.ADMIN_TOKEN_SECRET_ARN, ADMIN_ARN);
         Map<String, Object> props = SecretBindings.resolve(env::get, reader(Map.of(ADMIN_ARN, "{\"token\":\"t\"}")));

@@ -13,6 +13,7 @@ import java.util.Map;
 public final class TestEnv implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-operator-token";
+    public static final String CALLBACK_TOKEN = "test-arc-callback-token";
 
     private final TestDatabase db;
     private final String queueUrl;
@@ -36,6 +37,7 @@ public final class TestEnv implements AutoCloseable {
         p.put("raregen.queue.url", queueUrl);
         p.put("raregen.aws.endpoint", ElasticMq.endpoint());
         p.put("raregen.admin.token", ADMIN_TOKEN);
+        p.put("raregen.arc.callback-token", CALLBACK_TOKEN);
         p.put("micronaut.server.port", "-1");
         p.put("raregen.identity.registration-mode", "open");
         return p;
