@@ -23,3 +23,5 @@ put_secret raregen/arc-token '{"token":"local-arc-token"}'
 put_secret raregen/keys/pool-wif '{"pool-wif":""}'
 put_secret raregen/keys/funding-wif '{"funding-wif":""}'
 put_secret raregen/admin-token '{"token":"local-admin-token"}'
+# the token the local chain (as ARC) presents on the functions' POST /v1/callbacks/arc
+put_secret raregen/arc-callback-token '{"token":"local-arc-callback-token"}'

@@ -20,6 +20,8 @@ public record AppConfig(
         /* optional: a Jib tarball (mvn jib:buildTar) - needs Docker at deploy time, see README */
         String broadcasterImageTarball,
         String arcUrl,
+        /* optional: <ApiUrl output>/v1/callbacks/arc; unset = no ARC callbacks, confirmations are polled */
+        String arcCallbackUrl,
         String network,
         long feeFallbackSatsPerKb,
         long poolAlarmThreshold,
@@ -62,6 +64,7 @@ public record AppConfig(
                 "0.1.0-SNAPSHOT",
                 null,
                 "https://arc.taal.com",
+                null,
                 "main",
                 100,
                 10_000,
@@ -94,6 +97,7 @@ public record AppConfig(
                 str(node, "broadcasterImageTag", d.broadcasterImageTag()),
                 str(node, "broadcasterImageTarball", d.broadcasterImageTarball()),
                 str(node, "arcUrl", d.arcUrl()),
+                str(node, "arcCallbackUrl", d.arcCallbackUrl()),
                 str(node, "network", d.network()),
                 lng(node, "feeFallbackSatsPerKb", d.feeFallbackSatsPerKb()),
                 lng(node, "poolAlarmThreshold", d.poolAlarmThreshold()),
@@ -118,7 +122,7 @@ public record AppConfig(
     /** A copy pointing at other build outputs; tests use it so they never need the other modules built. */
     public AppConfig withArtifacts(String functionsCode, String broadcasterImageTarball) {
         return new AppConfig(stage, account, region, functionsCode, broadcasterImageTag, broadcasterImageTarball,
-                arcUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
+                arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
                 poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
                 publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch);

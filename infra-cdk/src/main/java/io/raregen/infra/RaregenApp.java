@@ -65,7 +65,7 @@ public final class RaregenApp {
                 props(config, "Broadcaster on ECS Fargate (runs the Flyway migrations at start)"),
                 network, data,
                 new BroadcasterStack.BroadcasterProps(config.stage(), registry.repository(),
-                        config.broadcasterImageTag(), config.broadcasterImageTarball(), config.arcUrl(),
+                        config.broadcasterImageTag(), config.broadcasterImageTarball(), config.arcUrl(), config.arcCallbackUrl(),
                         config.network(), config.feeFallbackSatsPerKb(), config.poolReplenishMinDepth(),
                         config.poolSplitBatchSize(), config.poolAlarmThreshold(), config.broadcasterDesiredCount(),
                         config.broadcasterMaxCount(), config.metricsSidecarImage()));

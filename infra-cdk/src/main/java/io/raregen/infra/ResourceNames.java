@@ -27,6 +27,8 @@ public final class ResourceNames {
     public static final String SECRET_POOL_WIF = "raregen/keys/pool-wif";
     public static final String SECRET_FUNDING_WIF = "raregen/keys/funding-wif";
     public static final String SECRET_ADMIN_TOKEN = "raregen/admin-token";
+    /** The token ARC presents on POST /v1/callbacks/arc (the broadcaster sends it as X-CallbackToken). */
+    public static final String SECRET_ARC_CALLBACK_TOKEN = "raregen/arc-callback-token";
 
     /**
      * Each application secret is a JSON object with one field named like the last segment of the Micronaut
@@ -38,10 +40,11 @@ public final class ResourceNames {
     public static final String FIELD_POOL_WIF = "pool-wif";
     public static final String FIELD_FUNDING_WIF = "funding-wif";
     public static final String FIELD_ADMIN_TOKEN = "token";
+    public static final String FIELD_ARC_CALLBACK_TOKEN = "token";
 
     /** Every secret the init scripts must create for a local run. */
     public static final List<String> APP_SECRETS = List.of(
-            SECRET_DB, SECRET_ARC_TOKEN, SECRET_POOL_WIF, SECRET_FUNDING_WIF, SECRET_ADMIN_TOKEN);
+            SECRET_DB, SECRET_ARC_TOKEN, SECRET_POOL_WIF, SECRET_FUNDING_WIF, SECRET_ADMIN_TOKEN, SECRET_ARC_CALLBACK_TOKEN);
 
     /** Database name and master user created on RDS. */
     public static final String DB_NAME = "raregen";
@@ -74,6 +77,8 @@ public final class ResourceNames {
         public static final String AWS_REGION = "RAREGEN_AWS_REGION";
         public static final String ARC_URL = "RAREGEN_ARC_URL";
         public static final String ARC_TOKEN = "RAREGEN_ARC_TOKEN";
+        public static final String ARC_CALLBACK_URL = "RAREGEN_ARC_CALLBACK_URL";
+        public static final String ARC_CALLBACK_TOKEN = "RAREGEN_ARC_CALLBACK_TOKEN";
         public static final String POOL_WIF = "RAREGEN_KEYS_POOL_WIF";
         public static final String FUNDING_WIF = "RAREGEN_KEYS_FUNDING_WIF";
         public static final String ADMIN_TOKEN = "RAREGEN_ADMIN_TOKEN";
@@ -82,7 +87,7 @@ public final class ResourceNames {
         /** Every key of the architecture's configuration table. */
         public static final List<String> ARCHITECTURE_KEYS = List.of(
                 DATASOURCE_URL, DATASOURCE_USERNAME, DATASOURCE_PASSWORD, QUEUE_URL, AWS_ENDPOINT, AWS_REGION,
-                ARC_URL, ARC_TOKEN, POOL_WIF, FUNDING_WIF, ADMIN_TOKEN, NETWORK);
+                ARC_URL, ARC_TOKEN, ARC_CALLBACK_URL, ARC_CALLBACK_TOKEN, POOL_WIF, FUNDING_WIF, ADMIN_TOKEN, NETWORK);
 
         /**
          * Lambdas cannot receive Secrets Manager values as environment variables the way ECS tasks can;
@@ -90,6 +95,7 @@ public final class ResourceNames {
          */
         public static final String DB_SECRET_ARN = "RAREGEN_DB_SECRET_ARN";
         public static final String ADMIN_TOKEN_SECRET_ARN = "RAREGEN_ADMIN_TOKEN_SECRET_ARN";
+        public static final String ARC_CALLBACK_TOKEN_SECRET_ARN = "RAREGEN_ARC_CALLBACK_TOKEN_SECRET_ARN";
 
         /** Broadcaster tuning ({@code raregen.fees.*}, {@code raregen.replenisher.*}) set by the CDK parameters. */
         public static final String FEE_FALLBACK_SATOSHIS = "RAREGEN_FEES_FALLBACK_SATOSHIS";

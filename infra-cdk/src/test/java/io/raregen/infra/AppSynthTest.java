@@ -48,12 +48,15 @@ class AppSynthTest {
     void context_overridesTheDefaults() {
         App app = new App(AppProps.builder().analyticsReporting(false).context(Map.of(
                 "stage", "prod", "deletionProtection", "false", "poolAlarmThreshold", "25000",
-                "arcUrl", "https://arc.example", "feeFallbackSatsPerKb", 50, "broadcasterDesiredCount", "2")).build());
+                "arcUrl", "https://arc.example", "feeFallbackSatsPerKb", 50, "broadcasterDesiredCount", "2",
+                "arcCallbackUrl", "https://api.example/v1/callbacks/arc")).build());
         AppConfig config = AppConfig.fromContext(app.getNode());
         assertEquals("prod", config.stage());
         assertEquals(false, config.deletionProtection());
         assertEquals(25_000, config.poolAlarmThreshold());
         assertEquals("https://arc.example", config.arcUrl());
+        assertEquals("https://api.example/v1/callbacks/arc", config.arcCallbackUrl());
+        assertEquals(null, AppConfig.defaults().arcCallbackUrl(), "callbacks are opt-in");
         assertEquals(50, config.feeFallbackSatsPerKb());
         assertEquals(2, config.broadcasterDesiredCount());
         assertEquals("Raregen-prod", config.stackPrefix());

@@ -108,7 +108,8 @@ class ResourceNamesConsistencyTest {
                 ResourceNames.SECRET_ARC_TOKEN, ResourceNames.FIELD_ARC_TOKEN,
                 ResourceNames.SECRET_POOL_WIF, ResourceNames.FIELD_POOL_WIF,
                 ResourceNames.SECRET_FUNDING_WIF, ResourceNames.FIELD_FUNDING_WIF,
-                ResourceNames.SECRET_ADMIN_TOKEN, ResourceNames.FIELD_ADMIN_TOKEN);
+                ResourceNames.SECRET_ADMIN_TOKEN, ResourceNames.FIELD_ADMIN_TOKEN,
+                ResourceNames.SECRET_ARC_CALLBACK_TOKEN, ResourceNames.FIELD_ARC_CALLBACK_TOKEN);
         for (Map.Entry<String, String> f : fields.entrySet()) {
             assertTrue(initScripts.contains("put_secret " + f.getKey() + " '{\"" + f.getValue() + "\":"),
                     f.getKey() + " holds {\"" + f.getValue() + "\": ...}");
@@ -140,7 +141,7 @@ class ResourceNamesConsistencyTest {
         assertTrue(env.get(Env.QUEUE_URL).contains("/queue/" + env.get(Env.AWS_REGION) + "/"), "path-strategy URL");
         // local-only switches the broadcaster reads (raregen.keys.generate-if-missing); never set in AWS
         Set<String> localOnly = Set.of("RAREGEN_KEYS_GENERATE_IF_MISSING");
-        Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN);
+        Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN, Env.ARC_CALLBACK_TOKEN_SECRET_ARN);
         for (String key : env.keySet()) {
             boolean known = Env.ARCHITECTURE_KEYS.contains(key) || key.startsWith("AWS_") || localOnly.contains(key)
                     || secretArns.contains(key);
@@ -157,6 +158,10 @@ class ResourceNamesConsistencyTest {
         assertEquals(ResourceNames.SECRET_ADMIN_TOKEN, env.get(Env.ADMIN_TOKEN_SECRET_ARN));
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_DB + " "));
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ADMIN_TOKEN + " "));
+        assertEquals(ResourceNames.SECRET_ARC_CALLBACK_TOKEN, env.get(Env.ARC_CALLBACK_TOKEN_SECRET_ARN));
+        // the broadcaster's plain token (ECS injects it in AWS) is the value the secret holds
+        assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ARC_CALLBACK_TOKEN + " '{\"token\":\""
+                + env.get(Env.ARC_CALLBACK_TOKEN) + "\"}'"));
     }
 
     @Test

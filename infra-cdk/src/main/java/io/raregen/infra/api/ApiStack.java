@@ -83,12 +83,16 @@ public class ApiStack extends Stack {
             }
             if (kind == ApiFunctionKind.VERIFICATION) {
                 env.put(Env.ARC_URL, api.arcUrl());
+                env.put(Env.ARC_CALLBACK_TOKEN_SECRET_ARN, data.secrets().arcCallbackToken().getSecretArn());
             }
             Function fn = function(kind, code, env, network);
             data.database().secret().grantRead(fn);
             if (kind == ApiFunctionKind.INTAKE) {
                 data.queue().queue().grantSendMessages(fn);
                 data.secrets().adminToken().grantRead(fn);
+            }
+            if (kind == ApiFunctionKind.VERIFICATION) {
+                data.secrets().arcCallbackToken().grantRead(fn);
             }
             functions.put(kind, fn);
             aliases.put(kind, new Alias(this, name(kind) + "Alias", AliasProps.builder()

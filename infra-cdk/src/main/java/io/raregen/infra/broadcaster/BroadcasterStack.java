@@ -86,6 +86,10 @@ public class BroadcasterStack extends Stack {
         env.put(Env.QUEUE_URL, data.queue().queue().getQueueUrl());
         env.put(Env.AWS_REGION, getRegion());
         env.put(Env.ARC_URL, broadcaster.arcUrl());
+        if (broadcaster.arcCallbackUrl() != null && !broadcaster.arcCallbackUrl().isBlank()) {
+            // the API's POST /v1/callbacks/arc; known after the API stack's first deploy (infra-cdk/README.md)
+            env.put(Env.ARC_CALLBACK_URL, broadcaster.arcCallbackUrl());
+        }
         env.put(Env.NETWORK, broadcaster.network());
         env.put(Env.FEE_FALLBACK_SATOSHIS, Long.toString(broadcaster.feeFallbackSatsPerKb()));
         env.put(Env.FEE_FALLBACK_BYTES, "1000");
@@ -100,6 +104,8 @@ public class BroadcasterStack extends Stack {
         secrets.put(Env.DATASOURCE_USERNAME, Secret.fromSecretsManager(data.database().secret(), "username"));
         secrets.put(Env.DATASOURCE_PASSWORD, Secret.fromSecretsManager(data.database().secret(), "password"));
         secrets.put(Env.ARC_TOKEN, Secret.fromSecretsManager(data.secrets().arcToken(), ResourceNames.FIELD_ARC_TOKEN));
+        secrets.put(Env.ARC_CALLBACK_TOKEN, Secret.fromSecretsManager(data.secrets().arcCallbackToken(),
+                ResourceNames.FIELD_ARC_CALLBACK_TOKEN));
         secrets.put(Env.POOL_WIF, Secret.fromSecretsManager(data.secrets().poolWif(), ResourceNames.FIELD_POOL_WIF));
         secrets.put(Env.FUNDING_WIF, Secret.fromSecretsManager(data.secrets().fundingWif(), ResourceNames.FIELD_FUNDING_WIF));
         // the operator endpoints on :8081 (raregen pool fund) check the same admin token as the API
@@ -254,7 +260,7 @@ public class BroadcasterStack extends Stack {
      * @param imageTarball optional Jib tarball used instead of the repository
      */
     public record BroadcasterProps(String stage, IRepository repository, String imageTag, String imageTarball,
-                                   String arcUrl, String network, long feeFallbackSatsPerKb,
+                                   String arcUrl, String arcCallbackUrl, String network, long feeFallbackSatsPerKb,
                                    long replenishMinDepth, long splitBatchSize, long poolAlarmThreshold,
                                    int desiredCount, int maxCount, String metricsSidecarImage) {
     }

@@ -22,6 +22,7 @@ public class AppSecrets extends Construct {
     private final Secret poolWif;
     private final Secret fundingWif;
     private final Secret adminToken;
+    private final Secret arcCallbackToken;
 
     public AppSecrets(Construct scope, String id) {
         super(scope, id);
@@ -33,6 +34,8 @@ public class AppSecrets extends Construct {
                 "WIF of the funding key the replenisher splits from; put the real value after deploy");
         adminToken = secret("AdminToken", ResourceNames.SECRET_ADMIN_TOKEN, ResourceNames.FIELD_ADMIN_TOKEN,
                 "Bearer token for the operator endpoints (revoke identity); generated, rotate at will");
+        arcCallbackToken = secret("ArcCallbackToken", ResourceNames.SECRET_ARC_CALLBACK_TOKEN, ResourceNames.FIELD_ARC_CALLBACK_TOKEN,
+                "Token ARC presents on POST /v1/callbacks/arc (sent as X-CallbackToken by the broadcaster); generated");
     }
 
     /** A JSON secret {@code {"<field>": "<generated>"}}; see {@link ResourceNames#FIELD_ARC_TOKEN}. */
@@ -65,5 +68,9 @@ public class AppSecrets extends Construct {
 
     public Secret adminToken() {
         return adminToken;
+    }
+
+    public Secret arcCallbackToken() {
+        return arcCallbackToken;
     }
 }

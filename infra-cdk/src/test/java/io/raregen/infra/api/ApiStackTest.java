@@ -141,6 +141,23 @@ class ApiStackTest {
     }
 
     @Test
+    void onlyVerification_getsAndMayReadTheArcCallbackToken() {
+        Map<String, Object> policies = io.raregen.infra.Json.resources(template, "AWS::IAM::Policy");
+        int readers = 0;
+        for (Map.Entry<String, Object> policy : policies.entrySet()) {
+            boolean reads = String.valueOf(props(policy.getValue()).get("PolicyDocument")).contains("SecretsArcCallbackToken");
+            boolean verification = policy.getKey().startsWith("Verification");
+            assertEquals(verification, reads, policy.getKey());
+            readers += reads ? 1 : 0;
+        }
+        assertEquals(1, readers);
+        for (Map.Entry<String, Object> fn : functions.entrySet()) {
+            Map<String, Object> vars = map(map(props(fn.getValue()).get("Environment")).get("Variables"));
+            assertEquals(fn.getKey().startsWith("Verification"), vars.containsKey(Env.ARC_CALLBACK_TOKEN_SECRET_ARN), fn.getKey());
+        }
+    }
+
+    @Test
     void functions_runInTheAppSubnets_behindTheirSecurityGroup() {
         for (Object fn : functions.values()) {
             String vpc = String.valueOf(props(fn).get("VpcConfig"));

@@ -28,7 +28,7 @@ class SecretsEpochTest {
         App app = new App(AppProps.builder().analyticsReporting(false).context(TestApps.cdkJsonContext()).build());
         AppConfig d = AppConfig.defaults().withArtifacts(TestApps.placeholderFunctionsCode().toString(), null);
         AppConfig bumped = new AppConfig(d.stage(), d.account(), d.region(), d.functionsCode(), d.broadcasterImageTag(),
-                d.broadcasterImageTarball(), d.arcUrl(), d.network(), d.feeFallbackSatsPerKb(), d.poolAlarmThreshold(),
+                d.broadcasterImageTarball(), d.arcUrl(), d.arcCallbackUrl(), d.network(), d.feeFallbackSatsPerKb(), d.poolAlarmThreshold(),
                 d.poolReplenishMinDepth(), d.poolSplitBatchSize(), d.deletionProtection(), d.multiAz(),
                 d.dbInstanceType(), d.backupRetentionDays(), d.natGateways(), d.broadcasterDesiredCount(),
                 d.broadcasterMaxCount(), d.apiRateLimit(), d.apiBurstLimit(), d.publishRateLimit(),

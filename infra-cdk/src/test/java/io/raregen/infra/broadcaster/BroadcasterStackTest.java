@@ -103,13 +103,14 @@ class BroadcasterStackTest {
     void secrets_comeFromSecretsManager_neverAsPlainEnvironment() {
         Set<String> secretNames = list(app.get("Secrets")).stream().map(s -> (String) map(s).get("Name")).collect(Collectors.toSet());
         assertEquals(Set.of(Env.DATASOURCE_USERNAME, Env.DATASOURCE_PASSWORD, Env.ARC_TOKEN, Env.POOL_WIF, Env.FUNDING_WIF,
-                Env.ADMIN_TOKEN), secretNames);
+                Env.ADMIN_TOKEN, Env.ARC_CALLBACK_TOKEN), secretNames);
         Set<String> envNames = list(app.get("Environment")).stream().map(e -> (String) map(e).get("Name")).collect(Collectors.toSet());
         for (String secret : secretNames) {
             assertFalse(envNames.contains(secret), secret + " must not be a plain environment variable");
         }
         assertTrue(envNames.containsAll(List.of(Env.DATASOURCE_URL, Env.QUEUE_URL, Env.AWS_REGION, Env.ARC_URL, Env.NETWORK)));
         assertFalse(envNames.contains(Env.AWS_ENDPOINT), "unset in AWS: the SDK uses the real endpoints");
+        assertFalse(envNames.contains(Env.ARC_CALLBACK_URL), "no callbacks until -c arcCallbackUrl is given");
         Map<String, Object> env = list(app.get("Environment")).stream().map(e -> map(e))
                 .collect(Collectors.toMap(e -> (String) e.get("Name"), e -> e.get("Value")));
         assertEquals("100", env.get(Env.FEE_FALLBACK_SATOSHIS));
