@@ -74,7 +74,7 @@ public class FundingController {
 
     @Get
     public PoolView pool() {
-        PoolSnapshot s = metrics.refresh();
+        PoolSnapshot s = metrics.refreshAll();
         return new PoolView(funding.fundingAddress(), s.countByStatus(), s.satsByStatus(), s.publishAvailable(),
                 s.fundingAvailableSats(), s.totalUnspentSats(), s.feesPaidSats(), s.retiredSats(), s.fundedSats(),
                 s.conservationGapSats(), s.conservationGapSats() == 0, metrics.alertThreshold(), metrics.isLow());

@@ -63,7 +63,7 @@ public class LocalFaucetFunding {
         if (funding.network() == Network.MAIN) {
             throw new IllegalStateException("LOCAL_FAUCET_REFUSED: the local faucet is not for main net");
         }
-        if (pool.snapshot().fundingAvailableSats() >= minSats) {
+        if (pool.depth().fundingAvailableSats() >= minSats) {
             return 0;
         }
         String body = "{\"address\":\"" + funding.fundingAddress().address() + "\",\"satoshis\":" + satoshis + "}";

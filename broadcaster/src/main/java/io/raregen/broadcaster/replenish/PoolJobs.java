@@ -75,4 +75,14 @@ public class PoolJobs {
             LOG.warn("pool metrics refresh failed: {}", e.getMessage());
         }
     }
+
+    /** The history-wide audit (spent/retired counts, conservation gap): its cost grows with every publish. */
+    @Scheduled(fixedDelay = "${raregen.pool.conservation-interval:10m}", initialDelay = "5s")
+    void refreshConservation() {
+        try {
+            metrics.refreshAll();
+        } catch (RuntimeException e) {
+            LOG.warn("pool conservation refresh failed: {}", e.getMessage());
+        }
+    }
 }

@@ -286,6 +286,18 @@ public final class InMemoryUtxoPool implements UtxoPool {
     }
 
     @Override
+    public synchronized PoolDepth depth() {
+        PoolSnapshot s = snapshot();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Long> sats = new LinkedHashMap<>();
+        for (String status : List.of("pending", "available", "reserved")) {
+            counts.put(status, s.countByStatus().get(status));
+            sats.put(status, s.satsByStatus().get(status));
+        }
+        return new PoolDepth(counts, sats, s.publishAvailable(), s.fundingAvailableSats());
+    }
+
+    @Override
     public synchronized PoolSnapshot snapshot() {
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, Long> sats = new LinkedHashMap<>();

@@ -11,9 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Pool gauges for Prometheus, refreshed from {@link UtxoPool#snapshot()}: {@code raregen_utxo_pool_depth}
- * by status, usable publish depth, funding sats, the conservation gap, and the low-depth alert condition
- * ({@code raregen_utxo_pool_low} is 1 while usable publish depth is below the alert threshold).
+ * Pool gauges for Prometheus: {@code raregen_utxo_pool_depth} by status, usable publish depth, funding sats,
+ * the conservation gap, and the low-depth alert condition ({@code raregen_utxo_pool_low} is 1 while usable
+ * publish depth is below the alert threshold).
+ *
+ * <p>Two refresh rates: {@link #refresh()} reads only the live figures ({@link UtxoPool#depth()}, cheap at
+ * any history length) and runs often; {@link #refreshAll()} also reads the history-wide audit
+ * ({@link UtxoPool#snapshot()}: spent and retired counts, the conservation gap), whose cost grows with every
+ * publish, and runs rarely or on an operator's request.
  */
 public final class PoolMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(PoolMetrics.class);
@@ -47,18 +52,30 @@ public final class PoolMetrics {
                 .description("1 while usable publish depth is below the alert threshold").register(registry);
     }
 
-    /** Reads a snapshot and updates every gauge; returns it. */
-    public PoolSnapshot refresh() {
-        PoolSnapshot s = pool.snapshot();
-        s.countByStatus().forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
-        publishAvailable.set(s.publishAvailable());
-        fundingSats.set(s.fundingAvailableSats());
-        gap.set(s.conservationGapSats());
-        boolean isLow = s.publishAvailable() < alertThreshold;
+    /** Reads the live figures and updates the depth, funding and low-depth gauges; returns them. */
+    public PoolDepth refresh() {
+        PoolDepth d = pool.depth();
+        d.countByStatus().forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
+        publishAvailable.set(d.publishAvailable());
+        fundingSats.set(d.fundingAvailableSats());
+        boolean isLow = d.publishAvailable() < alertThreshold;
         if (isLow && low.get() == 0) {
-            LOG.warn("ALERT utxo pool low: {} usable publish UTXOs < threshold {}", s.publishAvailable(), alertThreshold);
+            LOG.warn("ALERT utxo pool low: {} usable publish UTXOs < threshold {}", d.publishAvailable(), alertThreshold);
         }
         low.set(isLow ? 1 : 0);
+        return d;
+    }
+
+    /** Reads the full audit snapshot and updates every gauge, the conservation gap included; returns it. */
+    public PoolSnapshot refreshAll() {
+        PoolSnapshot s = pool.snapshot();
+        s.countByStatus().forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
+        gap.set(s.conservationGapSats());
+        if (s.conservationGapSats() != 0) {
+            LOG.warn("pool conservation gap: {} sats unaccounted for (funded {}, unspent {}, fees {}, retired {})",
+                    s.conservationGapSats(), s.fundedSats(), s.totalUnspentSats(), s.feesPaidSats(), s.retiredSats());
+        }
+        refresh();
         last = s;
         return s;
     }

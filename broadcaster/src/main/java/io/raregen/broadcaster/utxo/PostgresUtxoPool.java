@@ -512,6 +512,14 @@ public class PostgresUtxoPool implements UtxoPool {
         });
     }
 
+    /** An index-only scan of idx_utxos_live (V22): the live rows only, however long the history. */
+    static final String DEPTH = """
+            SELECT status, count(*), COALESCE(sum(satoshis), 0),
+              count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty AND chain_depth < ?),
+              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
+            FROM utxos WHERE status IN ('pending', 'available', 'reserved') GROUP BY status
+            """;
+
     static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
 
     static final String SNAPSHOT_FIGURES = """
@@ -527,6 +535,32 @@ public class PostgresUtxoPool implements UtxoPool {
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)) AS funded
             """;
+
+    @Override
+    public PoolDepth depth() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Long> sats = new LinkedHashMap<>();
+        for (String s : List.of("pending", "available", "reserved")) {
+            counts.put(s, 0L);
+            sats.put(s, 0L);
+        }
+        long publishAvailable = 0;
+        long fundingSats = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DEPTH)) {
+            ps.setInt(1, settings.getMaxChainDepth());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                    sats.put(rs.getString(1), rs.getLong(3));
+                    publishAvailable += rs.getLong(4);
+                    fundingSats += rs.getLong(5);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PoolStorageException("reading the pool depth failed", e);
+        }
+        return new PoolDepth(counts, sats, publishAvailable, fundingSats);
+    }
 
     /** One REPEATABLE READ transaction, so every figure describes the same instant. */
     @Override

@@ -88,8 +88,14 @@ public interface UtxoPool {
     /** A transaction of ours was mined: its outputs' unconfirmed chain depth resets. */
     void markMined(Txid txid, int blockHeight);
 
-    /** Depth, sats by status, and the conservation figures. */
+    /**
+     * Depth, sats by status, and the conservation figures over the pool's whole history: an audit whose cost
+     * grows with every publish. For frequent reads use {@link #depth()}.
+     */
     PoolSnapshot snapshot();
+
+    /** The live figures only (pending, available, reserved): cost proportional to the pool's depth. */
+    PoolDepth depth();
 
     Optional<Utxo> find(Outpoint outpoint);
 

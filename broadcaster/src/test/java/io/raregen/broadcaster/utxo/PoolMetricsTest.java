@@ -37,4 +37,23 @@ class PoolMetricsTest {
         assertTrue(metrics.isLow());
         assertEquals(0.0, registry.get("raregen.utxo.pool.conservation.gap.sats").gauge().value());
     }
+
+    @Test
+    void refresh_readsOnlyTheLiveFigures_refreshAllAlsoTheHistoryAndTheGap() {
+        InMemoryUtxoPool pool = new InMemoryUtxoPool();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PoolMetrics metrics = new PoolMetrics(pool, registry, 1);
+        List<io.raregen.core.tx.Utxo> added = PoolTestData.utxos(2, 100);
+        pool.add(added, Purpose.PUBLISH, 0);
+        pool.retire(added.get(0).outpoint(), null, "swept in a test");
+
+        metrics.refresh();
+        assertEquals(1.0, registry.get("raregen.utxo.pool.depth").tag("status", "available").gauge().value());
+        assertEquals(0.0, registry.get("raregen.utxo.pool.depth").tag("status", "retired").gauge().value(),
+                "history is not read by the frequent refresh");
+
+        PoolSnapshot all = metrics.refreshAll();
+        assertEquals(1.0, registry.get("raregen.utxo.pool.depth").tag("status", "retired").gauge().value());
+        assertEquals(all.conservationGapSats(), (long) registry.get("raregen.utxo.pool.conservation.gap.sats").gauge().value());
+    }
 }

@@ -334,6 +334,33 @@ public abstract class UtxoPoolContract {
     }
 
     @Test
+    void depth_agreesWithTheSnapshotOnEveryLiveFigure_andLeavesHistoryOut() {
+        UtxoPool pool = pool();
+        pool.add(utxos(4, 100), Purpose.PUBLISH, 0);
+        pool.add(utxos(1, MAX_DEPTH * 1000L), Purpose.FUNDING, 0);
+        pool.add(utxos(1, 50), Purpose.PUBLISH, MAX_DEPTH); // too deep to hand out
+        List<Reservation> held = pool.reserve(List.of(req("a", 1), req("b", 1)), "w", LEASE);
+        Txid t = randomTxid();
+        recordAcceptedPoolTxFee(t, 1);
+        Utxo change = new Utxo(new Outpoint(t, 1), Satoshis.of(99), PoolTestData.POOL_KEY.p2pkhLockingScript());
+        pool.confirmSpent(t, held.get(0).inputs().stream().map(Utxo::outpoint).toList(), List.of(change), Purpose.PUBLISH);
+
+        PoolDepth d = pool.depth();
+        PoolSnapshot s = pool.snapshot();
+
+        for (String status : List.of("pending", "available", "reserved")) {
+            assertEquals(s.countByStatus().get(status), d.countByStatus().get(status), status);
+            assertEquals(s.satsByStatus().get(status), d.satsByStatus().get(status), status);
+        }
+        assertEquals(s.publishAvailable(), d.publishAvailable());
+        assertEquals(s.fundingAvailableSats(), d.fundingAvailableSats());
+        assertEquals(1L, s.countByStatus().get("spent"));
+        assertFalse(d.countByStatus().containsKey("spent"), "history is the snapshot's business");
+        assertEquals(1L, d.countByStatus().get("reserved"));
+        assertEquals(3, d.publishAvailable(), "2 untouched + the change; the deep one is not usable");
+    }
+
+    @Test
     void markMined_resetsTheDepthSoDeepChangeBecomesUsable() {
         UtxoPool pool = pool();
         Utxo a = utxo(100);
