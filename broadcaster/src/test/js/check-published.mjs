@@ -1,5 +1,5 @@
 // Checks transactions the broadcaster published with the official BSV TypeScript SDK, which shares no code with ours.
-// Usage: node check-published.mjs <input.json>   (written by PublishedTransactionsSdkCheckTest)
+// Usage: node check-published.mjs <input.json>   (written by PublishedTransactionsSdkCheckTest and the cli module's FullPipelineEndToEndTest)
 // Input:  { "flags": "...", "transactions": [ { "name", "rawHex", "flags"?,
 //            "prevouts": { "<txid>:<vout>": { "satoshis", "lockingScriptHex" } } } ] }   (one entry per input)
 //         A transaction's own "flags" replace the top-level ones (used only by negative controls).

@@ -17,6 +17,10 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Starts {@code ./raregen local} the way a user does (a child process, fresh database, its own
  * ports), then drives it with the CLI: keys → register → publish 20 records → wait for sent →
  * verify every proof locally → follow one to mined and check its merkle path against the block →
+ * mined arrived through ARC's status callback (an {@code arc_callbacks} row applied as {@code mined}) →
  * a tampered proof fails. Finally Ctrl-C (SIGTERM) must stop the launcher and both applications.
  */
 class LocalStackEndToEndTest {
@@ -88,6 +93,14 @@ class LocalStackEndToEndTest {
             assertTrue(mined.path("mined").asBoolean());
             assertEquals("PASS", outcome(mined, "merkle path"), mined.toString());
             assertEquals("PASS", outcome(mined, "block header"), mined.toString());
+            // and mined came through ARC's callback (chain → functions POST /v1/callbacks/arc → arc_callbacks →
+            // the broadcaster's arc-callbacks loop), not only through the confirmation poller, which the launcher
+            // holds back for 15 s after sent
+            List<String> txids = new ArrayList<>();
+            published.forEach(p -> txids.add(p.path("txid").asText()));
+            long minedByCallback = awaitMinedCallbacks(stack, txids, Duration.ofSeconds(30));
+            assertTrue(minedByCallback >= 1, "no arc_callbacks row with outcome 'mined' for a published txid; callbacks: "
+                    + callbackSummary(stack));
             // and the same txid resolves through the local journal
             String txid = published.get(0).path("txid").asText();
             assertEquals("PASS", Json.MAPPER.readTree(cli.ok("verify", txid, "--json")).path("result").asText());
@@ -118,6 +131,40 @@ class LocalStackEndToEndTest {
         }
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", api).close());
         assertTrue(stack.output().contains("stopped; data kept in"), stack.tail());
+    }
+
+    /** Rows of {@code arc_callbacks} with outcome {@code mined} for these txids, waiting up to {@code timeout} for one. */
+    private static long awaitMinedCallbacks(LocalStackProcess stack, List<String> txids, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = stack.connect();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT count(*) FROM arc_callbacks WHERE outcome = 'mined' AND tx_status = 'MINED' AND txid = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", txids.toArray()));
+            while (true) {
+                long n;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    n = rs.getLong(1);
+                }
+                if (n > 0 || System.nanoTime() > deadline) {
+                    return n;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** Counts of {@code arc_callbacks} by status and outcome, for a failure message. */
+    private static String callbackSummary(LocalStackProcess stack) throws Exception {
+        try (Connection c = stack.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT tx_status, COALESCE(outcome, 'pending'), count(*) FROM arc_callbacks "
+                     + "GROUP BY 1, 2 ORDER BY 1, 2")) {
+            StringBuilder b = new StringBuilder("[");
+            while (rs.next()) {
+                b.append(' ').append(rs.getString(1)).append('/').append(rs.getString(2)).append('=').append(rs.getLong(3));
+            }
+            return b.append(" ]").toString();
+        }
     }
 
     private static String outcome(JsonNode report, String check) {

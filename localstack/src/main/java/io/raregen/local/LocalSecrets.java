@@ -15,8 +15,10 @@ import java.util.HexFormat;
 
 /**
  * The local stack's own secrets, generated once and kept in {@code <stateDir>/secrets.json}
- * (mode 600): the pool key, the funding key and the operator token. Local and regtest only:
- * in AWS these come from Secrets Manager. {@link #toString()} never prints them.
+ * (mode 600): the pool key, the funding key, the operator token and the ARC callback token (the
+ * broadcaster sends it as {@code X-CallbackToken}, the functions app checks it on
+ * {@code POST /v1/callbacks/arc}). Local and regtest only: in AWS these come from Secrets Manager.
+ * {@link #toString()} never prints them.
  */
 public final class LocalSecrets {
     static final String FILE = "secrets.json";
@@ -24,36 +26,54 @@ public final class LocalSecrets {
     private final KeyPair poolKey;
     private final KeyPair fundingKey;
     private final String adminToken;
+    private final String arcCallbackToken;
 
-    private LocalSecrets(KeyPair poolKey, KeyPair fundingKey, String adminToken) {
+    private LocalSecrets(KeyPair poolKey, KeyPair fundingKey, String adminToken, String arcCallbackToken) {
         this.poolKey = poolKey;
         this.fundingKey = fundingKey;
         this.adminToken = adminToken;
+        this.arcCallbackToken = arcCallbackToken;
     }
 
     public static LocalSecrets loadOrCreate(Path stateDir, ObjectMapper json) throws IOException {
         Path file = stateDir.resolve(FILE);
         if (Files.exists(file)) {
             JsonNode n = json.readTree(file.toFile());
-            return new LocalSecrets(KeyPair.fromWif(n.path("poolWif").asText()), KeyPair.fromWif(n.path("fundingWif").asText()),
-                    n.path("adminToken").asText());
+            String callbackToken = n.path("arcCallbackToken").asText("");
+            LocalSecrets s = new LocalSecrets(KeyPair.fromWif(n.path("poolWif").asText()),
+                    KeyPair.fromWif(n.path("fundingWif").asText()), n.path("adminToken").asText(),
+                    callbackToken.isEmpty() ? randomToken() : callbackToken);
+            if (callbackToken.isEmpty()) {
+                // a state directory from before callbacks were wired: add the token, keep the rest
+                s.write(file, json);
+            }
+            return s;
         }
-        byte[] token = new byte[24];
-        new SecureRandom().nextBytes(token);
-        LocalSecrets s = new LocalSecrets(KeyPair.generate(), KeyPair.generate(), HexFormat.of().formatHex(token));
+        LocalSecrets s = new LocalSecrets(KeyPair.generate(), KeyPair.generate(), randomToken(), randomToken());
+        Files.createDirectories(stateDir);
+        s.write(file, json);
+        return s;
+    }
+
+    private void write(Path file, ObjectMapper json) throws IOException {
         ObjectNode n = json.createObjectNode();
         n.put("note", "local stack only (regtest); never use these keys with real money");
-        n.put("poolWif", s.poolKey.toWif(Network.REGTEST));
-        n.put("fundingWif", s.fundingKey.toWif(Network.REGTEST));
-        n.put("adminToken", s.adminToken);
-        Files.createDirectories(stateDir);
+        n.put("poolWif", poolKey.toWif(Network.REGTEST));
+        n.put("fundingWif", fundingKey.toWif(Network.REGTEST));
+        n.put("adminToken", adminToken);
+        n.put("arcCallbackToken", arcCallbackToken);
         Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system
         }
-        return s;
+    }
+
+    private static String randomToken() {
+        byte[] token = new byte[24];
+        new SecureRandom().nextBytes(token);
+        return HexFormat.of().formatHex(token);
     }
 
     public KeyPair poolKey() {
@@ -66,6 +86,11 @@ public final class LocalSecrets {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    /** The token ARC sends back as {@code Authorization: Bearer} on status callbacks. */
+    public String arcCallbackToken() {
+        return arcCallbackToken;
     }
 
     public String fundingAddress() {

@@ -74,6 +74,8 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> fEnv = new HashMap<>(common);
         fEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.apiPort()));
+        // POST /v1/callbacks/arc accepts only this bearer token
+        fEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
         Path runDir = Files.createDirectories(o.stateDir().resolve("run"));
@@ -85,10 +87,15 @@ public final class LocalStack implements AutoCloseable {
         bEnv.put("RAREGEN_ARC_URL", chain.arcUrl());
         bEnv.put("RAREGEN_KEYS_POOL_WIF", secrets.poolKey().toWif(io.raregen.core.keys.Network.REGTEST));
         bEnv.put("RAREGEN_KEYS_FUNDING_WIF", secrets.fundingKey().toWif(io.raregen.core.keys.Network.REGTEST));
-        // local pace: split soon after funding, and notice blocks within seconds (AWS keeps the 30 s / 60 s defaults)
+        // every broadcast asks the local chain for status callbacks (MINED and REJECTED by default) to the
+        // functions app, which stores them; the broadcaster's arc-callbacks loop applies them within a second
+        bEnv.put("RAREGEN_ARC_CALLBACK_URL", callbackUrl());
+        bEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
+        // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by callback, so
+        // confirmation polling is only the fallback for a missed callback: it waits 15 s after sent
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");
-        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_INTERVAL", "2s");
-        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_MIN_AGE", "1s");
+        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_INTERVAL", "5s");
+        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_MIN_AGE", "15s");
         ChildApp broadcaster = new ChildApp("broadcaster", snapshot(o.broadcasterJar(), runDir), o.javaOpts(), bEnv, logs, log);
 
         // the functions app migrates the schema in its local environment; the broadcaster runs Flyway too (idempotent)
@@ -182,6 +189,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String apiUrl() {
         return "http://localhost:" + o.apiPort();
+    }
+
+    /** Where the local chain POSTs ARC status callbacks: the functions app's {@code /v1/callbacks/arc}. */
+    public String callbackUrl() {
+        return "http://127.0.0.1:" + o.apiPort() + "/v1/callbacks/arc";
     }
 
     public String broadcasterUrl() {

@@ -7,8 +7,11 @@ import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.FallbackTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.WocTransactionBroadcaster;
+import io.raregen.broadcaster.callbacks.CallbackApplier;
+import io.raregen.broadcaster.callbacks.CallbackInbox;
 import io.raregen.broadcaster.config.ArcProperties;
 import io.raregen.broadcaster.config.AwsProperties;
+import io.raregen.broadcaster.config.CallbackProperties;
 import io.raregen.broadcaster.config.FeeProperties;
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.config.QueueProperties;
@@ -115,6 +118,14 @@ public class BroadcasterFactory {
                 arc.getMaxTxsPerRequest(), hasQueue ? sqs : null, queue.getUrl(), metrics, heartbeats, PipelineHooks.NONE));
         p.setFeeRefreshInterval(fees.getRefreshInterval());
         return p;
+    }
+
+    /** Applies stored ARC callbacks with the pipeline's own result applier (one way to record mined). */
+    @Singleton
+    CallbackApplier callbackApplier(CallbackProperties props, DataSource wrapped, DataSourceResolver resolver,
+                                    PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
+        return new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool, registry,
+                props.getInterval(), props.getBatchSize());
     }
 
     private static String hostName() {

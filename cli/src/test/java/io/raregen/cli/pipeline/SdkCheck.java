@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs transactions through the official BSV TypeScript SDK ({@code src/test/js/check-published.mjs}, @bsv/sdk pinned
- * in {@code src/test/js/package-lock.json} and installed by the build's {@code npm ci}). The SDK shares no code with
+ * Runs transactions through the official BSV TypeScript SDK ({@code broadcaster/src/test/js/check-published.mjs}, shared with the
+ * broadcaster's own check; @bsv/sdk pinned in its {@code package-lock.json} and installed by the build's {@code npm ci}). The SDK shares no code with
  * ours: it parses each transaction, rebuilds it from the parsed fields, and runs every input through its script
  * interpreter with {@link #FLAGS}.
  */
@@ -50,7 +50,7 @@ final class SdkCheck {
         input.set("transactions", transactions);
         Path file = workDir.resolve("published-transactions.json");
         Json.MAPPER.writeValue(file.toFile(), input);
-        Path jsDir = Path.of(System.getProperty("raregen.js.dir", "src/test/js"));
+        Path jsDir = Path.of(System.getProperty("raregen.js.dir", "../broadcaster/src/test/js"));
         assertTrue(Files.isDirectory(jsDir.resolve("node_modules/@bsv/sdk")),
                 "@bsv/sdk not installed in " + jsDir.toAbsolutePath() + ": the build's npm ci (generate-test-resources) installs it");
         Process p = new ProcessBuilder("node", "check-published.mjs", file.toAbsolutePath().toString())

@@ -1,0 +1,141 @@
+package io.raregen.broadcaster.callbacks;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.raregen.broadcaster.broadcast.BroadcastResult;
+import io.raregen.broadcaster.callbacks.CallbackInbox.JobRef;
+import io.raregen.broadcaster.callbacks.CallbackInbox.Lookups;
+import io.raregen.broadcaster.callbacks.CallbackInbox.Pending;
+import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.results.ResultApplier;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies the ARC status callbacks the functions app stored in {@code arc_callbacks}: MINED moves a
+ * sent job to mined (block hash, height, merkle path; pool chain depth reset) or confirms one of
+ * the pool's own transactions; REJECTED and DOUBLE_SPEND_ATTEMPTED are logged for an operator and
+ * change nothing; every other status is ignored. Polling ({@code ConfirmationTracker}) stays the
+ * fallback for callbacks that never arrive. Counts {@code raregen_arc_callbacks_total{outcome}}.
+ */
+public final class CallbackApplier implements Loop {
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackApplier.class);
+
+    /** Outcomes written to {@code arc_callbacks.outcome}. */
+    public static final String MINED = "mined";
+    public static final String POOL_MINED = "pool_mined";
+    public static final String NO_JOB = "no_job";
+    public static final String IGNORED = "ignored";
+    public static final String OPERATOR = "operator";
+
+    private final CallbackInbox inbox;
+    private final ResultApplier applier;
+    private final UtxoPool pool;
+    private final MeterRegistry registry;
+    private final Duration interval;
+    private final int batchSize;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
+                           Duration interval, int batchSize) {
+        this.inbox = inbox;
+        this.applier = applier;
+        this.pool = pool;
+        this.registry = registry;
+        this.interval = interval;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public String name() {
+        return "arc-callbacks";
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    /** One transaction over up to a batch of pending callbacks; returns how many were stamped. */
+    @Override
+    public int runOnce() {
+        Map<Long, String> done = inbox.applyPending(batchSize, this::handle);
+        // counted after the commit: a rolled-back round is taken again and counted then
+        done.values().forEach(outcome -> counters.computeIfAbsent(outcome, o -> Counter.builder("raregen.arc.callbacks")
+                .description("ARC status callbacks applied, by what the broadcaster did").tag("outcome", o)
+                .register(registry)).increment());
+        return done.size();
+    }
+
+    private Optional<String> handle(Pending p, Lookups lookups) throws SQLException {
+        return switch (p.txStatus()) {
+            case "MINED" -> mined(p, lookups);
+            case "REJECTED", "DOUBLE_SPEND_ATTEMPTED" -> Optional.of(displaced(p, lookups));
+            default -> Optional.of(IGNORED);
+        };
+    }
+
+    private Optional<String> mined(Pending p, Lookups lookups) throws SQLException {
+        if (p.blockHeight() == null) {
+            return Optional.of(IGNORED);
+        }
+        Optional<JobRef> job = lookups.jobByTxid(p.txid());
+        try {
+            if (job.isPresent()) {
+                String status = job.get().status();
+                if (status.equals("signed")) {
+                    // the pool update (inputs spent, change added) comes with sent; mined straight from signed would
+                    // leave the inputs reserved for ever (I4). The rescuer re-sends the same bytes, ARC answers MINED
+                    // with the block data and the result applier records sent, then mined.
+                    LOG.info("MINED callback for {} of job {} while the job is still signed; the rescuer's re-send records it",
+                            p.txid().hex(), job.get().jobId());
+                    return Optional.of(IGNORED);
+                }
+                if (!status.equals("sent")) {
+                    return Optional.of(IGNORED);
+                }
+                applier.recordMined(job.get().jobId(), p.txid(), asResult(p));
+                return Optional.of(MINED);
+            }
+            if (lookups.isPoolTransaction(p.txid())) {
+                pool.markMined(p.txid(), p.blockHeight());
+                return Optional.of(POOL_MINED);
+            }
+            return Optional.of(NO_JOB);
+        } catch (RuntimeException e) {
+            // left pending: the next round tries again (marking mined is idempotent)
+            LOG.warn("could not apply MINED callback {} for {}: {}", p.callbackId(), p.txid().hex(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** A sent transaction displaced later needs a human: re-signing could double-publish (DESIGN.md §5, I2). */
+    private String displaced(Pending p, Lookups lookups) throws SQLException {
+        Optional<JobRef> job = lookups.jobByTxid(p.txid());
+        if (job.isEmpty() && !lookups.isPoolTransaction(p.txid())) {
+            return NO_JOB;
+        }
+        String jobId = job.map(JobRef::jobId).orElse("pool");
+        try (MDC.MDCCloseable a = MDC.putCloseable("jobId", jobId);
+             MDC.MDCCloseable b = MDC.putCloseable("txid", p.txid().hex())) {
+            LOG.error("ARC callback: transaction {} of job {} is {} (extraInfo: {}, competingTxs: {}); needs an operator",
+                    p.txid().hex(), jobId, p.txStatus(), p.extraInfo(), p.competingTxs());
+        }
+        return OPERATOR;
+    }
+
+    private static BroadcastResult asResult(Pending p) {
+        String path = p.merklePath() == null ? null : HexFormat.of().formatHex(p.merklePath());
+        return new BroadcastResult(p.txid(), BroadcastResult.Outcome.MINED, p.txStatus(), null, p.extraInfo(), null,
+                p.blockHash(), p.blockHeight(), path);
+    }
+}

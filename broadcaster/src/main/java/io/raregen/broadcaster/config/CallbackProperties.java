@@ -1,0 +1,19 @@
+package io.raregen.broadcaster.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.time.Duration;
+
+/** The loop that applies stored ARC callbacks ({@code raregen.broadcaster.callbacks.*}); defaults in broadcaster/README.md. */
+@ConfigurationProperties("raregen.broadcaster.callbacks")
+public class CallbackProperties {
+    /** Delay between rounds; a round over an empty table is one indexed query. */
+    private Duration interval = Duration.ofSeconds(1);
+    /** Pending callbacks taken (and locked) per round. */
+    private int batchSize = 500;
+
+    public Duration getInterval() { return interval; }
+    public void setInterval(Duration interval) { this.interval = interval; }
+    public int getBatchSize() { return batchSize; }
+    public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+}

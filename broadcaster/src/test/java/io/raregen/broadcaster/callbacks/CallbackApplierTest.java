@@ -1,0 +1,324 @@
+package io.raregen.broadcaster.callbacks;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
+import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.fees.ArcFeePolicy;
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.keys.ConfiguredServiceKeys;
+import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.pipeline.PublishPipeline;
+import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.Incoming;
+import io.raregen.broadcaster.replenish.PoolTransactionStore;
+import io.raregen.broadcaster.replenish.Replenisher;
+import io.raregen.broadcaster.replenish.ReplenisherSettings;
+import io.raregen.broadcaster.support.Invariants;
+import io.raregen.broadcaster.support.TestKit;
+import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.keys.KeyPair;
+import io.raregen.core.keys.Network;
+import io.raregen.core.tx.FeeRate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The callback loop against real Postgres, with jobs the pipeline really sent to the in-process chain. */
+class CallbackApplierTest {
+    private static final String BLOCK_A = "a1".repeat(32);
+    private static final String BLOCK_B = "b2".repeat(32);
+    private static final Random RANDOM = new Random();
+
+    static TestKit kit;
+    static PublishPipeline pipeline;
+
+    @BeforeAll
+    static void setUp() {
+        kit = new TestKit().withChain(b -> b.fee(1, 1000));
+        kit.fundPool(300, 2_000);
+        var rp = kit.fastRecovery();
+        // no confirmation polling: mined may only come from the callbacks under test
+        rp.setEnabled(false);
+        pipeline = kit.pipeline(kit.fastPipeline(), rp, RateLimiter.unlimited(), null, null, PipelineHooks.NONE, "callbacks");
+        pipeline.start();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        pipeline.close();
+        kit.close();
+    }
+
+    @BeforeEach
+    void emptyInbox() {
+        kit.sql("DELETE FROM arc_callbacks");
+    }
+
+    private static CallbackApplier applier(SimpleMeterRegistry registry, int batchSize) {
+        return new CallbackApplier(new CallbackInbox(kit.dataSource()), pipeline.applier(), kit.pool, registry,
+                Duration.ofSeconds(1), batchSize);
+    }
+
+    /** Sends {@code n} fresh jobs through the pipeline; returns their ids once all are sent. */
+    private static List<String> sentJobs(int n) throws InterruptedException {
+        List<String> ids = kit.insertJobs(n);
+        ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(id)));
+        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN ("
+                + Invariants.in(ids) + ")", n, Duration.ofSeconds(60)));
+        return ids;
+    }
+
+    private static String txidOf(String jobId) {
+        return kit.strings("SELECT txid FROM publish_jobs WHERE job_id = '" + jobId + "'").get(0);
+    }
+
+    private static String statusOf(String jobId) {
+        return kit.strings("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'").get(0);
+    }
+
+    private static String randomTxid() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void insertCallback(String txid, String status, String blockHash, Integer height, String merkleHex,
+                                       String competingTxs, String extraInfo) {
+        kit.sql("INSERT INTO arc_callbacks (txid, tx_status, block_hash, block_height, merkle_path, competing_txs, extra_info) "
+                + "VALUES ('" + txid + "', '" + status + "', " + quoted(blockHash) + ", " + height + ", "
+                + (merkleHex == null ? "NULL" : "'\\x" + merkleHex + "'") + ", "
+                + (competingTxs == null ? "NULL" : "ARRAY['" + competingTxs + "']") + ", " + quoted(extraInfo) + ")");
+    }
+
+    private static String quoted(String s) {
+        return s == null ? "NULL" : "'" + s + "'";
+    }
+
+    private static List<String> outcomes() {
+        return kit.strings("SELECT outcome FROM arc_callbacks ORDER BY callback_id");
+    }
+
+    private static double counted(SimpleMeterRegistry registry, String outcome) {
+        Counter c = registry.find("raregen.arc.callbacks").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void mined_movesTheSentJobToMinedWithTheCallbacksBlockData_andResetsItsChangeDepth() throws Exception {
+        List<String> ids = sentJobs(2);
+        String txid = txidOf(ids.get(0));
+        String other = txidOf(ids.get(1));
+        assertTrue(kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + txid + "' AND chain_depth > 0") > 0,
+                "the sent transaction's change is unconfirmed before the callback");
+        insertCallback(txid, "MINED", BLOCK_A, 123, "beef01", null, null);
+        // negative control: a status on the way to mined changes nothing
+        insertCallback(other, "SEEN_ON_NETWORK", null, null, null, null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        assertEquals(2, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("mined", "ignored"), outcomes());
+        assertEquals(0, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE applied_at IS NULL"));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE job_id = '" + ids.get(0) + "' AND status = 'mined' "
+                + "AND block_hash = '" + BLOCK_A + "' AND block_height = 123 AND merkle_path = '\\xbeef01'::bytea"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + txid + "' AND (chain_depth <> 0 OR block_height <> 123)"),
+                "change outputs of the mined transaction are confirmed at the callback's height");
+        assertEquals("sent", statusOf(ids.get(1)), "SEEN_ON_NETWORK leaves the job sent");
+        assertEquals(1.0, counted(registry, "mined"));
+        assertEquals(1.0, counted(registry, "ignored"));
+        assertEquals(0, applier(registry, 500).runOnce(), "nothing left to apply");
+    }
+
+    @Test
+    void duplicateMined_forAnAlreadyMinedJob_isIgnored_andKeepsTheFirstBlock() throws Exception {
+        String jobId = sentJobs(1).get(0);
+        String txid = txidOf(jobId);
+        insertCallback(txid, "MINED", BLOCK_A, 200, "aa", null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        assertEquals(1, applier(registry, 500).runOnce());
+        // ARC delivers at least once, and again with other block data after a reorg
+        kit.sql("UPDATE arc_callbacks SET applied_at = NULL, outcome = NULL");
+        insertCallback(txid, "MINED", BLOCK_B, 201, "bb", null, null);
+
+        assertEquals(2, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("ignored", "ignored"), outcomes());
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE job_id = '" + jobId + "' AND status = 'mined' "
+                + "AND block_hash = '" + BLOCK_A + "' AND block_height = 200"));
+        assertEquals(1.0, counted(registry, "mined"));
+        assertEquals(2.0, counted(registry, "ignored"));
+    }
+
+    @Test
+    void mined_forAJobStillSigned_isIgnored_soThePoolIsNeverBehindTheJob() throws Exception {
+        // an instance whose broadcasts never get an answer: the job stays signed, its input reserved
+        ArcProperties dead = kit.arcProperties();
+        dead.setUrl("http://127.0.0.1:1");
+        var rp = kit.fastRecovery();
+        rp.setEnabled(false);
+        PublishPipeline offline = new PublishPipeline(new PublishPipeline.Parts(kit.fastPipeline(), rp, "offline", kit.store,
+                kit.pool, kit.poolKey, new ArcFeePolicy(dead, new FeeRate(100, 1000)), new ArcTransactionBroadcaster(dead),
+                RateLimiter.unlimited(), 500, null, null, new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(),
+                PipelineHooks.NONE));
+        String jobId = kit.insertJobs(1).get(0);
+        try {
+            offline.start();
+            offline.collector().offerNow(Incoming.fromLoop(jobId));
+            assertEquals(1, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed' AND txid IS NOT NULL "
+                    + "AND job_id = '" + jobId + "'", 1, Duration.ofSeconds(30)));
+        } finally {
+            offline.close();
+        }
+        assertEquals("signed", statusOf(jobId));
+        String txid = txidOf(jobId);
+        String inputs = "SELECT count(*) FROM utxos u JOIN spends s ON s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout "
+                + "WHERE s.spending_txid = '" + txid + "' AND u.status = 'reserved'";
+        long reservedBefore = kit.scalar(inputs);
+        assertTrue(reservedBefore > 0, "the signed transaction's input is reserved");
+        insertCallback(txid, "MINED", BLOCK_A, 9, "ab", null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        assertEquals(1, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("ignored"), outcomes());
+        assertEquals("signed", statusOf(jobId), "left to the rescuer, whose re-send records sent (pool update), then mined");
+        assertEquals(reservedBefore, kit.scalar(inputs));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + txid + "'"), "no change added before sent");
+    }
+
+    @Test
+    void mined_forAnUnknownTxid_isNoJob_andChangesNothing() {
+        long minedBefore = kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined'");
+        long confirmedBefore = kit.scalar("SELECT count(*) FROM utxos WHERE chain_depth = 0");
+        insertCallback(randomTxid(), "MINED", BLOCK_A, 5, "cc", null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        assertEquals(1, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("no_job"), outcomes());
+        assertEquals(minedBefore, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined'"));
+        assertEquals(confirmedBefore, kit.scalar("SELECT count(*) FROM utxos WHERE chain_depth = 0"));
+        assertEquals(1.0, counted(registry, "no_job"));
+    }
+
+    @Test
+    void mined_forOneOfThePoolsOwnSplits_confirmsItInThePool() {
+        KeyPair funding = KeyPair.generate();
+        var coin = kit.chain.faucet(funding.p2pkhLockingScript(), 50_000);
+        kit.pool.add(List.of(coin.utxo()), UtxoPool.Purpose.FUNDING, 1);
+        ReplenisherSettings settings = new ReplenisherSettings();
+        settings.setMinPoolSize(1_000_000);
+        settings.setSplitBatchSize(20);
+        settings.setMaxOutputsPerTx(20);
+        Replenisher replenisher = new Replenisher(new PoolTransactionStore(kit.pool),
+                new ArcTransactionBroadcaster(kit.arcProperties()), () -> FeeRate.perKb(1),
+                new ConfiguredServiceKeys(kit.poolKey, funding, Network.REGTEST), settings, new SimpleMeterRegistry());
+        assertEquals(1, replenisher.runOnce().accepted());
+        String split = kit.strings("SELECT txid FROM pool_transactions WHERE kind = 'split' AND status = 'sent'").get(0);
+        assertTrue(kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + split + "' AND chain_depth > 0") > 0,
+                "the split's outputs are unconfirmed before the callback");
+        insertCallback(split, "MINED", BLOCK_A, 77, "dd", null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        assertEquals(1, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("pool_mined"), outcomes());
+        assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + split + "' AND (chain_depth <> 0 OR block_height <> 77)"));
+        assertEquals(List.of("mined"), kit.strings("SELECT status FROM pool_transactions WHERE txid = '" + split + "'"));
+        assertEquals(1.0, counted(registry, "pool_mined"));
+    }
+
+    @Test
+    void rejectedOrDoubleSpent_leavesTheJobAsItIs_forAnOperator() throws Exception {
+        List<String> ids = sentJobs(2);
+        String rejected = txidOf(ids.get(0));
+        String doubleSpent = txidOf(ids.get(1));
+        long unconfirmedBefore = kit.scalar("SELECT count(*) FROM utxos WHERE txid IN ('" + rejected + "', '" + doubleSpent
+                + "') AND chain_depth > 0");
+        insertCallback(rejected, "REJECTED", null, null, null, null, "arc error 461: non-standard");
+        insertCallback(doubleSpent, "DOUBLE_SPEND_ATTEMPTED", null, null, null, randomTxid(), "double spend attempted");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        assertEquals(2, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("operator", "operator"), outcomes());
+        assertEquals("sent", statusOf(ids.get(0)));
+        assertEquals("sent", statusOf(ids.get(1)));
+        assertEquals(rejected, txidOf(ids.get(0)), "the stored transaction is kept");
+        assertEquals(doubleSpent, txidOf(ids.get(1)));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE dirty"), "no input marked dirty");
+        assertEquals(unconfirmedBefore, kit.scalar("SELECT count(*) FROM utxos WHERE txid IN ('" + rejected + "', '"
+                + doubleSpent + "') AND chain_depth > 0"));
+        assertEquals(2.0, counted(registry, "operator"));
+    }
+
+    @Test
+    void twoAppliersAtOnce_applyEveryRowExactlyOnce() throws Exception {
+        List<String> ids = sentJobs(20);
+        for (String id : ids) {
+            insertCallback(txidOf(id), "MINED", BLOCK_B, 300, "ee", null, null);
+        }
+        for (int i = 0; i < 100; i++) {
+            insertCallback(randomTxid(), "MINED", BLOCK_B, 300, null, null, null);
+        }
+        for (int i = 0; i < 80; i++) {
+            insertCallback(randomTxid(), "SEEN_ON_NETWORK", null, null, null, null, null);
+        }
+        assertEquals(200, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE applied_at IS NULL"));
+        SimpleMeterRegistry registryA = new SimpleMeterRegistry();
+        SimpleMeterRegistry registryB = new SimpleMeterRegistry();
+        CallbackInbox inbox = new CallbackInbox(kit.dataSource());
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> a = threads.submit(drain(applier(registryA, 7), inbox, go));
+            Future<Integer> b = threads.submit(drain(applier(registryB, 7), inbox, go));
+            go.countDown();
+            int byA = a.get();
+            int byB = b.get();
+            assertEquals(200, byA + byB, "stamped rows across both instances (" + byA + " + " + byB + "): none taken twice");
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(0, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE applied_at IS NULL OR outcome IS NULL"));
+        assertEquals(20, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE outcome = 'mined'"));
+        assertEquals(100, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE outcome = 'no_job'"));
+        assertEquals(80, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE outcome = 'ignored'"));
+        assertEquals(20, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined' AND block_hash = '" + BLOCK_B
+                + "' AND job_id IN (" + Invariants.in(ids) + ")"));
+        for (String outcome : List.of("mined", "no_job", "ignored")) {
+            assertEquals(kit.scalar("SELECT count(*) FROM arc_callbacks WHERE outcome = '" + outcome + "'"),
+                    (long) (counted(registryA, outcome) + counted(registryB, outcome)), outcome + " counted once per row");
+        }
+    }
+
+    /** Runs rounds until nothing is pending; returns how many rows this instance stamped. */
+    private static Callable<Integer> drain(CallbackApplier applier, CallbackInbox inbox, CountDownLatch go) {
+        return () -> {
+            go.await();
+            int total = 0;
+            // bounded so a row that could never be applied fails the test instead of hanging it
+            long giveUp = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (inbox.pendingCount() > 0 && System.nanoTime() < giveUp) {
+                total += applier.runOnce();
+            }
+            return total;
+        };
+    }
+}
