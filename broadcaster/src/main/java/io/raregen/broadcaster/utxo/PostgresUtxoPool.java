@@ -15,13 +15,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,77 +27,12 @@ import java.util.Optional;
 
 /**
  * The UTXO pool in Postgres ({@code utxos}, {@code spends}), plain JDBC. Every operation is one
- * short database transaction; reservation of a whole batch is one statement.
+ * short database transaction; reservation of a whole batch is one statement
+ * ({@link PostgresReservations}); the figures are read by {@link PostgresPoolFigures}.
  */
 @Singleton
 public class PostgresUtxoPool implements UtxoPool {
 
-    /*
-     * One statement reserves a whole batch. Requests are ranked by need (i = 1..n). For each distinct
-     * need, the LATERAL scan locks the first (number of requests needing at most that much) usable rows
-     * at or above it, skipping rows other reservers hold; their union is the candidate set, ranked
-     * j = 1..m by (satoshis, chain_depth, id). The greedy "smallest unused sufficient row for the
-     * smallest request first" assignment then has a closed form: request i takes row
-     * j_i = max(j_{i-1} + 1, f_i) = i + max_{k<=i}(f_k - k), where f_k is the rank of the first
-     * candidate >= need_k (counted once per distinct need, not once per request: a batch has few
-     * distinct needs). Requests whose j_i exceeds m get nothing here.
-     */
-    static final String RESERVE_BATCH = """
-            WITH req AS (
-              SELECT r.ord, r.need FROM unnest(?::bigint[]) WITH ORDINALITY AS r(need, ord)
-            ), ranked AS (
-              SELECT ord, need, row_number() OVER (ORDER BY need, ord) AS i FROM req
-            ), classes AS (
-              SELECT need, max(i) AS lim FROM ranked GROUP BY need
-            ), locked AS MATERIALIZED (
-              SELECT DISTINCT l.id, l.satoshis, l.chain_depth
-              FROM classes c CROSS JOIN LATERAL (
-                SELECT u.id, u.satoshis, u.chain_depth FROM utxos u
-                WHERE u.purpose = 'publish' AND u.status = 'available' AND u.dirty = FALSE
-                  AND u.chain_depth < ? AND u.satoshis >= c.need
-                ORDER BY u.satoshis, u.chain_depth, u.id
-                LIMIT c.lim
-                FOR UPDATE SKIP LOCKED) l
-            ), cand AS MATERIALIZED (
-              SELECT id, satoshis, row_number() OVER (ORDER BY satoshis, chain_depth, id) AS j FROM locked
-            ), class_firsts AS (
-              SELECT k.need, (SELECT count(*) FROM cand c WHERE c.satoshis < k.need) + 1 AS f FROM classes k
-            ), firsts AS (
-              SELECT r.ord, r.i, cf.f FROM ranked r JOIN class_firsts cf ON cf.need = r.need
-            ), assign AS (
-              SELECT ord, i + max(f - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS j FROM firsts
-            )
-            UPDATE utxos u
-               SET status = 'reserved', reserved_at = now(),
-                   reserved_until = now() + ? * interval '1 millisecond', reserved_by = ?
-              FROM assign a JOIN cand c ON c.j = a.j
-             WHERE u.id = c.id
-            RETURNING a.ord, u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth
-            """;
-
-    /** Largest first, so a large request takes as few inputs as possible. */
-    static final String LOCK_LARGEST = """
-            SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
-            WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
-            ORDER BY satoshis DESC, chain_depth, id
-            LIMIT ? FOR UPDATE SKIP LOCKED
-            """;
-
-    static final String LOCK_FUNDING = """
-            SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
-            WHERE purpose = 'funding' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
-              AND satoshis >= ?
-            ORDER BY satoshis, chain_depth, id
-            LIMIT 1 FOR UPDATE SKIP LOCKED
-            """;
-
-    static final String RESERVE_IDS = """
-            UPDATE utxos SET status = 'reserved', reserved_at = now(),
-                   reserved_until = now() + ? * interval '1 millisecond', reserved_by = ?
-            WHERE id = ANY(?)
-            """;
-
-    /** The fix for the seed's lease release: a UTXO bound to a stored transaction never expires. */
     static final String NO_SPEND = "NOT EXISTS (SELECT 1 FROM spends s WHERE s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout)";
 
     static final String RELEASE = """
@@ -168,11 +101,15 @@ public class PostgresUtxoPool implements UtxoPool {
 
     private final DataSource dataSource;
     private final PoolSettings settings;
+    private final PostgresReservations reservations;
+    private final PostgresPoolFigures figures;
 
     /** For tests and tools: any DataSource, typed settings, no application context. */
     public PostgresUtxoPool(DataSource dataSource, PoolSettings settings) {
         this.dataSource = dataSource;
         this.settings = settings;
+        this.reservations = new PostgresReservations(settings);
+        this.figures = new PostgresPoolFigures(dataSource, settings);
     }
 
     /** Micronaut wraps the DataSource for its own transactions; plain JDBC needs the real one. */
@@ -195,10 +132,10 @@ public class PostgresUtxoPool implements UtxoPool {
             return List.of();
         }
         return inTransaction(c -> {
-            Map<Integer, List<Row>> byOrd = reserveBatch(c, requests, holder, lease);
+            Map<Integer, List<Row>> byOrd = reservations.reserveBatch(c, requests, holder, lease);
             for (int ord = 1; ord <= requests.size(); ord++) {
                 if (!byOrd.containsKey(ord)) {
-                    List<Row> rows = reserveSeveral(c, requests.get(ord - 1), holder, lease);
+                    List<Row> rows = reservations.reserveSeveral(c, requests.get(ord - 1), holder, lease);
                     if (!rows.isEmpty()) {
                         byOrd.put(ord, rows);
                     }
@@ -215,78 +152,6 @@ public class PostgresUtxoPool implements UtxoPool {
             }
             return out;
         });
-    }
-
-    private Map<Integer, List<Row>> reserveBatch(Connection c, List<ReservationRequest> requests, String holder,
-                                                 Duration lease) throws SQLException {
-        Long[] needs = new Long[requests.size()];
-        for (int i = 0; i < needs.length; i++) {
-            needs[i] = requests.get(i).minimumValue().value();
-        }
-        Map<Integer, List<Row>> byOrd = new HashMap<>();
-        // Measured: once the driver switches to a server-side prepared statement, Postgres may pick a generic
-        // plan for this statement that is 100x slower (seconds instead of milliseconds). The needs array and
-        // the LATERAL limits are what the plan depends on, so plan for the actual values every time.
-        try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        }
-        try (PreparedStatement ps = c.prepareStatement(RESERVE_BATCH)) {
-            ps.setArray(1, c.createArrayOf("bigint", needs));
-            ps.setInt(2, settings.getMaxChainDepth());
-            ps.setLong(3, lease.toMillis());
-            ps.setString(4, holder);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byOrd.put(rs.getInt(1), new ArrayList<>(List.of(row(rs, 2))));
-                }
-            }
-        }
-        return byOrd;
-    }
-
-    /** A request no single publish UTXO satisfies: several inputs, else one funding UTXO, else nothing. */
-    private List<Row> reserveSeveral(Connection c, ReservationRequest request, String holder, Duration lease)
-            throws SQLException {
-        long perInput = request.extraPerInput().value() > 0 ? request.extraPerInput().value()
-                : settings.getExtraInputAllowanceSats();
-        long need = request.minimumValue().value();
-        List<Row> chosen = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(LOCK_LARGEST)) {
-            ps.setInt(1, settings.getMaxChainDepth());
-            ps.setInt(2, settings.getMaxInputsPerReservation());
-            long sum = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && sum < need + perInput * Math.max(0, chosen.size() - 1)) {
-                    Row r = row(rs, 1);
-                    chosen.add(r);
-                    sum += r.utxo.satoshis().value();
-                }
-            }
-            if (chosen.isEmpty() || sum < need + perInput * (chosen.size() - 1)) {
-                chosen.clear();
-            }
-        }
-        if (chosen.isEmpty() && settings.isFundingFallback() && need >= settings.getFundingFallbackMinSats()) {
-            try (PreparedStatement ps = c.prepareStatement(LOCK_FUNDING)) {
-                ps.setInt(1, settings.getMaxChainDepth());
-                ps.setLong(2, need);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        chosen.add(row(rs, 1));
-                    }
-                }
-            }
-        }
-        if (chosen.isEmpty()) {
-            return chosen;
-        }
-        try (PreparedStatement ps = c.prepareStatement(RESERVE_IDS)) {
-            ps.setLong(1, lease.toMillis());
-            ps.setString(2, holder);
-            ps.setArray(3, c.createArrayOf("bigint", chosen.stream().map(Row::id).toArray()));
-            ps.executeUpdate();
-        }
-        return chosen;
     }
 
     @Override
@@ -512,94 +377,14 @@ public class PostgresUtxoPool implements UtxoPool {
         });
     }
 
-    /** An index-only scan of idx_utxos_live (V22): the live rows only, however long the history. */
-    static final String DEPTH = """
-            SELECT status, count(*), COALESCE(sum(satoshis), 0),
-              count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty AND chain_depth < ?),
-              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
-            FROM utxos WHERE status IN ('pending', 'available', 'reserved') GROUP BY status
-            """;
-
-    static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
-
-    static final String SNAPSHOT_FIGURES = """
-            SELECT
-              (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE
-                 AND chain_depth < ?) AS publish_available,
-              (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
-                 AND dirty = FALSE) AS funding_available_sats,
-              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined'))
-              + (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status IN ('sent', 'mined')) AS fees,
-              (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
-                 WHERE u.status <> 'pending'
-                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
-                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)) AS funded
-            """;
-
     @Override
     public PoolDepth depth() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        Map<String, Long> sats = new LinkedHashMap<>();
-        for (String s : List.of("pending", "available", "reserved")) {
-            counts.put(s, 0L);
-            sats.put(s, 0L);
-        }
-        long publishAvailable = 0;
-        long fundingSats = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DEPTH)) {
-            ps.setInt(1, settings.getMaxChainDepth());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                    sats.put(rs.getString(1), rs.getLong(3));
-                    publishAvailable += rs.getLong(4);
-                    fundingSats += rs.getLong(5);
-                }
-            }
-        } catch (SQLException e) {
-            throw new PoolStorageException("reading the pool depth failed", e);
-        }
-        return new PoolDepth(counts, sats, publishAvailable, fundingSats);
+        return figures.depth();
     }
 
-    /** One REPEATABLE READ transaction, so every figure describes the same instant. */
     @Override
     public PoolSnapshot snapshot() {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            try {
-                Map<String, Long> counts = new LinkedHashMap<>();
-                Map<String, Long> sats = new LinkedHashMap<>();
-                for (String s : List.of("pending", "available", "reserved", "spent", "retired")) {
-                    counts.put(s, 0L);
-                    sats.put(s, 0L);
-                }
-                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_GROUPS); ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        counts.put(rs.getString(1), rs.getLong(2));
-                        sats.put(rs.getString(1), rs.getLong(3));
-                    }
-                }
-                PoolSnapshot snap;
-                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_FIGURES)) {
-                    ps.setInt(1, settings.getMaxChainDepth());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        snap = new PoolSnapshot(counts, sats, rs.getLong(1), rs.getLong(2),
-                                sats.get("available") + sats.get("reserved"), rs.getLong(3), sats.get("retired"),
-                                rs.getLong(4));
-                    }
-                }
-                c.commit();
-                return snap;
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new PoolStorageException("snapshot failed", e);
-        }
+        return figures.snapshot();
     }
 
     @Override
@@ -694,7 +479,7 @@ public class PostgresUtxoPool implements UtxoPool {
     record Row(long id, Utxo utxo, int depth) {
     }
 
-    private static Row row(ResultSet rs, int from) throws SQLException {
+    static Row row(ResultSet rs, int from) throws SQLException {
         // from = index of txid when the id column is absent (RETURNING), or of id when present
         boolean hasId = rs.getMetaData().getColumnName(from).equals("id");
         int base = hasId ? from + 1 : from;

@@ -45,7 +45,7 @@ public final class ReserveProbe {
             }
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 s.execute("SET plan_cache_mode = force_custom_plan");
-                String sql = PostgresUtxoPool.RESERVE_BATCH.replaceFirst("\\?::bigint\\[\\]", "array_fill(1::bigint, array[500])")
+                String sql = PostgresReservations.RESERVE_BATCH.replaceFirst("\\?::bigint\\[\\]", "array_fill(1::bigint, array[500])")
                         .replaceFirst("\\?", "1000").replaceFirst("\\?", "300000").replaceFirst("\\?", "'probe'");
                 try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
                     while (rs.next()) {

@@ -1,0 +1,113 @@
+package io.raregen.broadcaster.utxo;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pool's figures in Postgres: the cheap live {@link PoolDepth} (read every few seconds) and the
+ * history-wide {@link PoolSnapshot} audit (read rarely).
+ */
+final class PostgresPoolFigures {
+
+    private final DataSource dataSource;
+    private final PoolSettings settings;
+
+    PostgresPoolFigures(DataSource dataSource, PoolSettings settings) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+    }
+
+    /** An index-only scan of idx_utxos_live (V22): the live rows only, however long the history. */
+    static final String DEPTH = """
+            SELECT status, count(*), COALESCE(sum(satoshis), 0),
+              count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty AND chain_depth < ?),
+              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
+            FROM utxos WHERE status IN ('pending', 'available', 'reserved') GROUP BY status
+            """;
+
+    static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
+
+    static final String SNAPSHOT_FIGURES = """
+            SELECT
+              (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE
+                 AND chain_depth < ?) AS publish_available,
+              (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
+                 AND dirty = FALSE) AS funding_available_sats,
+              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined'))
+              + (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status IN ('sent', 'mined')) AS fees,
+              (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
+                 WHERE u.status <> 'pending'
+                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
+                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)) AS funded
+            """;
+
+    public PoolDepth depth() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Long> sats = new LinkedHashMap<>();
+        for (String s : List.of("pending", "available", "reserved")) {
+            counts.put(s, 0L);
+            sats.put(s, 0L);
+        }
+        long publishAvailable = 0;
+        long fundingSats = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DEPTH)) {
+            ps.setInt(1, settings.getMaxChainDepth());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                    sats.put(rs.getString(1), rs.getLong(3));
+                    publishAvailable += rs.getLong(4);
+                    fundingSats += rs.getLong(5);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PoolStorageException("reading the pool depth failed", e);
+        }
+        return new PoolDepth(counts, sats, publishAvailable, fundingSats);
+    }
+
+    /** One REPEATABLE READ transaction, so every figure describes the same instant. */
+    public PoolSnapshot snapshot() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            try {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                Map<String, Long> sats = new LinkedHashMap<>();
+                for (String s : List.of("pending", "available", "reserved", "spent", "retired")) {
+                    counts.put(s, 0L);
+                    sats.put(s, 0L);
+                }
+                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_GROUPS); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getLong(2));
+                        sats.put(rs.getString(1), rs.getLong(3));
+                    }
+                }
+                PoolSnapshot snap;
+                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_FIGURES)) {
+                    ps.setInt(1, settings.getMaxChainDepth());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        snap = new PoolSnapshot(counts, sats, rs.getLong(1), rs.getLong(2),
+                                sats.get("available") + sats.get("reserved"), rs.getLong(3), sats.get("retired"),
+                                rs.getLong(4));
+                    }
+                }
+                c.commit();
+                return snap;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new PoolStorageException("snapshot failed", e);
+        }
+    }
+}
