@@ -1,6 +1,7 @@
 package io.raregen.functions;
 
 import io.micronaut.runtime.Micronaut;
+import io.raregen.functions.web.LogConfigurator;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
 
@@ -15,6 +16,11 @@ public final class Application {
     }
 
     public static void main(String[] args) {
+        // plain-text logs for a person at a terminal unless LOG_APPENDER=JSON is asked for; the Lambda path
+        // never runs this method and keeps JSON (LogConfigurator)
+        if (System.getProperty(LogConfigurator.FORMAT) == null && System.getenv(LogConfigurator.FORMAT) == null) {
+            System.setProperty(LogConfigurator.FORMAT, "TEXT");
+        }
         // "local" turns on Flyway and the Swagger UI; the Lambda path never runs this method.
         Micronaut.build(args).mainClass(Application.class).defaultEnvironments("local").start();
     }
