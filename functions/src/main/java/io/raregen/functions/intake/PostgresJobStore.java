@@ -2,17 +2,14 @@ package io.raregen.functions.intake;
 
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.types.JobId;
-import io.raregen.functions.queue.EnqueueListener;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,7 +18,7 @@ import java.util.Optional;
  * so concurrent identical requests produce exactly one row.
  */
 @Singleton
-public class PostgresJobStore implements JobStore, EnqueueListener {
+public class PostgresJobStore implements JobStore {
 
     private static final String INSERT = """
             INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
@@ -37,10 +34,6 @@ public class PostgresJobStore implements JobStore, EnqueueListener {
             LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
             WHERE i.pubkey = ?
             """;
-
-    // only the first successful send counts; a later duplicate message changes nothing
-    private static final String MARK_ENQUEUED =
-            "UPDATE publish_jobs SET enqueued_at = now() WHERE job_id = ANY (?) AND enqueued_at IS NULL";
 
     private final DataSource dataSource;
 
@@ -105,17 +98,6 @@ public class PostgresJobStore implements JobStore, EnqueueListener {
                 boolean same = envelope.payloadHashHex().equals(rs.getString(3));
                 return Optional.of(new Insertion.Existing(JobId.parse(existing), rs.getString(4), same));
             }
-        }
-    }
-
-    @Override
-    public void enqueued(List<JobId> jobIds) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(MARK_ENQUEUED)) {
-            Array ids = c.createArrayOf("varchar", jobIds.stream().map(JobId::value).toArray());
-            ps.setArray(1, ids);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StorageException("recording enqueued jobs", e);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Accepts a publish request: verify, store the job (the commit point), then wake the broadcaster.
  * A failed or slow queue send does not fail the request: the job row is durable and the
- * broadcaster's reconciler picks up queued jobs whose {@code enqueued_at} is still NULL.
+ * broadcaster's reconciler picks up queued jobs that no batch claimed within its threshold.
  */
 @Singleton
 public class PublishService {

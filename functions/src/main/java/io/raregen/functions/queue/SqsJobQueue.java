@@ -2,7 +2,6 @@ package io.raregen.functions.queue;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.core.annotation.Nullable;
 import io.raregen.core.types.JobId;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -38,7 +37,6 @@ public class SqsJobQueue implements JobQueue {
 
     private final QueueConfiguration config;
     private final SqsClientFactory clients;
-    private final EnqueueListener listener;
     private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
     private final Object lifecycle = new Object();
     private volatile SqsClient client;
@@ -47,11 +45,9 @@ public class SqsJobQueue implements JobQueue {
     private final Counter batches;
     private final Counter messages;
 
-    public SqsJobQueue(QueueConfiguration config, SqsClientFactory clients, @Nullable EnqueueListener listener,
-                       MeterRegistry meters) {
+    public SqsJobQueue(QueueConfiguration config, SqsClientFactory clients, MeterRegistry meters) {
         this.config = config;
         this.clients = clients;
-        this.listener = listener == null ? ids -> { } : listener;
         this.batches = meters.counter("raregen.queue.send.batches");
         this.messages = meters.counter("raregen.queue.send.messages");
     }
@@ -187,16 +183,6 @@ public class SqsJobQueue implements JobQueue {
             Pending p = batch.get(Integer.parseInt(failed.id()));
             p.result().completeExceptionally(new IllegalStateException(
                     "SQS refused the message: " + failed.code() + " " + failed.message()));
-        }
-        List<JobId> sent = new ArrayList<>(response.successful().size());
-        response.successful().forEach(ok -> sent.add(batch.get(Integer.parseInt(ok.id())).jobId()));
-        if (!sent.isEmpty()) {
-            try {
-                listener.enqueued(sent);
-            } catch (RuntimeException e) {
-                // the messages are on the queue; only the bookkeeping is missing, and it is advisory
-                LOG.warn("could not record {} enqueued jobs: {}", sent.size(), e.toString());
-            }
         }
         response.successful().forEach(ok -> batch.get(Integer.parseInt(ok.id())).result().complete(null));
     }

@@ -16,7 +16,6 @@ public record JobView(
         @Nullable String batchId,
         @Nullable Integer batchSeq,
         Instant createdAt,
-        @Nullable Instant enqueuedAt,
         @Nullable Instant signedAt,
         @Nullable Instant sentAt,
         @Nullable Instant minedAt,

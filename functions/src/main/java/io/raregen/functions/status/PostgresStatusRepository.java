@@ -26,7 +26,7 @@ public class PostgresStatusRepository implements StatusRepository {
     private static final List<String> JOB_STATUSES = List.of("queued", "processing", "signed", "sent", "mined", "failed");
 
     private static final String JOB = """
-            SELECT job_id, status, pubkey, record_id, txid, processing_batch_id, batch_seq, created_at, enqueued_at,
+            SELECT job_id, status, pubkey, record_id, txid, processing_batch_id, batch_seq, created_at,
                    signed_at, sent_at, mined_at, block_hash, block_height, error_code, error_detail
             FROM publish_jobs WHERE job_id = ?
             """;
@@ -72,13 +72,13 @@ public class PostgresStatusRepository implements StatusRepository {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                String errorCode = rs.getString(15);
+                String errorCode = rs.getString(14);
                 String id = rs.getString(1);
                 return Optional.of(new JobView(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), (Integer) rs.getObject(7), instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)),
-                        instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)),
-                        rs.getString(13), (Integer) rs.getObject(14),
-                        errorCode == null ? null : new JobView.JobError(errorCode, rs.getString(16)),
+                        rs.getString(6), (Integer) rs.getObject(7), instant(rs.getTimestamp(8)),
+                        instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)),
+                        rs.getString(12), (Integer) rs.getObject(13),
+                        errorCode == null ? null : new JobView.JobError(errorCode, rs.getString(15)),
                         "/v1/jobs/" + id + "/proof"));
             }
         } catch (SQLException e) {
