@@ -107,18 +107,9 @@ public final class PublishJobStore {
         if (jobIds.isEmpty()) {
             return out;
         }
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT job_id FROM publish_jobs WHERE job_id = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("job lookup failed", e);
-        }
+        out.addAll(queryList("job lookup", "SELECT job_id FROM publish_jobs WHERE job_id = ANY(?)",
+                (c, ps) -> ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray())), rs -> rs.getString(1)));
+        return out;
     }
 
     /** processing → queued for jobs of this batch that have no stored transaction (legal only then). */
@@ -405,22 +396,13 @@ public final class PublishJobStore {
 
     /** Queued jobs older than {@code olderThan} that no batch holds (lost message, handed back). */
     public List<String> queuedWithoutBatch(Duration olderThan, int limit) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL "
-                             + "AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?")) {
-            ps.setDouble(1, olderThan.toMillis() / 1000.0);
-            ps.setInt(2, limit);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("reconcile query failed", e);
-        }
+        return queryList("reconcile query",
+                "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL "
+                        + "AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?",
+                (c, ps) -> {
+                    ps.setDouble(1, olderThan.toMillis() / 1000.0);
+                    ps.setInt(2, limit);
+                }, rs -> rs.getString(1));
     }
 
     /**
@@ -428,22 +410,11 @@ public final class PublishJobStore {
      * stored transaction go back to queued. A signed job is never re-queued (it is re-broadcast).
      */
     public List<String> requeueStuckProcessing(Duration olderThan) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
-                             + "WHERE status = 'processing' AND raw_tx IS NULL AND processing_at < now() - make_interval(secs => ?) "
-                             + "RETURNING job_id")) {
-            ps.setDouble(1, olderThan.toMillis() / 1000.0);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("rescue of processing jobs failed", e);
-        }
+        return queryList("rescue of processing jobs",
+                "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                        + "WHERE status = 'processing' AND raw_tx IS NULL AND processing_at < now() - make_interval(secs => ?) "
+                        + "RETURNING job_id",
+                (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0), rs -> rs.getString(1));
     }
 
     /**
@@ -523,39 +494,49 @@ public final class PublishJobStore {
 
     /** Sent jobs at least {@code minAge} old, least recently checked first; stamps them as checked. */
     public List<Unconfirmed> takeUnconfirmed(Duration minAge, int limit) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
-                             + " SELECT job_id FROM publish_jobs WHERE status = 'sent' AND sent_at < now() - make_interval(secs => ?) "
-                             + " ORDER BY status_checked_at NULLS FIRST, sent_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                             + "RETURNING job_id, txid")) {
-            ps.setDouble(1, minAge.toMillis() / 1000.0);
-            ps.setInt(2, limit);
-            List<Unconfirmed> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Unconfirmed(rs.getString(1), Txid.fromHex(rs.getString(2))));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("confirmation query failed", e);
-        }
+        return queryList("confirmation query",
+                "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
+                        + " SELECT job_id FROM publish_jobs WHERE status = 'sent' AND sent_at < now() - make_interval(secs => ?) "
+                        + " ORDER BY status_checked_at NULLS FIRST, sent_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING job_id, txid",
+                (c, ps) -> {
+                    ps.setDouble(1, minAge.toMillis() / 1000.0);
+                    ps.setInt(2, limit);
+                }, rs -> new Unconfirmed(rs.getString(1), Txid.fromHex(rs.getString(2))));
     }
 
     private List<String> updateReturningIds(String sql, Collection<String> jobIds, String batchId) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        return queryList("update", sql, (c, ps) -> {
             ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
             ps.setString(2, batchId);
-            List<String> out = new ArrayList<>();
+        }, rs -> rs.getString(1));
+    }
+
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    private interface Binder {
+        void bind(Connection c, PreparedStatement ps) throws SQLException;
+    }
+
+    /** Maps the current row. */
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** One auto-committed statement (a query, or a write with RETURNING) and its rows; {@code what} names it in errors. */
+    private <T> List<T> queryList(String what, String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(c, ps);
+            List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(mapper.map(rs));
                 }
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("update failed", e);
+            throw new StoreException(what + " failed", e);
         }
     }
 }
