@@ -125,7 +125,8 @@ public class BroadcasterFactory {
     CallbackApplier callbackApplier(CallbackProperties props, DataSource wrapped, DataSourceResolver resolver,
                                     PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
         return new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool, registry,
-                props.getInterval(), props.getBatchSize());
+                props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
+                java.time.Clock.systemUTC());
     }
 
     private static String hostName() {

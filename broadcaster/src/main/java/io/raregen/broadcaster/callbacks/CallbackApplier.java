@@ -43,16 +43,35 @@ public final class CallbackApplier implements Loop {
     private final MeterRegistry registry;
     private final Duration interval;
     private final int batchSize;
+    private final Duration retention;
+    private final Duration pruneEvery;
+    private final java.time.Clock clock;
+    private volatile java.time.Instant nextPrune;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
                            Duration interval, int batchSize) {
+        this(inbox, applier, pool, registry, interval, batchSize, Duration.ofDays(7), Duration.ofMinutes(10),
+                java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param retention  how long applied callbacks are kept (what each one did stays visible to operators)
+     * @param pruneEvery how often a round also deletes the applied callbacks older than {@code retention}
+     */
+    public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
+                           Duration interval, int batchSize, Duration retention, Duration pruneEvery,
+                           java.time.Clock clock) {
         this.inbox = inbox;
         this.applier = applier;
         this.pool = pool;
         this.registry = registry;
         this.interval = interval;
         this.batchSize = batchSize;
+        this.retention = retention;
+        this.pruneEvery = pruneEvery;
+        this.clock = clock;
+        this.nextPrune = clock.instant();
     }
 
     @Override
@@ -68,6 +87,13 @@ public final class CallbackApplier implements Loop {
     /** One transaction over up to a batch of pending callbacks; returns how many were stamped. */
     @Override
     public int runOnce() {
+        if (!clock.instant().isBefore(nextPrune)) {
+            nextPrune = clock.instant().plus(pruneEvery);
+            int pruned = inbox.pruneApplied(retention);
+            if (pruned > 0) {
+                LOG.info("pruned {} ARC callbacks applied more than {} ago", pruned, retention);
+            }
+        }
         Map<Long, String> done = inbox.applyPending(batchSize, this::handle);
         // counted after the commit: a rolled-back round is taken again and counted then
         done.values().forEach(outcome -> counters.computeIfAbsent(outcome, o -> Counter.builder("raregen.arc.callbacks")

@@ -50,6 +50,10 @@ public final class CallbackInbox {
             + "ORDER BY callback_id LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String MARK = "UPDATE arc_callbacks SET applied_at = now(), outcome = ? "
             + "WHERE callback_id = ? AND applied_at IS NULL";
+    /** Bounded, so one prune never holds many row locks; index arc_callbacks_applied (V23) finds the rows. */
+    private static final String PRUNE = "DELETE FROM arc_callbacks WHERE callback_id IN (SELECT callback_id "
+            + "FROM arc_callbacks WHERE applied_at < now() - make_interval(secs => ?) LIMIT ?)";
+    private static final int PRUNE_CHUNK = 10_000;
 
     private final DataSource ds;
 
@@ -79,6 +83,27 @@ public final class CallbackInbox {
             }
         } catch (SQLException e) {
             throw new StoreException("applying ARC callbacks failed", e);
+        }
+    }
+
+    /**
+     * Deletes callbacks applied longer than {@code retention} ago, in chunks; pending ones are never touched.
+     *
+     * @return how many rows were deleted
+     */
+    public int pruneApplied(java.time.Duration retention) {
+        int total = 0;
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(PRUNE)) {
+            ps.setDouble(1, retention.toMillis() / 1000.0);
+            ps.setInt(2, PRUNE_CHUNK);
+            int n;
+            do {
+                n = ps.executeUpdate();
+                total += n;
+            } while (n == PRUNE_CHUNK);
+            return total;
+        } catch (SQLException e) {
+            throw new StoreException("pruning applied ARC callbacks failed", e);
         }
     }
 

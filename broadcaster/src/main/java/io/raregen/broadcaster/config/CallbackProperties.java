@@ -11,9 +11,17 @@ public class CallbackProperties {
     private Duration interval = Duration.ofSeconds(1);
     /** Pending callbacks taken (and locked) per round. */
     private int batchSize = 500;
+    /** How long applied callbacks are kept before the loop deletes them. */
+    private Duration retention = Duration.ofDays(7);
+    /** How often the loop prunes. */
+    private Duration pruneInterval = Duration.ofMinutes(10);
 
     public Duration getInterval() { return interval; }
     public void setInterval(Duration interval) { this.interval = interval; }
     public int getBatchSize() { return batchSize; }
     public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    public Duration getRetention() { return retention; }
+    public void setRetention(Duration retention) { this.retention = retention; }
+    public Duration getPruneInterval() { return pruneInterval; }
+    public void setPruneInterval(Duration pruneInterval) { this.pruneInterval = pruneInterval; }
 }

@@ -321,4 +321,63 @@ class CallbackApplierTest {
             return total;
         };
     }
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    private static void insertApplied(String txid, String appliedAgo) {
+        kit.sql("INSERT INTO arc_callbacks (txid, tx_status, received_at, applied_at, outcome) VALUES ('" + txid
+                + "', 'SEEN_ON_NETWORK', now() - interval '" + appliedAgo + "', now() - interval '" + appliedAgo + "', 'ignored')");
+    }
+
+    @Test
+    void prune_deletesOnlyCallbacksAppliedLongerThanTheRetentionAgo_andOnlyAsOftenAsConfigured() {
+        String old = randomTxid();
+        String recent = randomTxid();
+        String pendingOld = randomTxid();
+        insertApplied(old, "8 days");
+        insertApplied(recent, "6 days");
+        kit.sql("INSERT INTO arc_callbacks (txid, tx_status, received_at) VALUES ('" + pendingOld
+                + "', 'SEEN_ON_NETWORK', now() - interval '30 days')");
+        ManualClock clock = new ManualClock();
+        CallbackApplier applier = new CallbackApplier(new CallbackInbox(kit.dataSource()), pipeline.applier(), kit.pool,
+                new SimpleMeterRegistry(), Duration.ofSeconds(1), 500, Duration.ofDays(7), Duration.ofMinutes(10), clock);
+
+        applier.runOnce();
+
+        assertEquals(List.of(), kit.strings("SELECT txid FROM arc_callbacks WHERE txid = '" + old + "'"), "pruned");
+        assertEquals(1, kit.strings("SELECT txid FROM arc_callbacks WHERE txid = '" + recent + "'").size(), "within retention");
+        assertEquals(List.of("ignored"), kit.strings("SELECT outcome FROM arc_callbacks WHERE txid = '" + pendingOld + "'"),
+                "an old but pending callback is applied, never pruned unapplied");
+
+        // a second old one right after: not pruned until the prune interval has passed
+        String older = randomTxid();
+        insertApplied(older, "9 days");
+        applier.runOnce();
+        assertEquals(1, kit.strings("SELECT txid FROM arc_callbacks WHERE txid = '" + older + "'").size());
+        clock.advance(Duration.ofMinutes(11));
+        applier.runOnce();
+        assertEquals(List.of(), kit.strings("SELECT txid FROM arc_callbacks WHERE txid = '" + older + "'"));
+    }
 }
