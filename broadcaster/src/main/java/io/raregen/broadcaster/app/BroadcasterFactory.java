@@ -126,7 +126,7 @@ public class BroadcasterFactory {
                                     PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
         return new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool, registry,
                 props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
-                java.time.Clock.systemUTC());
+                props.getMaxAttempts(), java.time.Clock.systemUTC());
     }
 
     private static String hostName() {

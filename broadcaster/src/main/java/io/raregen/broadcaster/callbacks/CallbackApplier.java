@@ -44,6 +44,7 @@ public final class CallbackApplier implements Loop {
     private final Duration interval;
     private final int batchSize;
     private final Duration retention;
+    private final int maxAttempts;
     private final Duration pruneEvery;
     private final java.time.Clock clock;
     private volatile java.time.Instant nextPrune;
@@ -51,16 +52,17 @@ public final class CallbackApplier implements Loop {
 
     public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
                            Duration interval, int batchSize) {
-        this(inbox, applier, pool, registry, interval, batchSize, Duration.ofDays(7), Duration.ofMinutes(10),
+        this(inbox, applier, pool, registry, interval, batchSize, Duration.ofDays(7), Duration.ofMinutes(10), 20,
                 java.time.Clock.systemUTC());
     }
 
     /**
      * @param retention  how long applied callbacks are kept (what each one did stays visible to operators)
      * @param pruneEvery how often a round also deletes the applied callbacks older than {@code retention}
+     * @param maxAttempts failed applications after which a callback is closed as {@code failed}
      */
     public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
-                           Duration interval, int batchSize, Duration retention, Duration pruneEvery,
+                           Duration interval, int batchSize, Duration retention, Duration pruneEvery, int maxAttempts,
                            java.time.Clock clock) {
         this.inbox = inbox;
         this.applier = applier;
@@ -70,6 +72,7 @@ public final class CallbackApplier implements Loop {
         this.batchSize = batchSize;
         this.retention = retention;
         this.pruneEvery = pruneEvery;
+        this.maxAttempts = maxAttempts;
         this.clock = clock;
         this.nextPrune = clock.instant();
     }
@@ -94,7 +97,13 @@ public final class CallbackApplier implements Loop {
                 LOG.info("pruned {} ARC callbacks applied more than {} ago", pruned, retention);
             }
         }
-        Map<Long, String> done = inbox.applyPending(batchSize, this::handle);
+        Map<Long, String> done = inbox.applyPending(batchSize, maxAttempts, this::handle);
+        done.forEach((id, outcome) -> {
+            if (CallbackInbox.FAILED.equals(outcome)) {
+                LOG.error("ARC callback {} could not be applied in {} attempts; closed as failed (the confirmation poller "
+                        + "still finds its transaction mined)", id, maxAttempts);
+            }
+        });
         // counted after the commit: a rolled-back round is taken again and counted then
         done.values().forEach(outcome -> counters.computeIfAbsent(outcome, o -> Counter.builder("raregen.arc.callbacks")
                 .description("ARC status callbacks applied, by what the broadcaster did").tag("outcome", o)

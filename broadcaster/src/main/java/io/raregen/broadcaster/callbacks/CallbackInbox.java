@@ -54,6 +54,10 @@ public final class CallbackInbox {
     private static final String PRUNE = "DELETE FROM arc_callbacks WHERE callback_id IN (SELECT callback_id "
             + "FROM arc_callbacks WHERE applied_at < now() - make_interval(secs => ?) LIMIT ?)";
     private static final int PRUNE_CHUNK = 10_000;
+    private static final String COUNT_ATTEMPT = "UPDATE arc_callbacks SET attempts = attempts + 1 WHERE callback_id = ? "
+            + "RETURNING attempts";
+    /** The outcome of a callback given up after {@code maxAttempts} failed applications. */
+    public static final String FAILED = "failed";
 
     private final DataSource ds;
 
@@ -63,16 +67,22 @@ public final class CallbackInbox {
 
     /**
      * One transaction: lock up to {@code limit} pending rows (oldest first), hand each to the handler,
-     * stamp the decided ones. Returns callback id → outcome of the rows stamped, in order.
+     * stamp the decided ones. A row the handler leaves undecided counts one attempt; at {@code maxAttempts}
+     * it is stamped {@link #FAILED}. Returns callback id → outcome of the rows stamped, in order.
      */
-    public Map<Long, String> applyPending(int limit, Handler handler) {
+    public Map<Long, String> applyPending(int limit, int maxAttempts, Handler handler) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
                 Map<Long, String> done = new LinkedHashMap<>();
                 ConnectionLookups lookups = new ConnectionLookups(c);
                 for (Pending p : take(c, limit)) {
-                    handler.handle(p, lookups).ifPresent(outcome -> done.put(p.callbackId(), outcome));
+                    Optional<String> outcome = handler.handle(p, lookups);
+                    if (outcome.isPresent()) {
+                        done.put(p.callbackId(), outcome.get());
+                    } else if (countAttempt(c, p.callbackId()) >= maxAttempts) {
+                        done.put(p.callbackId(), FAILED);
+                    }
                 }
                 mark(c, done);
                 c.commit();
@@ -135,6 +145,16 @@ public final class CallbackInbox {
             }
         }
         return out;
+    }
+
+    private static int countAttempt(Connection c, long callbackId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(COUNT_ATTEMPT)) {
+            ps.setLong(1, callbackId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     private static void mark(Connection c, Map<Long, String> done) throws SQLException {

@@ -15,6 +15,8 @@ public class CallbackProperties {
     private Duration retention = Duration.ofDays(7);
     /** How often the loop prunes. */
     private Duration pruneInterval = Duration.ofMinutes(10);
+    /** Failed applications of one callback before it is closed as failed. */
+    private int maxAttempts = 20;
 
     public Duration getInterval() { return interval; }
     public void setInterval(Duration interval) { this.interval = interval; }
@@ -24,4 +26,6 @@ public class CallbackProperties {
     public void setRetention(Duration retention) { this.retention = retention; }
     public Duration getPruneInterval() { return pruneInterval; }
     public void setPruneInterval(Duration pruneInterval) { this.pruneInterval = pruneInterval; }
+    public int getMaxAttempts() { return maxAttempts; }
+    public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
 }

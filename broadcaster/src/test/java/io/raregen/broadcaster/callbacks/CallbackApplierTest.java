@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -362,7 +363,7 @@ class CallbackApplierTest {
                 + "', 'SEEN_ON_NETWORK', now() - interval '30 days')");
         ManualClock clock = new ManualClock();
         CallbackApplier applier = new CallbackApplier(new CallbackInbox(kit.dataSource()), pipeline.applier(), kit.pool,
-                new SimpleMeterRegistry(), Duration.ofSeconds(1), 500, Duration.ofDays(7), Duration.ofMinutes(10), clock);
+                new SimpleMeterRegistry(), Duration.ofSeconds(1), 500, Duration.ofDays(7), Duration.ofMinutes(10), 20, clock);
 
         applier.runOnce();
 
@@ -379,5 +380,24 @@ class CallbackApplierTest {
         clock.advance(Duration.ofMinutes(11));
         applier.runOnce();
         assertEquals(List.of(), kit.strings("SELECT txid FROM arc_callbacks WHERE txid = '" + older + "'"));
+    }
+
+    @Test
+    void aCallbackThatKeepsFailing_isClosedAsFailedAfterMaxAttempts_andStopsHoldingUpTheQueue() {
+        String stuck = randomTxid();
+        insertCallback(stuck, "MINED", BLOCK_A, 7, null, null, null);
+        CallbackInbox inbox = new CallbackInbox(kit.dataSource());
+        CallbackInbox.Handler failing = (p, lookups) -> java.util.Optional.empty();
+
+        assertEquals(Map.of(), inbox.applyPending(10, 3, failing));
+        assertEquals(Map.of(), inbox.applyPending(10, 3, failing));
+        assertEquals(List.of("2"), kit.strings("SELECT attempts::text FROM arc_callbacks WHERE txid = '" + stuck + "'"));
+        assertEquals(1, inbox.pendingCount(), "still pending after 2 of 3 attempts");
+
+        Map<Long, String> third = inbox.applyPending(10, 3, failing);
+
+        assertEquals(List.of(CallbackInbox.FAILED), List.copyOf(third.values()));
+        assertEquals(List.of(CallbackInbox.FAILED), outcomes());
+        assertEquals(0, inbox.pendingCount());
     }
 }
