@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -126,7 +127,7 @@ public class BroadcasterFactory {
                                     PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
         return new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool, registry,
                 props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
-                props.getMaxAttempts(), java.time.Clock.systemUTC());
+                props.getMaxAttempts(), Clock.systemUTC());
     }
 
     private static String hostName() {

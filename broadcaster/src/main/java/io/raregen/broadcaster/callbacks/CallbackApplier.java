@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -46,14 +48,14 @@ public final class CallbackApplier implements Loop {
     private final Duration retention;
     private final int maxAttempts;
     private final Duration pruneEvery;
-    private final java.time.Clock clock;
-    private volatile java.time.Instant nextPrune;
+    private final Clock clock;
+    private volatile Instant nextPrune;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
                            Duration interval, int batchSize) {
         this(inbox, applier, pool, registry, interval, batchSize, Duration.ofDays(7), Duration.ofMinutes(10), 20,
-                java.time.Clock.systemUTC());
+                Clock.systemUTC());
     }
 
     /**
@@ -63,7 +65,7 @@ public final class CallbackApplier implements Loop {
      */
     public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
                            Duration interval, int batchSize, Duration retention, Duration pruneEvery, int maxAttempts,
-                           java.time.Clock clock) {
+                           Clock clock) {
         this.inbox = inbox;
         this.applier = applier;
         this.pool = pool;

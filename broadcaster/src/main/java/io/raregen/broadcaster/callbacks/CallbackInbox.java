@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public final class CallbackInbox {
      *
      * @return how many rows were deleted
      */
-    public int pruneApplied(java.time.Duration retention) {
+    public int pruneApplied(Duration retention) {
         int total = 0;
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(PRUNE)) {
             ps.setDouble(1, retention.toMillis() / 1000.0);

@@ -30,7 +30,6 @@ public final class PoolMetrics {
     private final AtomicLong fundingSats = new AtomicLong();
     private final AtomicLong gap = new AtomicLong();
     private final AtomicLong low = new AtomicLong();
-    private volatile PoolSnapshot last;
 
     public PoolMetrics(UtxoPool pool, MeterRegistry registry, long alertThreshold) {
         this.pool = pool;
@@ -55,29 +54,31 @@ public final class PoolMetrics {
     /** Reads the live figures and updates the depth, funding and low-depth gauges; returns them. */
     public PoolDepth refresh() {
         PoolDepth d = pool.depth();
-        d.countByStatus().forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
-        publishAvailable.set(d.publishAvailable());
-        fundingSats.set(d.fundingAvailableSats());
-        boolean isLow = d.publishAvailable() < alertThreshold;
-        if (isLow && low.get() == 0) {
-            LOG.warn("ALERT utxo pool low: {} usable publish UTXOs < threshold {}", d.publishAvailable(), alertThreshold);
-        }
-        low.set(isLow ? 1 : 0);
+        publishLive(d.countByStatus(), d.publishAvailable(), d.fundingAvailableSats());
         return d;
     }
 
     /** Reads the full audit snapshot and updates every gauge, the conservation gap included; returns it. */
     public PoolSnapshot refreshAll() {
         PoolSnapshot s = pool.snapshot();
-        s.countByStatus().forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
+        publishLive(s.countByStatus(), s.publishAvailable(), s.fundingAvailableSats());
         gap.set(s.conservationGapSats());
         if (s.conservationGapSats() != 0) {
             LOG.warn("pool conservation gap: {} sats unaccounted for (funded {}, unspent {}, fees {}, retired {})",
                     s.conservationGapSats(), s.fundedSats(), s.totalUnspentSats(), s.feesPaidSats(), s.retiredSats());
         }
-        refresh();
-        last = s;
         return s;
+    }
+
+    private void publishLive(Map<String, Long> countByStatus, long usable, long funding) {
+        countByStatus.forEach((status, n) -> depthByStatus.computeIfAbsent(status, k -> new AtomicLong()).set(n));
+        publishAvailable.set(usable);
+        fundingSats.set(funding);
+        boolean isLow = usable < alertThreshold;
+        if (isLow && low.get() == 0) {
+            LOG.warn("ALERT utxo pool low: {} usable publish UTXOs < threshold {}", usable, alertThreshold);
+        }
+        low.set(isLow ? 1 : 0);
     }
 
     public boolean isLow() {
@@ -86,9 +87,5 @@ public final class PoolMetrics {
 
     public long alertThreshold() {
         return alertThreshold;
-    }
-
-    public PoolSnapshot last() {
-        return last;
     }
 }

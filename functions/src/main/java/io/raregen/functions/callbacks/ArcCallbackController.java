@@ -9,7 +9,6 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.micronaut.serde.annotation.Serdeable;
 import io.raregen.functions.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -32,17 +31,12 @@ public class ArcCallbackController {
     @Post(uri = "/v1/callbacks/arc", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Receive an ARC status callback",
             description = "For ARC only: Authorization: Bearer <the X-CallbackToken the broadcaster sent>. One callback or ARC's batched form; stored idempotently and applied by the broadcaster.")
-    @ApiResponse(responseCode = "200", description = "stored", content = @Content(schema = @Schema(implementation = CallbackReceipt.class)))
+    @ApiResponse(responseCode = "200", description = "stored", content = @Content(schema = @Schema(implementation = ArcCallbackService.Receipt.class)))
     @ApiResponse(responseCode = "400", description = "CALLBACK_INVALID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "CALLBACK_UNAUTHORIZED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "403", description = "CALLBACKS_DISABLED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CallbackReceipt receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String body) {
-        ArcCallbackService.Receipt r = service.receive(authorization, body);
-        return new CallbackReceipt(r.received(), r.stored());
-    }
-
-    /** {@code received}: callbacks in the body; {@code stored}: how many were new (the rest were retries). */
-    @Serdeable
-    public record CallbackReceipt(int received, int stored) {
+    public ArcCallbackService.Receipt receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                              @Nullable @Body String body) {
+        return service.receive(authorization, body);
     }
 }

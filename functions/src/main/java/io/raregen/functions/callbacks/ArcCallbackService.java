@@ -3,6 +3,7 @@ package io.raregen.functions.callbacks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.BearerToken;
 import io.raregen.functions.web.ErrorCode;
@@ -45,7 +46,8 @@ public class ArcCallbackService {
         return new Receipt(callbacks.size(), n);
     }
 
-    /** What one callback request did. */
+    /** What one callback request did: {@code received} callbacks in the body, {@code stored} of them new (the rest retries). */
+    @Serdeable
     public record Receipt(int received, int stored) {
     }
 }
