@@ -222,11 +222,11 @@ abstract class AbstractEndpointsTest {
 
     @Test
     void getPool_withOperatorToken_reportsDepthAndConservationFigures() {
-        String before = send(ApiRequest.get("/v1/pool").asOperator()).body();
-        JsonNode start = send(ApiRequest.get("/v1/pool").asOperator()).json();
+        ApiResponse first = send(ApiRequest.get("/v1/pool").asOperator());
+        assertEquals(200, first.status(), first.toString());
+        JsonNode start = first.json();
         long available0 = start.get("conservation").get("availableSats").asLong();
         long fees0 = start.get("conservation").get("feesPaidSats").asLong();
-        assertNotNull(before);
 
         for (int i = 0; i < 3; i++) {
             env().execute("INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) VALUES (?, 0, 100, '\\x00'::bytea, 'publish')", Chain.randomTxid());
@@ -319,6 +319,15 @@ abstract class AbstractEndpointsTest {
         assertEquals(404, r.status(), r.toString());
         assertEquals("NOT_FOUND", r.code());
         assertTrue(r.contentType().startsWith("application/problem+json"), r.toString());
+    }
+
+    @Test
+    void getIdentity_upperCaseHex_isRejectedLikeTheEnvelopeCheck() {
+        KeyPair key = registeredKey();
+        ApiResponse r = send(ApiRequest.get("/v1/identities/" + key.publicKey().hex().toUpperCase(java.util.Locale.ROOT)));
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("PUBKEY_INVALID", r.json().get("code").asText());
+        assertEquals(200, send(ApiRequest.get("/v1/identities/" + key.publicKey().hex())).status());
     }
 
     // ---- POST /v1/callbacks/arc ----

@@ -111,11 +111,12 @@ class BadInputTest implements TestPropertyProvider {
     }
 
     @Test
-    void suite_hasAtLeastSixtyDistinctCases() {
+    void suite_hasTheHundredDistinctCasesTheDocsPromise() {
         List<Case> all = cases();
         Set<String> names = new HashSet<>();
         all.forEach(c -> assertTrue(names.add(c.name()), "duplicate case " + c.name()));
-        assertTrue(all.size() >= 60, "only " + all.size() + " cases");
+        // the issue asks for at least 60; docs/API.md and the README say 100
+        assertTrue(all.size() >= 100, "only " + all.size() + " cases");
     }
 
     // ---- the cases ----

@@ -8,7 +8,6 @@ import java.time.Duration;
 @ConfigurationProperties("raregen.funding.discovery")
 public class DiscoverySettings {
     private boolean enabled = false;
-    private Duration interval = Duration.ofMinutes(5);
     /** WhatsOnChain API base; the network segment (main/test) is appended. */
     private String baseUrl = "https://api.whatsonchain.com/v1/bsv";
     /** Optional WhatsOnChain API key (header woc-api-key); a secret, never logged. */
@@ -21,14 +20,6 @@ public class DiscoverySettings {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
-    }
-
-    public Duration getInterval() {
-        return interval;
-    }
-
-    public void setInterval(Duration interval) {
-        this.interval = interval;
     }
 
     public String getBaseUrl() {

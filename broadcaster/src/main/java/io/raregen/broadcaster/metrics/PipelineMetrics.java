@@ -33,7 +33,7 @@ public final class PipelineMetrics {
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.batchSize = DistributionSummary.builder("raregen.batch.size")
-                .description("jobs per claimed batch").publishPercentileHistogram().baseUnit("jobs")
+                .description("jobs per claimed batch").publishPercentileHistogram()
                 .serviceLevelObjectives(1, 10, 50, 100, 250, 500).register(registry);
         this.publishDuration = Timer.builder("raregen.publish.duration")
                 .description("intake accept to sent").publishPercentileHistogram()
@@ -45,10 +45,6 @@ public final class PipelineMetrics {
         Gauge.builder("raregen.broadcast.consecutive.failures", consecutiveFailures, AtomicLong::get)
                 .description("broadcast results in a row that were unknown or rejected; 0 after an accepted one")
                 .register(registry);
-    }
-
-    public MeterRegistry registry() {
-        return registry;
     }
 
     public void batch(int size) {
@@ -100,9 +96,5 @@ public final class PipelineMetrics {
             }
         }
         return total / (double) WINDOW_SECONDS;
-    }
-
-    public long sentCount() {
-        return (long) sent.count();
     }
 }

@@ -62,12 +62,6 @@ public final class BatchPipeline implements AutoCloseable {
 
     public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
                          BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
-                         PipelineHooks hooks, Duration lease, int maxPreparedBatches) {
-        this(instanceId, store, pool, poolKey, fees, signer, sender, acker, metrics, hooks, lease, maxPreparedBatches, 1);
-    }
-
-    public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
-                         BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
                          PipelineHooks hooks, Duration lease, int maxPreparedBatches, int prepareThreads) {
         this.instanceId = instanceId;
         this.store = store;
@@ -239,8 +233,8 @@ public final class BatchPipeline implements AutoCloseable {
             throw e;
         }
         List<String> insufficient = new ArrayList<>();
+        release(outcome.failed().keySet(), reservations);
         outcome.failed().forEach((jobId, why) -> {
-            pool.release(outpoints(reservations.get(jobId)));
             if (why == BatchSigner.Failure.RECORD_UNENCODABLE) {
                 failUnsigned(batchId, jobId, "RECORD_UNENCODABLE", outcome.details().get(jobId));
             } else {
@@ -259,21 +253,22 @@ public final class BatchPipeline implements AutoCloseable {
         } catch (StoreException e) {
             // nothing of the batch is stored: nothing may be broadcast; give every input and job back
             LOG.error("storing batch {} failed; handing its jobs back", batchId, e);
-            for (SignedJob s : outcome.signed()) {
-                pool.release(outpoints(reservations.get(s.jobId())));
-            }
-            store.handBack(batchId, outcome.signed().stream().map(SignedJob::jobId).toList());
+            List<String> signedIds = outcome.signed().stream().map(SignedJob::jobId).toList();
+            release(signedIds, reservations);
+            store.handBack(batchId, signedIds);
             return List.of();
         }
         List<SignedJob> out = new ArrayList<>(stored.size());
+        List<String> takenOver = new ArrayList<>();
         for (SignedJob s : outcome.signed()) {
             if (stored.contains(s.jobId())) {
                 out.add(s);
             } else {
                 // another instance took the job over (rescued after a stall): our reservation is not needed
-                pool.release(outpoints(reservations.get(s.jobId())));
+                takenOver.add(s.jobId());
             }
         }
+        release(takenOver, reservations);
         return out;
     }
 
@@ -282,6 +277,11 @@ public final class BatchPipeline implements AutoCloseable {
             metrics.jobFailed(code);
             LOG.error("job {} failed: {} {}", jobId, code, detail);
         }
+    }
+
+    /** One pool transaction for the reservations of all these jobs. */
+    private void release(Collection<String> jobIds, Map<String, Reservation> reservations) {
+        release(jobIds.stream().map(reservations::get).filter(java.util.Objects::nonNull).toList());
     }
 
     private void release(Collection<Reservation> rs) {
@@ -300,12 +300,17 @@ public final class BatchPipeline implements AutoCloseable {
         return jobs.stream().map(ClaimedJob::jobId).toList();
     }
 
-    /** Finishes the batches in hand (prepare, store, broadcast) within the grace period. */
+    /** Finishes the batches in hand within 30 s; the application passes its own grace to {@link #close(Duration)}. */
     @Override
     public void close() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Finishes the batches in hand (prepare, store, broadcast) within {@code grace}, all stages together. */
+    public void close(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
         prepareExec.shutdown();
-        prepareExec.awaitTermination(30, TimeUnit.SECONDS);
+        prepareExec.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         sendExec.shutdown();
         sendExec.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }

@@ -157,10 +157,12 @@ public final class PublishPipeline implements AutoCloseable {
         closed = true;
         receivers.forEach(SqsReceiver::stop);
         collector.stop();
+        // one grace period for the whole stop: receivers, then the batches in hand
+        long deadline = System.nanoTime() + parts.pipeline().getShutdownGrace().toNanos();
         for (Thread t : threads) {
-            t.join(parts.pipeline().getShutdownGrace().toMillis());
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
-        batches.close();
+        batches.close(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         loops.close();
         if (acker != null) {
             acker.close();

@@ -26,7 +26,6 @@ public class ReplenisherSettings {
     private int alertThreshold = 1_000;
     /** Consolidation of small change back into funding, on a schedule; off by default. */
     private boolean consolidationEnabled = false;
-    private Duration consolidationInterval = Duration.ofHours(1);
     /** Publish UTXOs below this value are consolidation candidates. */
     private long consolidationBelowSats = 5;
     /** Do not consolidate fewer inputs than this (not worth a transaction). */
@@ -98,14 +97,6 @@ public class ReplenisherSettings {
 
     public void setConsolidationEnabled(boolean consolidationEnabled) {
         this.consolidationEnabled = consolidationEnabled;
-    }
-
-    public Duration getConsolidationInterval() {
-        return consolidationInterval;
-    }
-
-    public void setConsolidationInterval(Duration consolidationInterval) {
-        this.consolidationInterval = consolidationInterval;
     }
 
     public long getConsolidationBelowSats() {

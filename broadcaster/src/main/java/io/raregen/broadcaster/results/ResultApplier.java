@@ -64,11 +64,6 @@ public final class ResultApplier {
     private final int poolUpdateThreads;
 
     public ResultApplier(PublishJobStore store, UtxoPool pool, TransactionBroadcaster broadcaster, FeePolicy feePolicy,
-                         byte[] poolScript, Consumer<String> requeue, PipelineMetrics metrics, int maxAttempts) {
-        this(store, pool, broadcaster, feePolicy, poolScript, requeue, metrics, maxAttempts, 8);
-    }
-
-    public ResultApplier(PublishJobStore store, UtxoPool pool, TransactionBroadcaster broadcaster, FeePolicy feePolicy,
                          byte[] poolScript, Consumer<String> requeue, PipelineMetrics metrics, int maxAttempts,
                          int poolUpdateThreads) {
         // pool updates of a batch's results run in a few transactions side by side

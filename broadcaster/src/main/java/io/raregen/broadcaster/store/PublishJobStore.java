@@ -38,10 +38,6 @@ public final class PublishJobStore {
         this.ds = ds;
     }
 
-    public DataSource dataSource() {
-        return ds;
-    }
-
     /** Result of a claim: the jobs now in {@code processing} for the batch, numbered 1..n by job id. */
     public record Claim(String batchId, List<ClaimedJob> jobs) {
     }

@@ -2,7 +2,7 @@ package io.raregen.broadcaster.utxo;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
+import io.raregen.broadcaster.replenish.ReplenisherSettings;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import jakarta.inject.Singleton;
 
@@ -19,8 +19,7 @@ public class PoolBeans {
     }
 
     @Singleton
-    PoolMetrics poolMetrics(UtxoPool pool, MeterRegistry registry,
-                            @Value("${raregen.replenisher.alert-threshold:1000}") long alertThreshold) {
-        return new PoolMetrics(pool, registry, alertThreshold);
+    PoolMetrics poolMetrics(UtxoPool pool, MeterRegistry registry, ReplenisherSettings replenisher) {
+        return new PoolMetrics(pool, registry, replenisher.getAlertThreshold());
     }
 }

@@ -12,8 +12,6 @@ import java.time.Duration;
 public class PoolSettings {
     /** Inputs at this unconfirmed chain depth or deeper are never handed out (the node refuses 10,000). */
     private int maxChainDepth = 1000;
-    /** Default lease of a reservation (seed 001: 5 minutes). */
-    private Duration lease = Duration.ofMinutes(5);
     /** Most inputs one reservation may take when no single UTXO is large enough. */
     private int maxInputsPerReservation = 1000;
     /** Fee allowance per extra input when a request does not state its own (a 148-byte input at 100 sat/kB). */
@@ -25,8 +23,6 @@ public class PoolSettings {
      * never burns funding on ordinary records (the replenisher refills it instead).
      */
     private long fundingFallbackMinSats = 1_000;
-    /** How often dirty UTXOs are re-checked against the network. */
-    private Duration dirtyRecheckInterval = Duration.ofSeconds(60);
     /** A dirty UTXO is re-checked only after this long (ARC resolves double spends when one side is mined). */
     private Duration dirtyRecheckMinAge = Duration.ofSeconds(30);
     /** With nothing provable after this long, a dirty UTXO is retired rather than risk a double spend. */
@@ -41,14 +37,6 @@ public class PoolSettings {
             throw new IllegalArgumentException("raregen.pool.max-chain-depth must be 1..9999");
         }
         this.maxChainDepth = maxChainDepth;
-    }
-
-    public Duration getLease() {
-        return lease;
-    }
-
-    public void setLease(Duration lease) {
-        this.lease = lease;
     }
 
     public int getMaxInputsPerReservation() {
@@ -73,14 +61,6 @@ public class PoolSettings {
 
     public void setFundingFallback(boolean fundingFallback) {
         this.fundingFallback = fundingFallback;
-    }
-
-    public Duration getDirtyRecheckInterval() {
-        return dirtyRecheckInterval;
-    }
-
-    public void setDirtyRecheckInterval(Duration dirtyRecheckInterval) {
-        this.dirtyRecheckInterval = dirtyRecheckInterval;
     }
 
     public Duration getDirtyRecheckMinAge() {

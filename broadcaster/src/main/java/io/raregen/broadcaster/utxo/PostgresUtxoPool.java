@@ -118,10 +118,6 @@ public class PostgresUtxoPool implements UtxoPool {
         this(resolver == null ? dataSource : resolver.resolve(dataSource), settings);
     }
 
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
     public PoolSettings settings() {
         return settings;
     }

@@ -92,9 +92,12 @@ class ApplicationTest {
                 HttpResponse<String> prom = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, prom.statusCode());
-                for (String metric : new String[]{"raregen_batch_size", "raregen_tx_per_sec", "raregen_publish_duration_seconds",
-                        "raregen_broadcast_outcomes_total"}) {
-                    assertTrue(prom.body().contains(metric), metric + " exported");
+                // exact sample names (the dashboard and README use these families), not prefixes
+                java.util.Set<String> samples = prom.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                        .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+                for (String metric : new String[]{"raregen_batch_size_count", "raregen_tx_per_sec",
+                        "raregen_publish_duration_seconds_count", "raregen_broadcast_outcomes_total"}) {
+                    assertTrue(samples.contains(metric), metric + " exported; have " + samples);
                 }
             }
         }

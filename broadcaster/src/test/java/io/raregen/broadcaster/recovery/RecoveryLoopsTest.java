@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecoveryLoopsTest {
@@ -109,7 +108,8 @@ class RecoveryLoopsTest {
         assertTrue(t.runOnce() >= 3);
         assertEquals(3, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined' AND block_hash IS NOT NULL "
                 + "AND block_height IS NOT NULL AND merkle_path IS NOT NULL AND job_id IN (" + in + ")"));
-        assertNotNull(kit.strings("SELECT to_status FROM publish_job_transitions WHERE to_status = 'mined'"));
+        assertEquals(3, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'mined' AND job_id IN (" + in + ")"),
+                "one recorded sent → mined transition per job");
         assertEquals(0, kit.scalar("SELECT count(*) FROM utxos u JOIN publish_jobs j ON u.txid = j.txid WHERE j.job_id IN (" + in + ") AND u.chain_depth <> 0"),
                 "change outputs of mined transactions are confirmed in the pool");
     }

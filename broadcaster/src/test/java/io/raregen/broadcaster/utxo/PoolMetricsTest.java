@@ -35,7 +35,9 @@ class PoolMetricsTest {
 
         assertEquals(1.0, registry.get("raregen.utxo.pool.low").gauge().value());
         assertTrue(metrics.isLow());
-        assertEquals(0.0, registry.get("raregen.utxo.pool.conservation.gap.sats").gauge().value());
+        metrics.refreshAll();
+        assertEquals(0.0, registry.get("raregen.utxo.pool.conservation.gap.sats").gauge().value(),
+                "every satoshi accounted for: funded = unspent");
     }
 
     @Test

@@ -11,10 +11,6 @@ public final class ByteReader {
         this.buf = buf;
     }
 
-    public int position() {
-        return pos;
-    }
-
     public int remaining() {
         return buf.length - pos;
     }

@@ -22,22 +22,9 @@ public final class Hashes {
         return newSha256().digest(data);
     }
 
-    public static byte[] sha256(byte[] data, int offset, int length) {
-        MessageDigest md = newSha256();
-        md.update(data, offset, length);
-        return md.digest();
-    }
-
     public static byte[] doubleSha256(byte[] data) {
         MessageDigest md = newSha256();
         byte[] first = md.digest(data);
-        return md.digest(first);
-    }
-
-    public static byte[] doubleSha256(byte[] data, int offset, int length) {
-        MessageDigest md = newSha256();
-        md.update(data, offset, length);
-        byte[] first = md.digest();
         return md.digest(first);
     }
 

@@ -51,7 +51,7 @@ public final class ExtendedFormat {
     }
 
     /** Same as {@link #serialize} with the previous outputs given as value + script. */
-    public static byte[] serializeOutputs(byte[] rawTx, List<TxOutput> prevouts) {
+    private static byte[] serializeOutputs(byte[] rawTx, List<TxOutput> prevouts) {
         RawTransaction tx = RawTransaction.parse(rawTx);
         if (prevouts.size() != tx.inputs().size()) {
             throw new IllegalArgumentException("need one previous output per input: " + tx.inputs().size()

@@ -28,10 +28,6 @@ public record Satoshis(long value) implements Comparable<Satoshis> {
         return value < 1;
     }
 
-    public boolean isLessThan(Satoshis other) {
-        return value < other.value;
-    }
-
     @Override
     public int compareTo(Satoshis o) {
         return Long.compare(value, o.value);

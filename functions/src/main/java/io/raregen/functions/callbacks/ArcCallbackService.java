@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.BearerToken;
 import io.raregen.functions.web.ErrorCode;
 import jakarta.inject.Singleton;
@@ -33,12 +32,9 @@ public class ArcCallbackService {
 
     /** @return how many callbacks the body held and how many were new */
     public Receipt receive(@Nullable String authorization, @Nullable String body) {
-        if (!token.isConfigured()) {
-            throw new ApiException(ErrorCode.CALLBACKS_DISABLED, "ARC callbacks are disabled: raregen.arc.callback-token is not set");
-        }
-        if (!token.matches(authorization)) {
-            throw new ApiException(ErrorCode.CALLBACK_UNAUTHORIZED, "Send the callback token as 'Authorization: Bearer <token>'");
-        }
+        token.require(authorization,
+                ErrorCode.CALLBACKS_DISABLED, "ARC callbacks are disabled: raregen.arc.callback-token is not set",
+                ErrorCode.CALLBACK_UNAUTHORIZED, "Send the callback token as 'Authorization: Bearer <token>'");
         List<ArcCallback> callbacks = ArcCallbackReader.read(body);
         int n = inbox.store(callbacks);
         received.increment(callbacks.size());

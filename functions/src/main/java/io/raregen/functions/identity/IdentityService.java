@@ -51,6 +51,10 @@ public class IdentityService {
 
     private static PublicKey parse(String hex) {
         try {
+            // the same rule as the envelope check: lower-case hex only
+            if (!hex.equals(hex.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("upper-case hex");
+            }
             return PublicKey.fromHex(hex);
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.PUBKEY_INVALID,

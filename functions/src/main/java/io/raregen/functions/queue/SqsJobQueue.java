@@ -167,7 +167,6 @@ public class SqsJobQueue implements JobQueue {
                     .build());
         }
         batches.increment();
-        messages.increment(batch.size());
         SendMessageBatchResponse response;
         try {
             response = client().sendMessageBatch(SendMessageBatchRequest.builder()
@@ -184,6 +183,8 @@ public class SqsJobQueue implements JobQueue {
             p.result().completeExceptionally(new IllegalStateException(
                     "SQS refused the message: " + failed.code() + " " + failed.message()));
         }
+        // counted as sent only once SQS accepted them
+        messages.increment(response.successful().size());
         response.successful().forEach(ok -> batch.get(Integer.parseInt(ok.id())).result().complete(null));
     }
 

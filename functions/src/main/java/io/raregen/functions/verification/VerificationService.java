@@ -124,7 +124,7 @@ public class VerificationService {
         List<TxOutput> outputs = tx.outputs();
         for (int i = 0; i < outputs.size(); i++) {
             byte[] script = outputs.get(i).script();
-            // OP_FALSE OP_RETURN
+            // OP_FALSE OP_RETURN: the data output, whether or not its pushes decode as our record format
             if (script.length >= 2 && script[0] == 0x00 && script[1] == 0x6a) {
                 return i;
             }

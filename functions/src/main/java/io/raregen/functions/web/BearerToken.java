@@ -32,6 +32,19 @@ public final class BearerToken {
         return MessageDigest.isEqual(presented, token);
     }
 
+    /**
+     * Throws {@code disabled} when no token is configured, {@code unauthorized} when the header does not carry it.
+     */
+    public void require(@Nullable String authorizationHeader, ErrorCode disabled, String disabledDetail,
+                        ErrorCode unauthorized, String unauthorizedDetail) {
+        if (!isConfigured()) {
+            throw new ApiException(disabled, disabledDetail);
+        }
+        if (!matches(authorizationHeader)) {
+            throw new ApiException(unauthorized, unauthorizedDetail);
+        }
+    }
+
     @Override
     public String toString() {
         return token == null ? "unset" : "***";

@@ -15,17 +15,9 @@ public class OperatorGuard {
 
     /** Throws unless the Authorization header carries the configured token. */
     public void requireOperator(@Nullable String authorizationHeader) {
-        if (!token.isConfigured()) {
-            throw new ApiException(ErrorCode.OPERATOR_DISABLED, "Operator endpoints are disabled: raregen.admin.token is not set");
-        }
-        if (!token.matches(authorizationHeader)) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Send the operator token as 'Authorization: Bearer <token>'");
-        }
-    }
-
-    /** True when a token is configured and the header carries it. */
-    public boolean matches(@Nullable String authorizationHeader) {
-        return token.matches(authorizationHeader);
+        token.require(authorizationHeader,
+                ErrorCode.OPERATOR_DISABLED, "Operator endpoints are disabled: raregen.admin.token is not set",
+                ErrorCode.UNAUTHORIZED, "Send the operator token as 'Authorization: Bearer <token>'");
     }
 
     @Override
