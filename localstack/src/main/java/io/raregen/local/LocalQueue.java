@@ -22,6 +22,12 @@ public final class LocalQueue implements AutoCloseable {
     public static final String QUEUE = "raregen-publish";
     public static final String DLQ = "raregen-publish-dlq";
     static final int MAX_RECEIVE_COUNT = 5;
+    /**
+     * Seconds a received message stays invisible: the value AWS gets from infra-cdk's
+     * {@code PublishQueue.PublishQueueProps.visibilityTimeout()} (max(30, 2 × (5 s batch window + 25 s
+     * processing)) = 60), which localstack/init/ready.d/10-queues.sh uses too.
+     */
+    static final int VISIBILITY_TIMEOUT_SECONDS = 60;
 
     private final SQSRestServer server;
     private final String endpoint;
@@ -48,7 +54,7 @@ public final class LocalQueue implements AutoCloseable {
             ObjectNode create = json.createObjectNode().put("QueueName", QUEUE);
             create.putObject("Attributes")
                     .put("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}")
-                    .put("VisibilityTimeout", "30");
+                    .put("VisibilityTimeout", Integer.toString(VISIBILITY_TIMEOUT_SECONDS));
             String queueUrl = call(http, json, endpoint, "CreateQueue", create).path("QueueUrl").asText();
             return new LocalQueue(server, endpoint, queueUrl, dlqUrl);
         } catch (IOException | RuntimeException | InterruptedException e) {

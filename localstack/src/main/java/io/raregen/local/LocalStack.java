@@ -110,8 +110,7 @@ public final class LocalStack implements AutoCloseable {
         log.info("broadcaster healthy at " + broadcasterUrl());
 
         funded = PoolFunding.fundOnChain(chain, secrets, o.stateDir(), o.fundSats(), json, log);
-        PoolFunding.importIntoPool(funded, broadcasterUrl(), secrets.adminToken(), db, secrets.fundingKey().p2pkhLockingScript(),
-                json, log);
+        PoolFunding.importIntoPool(funded, broadcasterUrl(), secrets.adminToken(), json, log);
         PoolFunding.replenishNow(broadcasterUrl(), secrets.adminToken(), json, log);
 
         writeCliEnv();

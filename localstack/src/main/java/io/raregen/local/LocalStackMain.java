@@ -1,7 +1,5 @@
 package io.raregen.local;
 
-import java.util.concurrent.CountDownLatch;
-
 /** {@code ./raregen local}: starts the local stack, prints how to use it, and stops it cleanly on Ctrl-C. */
 public final class LocalStackMain {
 
@@ -25,12 +23,10 @@ public final class LocalStackMain {
         }
         Log log = new Log(System.out);
         LocalStack stack = new LocalStack(options, log);
-        CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("stopping…");
             stack.close();
             log.info("stopped; data kept in " + options.stateDir());
-            stopped.countDown();
         }, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         String failure;
@@ -65,6 +61,10 @@ public final class LocalStackMain {
         b.append('\n');
         b.append("Try it from another terminal:\n");
         b.append("  export RAREGEN_PASSPHRASE='a passphrase for your keys'\n");
+        if (!o.stateDir().equals(o.repo().resolve(LocalStackOptions.DEFAULT_STATE_DIR))) {
+            // ./raregen reads cli.env (API URL, operator token) from <repo>/.raregen-local unless told otherwise
+            b.append("  export RAREGEN_STATE_DIR='").append(o.stateDir()).append("'   # so ./raregen finds this stack's cli.env\n");
+        }
         b.append("  ./raregen keys new\n");
         b.append("  ./raregen register\n");
         b.append("  echo '{\"hello\":\"world\"}' | ./raregen publish - --wait\n");

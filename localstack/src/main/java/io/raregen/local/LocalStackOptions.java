@@ -1,5 +1,7 @@
 package io.raregen.local;
 
+import io.raregen.localchain.Durations;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +11,8 @@ import java.util.List;
  * Flags of {@code ./raregen local}, with their defaults (docs/LOCAL.md lists them).
  *
  * @param repo             repository root, where the shaded jars are found (default: the working directory)
- * @param stateDir         where data survives between runs (default: {@code <repo>/.raregen-local})
+ * @param stateDir         where data survives between runs (default: {@code <repo>/.raregen-local}; the
+ *                         {@code ./raregen} script passes {@code $RAREGEN_STATE_DIR} here when it is set)
  * @param apiPort          functions API (default 8080)
  * @param broadcasterPort  broadcaster /health and /prometheus (default 8081)
  * @param chainPort        local chain ARC API (default 9090)
@@ -29,10 +32,12 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
                                 boolean fresh, List<String> javaOpts, Duration healthTimeout) {
 
     public static final String DEFAULT_DB_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+    /** The state directory under the repository when {@code --state-dir} is not given. */
+    public static final String DEFAULT_STATE_DIR = ".raregen-local";
 
     public static LocalStackOptions defaults() {
         Path repo = Path.of("").toAbsolutePath();
-        return new LocalStackOptions(repo, repo.resolve(".raregen-local"), 8080, 8081, 9090, 9324, DEFAULT_DB_URL,
+        return new LocalStackOptions(repo, repo.resolve(DEFAULT_STATE_DIR), 8080, 8081, 9090, 9324, DEFAULT_DB_URL,
                 "raregen_local", 5433, Duration.ofSeconds(5), 100_000_000L, false, List.of("-Xmx512m"), Duration.ofSeconds(120));
     }
 
@@ -57,9 +62,11 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
               --db-url JDBC_URL       Postgres admin URL (default %s)
               --db-name NAME          database to create and use (default raregen_local)
               --embedded-db-port N    port of the embedded Postgres when no server answers (default 5433)
-              --block-interval SECS   seconds between blocks (default 5)
+              --block-interval TIME   time between blocks: 5s, 500ms, 1m, or seconds (default 5s)
               --fund-sats N           satoshis to fund the pool with at first start (default 100000000)
-              --state-dir DIR         where data is kept between runs (default <repo>/.raregen-local)
+              --state-dir DIR         where data is kept between runs (default $RAREGEN_STATE_DIR, else
+                                      <repo>/.raregen-local); the other ./raregen commands read the
+                                      stack's cli.env from $RAREGEN_STATE_DIR too, so prefer setting it
               --repo DIR              repository root with the built jars (default: the working directory)
               --java-opts "OPTS"      JVM options of the child applications (default -Xmx512m)
               --health-timeout SECS   wait this long for each application's /health (default 120)
@@ -103,7 +110,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
                         throw new IllegalArgumentException("--db-name must be a lower-case SQL identifier");
                     }
                 }
-                case "--block-interval" -> block = Duration.ofMillis((long) (Double.parseDouble(value(a, ++i, f)) * 1000));
+                case "--block-interval" -> block = Durations.parse(f, value(a, ++i, f));
                 case "--fund-sats" -> fund = Long.parseLong(value(a, ++i, f));
                 case "--state-dir" -> stateDir = Path.of(value(a, ++i, f)).toAbsolutePath();
                 case "--repo" -> repo = Path.of(value(a, ++i, f)).toAbsolutePath();
@@ -112,7 +119,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
                 default -> throw new IllegalArgumentException("unknown option " + f + " (see --help)");
             }
         }
-        return new LocalStackOptions(repo, stateDir != null ? stateDir : repo.resolve(".raregen-local"), api, bc, chain, sqs,
+        return new LocalStackOptions(repo, stateDir != null ? stateDir : repo.resolve(DEFAULT_STATE_DIR), api, bc, chain, sqs,
                 dbUrl, dbName, edb, block, fund, fresh, javaOpts, health);
     }
 

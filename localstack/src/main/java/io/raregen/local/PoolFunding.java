@@ -12,9 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -61,8 +58,8 @@ public final class PoolFunding {
     }
 
     /** Imports the output into the pool through the broadcaster (idempotent: 200 when it is already there). */
-    public static void importIntoPool(Funded f, String broadcasterUrl, String adminToken, LocalDatabase db, byte[] fundingScript,
-                                      ObjectMapper json, Log log) throws IOException, InterruptedException, SQLException {
+    public static void importIntoPool(Funded f, String broadcasterUrl, String adminToken, ObjectMapper json, Log log)
+            throws IOException, InterruptedException {
         String body = json.createObjectNode().put("outpoint", f.outpoint()).put("rawTx", f.rawTx()).put("confirmed", true).toString();
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(broadcasterUrl + "/v1/pool/funding"))
                 .timeout(Duration.ofSeconds(30))
@@ -74,9 +71,6 @@ public final class PoolFunding {
             log.info("imported funding UTXO " + f.outpoint() + " into the pool; the replenisher splits it into publish UTXOs");
         } else if (r.statusCode() == 200) {
             log.info("funding UTXO " + f.outpoint() + " already in the pool");
-        } else if (r.statusCode() == 404) {
-            // a broadcaster without the operator endpoint: import the row directly (same columns the endpoint writes)
-            directImport(f, db, fundingScript, log);
         } else {
             throw new IOException("funding import answered " + r.statusCode() + ": " + r.body());
         }
@@ -104,21 +98,6 @@ public final class PoolFunding {
             log.info("could not trigger a replenisher round (" + e.getMessage() + "); it runs on its own schedule");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void directImport(Funded f, LocalDatabase db, byte[] script, Log log) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status)
-                VALUES (?, ?, ?, ?, 'funding', 'available')
-                ON CONFLICT (txid, vout) DO NOTHING""")) {
-            ps.setString(1, f.txid());
-            ps.setInt(2, f.vout());
-            ps.setLong(3, f.sats());
-            ps.setBytes(4, script);
-            if (ps.executeUpdate() == 1) {
-                log.info("imported funding UTXO " + f.outpoint() + " directly into utxos");
-            }
         }
     }
 }

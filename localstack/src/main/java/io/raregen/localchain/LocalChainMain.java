@@ -1,9 +1,8 @@
 package io.raregen.localchain;
 
 import io.raregen.localchain.faults.FaultSettings;
+
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -110,18 +109,18 @@ public final class LocalChainMain {
                 switch (a) {
                     case "--host" -> b.host(v);
                     case "--port" -> b.port(Integer.parseInt(v));
-                    case "--block-interval" -> b.blockInterval(duration(v));
+                    case "--block-interval" -> b.blockInterval(Durations.parse(a, v));
                     case "--fee-sats" -> feeSats = Long.parseLong(v);
                     case "--fee-bytes" -> feeBytes = Long.parseLong(v);
                     case "--max-chain-depth" -> b.maxChainDepth(Integer.parseInt(v));
                     case "--max-tx-size" -> b.maxTxSize(Integer.parseInt(v));
-                    case "--orphan-expiry" -> b.orphanExpiry(duration(v));
+                    case "--orphan-expiry" -> b.orphanExpiry(Durations.parse(a, v));
                     case "--state-file" -> b.stateFile(Path.of(v));
-                    case "--persist-interval" -> b.persistInterval(duration(v));
+                    case "--persist-interval" -> b.persistInterval(Durations.parse(a, v));
                     case "--http-threads" -> b.httpThreads(Integer.parseInt(v));
                     case "--callback-max-attempts" -> b.callbackMaxAttempts(Integer.parseInt(v));
-                    case "--callback-backoff" -> b.callbackInitialBackoff(duration(v));
-                    case "--callback-max-backoff" -> b.callbackMaxBackoff(duration(v));
+                    case "--callback-backoff" -> b.callbackInitialBackoff(Durations.parse(a, v));
+                    case "--callback-max-backoff" -> b.callbackMaxBackoff(Durations.parse(a, v));
                     case "--latency-ms" -> latency = Long.parseLong(v);
                     case "--error-rate" -> errorRate = Double.parseDouble(v);
                     case "--error-status" -> errorStatus = Integer.parseInt(v);
@@ -143,23 +142,5 @@ public final class LocalChainMain {
         b.faults(new FaultSettings(latency, errorRate, errorStatus, timeoutRate, hang, dropRate, orphanFor, storedFor,
                 rejectRate, rejectNext, seed));
         return b.build();
-    }
-
-    /** "5s", "500ms", "10m", "1h" or a bare number of seconds. */
-    static Duration duration(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-        }
-        if (s.endsWith("s")) {
-            return Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-        }
-        if (s.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-        }
-        if (s.endsWith("h")) {
-            return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-        }
-        return Duration.ofMillis((long) (Double.parseDouble(s) * 1000));
     }
 }

@@ -7,6 +7,7 @@ import io.raregen.cli.api.ApiException;
 import io.raregen.cli.commands.RegisterCommand;
 import io.raregen.cli.publish.JobStatus;
 import io.raregen.cli.publish.JobWaiter;
+import io.raregen.cli.publish.WaitTarget;
 import io.raregen.cli.publish.Publisher;
 import io.raregen.cli.support.Json;
 import io.raregen.core.keys.KeyPair;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BenchRunner {
 
     /** Settings of one run. */
-    public record Settings(int records, int identities, int concurrency, int recordBytes, Duration timeout, String until) {
+    public record Settings(int records, int identities, int concurrency, int recordBytes, Duration timeout, WaitTarget until) {
     }
 
     /** Hooks for progress display. */
@@ -119,7 +120,7 @@ public final class BenchRunner {
         Instant lastSent = null;
         int reached = 0;
         int failed = 0;
-        String tsField = "mined".equals(s.until()) ? "minedAt" : "sentAt";
+        String tsField = s.until() == WaitTarget.MINED ? "minedAt" : "sentAt";
         for (JsonNode j : jobs.values()) {
             String st = Json.text(j, "status");
             if ("failed".equals(st)) {
@@ -155,13 +156,13 @@ public final class BenchRunner {
         Percentiles http = new Percentiles(acceptMs);
         ObjectNode acc = r.putObject("acceptLatencyMs");
         acc.put("p50", round(http.p(50))).put("p90", round(http.p(90))).put("p99", round(http.p(99))).put("max", round(http.max()));
-        r.put("until", s.until());
+        r.put("until", s.until().status());
         r.put("reached", reached);
         r.put("failed", failed);
         r.put("unfinished", jobIds.size() - reached - failed);
         r.put("waitSeconds", round(waitSeconds));
         Percentiles lat = new Percentiles(e2e);
-        ObjectNode l = r.putObject("acceptTo" + ("mined".equals(s.until()) ? "Mined" : "Sent") + "Ms");
+        ObjectNode l = r.putObject("acceptTo" + (s.until() == WaitTarget.MINED ? "Mined" : "Sent") + "Ms");
         l.put("p50", round(lat.p(50))).put("p90", round(lat.p(90))).put("p99", round(lat.p(99))).put("max", round(lat.max()))
                 .put("mean", round(lat.mean()));
         double span = firstCreated == null ? Double.NaN : Duration.between(firstCreated, lastSent).toNanos() / 1e9;

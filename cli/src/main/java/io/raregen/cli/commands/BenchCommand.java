@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.api.ApiException;
 import io.raregen.cli.bench.BenchRunner;
+import io.raregen.cli.publish.WaitTarget;
 import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Progress;
@@ -35,8 +36,9 @@ public final class BenchCommand extends BaseCommand {
     @Option(names = "--record-bytes", defaultValue = "200", description = "Filler bytes per record (default: ${DEFAULT-VALUE}).")
     int recordBytes;
 
-    @Option(names = "--until", defaultValue = "sent", description = "Wait for sent or mined (default: ${DEFAULT-VALUE}).")
-    String until;
+    @Option(names = "--until", converter = WaitTarget.Converter.class, defaultValue = "sent", paramLabel = "STATUS",
+            description = "Wait for: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    WaitTarget until;
 
     @Option(names = "--timeout", defaultValue = "300", description = "Give up waiting after (default: ${DEFAULT-VALUE} s).")
     int timeout;
@@ -48,9 +50,6 @@ public final class BenchCommand extends BaseCommand {
     public Integer call() throws Exception {
         if (records < 1 || identities < 1 || concurrency < 1) {
             throw new CliException(ExitCodes.USAGE, "BAD_OPTION", "records, identities and concurrency must be >= 1");
-        }
-        if (!until.equals("sent") && !until.equals("mined")) {
-            throw new CliException(ExitCodes.USAGE, "BAD_OPTION", "--until must be sent or mined");
         }
         final Progress[] bar = {null};
         BenchRunner.Listener listener = new BenchRunner.Listener() {
@@ -82,7 +81,7 @@ public final class BenchCommand extends BaseCommand {
         if (json) {
             printJson(r);
         } else {
-            String latKey = "mined".equals(until) ? "acceptToMinedMs" : "acceptToSentMs";
+            String latKey = until == WaitTarget.MINED ? "acceptToMinedMs" : "acceptToSentMs";
             JsonNode lat = r.path(latKey);
             JsonNode acc = r.path("acceptLatencyMs");
             out().printf("records %d from %d identities, %d concurrent clients, %d-byte records, against %s%n",

@@ -10,8 +10,10 @@ import io.raregen.cli.api.ApiException;
 import io.raregen.cli.keys.Journal;
 import io.raregen.cli.keys.Keys;
 import io.raregen.cli.keys.WalletKeys;
+import io.raregen.cli.publish.JobStatus;
 import io.raregen.cli.publish.JobWaiter;
 import io.raregen.cli.publish.Publisher;
+import io.raregen.cli.publish.WaitTarget;
 import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Json;
@@ -56,9 +58,9 @@ public final class PublishCommand extends BaseCommand {
     @Option(names = "--wait", description = "Follow the jobs until they reach --until (or fail).")
     boolean await;
 
-    @Option(names = "--until", defaultValue = "sent", paramLabel = "STATUS",
-            description = "Status --wait waits for: sent or mined (default: ${DEFAULT-VALUE}).")
-    String until;
+    @Option(names = "--until", converter = WaitTarget.Converter.class, defaultValue = "sent", paramLabel = "STATUS",
+            description = "Status --wait waits for: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    WaitTarget until;
 
     @Option(names = "--wait-timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "Give up waiting after this long (default: ${DEFAULT-VALUE} s).")
@@ -79,9 +81,6 @@ public final class PublishCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (!until.equals("sent") && !until.equals("mined")) {
-            throw new CliException(ExitCodes.USAGE, "BAD_OPTION", "--until must be sent or mined");
-        }
         if (recordId != null && inputs.size() != 1) {
             throw new CliException(ExitCodes.USAGE, "BAD_OPTION", "--record-id needs exactly one FILE");
         }
@@ -143,7 +142,7 @@ public final class PublishCommand extends BaseCommand {
                     }
                 }
             }
-            timedOut = items.stream().anyMatch(i -> i.jobId() != null && !io.raregen.cli.publish.JobStatus.reached(i.status(), until));
+            timedOut = items.stream().anyMatch(i -> i.jobId() != null && !JobStatus.reached(i.status(), until));
         }
         print(items, client, timedOut);
         boolean allGood = items.stream().allMatch(i -> i.jobId() != null && !"failed".equals(i.status()))
@@ -219,7 +218,7 @@ public final class PublishCommand extends BaseCommand {
         long accepted = items.stream().filter(i -> i.jobId() != null).count();
         StringBuilder s = new StringBuilder().append(accepted).append(" accepted, ").append(items.size() - accepted).append(" rejected");
         if (await) {
-            long reached = items.stream().filter(i -> i.jobId() != null && io.raregen.cli.publish.JobStatus.reached(i.status(), until)
+            long reached = items.stream().filter(i -> i.jobId() != null && JobStatus.reached(i.status(), until)
                     && !"failed".equals(i.status())).count();
             long failed = items.stream().filter(i -> "failed".equals(i.status())).count();
             s.append("; ").append(reached).append(' ').append(until).append(", ").append(failed).append(" failed");

@@ -5,6 +5,7 @@ import io.raregen.cli.api.ApiClient;
 import io.raregen.cli.api.ApiException;
 import io.raregen.cli.keys.Journal;
 import io.raregen.cli.publish.JobStatus;
+import io.raregen.cli.publish.WaitTarget;
 import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Json;
@@ -29,9 +30,9 @@ public final class StatusCommand extends BaseCommand {
     @Option(names = {"-f", "--follow"}, description = "Poll until the job is mined or failed (or --until).")
     boolean follow;
 
-    @Option(names = "--until", paramLabel = "STATUS", defaultValue = "mined",
-            description = "With --follow, stop at this status: sent or mined (default: ${DEFAULT-VALUE}).")
-    String until;
+    @Option(names = "--until", converter = WaitTarget.Converter.class, paramLabel = "STATUS", defaultValue = "mined",
+            description = "With --follow, stop at this status: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    WaitTarget until;
 
     @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000", description = "Poll interval (default: ${DEFAULT-VALUE} ms).")
     long interval;

@@ -99,8 +99,9 @@ public final class VerifyCommand extends BaseCommand {
         }
         String headers = headersUrl != null ? headersUrl : env().env("RAREGEN_HEADERS_URL");
         HeaderSource source = headers == null ? HeaderSource.NONE : new HttpHeaderSource(headers);
-        VerificationReport report = new ProofVerifier(source).verify(Proof.fromJson(proofJson), expectedTxid, expectedSigner);
-        print(report, Proof.fromJson(proofJson));
+        Proof proof = Proof.fromJson(proofJson);
+        VerificationReport report = new ProofVerifier(source).verify(proof, expectedTxid, expectedSigner);
+        print(report, proof);
         return report.passed() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 

@@ -10,7 +10,21 @@ public final class JobStatus {
     }
 
     /** True when {@code status} is at or past {@code target}, or final (failed). */
+    public static boolean reached(String status, WaitTarget target) {
+        return reached(status, target.status());
+    }
+
+    /**
+     * True when {@code status} is at or past {@code target}, or final (failed).
+     *
+     * @throws IllegalArgumentException when {@code target} is not a job status, so a typo cannot
+     *                                  turn into a wait that never ends
+     */
     public static boolean reached(String status, String target) {
+        int t = ORDER.indexOf(target);
+        if (t < 0) {
+            throw new IllegalArgumentException("not a job status to wait for: " + target);
+        }
         if (status == null) {
             return false;
         }
@@ -18,11 +32,6 @@ public final class JobStatus {
             return true;
         }
         int s = ORDER.indexOf(status);
-        int t = ORDER.indexOf(target);
-        return s >= 0 && t >= 0 && s >= t;
-    }
-
-    public static boolean isFinal(String status) {
-        return "failed".equals(status) || "mined".equals(status);
+        return s >= 0 && s >= t;
     }
 }

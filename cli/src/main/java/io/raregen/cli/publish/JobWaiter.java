@@ -33,7 +33,7 @@ public final class JobWaiter {
      * target before the deadline keeps its last status. {@code onDone} is called once per job that
      * reached the target or failed.
      */
-    public Map<String, JsonNode> await(Collection<String> jobIds, String target, Duration timeout, Consumer<JsonNode> onDone)
+    public Map<String, JsonNode> await(Collection<String> jobIds, WaitTarget target, Duration timeout, Consumer<JsonNode> onDone)
             throws ApiException, InterruptedException {
         Map<String, JsonNode> last = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>(jobIds);
