@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@code window} has passed since its first id, or when nothing new arrived for {@code linger}
  * — so a lone record leaves within the linger while a flood is batched. Under backlog (the last
  * claim filled a whole batch) it stops waiting for messages and claims straight from Postgres;
- * the queue is then only the wake-up path.
+ * the queue is then only the wake-up path, and {@link #claimingBacklog()} tells the receivers
+ * they may stop pulling messages that would only name jobs the backlog claim takes anyway.
  */
 public final class BatchCollector implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
@@ -44,6 +45,7 @@ public final class BatchCollector implements Runnable {
     private final Heartbeats heartbeats;
     private final BlockingQueue<Incoming> intake;
     private volatile boolean running = true;
+    private volatile boolean claimingBacklog;
     private volatile Thread thread;
 
     public BatchCollector(int maxBatchSize, Duration window, Duration linger, boolean backlogClaim, BatchSink sink,
@@ -79,6 +81,15 @@ public final class BatchCollector implements Runnable {
         return intake.size();
     }
 
+    /**
+     * True while the last claim filled a whole batch from Postgres: the jobs are taken oldest first
+     * without their messages, so receiving (and deleting) those messages now would only cost CPU on
+     * both sides. They are received and acknowledged cheaply once the backlog is gone.
+     */
+    public boolean claimingBacklog() {
+        return claimingBacklog;
+    }
+
     public void stop() {
         running = false;
         Thread t = thread;
@@ -95,8 +106,9 @@ public final class BatchCollector implements Runnable {
             heartbeats.beat(HEARTBEAT);
             try {
                 if (pause.now()) {
-                    Thread.sleep(200);
                     backlog = false;
+                    claimingBacklog = false;
+                    Thread.sleep(200);
                     continue;
                 }
                 List<Incoming> batch = backlog ? drainNow() : collect();
@@ -109,6 +121,7 @@ public final class BatchCollector implements Runnable {
                 int limit = backlogClaim ? Math.max(0, maxBatchSize - batch.size()) : 0;
                 int claimed = sink.submit(batch, limit);
                 backlog = backlogClaim && claimed >= maxBatchSize;
+                claimingBacklog = backlog;
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -119,6 +132,7 @@ public final class BatchCollector implements Runnable {
                 // e.g. the database is unreachable: the messages were not acknowledged and come back
                 LOG.error("batch submission failed; retrying shortly", e);
                 backlog = false;
+                claimingBacklog = false;
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {

@@ -128,7 +128,7 @@ public final class PublishPipeline implements AutoCloseable {
         if (parts.sqs() != null) {
             for (int i = 0; i < pp.getReceivers(); i++) {
                 SqsReceiver r = new SqsReceiver("receiver-" + i, parts.sqs(), parts.queueUrl(), pp.getReceiveWaitSeconds(),
-                        pp.getReceiveMaxMessages(), collector::offer, acker, parts.metrics(), parts.heartbeats());
+                        pp.getReceiveMaxMessages(), collector::offer, acker, parts.metrics(), parts.heartbeats(), collector::claimingBacklog);
                 receivers.add(r);
                 threads.add(start("sqs-receiver-" + i, r));
             }

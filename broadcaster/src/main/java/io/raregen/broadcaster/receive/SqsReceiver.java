@@ -11,15 +11,19 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * One long-poll loop: receives up to 10 messages at a time and hands their job ids to the
  * collector (blocking when the collector is full: backpressure instead of an unbounded heap).
- * Poison messages are deleted at once and counted.
+ * Poison messages are deleted at once and counted. While {@code hold} says so (the collector is
+ * claiming a backlog straight from Postgres) it does not receive: the messages stay in the queue
+ * and are taken, cheaply, once the backlog is gone.
  */
 public final class SqsReceiver implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsReceiver.class);
+    private static final long HOLD_POLL_MS = 50;
 
     private final String name;
     private final SqsClient sqs;
@@ -30,10 +34,11 @@ public final class SqsReceiver implements Runnable {
     private final MessageAcker acker;
     private final PipelineMetrics metrics;
     private final Heartbeats heartbeats;
+    private final BooleanSupplier hold;
     private volatile boolean running = true;
 
     public SqsReceiver(String name, SqsClient sqs, String queueUrl, int waitSeconds, int maxMessages, Consumer<Incoming> sink,
-                       MessageAcker acker, PipelineMetrics metrics, Heartbeats heartbeats) {
+                       MessageAcker acker, PipelineMetrics metrics, Heartbeats heartbeats, BooleanSupplier hold) {
         this.name = name;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
@@ -43,6 +48,7 @@ public final class SqsReceiver implements Runnable {
         this.acker = acker;
         this.metrics = metrics;
         this.heartbeats = heartbeats;
+        this.hold = hold;
     }
 
     public void stop() {
@@ -55,6 +61,11 @@ public final class SqsReceiver implements Runnable {
         long backoffMs = 200;
         while (running && !Thread.currentThread().isInterrupted()) {
             try {
+                if (hold.getAsBoolean()) {
+                    heartbeats.beat(name);
+                    Thread.sleep(HOLD_POLL_MS);
+                    continue;
+                }
                 List<Message> messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
                         .queueUrl(queueUrl).waitTimeSeconds(waitSeconds).maxNumberOfMessages(maxMessages).build()).messages();
                 heartbeats.beat(name);
@@ -77,6 +88,8 @@ public final class SqsReceiver implements Runnable {
                     metrics.poison(poison.size());
                     acker.ack(poison);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 if (!running) {
                     break;
