@@ -88,10 +88,14 @@ class BatchCollectorTest {
     void withBacklogClaim_aFullClaimMakesTheNextBatchClaimFromTheDatabaseWithoutWaiting() throws Exception {
         LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
         List<Integer> answers = new CopyOnWriteArrayList<>(List.of(10, 10, 3));
+        List<Boolean> holdingReceivers = new CopyOnWriteArrayList<>();
+        BatchCollector[] self = new BatchCollector[1];
         BatchCollector c = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
+            holdingReceivers.add(self[0].claimingBacklog());
             out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
             return answers.isEmpty() ? 0 : answers.remove(0);
         }, () -> false, new Heartbeats());
+        self[0] = c;
         c.offerNow(new Incoming("W", "r"));
         Thread t = new Thread(c);
         t.start();
@@ -105,5 +109,8 @@ class BatchCollectorTest {
         assertEquals(10, second.backlogLimit());
         assertNotNull(third, "still backlog after a full claim");
         assertEquals(null, fourth, "a short claim ends backlog mode: the collector waits for messages again");
+        assertEquals(List.of(false, true, true), holdingReceivers,
+                "receivers are held only while full claims come straight from the database");
+        assertEquals(false, c.claimingBacklog(), "released after the short claim");
     }
 }

@@ -1,0 +1,76 @@
+package io.raregen.broadcaster.receive;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raregen.broadcaster.health.Heartbeats;
+import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.core.types.Ulid;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The receiver against a real SQS-compatible server (ElasticMQ in this JVM). */
+class SqsReceiverTest {
+
+    @Test
+    void whileHeld_receivesNothing_andTakesEveryMessageOnceReleased() throws Exception {
+        try (LocalSqs sqs = new LocalSqs()) {
+            String queue = sqs.createQueue();
+            MessageAcker acker = new MessageAcker(sqs.client, queue, 1);
+            List<String> jobIds = List.of(Ulid.generate(), Ulid.generate(), Ulid.generate(), Ulid.generate(), Ulid.generate());
+            sqs.sendJobIds(queue, jobIds);
+            AtomicBoolean held = new AtomicBoolean(true);
+            AtomicInteger holdChecks = new AtomicInteger();
+            LinkedBlockingQueue<Incoming> received = new LinkedBlockingQueue<>();
+            SqsReceiver r = new SqsReceiver("receiver-test", sqs.client, queue, 1, 10, received::add, acker,
+                    new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(), () -> {
+                        holdChecks.incrementAndGet();
+                        return held.get();
+                    });
+            Thread t = new Thread(r);
+            t.start();
+            try {
+                // the receiver has looked at the hold several times and not received in between
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (holdChecks.get() < 5 && System.nanoTime() < giveUp) {
+                    Thread.sleep(10);
+                }
+                assertTrue(holdChecks.get() >= 5, "the receiver consults the hold before every receive");
+                assertTrue(received.isEmpty(), "nothing handed on while held");
+                assertEquals(5, sqs.depth(queue), "the messages stay in the queue");
+                assertEquals(0, inFlight(sqs, queue), "none was received (in flight) while held");
+
+                held.set(false);
+                Set<String> ids = new TreeSet<>();
+                while (ids.size() < 5) {
+                    Incoming i = received.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(i, "every message arrives once the hold is lifted; got " + ids);
+                    assertNotNull(i.receiptHandle());
+                    ids.add(i.jobId());
+                }
+                assertEquals(new TreeSet<>(jobIds), ids);
+            } finally {
+                r.stop();
+                t.join(5_000);
+                acker.close();
+            }
+        }
+    }
+
+    private static long inFlight(LocalSqs sqs, String queue) {
+        return Long.parseLong(sqs.client.getQueueAttributes(b -> b.queueUrl(queue)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+}
