@@ -145,6 +145,7 @@ public final class BatchPipeline implements AutoCloseable {
     private void prepareAndSend(PublishJobStore.Claim claim) {
         boolean handedOff = false;
         try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId())) {
+            long storing = System.nanoTime(); // before signed_at is written: see BatchSender
             List<SignedJob> signed = prepare(claim.batchId(), claim.jobs());
             if (signed.isEmpty()) {
                 return;
@@ -153,7 +154,7 @@ public final class BatchPipeline implements AutoCloseable {
             sendExec.execute(() -> {
                 try (MDC.MDCCloseable b = MDC.putCloseable("batchId", claim.batchId())) {
                     long t0 = System.nanoTime();
-                    List<SignedJob> open = sender.send(signed, () -> hooks.afterBroadcast(claim.batchId()));
+                    List<SignedJob> open = sender.send(signed, storing, () -> hooks.afterBroadcast(claim.batchId()));
                     LOG.info("batch {}: {} transactions broadcast and applied in {} ms, {} still open", claim.batchId(),
                             signed.size(), (System.nanoTime() - t0) / 1_000_000, open.size());
                     store.finishBatch(claim.batchId(), open.isEmpty());

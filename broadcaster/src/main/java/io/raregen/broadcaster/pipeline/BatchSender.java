@@ -20,6 +20,13 @@ import java.util.List;
  * results. Open outcomes (unknown, in flight) are re-sent with the SAME bytes with exponential
  * backoff a few times (ARC answers the current status of a txid it knows); whatever is still open
  * afterwards stays signed for the rescuer. Nothing here ever re-signs.
+ *
+ * <p>Before a chunk goes out its jobs get a fresh {@code sending_started_at}, which keeps the
+ * rescuer (it re-sends signed jobs whose last stamp or {@code signed_at} is older than its
+ * {@code rebroadcast-after}) away from a send in progress. A chunk whose jobs were stored or
+ * stamped less than {@code stampAfter} ago is sent without that extra write: their
+ * {@code signed_at} already keeps the rescuer away for longer than the send takes. Under a rate
+ * limit, chunks that waited for tokens are stamped as before.
  */
 public final class BatchSender {
     private static final Logger LOG = LoggerFactory.getLogger(BatchSender.class);
@@ -31,9 +38,10 @@ public final class BatchSender {
     private final int chunkSize;
     private final int resolveAttempts;
     private final Duration initialBackoff;
+    private final long stampAfterNanos;
 
     public BatchSender(PublishJobStore store, TransactionBroadcaster broadcaster, RateLimiter limiter, ResultApplier applier,
-                       int chunkSize, int resolveAttempts, Duration initialBackoff) {
+                       int chunkSize, int resolveAttempts, Duration initialBackoff, Duration stampAfter) {
         this.store = store;
         this.broadcaster = broadcaster;
         this.limiter = limiter;
@@ -41,10 +49,15 @@ public final class BatchSender {
         this.chunkSize = Math.max(1, chunkSize);
         this.resolveAttempts = resolveAttempts;
         this.initialBackoff = initialBackoff;
+        this.stampAfterNanos = stampAfter.toNanos();
     }
 
-    /** Sends every job once (in batch_seq order) and resolves open outcomes; returns what stays open. */
-    public List<SignedJob> send(List<SignedJob> jobs, Runnable afterBroadcastHook) throws InterruptedException {
+    /**
+     * Sends every job once (in batch_seq order) and resolves open outcomes; returns what stays open.
+     * {@code stampedAtNanos} is a {@link System#nanoTime()} taken before the jobs' {@code signed_at}
+     * or last {@code sending_started_at} was written.
+     */
+    public List<SignedJob> send(List<SignedJob> jobs, long stampedAtNanos, Runnable afterBroadcastHook) throws InterruptedException {
         List<SignedJob> ordered = new ArrayList<>(jobs);
         ordered.sort(Comparator.comparingInt(SignedJob::batchSeq));
         List<SignedJob> open = new ArrayList<>();
@@ -53,7 +66,10 @@ public final class BatchSender {
             int granted = limiter.acquire(Math.min(chunkSize, ordered.size() - i));
             List<SignedJob> chunk = ordered.subList(i, i + granted);
             i += granted;
-            store.markSendingStarted(chunk.stream().map(SignedJob::jobId).toList());
+            // each job's own signed_at / stamp is what the rescuer reads: a stamp on one chunk does not cover the next
+            if (System.nanoTime() - stampedAtNanos >= stampAfterNanos) {
+                store.markSendingStarted(chunk.stream().map(SignedJob::jobId).toList());
+            }
             long t0 = System.nanoTime();
             List<BroadcastResult> results = broadcaster.broadcast(chunk.stream().map(SignedJob::tx).toList());
             long t1 = System.nanoTime();

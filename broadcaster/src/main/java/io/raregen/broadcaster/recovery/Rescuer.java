@@ -57,10 +57,11 @@ public final class Rescuer implements Loop {
             LOG.warn("{} jobs stuck in processing without a signed transaction went back to queued", requeued.size());
             requeued.forEach(id -> collector.test(Incoming.fromLoop(id)));
         }
+        long stamped = System.nanoTime(); // the query stamps what it takes
         List<SignedJob> unsent = store.takeSignedForRebroadcast(rebroadcastAfter, limit, poolScript);
         if (!unsent.isEmpty()) {
             LOG.warn("re-broadcasting {} signed but unsent transactions with their stored bytes", unsent.size());
-            sender.send(unsent, () -> { });
+            sender.send(unsent, stamped, () -> { });
         }
         return requeued.size() + unsent.size();
     }
