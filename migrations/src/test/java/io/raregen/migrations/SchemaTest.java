@@ -145,6 +145,56 @@ class SchemaTest {
     }
 
     @Test
+    void jobs_aWholeBatchInOneStatement_recordsOneTransitionPerJob_andNoneForUnchangedStatus() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            List<String> ids = List.of(newId(), newId(), newId());
+            for (String id : ids) {
+                insertJob(c, id, PUBKEY, "n-" + id);
+            }
+            String in = "('" + String.join("','", ids) + "')";
+            exec(c, "UPDATE publish_jobs SET status = 'processing' WHERE job_id IN " + in);
+            exec(c, "UPDATE publish_jobs SET attempts = attempts + 1 WHERE job_id IN " + in);
+            for (String id : ids) {
+                assertEquals(List.of("null>queued", "queued>processing"), transitions(c, id));
+            }
+        }
+    }
+
+    @Test
+    void jobs_oneIllegalRowInABatchStatement_rejectsTheWholeStatement_andRecordsNothing() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String good = newId();
+            String bad = newId();
+            insertJob(c, good, PUBKEY, "n-" + good);
+            insertJob(c, bad, PUBKEY, "n-" + bad);
+            setStatus(c, bad, "processing");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + "d".repeat(63) + "e"
+                    + "' WHERE job_id = '" + bad + "'");
+            // queued -> processing is legal for one row, signed -> processing with the transaction kept is not
+            SQLException e = assertThrows(SQLException.class, () -> exec(c,
+                    "UPDATE publish_jobs SET status = 'processing' WHERE job_id IN ('" + good + "', '" + bad + "')"));
+            assertTrue(e.getMessage().contains("illegal job transition signed -> processing for job " + bad), e.getMessage());
+            assertEquals("queued", status(c, good), "the legal row of the statement was not changed either");
+            assertEquals(List.of("null>queued"), transitions(c, good));
+            assertEquals(List.of("null>queued", "queued>processing", "processing>signed"), transitions(c, bad));
+        }
+    }
+
+    @Test
+    void jobs_insertedInAnyStatusButQueued_areRejected() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            SQLException e = assertThrows(SQLException.class, () -> exec(c,
+                    "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, status) VALUES ('"
+                            + id + "', '" + PUBKEY + "', 'n', '{}', 'sig', '" + hex64('c') + "', 'processing')"));
+            assertTrue(e.getMessage().contains("must start queued"), e.getMessage());
+        }
+    }
+
+    @Test
     void jobs_backwardTransitions_areRejected() throws SQLException {
         try (Connection c = db.connect()) {
             insertIdentity(c, PUBKEY);

@@ -28,7 +28,7 @@ import java.util.Set;
  * Every write the pipeline makes to publish_jobs, publish_batches and spends, each one statement or
  * one transaction. Status changes are guarded in SQL by the expected current status (and batch or
  * txid), so a stale instance can never move a job another instance owns; the trigger
- * guard_job_transition is the second line.
+ * the job-transition triggers (guard_job_transitions) are the second line.
  */
 public final class PublishJobStore {
 

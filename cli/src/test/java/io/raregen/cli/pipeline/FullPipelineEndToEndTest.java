@@ -60,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   publish transaction (all jobs of this fresh database) plus the {@code fee_sats} of every pool transaction (replenisher
  *   split, consolidation, sweep) stored after <i>before</i> and not rejected. Then before = after + fees. Each publish
  *   {@code fee_sats} is also checked against the chain: Σ prevout sats (as the chain saw them) − Σ outputs.</li>
- *   <li><b>I5</b> every job's transitions in {@code publish_job_transitions} (written by the {@code guard_job_transition}
+ *   <li><b>I5</b> every job's transitions in {@code publish_job_transitions} (written by the {@code guard_job_transitions}
  *   trigger) start at {@code null→queued}, chain from each {@code to} to the next {@code from}, are all edges the state
  *   machine allows, and end at the job's status; and the trigger refuses a backward move ({@code sent→queued}).</li>
  * </ul>
