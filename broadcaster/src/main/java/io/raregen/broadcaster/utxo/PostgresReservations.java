@@ -28,7 +28,8 @@ final class PostgresReservations {
      * smallest request first" assignment then has a closed form: request i takes row
      * j_i = max(j_{i-1} + 1, f_i) = i + max_{k<=i}(f_k - k), where f_k is the rank of the first
      * candidate >= need_k (counted once per distinct need, not once per request: a batch has few
-     * distinct needs). Requests whose j_i exceeds m get nothing here.
+     * distinct needs; class_firsts is MATERIALIZED because, inlined, the planner ran its count once
+     * per request — 500 scans of the candidates per batch). Requests whose j_i exceeds m get nothing here.
      */
     static final String RESERVE_BATCH = """
             WITH req AS (
@@ -48,7 +49,7 @@ final class PostgresReservations {
                 FOR UPDATE SKIP LOCKED) l
             ), cand AS MATERIALIZED (
               SELECT id, satoshis, row_number() OVER (ORDER BY satoshis, chain_depth, id) AS j FROM locked
-            ), class_firsts AS (
+            ), class_firsts AS MATERIALIZED (
               SELECT k.need, (SELECT count(*) FROM cand c WHERE c.satoshis < k.need) + 1 AS f FROM classes k
             ), firsts AS (
               SELECT r.ord, r.i, cf.f FROM ranked r JOIN class_firsts cf ON cf.need = r.need
