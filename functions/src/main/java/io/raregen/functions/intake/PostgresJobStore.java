@@ -4,21 +4,38 @@ import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@link JobStore} on Postgres. The happy path is one auto-committed statement: the insert is
  * guarded by the identity check and made race-safe by the UNIQUE (pubkey, nonce) constraint,
  * so concurrent identical requests produce exactly one row.
+ *
+ * <p>Concurrent requests on one process share that statement (natural group commit, see
+ * {@link GroupCommitter}): while one insert runs, new jobs queue, and the next statement inserts
+ * all of them (up to {@code raregen.intake.insert-batch-max}) with one multi-row INSERT and one
+ * commit. A job the group statement did not insert is explained per request exactly as a lone
+ * insert would be; if the group statement fails as a whole, each of its jobs is inserted alone, so
+ * one bad row cannot fail its neighbours.
  */
 @Singleton
 public class PostgresJobStore implements JobStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresJobStore.class);
 
     private static final String INSERT = """
             INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
@@ -28,6 +45,18 @@ public class PostgresJobStore implements JobStore {
             RETURNING created_at
             """;
 
+    // the same guard and conflict rule for many rows; rows keep the order of the arrays
+    private static final String INSERT_GROUP = """
+            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
+            SELECT r.job_id, r.pubkey, r.nonce, r.record_id, r.signed_payload, r.signature, r.payload_hash
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash, ord)
+            WHERE EXISTS (SELECT 1 FROM identities i WHERE i.pubkey = r.pubkey AND i.status = 'active')
+            ORDER BY r.ord
+            ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
+            RETURNING job_id, created_at
+            """;
+
     private static final String EXPLAIN_MISS = """
             SELECT i.status, j.job_id, j.payload_hash, j.status
             FROM identities i
@@ -35,23 +64,40 @@ public class PostgresJobStore implements JobStore {
             WHERE i.pubkey = ?
             """;
 
-    private final DataSource dataSource;
+    // several processes may insert groups at once: taking the unique-index entries in one global
+    // order keeps two overlapping groups from deadlocking on each other
+    private static final Comparator<NewJob> LOCK_ORDER =
+            Comparator.comparing(NewJob::pubkey).thenComparing(j -> j.envelope().nonce());
 
-    public PostgresJobStore(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final GroupCommitter<NewJob, GroupOutcome> groups;
+
+    public PostgresJobStore(DataSource dataSource, IntakeConfiguration config) {
         this.dataSource = dataSource;
+        this.groups = config.insertBatchMax() > 1 ? new GroupCommitter<>(config.insertBatchMax(), this::insertGroup) : null;
     }
 
     @Override
     public Insertion insert(JobId jobId, VerifiedEnvelope envelope) {
-        String pubkey = envelope.publicKey().hex();
+        NewJob job = new NewJob(jobId, envelope);
+        GroupOutcome grouped = groups == null ? GroupOutcome.InsertAlone.INSTANCE : groups.submit(job);
+        if (grouped instanceof GroupOutcome.Inserted inserted) {
+            return new Insertion.Created(jobId, inserted.createdAt());
+        }
+        if (grouped instanceof GroupOutcome.Failed failed) {
+            throw new StorageException("storing the job", failed.cause());
+        }
+        boolean insertFirst = grouped instanceof GroupOutcome.InsertAlone;
         try (Connection c = dataSource.getConnection()) {
             // a second attempt only when the identity was registered between the two statements
             for (int attempt = 0; attempt < 2; attempt++) {
-                Optional<Insertion> created = tryInsert(c, jobId, pubkey, envelope);
-                if (created.isPresent()) {
-                    return created.get();
+                if (insertFirst || attempt > 0) {
+                    Optional<Instant> created = tryInsert(c, job);
+                    if (created.isPresent()) {
+                        return new Insertion.Created(jobId, created.get());
+                    }
                 }
-                Optional<Insertion> explained = explainMiss(c, pubkey, envelope);
+                Optional<Insertion> explained = explainMiss(c, job.pubkey(), envelope);
                 if (explained.isPresent()) {
                     return explained.get();
                 }
@@ -62,20 +108,88 @@ public class PostgresJobStore implements JobStore {
         }
     }
 
-    private static Optional<Insertion> tryInsert(Connection c, JobId jobId, String pubkey, VerifiedEnvelope envelope)
-            throws SQLException {
+    /** Inserts queued behind the running statement (0 when grouping is off); for tests. */
+    int queuedInserts() {
+        return groups == null ? 0 : groups.waitingCount();
+    }
+
+    /** Runs one group: a lone job with the single-row statement, several with one multi-row statement. */
+    private List<GroupOutcome> insertGroup(List<NewJob> jobs) {
+        if (jobs.size() == 1) {
+            try (Connection c = dataSource.getConnection()) {
+                Optional<Instant> created = tryInsert(c, jobs.get(0));
+                return List.of(created.<GroupOutcome>map(GroupOutcome.Inserted::new).orElse(GroupOutcome.Missed.INSTANCE));
+            } catch (SQLException e) {
+                return List.of(new GroupOutcome.Failed(e));
+            }
+        }
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            // no connection for the group means none for its members either
+            return jobs.stream().<GroupOutcome>map(j -> new GroupOutcome.Failed(e)).toList();
+        }
+        try (c) {
+            Map<String, Instant> created = tryInsertAll(c, jobs);
+            List<GroupOutcome> outcomes = new ArrayList<>(jobs.size());
+            for (NewJob j : jobs) {
+                Instant at = created.get(j.jobId().value());
+                outcomes.add(at != null ? new GroupOutcome.Inserted(at) : GroupOutcome.Missed.INSTANCE);
+            }
+            return outcomes;
+        } catch (SQLException e) {
+            // the statement rolled back as a whole; alone, only the offending job fails
+            LOG.warn("group insert of {} jobs failed ({}); inserting them one by one", jobs.size(), e.toString());
+            return jobs.stream().<GroupOutcome>map(j -> GroupOutcome.InsertAlone.INSTANCE).toList();
+        }
+    }
+
+    private static Optional<Instant> tryInsert(Connection c, NewJob job) throws SQLException {
+        VerifiedEnvelope envelope = job.envelope();
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, jobId.value());
-            ps.setString(2, pubkey);
+            ps.setString(1, job.jobId().value());
+            ps.setString(2, job.pubkey());
             ps.setString(3, envelope.nonce());
             ps.setString(4, envelope.recordId().orElse(null));
             ps.setString(5, envelope.envelope().signedPayload());
             ps.setString(6, envelope.envelope().signature());
             ps.setString(7, envelope.payloadHashHex());
-            ps.setString(8, pubkey);
+            ps.setString(8, job.pubkey());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Insertion.Created(jobId, rs.getTimestamp(1).toInstant())) : Optional.empty();
+                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
             }
+        }
+    }
+
+    /** Inserts the jobs in one statement; returns created_at by job id for the rows it inserted. */
+    private static Map<String, Instant> tryInsertAll(Connection c, List<NewJob> jobs) throws SQLException {
+        List<NewJob> ordered = new ArrayList<>(jobs);
+        ordered.sort(LOCK_ORDER);
+        int n = ordered.size();
+        String[][] columns = new String[7][n];
+        for (int i = 0; i < n; i++) {
+            NewJob job = ordered.get(i);
+            VerifiedEnvelope envelope = job.envelope();
+            columns[0][i] = job.jobId().value();
+            columns[1][i] = job.pubkey();
+            columns[2][i] = envelope.nonce();
+            columns[3][i] = envelope.recordId().orElse(null);
+            columns[4][i] = envelope.envelope().signedPayload();
+            columns[5][i] = envelope.envelope().signature();
+            columns[6][i] = envelope.payloadHashHex();
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_GROUP)) {
+            for (int col = 0; col < columns.length; col++) {
+                ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
+            }
+            Map<String, Instant> created = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    created.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+            return created;
         }
     }
 
@@ -99,5 +213,27 @@ public class PostgresJobStore implements JobStore {
                 return Optional.of(new Insertion.Existing(JobId.parse(existing), rs.getString(4), same));
             }
         }
+    }
+
+    /** A job waiting to be inserted. */
+    private record NewJob(JobId jobId, VerifiedEnvelope envelope, String pubkey) {
+        NewJob(JobId jobId, VerifiedEnvelope envelope) {
+            this(jobId, envelope, envelope.publicKey().hex());
+        }
+    }
+
+    /** What the group statement did for one job. */
+    private sealed interface GroupOutcome {
+        /** Inserted and committed. */
+        record Inserted(Instant createdAt) implements GroupOutcome { }
+
+        /** Not inserted (unknown or revoked key, nonce taken): explain it as a lone insert would. */
+        enum Missed implements GroupOutcome { INSTANCE }
+
+        /** The group statement failed as a whole: insert this job alone. */
+        enum InsertAlone implements GroupOutcome { INSTANCE }
+
+        /** The database could not be used at all (no connection, or a lone insert failed). */
+        record Failed(SQLException cause) implements GroupOutcome { }
     }
 }

@@ -7,10 +7,17 @@ import io.raregen.functions.support.ElasticMq;
 import io.raregen.functions.support.Envelopes;
 import io.raregen.functions.support.TestEnv;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,11 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Not a test: drives POST /v1/publish on the Netty host with many concurrent JDK HttpClient
- * clients, against a real Postgres (TestDatabase) and in-process ElasticMQ, and prints accepted
- * publishes per second and p50/p99 latency.
+ * Not a test: drives POST /v1/publish on the Netty host with many concurrent clients, against a
+ * real Postgres (TestDatabase) and in-process ElasticMQ, and prints accepted publishes per second,
+ * p50/p90/p99 latency and CPU per publish by component.
  *
- * <p>Args: {@code [clients=64] [seconds=20] [warmupSeconds=5] [identities=50]}.
+ * <p>Args: {@code [clients=64] [seconds=20] [warmupSeconds=5] [identities=50]}. The load generator
+ * is chosen with {@code -Dbench.client}: {@code socket} (default) is a minimal keep-alive HTTP/1.1
+ * client, one blocking socket per client thread writing pre-built request bytes, so that the load
+ * generator takes as little of the shared CPU as possible; {@code jdk} is the JDK HttpClient
+ * (~170 µs CPU per request here), kept for comparison.
  */
 public final class PublishBenchmark {
 
@@ -43,6 +54,7 @@ public final class PublishBenchmark {
             props.put("datasources.default.maximum-pool-size", System.getProperty("bench.pool", "16"));
             props.put("raregen.queue.sender-threads", System.getProperty("bench.senders", "2"));
             props.put("raregen.queue.batch-linger", System.getProperty("bench.linger", "2ms"));
+            props.put("raregen.intake.insert-batch-max", System.getProperty("bench.insertBatchMax", "64"));
             try (ApplicationContext ctx = ApplicationContext.run(props, "bench")) {
                 EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
                 URI publish = server.getURI().resolve("/v1/publish");
@@ -53,14 +65,21 @@ public final class PublishBenchmark {
                     keys.add(k);
                     env.execute("INSERT INTO identities (pubkey) VALUES (?)", k.publicKey().hex());
                 }
+                String clientKind = System.getProperty("bench.client", "socket");
+                if (!clientKind.equals("socket") && !clientKind.equals("jdk")) {
+                    throw new IllegalArgumentException("-Dbench.client must be socket or jdk, not " + clientKind);
+                }
+                boolean socketClient = clientKind.equals("socket");
                 int total = (int) Math.min(400_000, (long) (seconds + warmup) * Integer.getInteger("bench.rate", 2_500));
                 System.out.printf("pre-signing %,d envelopes for %d identities...%n", total, identityCount);
-                ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
+                // socket: the whole request (head + body); jdk: the body
+                ConcurrentLinkedQueue<byte[]> requests = new ConcurrentLinkedQueue<>();
                 for (int i = 0; i < total; i++) {
-                    bodies.add(Envelopes.body(Envelopes.publish(keys.get(i % keys.size()))));
+                    byte[] body = Envelopes.body(Envelopes.publish(keys.get(i % keys.size()))).getBytes(StandardCharsets.UTF_8);
+                    requests.add(socketClient ? SocketClient.request(publish, body) : body);
                 }
 
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                HttpClient http = socketClient ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5)).build();
                 long warmupEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
                 long end = warmupEnd + Duration.ofSeconds(seconds).toNanos();
@@ -68,6 +87,8 @@ public final class PublishBenchmark {
                 AtomicLong lastDone = new AtomicLong();
                 AtomicLong other = new AtomicLong();
                 AtomicInteger errors = new AtomicInteger();
+                // client threads end before the final CPU snapshot: each adds its own CPU time as it exits
+                AtomicLong clientCpuAtExit = new AtomicLong();
                 long[][] latencies = new long[clients][];
                 int[] counts = new int[clients];
                 CountDownLatch done = new CountDownLatch(clients);
@@ -75,23 +96,25 @@ public final class PublishBenchmark {
                     final int id = c;
                     latencies[id] = new long[1_000_000 / clients + 1000];
                     Thread t = new Thread(() -> {
+                        SocketClient socket = socketClient ? new SocketClient(publish) : null;
                         try {
                             while (true) {
                                 long now = System.nanoTime();
                                 if (now >= end) {
                                     return;
                                 }
-                                String body = bodies.poll();
-                                if (body == null) {
+                                byte[] request = requests.poll();
+                                if (request == null) {
                                     return;
                                 }
-                                HttpRequest req = HttpRequest.newBuilder(publish)
+                                HttpRequest req = socketClient ? null : HttpRequest.newBuilder(publish)
                                         .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build();
                                 long t0 = System.nanoTime();
                                 int status;
                                 try {
-                                    status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                                    status = socketClient ? socket.send(request)
+                                            : http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
                                 } catch (Exception e) {
                                     errors.incrementAndGet();
                                     continue;
@@ -110,6 +133,10 @@ public final class PublishBenchmark {
                                 }
                             }
                         } finally {
+                            if (socket != null) {
+                                socket.close();
+                            }
+                            clientCpuAtExit.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                             done.countDown();
                         }
                     }, "client-" + c);
@@ -123,6 +150,7 @@ public final class PublishBenchmark {
                 long acceptedAtStart = accepted.get();
                 done.await();
                 Map<String, Long> cpuEnd = threadCpu();
+                cpuEnd.merge(group("client-"), clientCpuAtExit.get(), Long::sum);
                 long pgEnd = postgresCpu();
                 long[] all = new long[Arrays.stream(counts).sum()];
                 int pos = 0;
@@ -132,9 +160,10 @@ public final class PublishBenchmark {
                 }
                 Arrays.sort(all);
                 double secondsRun = Math.max(0.001, (Math.min(end, lastDone.get()) - warmupEnd) / 1e9);
-                System.out.printf("clients=%d planned=%ds warmup=%ds pool=%s senders=%s linger=%s%n", clients, seconds, warmup,
+                System.out.printf("client=%s clients=%d planned=%ds warmup=%ds pool=%s senders=%s linger=%s insert-batch-max=%s%n",
+                        clientKind, clients, seconds, warmup,
                         props.get("datasources.default.maximum-pool-size"), props.get("raregen.queue.sender-threads"),
-                        props.get("raregen.queue.batch-linger"));
+                        props.get("raregen.queue.batch-linger"), props.get("raregen.intake.insert-batch-max"));
                 System.out.printf("accepted (202): %,d in %.1f s -> %.0f publishes/s; other status: %d; transport errors: %d%n",
                         accepted.get(), secondsRun, accepted.get() / secondsRun, other.get(), errors.get());
                 System.out.printf("latency ms: p50=%.2f p90=%.2f p99=%.2f max=%.2f%n",
@@ -165,7 +194,10 @@ public final class PublishBenchmark {
                 System.out.printf("SendMessageBatch calls: %.0f, messages per call: %.2f%n", b,
                         b == 0 ? 0 : meters.counter("raregen.queue.send.messages").count() / b);
                 long jobs = env.count("SELECT count(*) FROM publish_jobs");
-                System.out.printf("jobs stored: %,d; queue depth: %,d%n", jobs, env.queueDepth());
+                // nothing updates a job here, so each row's xmin is the transaction that inserted it
+                long inserts = env.count("SELECT count(DISTINCT xmin::text) FROM publish_jobs");
+                System.out.printf("jobs stored: %,d in %,d insert statements (%.2f rows per statement); queue depth: %,d%n",
+                        jobs, inserts, inserts == 0 ? 0 : jobs / (double) inserts, env.queueDepth());
                 server.stop();
             }
         }
@@ -198,8 +230,12 @@ public final class PublishBenchmark {
         if (name.startsWith("sqs-sender")) {
             return "server: SQS senders";
         }
-        if (name.startsWith("io-executor") || name.startsWith("default-nioEventLoopGroup") || name.contains("event-loop")) {
-            return "server: Netty + request threads";
+        if (name.startsWith("io-executor")) {
+            return "server: request threads (io-executor)";
+        }
+        if (name.startsWith("default-nioEventLoopGroup") || name.startsWith("default-eventLoopGroup")
+                || name.startsWith("default-epollEventLoopGroup") || name.contains("event-loop")) {
+            return "server: Netty event loop";
         }
         if (name.contains("pekko") || name.contains("elasticmq") || name.contains("dispatcher")) {
             return "ElasticMQ";
@@ -229,6 +265,190 @@ public final class PublishBenchmark {
             }
         }
         return ticks * 10_000_000L; // USER_HZ = 100
+    }
+
+    /**
+     * The smallest HTTP/1.1 client that does the job: one keep-alive connection on a blocking socket,
+     * one request at a time. Reads the status line, the headers and a Content-Length (or chunked) body;
+     * reconnects on the next request after the server closed the connection or an I/O error.
+     */
+    static final class SocketClient implements AutoCloseable {
+        private final String host;
+        private final int port;
+        private final byte[] line = new byte[8192];
+        // our own read buffer: BufferedInputStream takes a lock on every read()
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int lim;
+        private Socket socket;
+        private OutputStream out;
+        private InputStream in;
+
+        SocketClient(URI target) {
+            this.host = target.getHost();
+            this.port = target.getPort();
+        }
+
+        /** The complete POST request for {@code body}, built once up front. */
+        static byte[] request(URI target, byte[] body) {
+            byte[] head = ("POST " + target.getRawPath() + " HTTP/1.1\r\n"
+                    + "Host: " + target.getHost() + ":" + target.getPort() + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+            return request;
+        }
+
+        /** Sends one pre-built request and returns the response status; the body is read and dropped. */
+        int send(byte[] request) throws IOException {
+            try {
+                if (socket == null) {
+                    connect();
+                }
+                out.write(request);
+                String status = readLine();
+                if (status == null || !status.startsWith("HTTP/1.") || status.length() < 12) {
+                    throw new IOException("bad status line: " + status);
+                }
+                int code = Integer.parseInt(status.substring(9, 12));
+                long length = -1;
+                boolean chunked = false;
+                boolean close = status.startsWith("HTTP/1.0");
+                for (String h = readLine(); ; h = readLine()) {
+                    if (h == null) {
+                        throw new IOException("connection closed in the response headers");
+                    }
+                    if (h.isEmpty()) {
+                        break;
+                    }
+                    int colon = h.indexOf(':');
+                    if (colon <= 0) {
+                        continue;
+                    }
+                    String name = h.substring(0, colon).trim();
+                    String value = h.substring(colon + 1).trim();
+                    if (name.equalsIgnoreCase("Content-Length")) {
+                        length = Long.parseLong(value);
+                    } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                        chunked = value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+                    } else if (name.equalsIgnoreCase("Connection")) {
+                        close = value.equalsIgnoreCase("close");
+                    }
+                }
+                if (chunked) {
+                    skipChunked();
+                } else if (length >= 0) {
+                    skip(length);
+                } else {
+                    // no length: the body ends when the server closes the connection
+                    while (fill()) {
+                        pos = lim;
+                    }
+                    close = true;
+                }
+                if (close) {
+                    close();
+                }
+                return code;
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private void connect() throws IOException {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(30_000);
+            s.connect(new InetSocketAddress(host, port), 5_000);
+            socket = s;
+            out = s.getOutputStream();
+            in = s.getInputStream();
+            pos = 0;
+            lim = 0;
+        }
+
+        /** Refills the read buffer; false at end of stream. */
+        private boolean fill() throws IOException {
+            int r = in.read(buf, 0, buf.length);
+            if (r < 0) {
+                return false;
+            }
+            pos = 0;
+            lim = r;
+            return true;
+        }
+
+        /** One header line without its CRLF; null at end of stream before any byte. */
+        private String readLine() throws IOException {
+            int n = 0;
+            while (true) {
+                if (pos == lim && !fill()) {
+                    if (n == 0) {
+                        return null;
+                    }
+                    throw new EOFException("connection closed mid-line");
+                }
+                byte b = buf[pos++];
+                if (b == '\n') {
+                    if (n > 0 && line[n - 1] == '\r') {
+                        n--;
+                    }
+                    return new String(line, 0, n, StandardCharsets.ISO_8859_1);
+                }
+                if (n == line.length) {
+                    throw new IOException("header line longer than " + line.length + " bytes");
+                }
+                line[n++] = b;
+            }
+        }
+
+        private void skip(long length) throws IOException {
+            long left = length;
+            while (left > 0) {
+                if (pos == lim && !fill()) {
+                    throw new EOFException("connection closed with " + left + " body bytes missing");
+                }
+                int take = (int) Math.min(lim - pos, left);
+                pos += take;
+                left -= take;
+            }
+        }
+
+        private void skipChunked() throws IOException {
+            while (true) {
+                String size = readLine();
+                if (size == null) {
+                    throw new EOFException("connection closed in a chunked body");
+                }
+                int semi = size.indexOf(';');
+                long n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                if (n == 0) {
+                    // trailers up to the empty line
+                    for (String t = readLine(); t != null && !t.isEmpty(); t = readLine()) {
+                        // drop
+                    }
+                    return;
+                }
+                skip(n);
+                readLine();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing to do: the next request opens a new connection
+                }
+                socket = null;
+                out = null;
+                in = null;
+            }
+        }
     }
 
     private static double pct(long[] sorted, double p) {
