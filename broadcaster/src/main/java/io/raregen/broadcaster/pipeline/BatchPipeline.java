@@ -90,7 +90,8 @@ public final class BatchPipeline implements AutoCloseable {
 
     /**
      * Claims the jobs named by {@code items} plus up to {@code backlogLimit} other queued jobs,
-     * acknowledges every message (claimed, duplicate or poison) once the claim has committed, and
+     * acknowledges every message whose jobs are now all settled (claimed, duplicate or unknown) once
+     * the claim has committed, and
      * hands the batch on. Returns the number of jobs claimed.
      */
     public int submit(List<Incoming> items, int backlogLimit) throws InterruptedException {
@@ -98,15 +99,19 @@ public final class BatchPipeline implements AutoCloseable {
         boolean handedOff = false;
         try {
             Set<String> ids = new LinkedHashSet<>();
-            List<String> receipts = new ArrayList<>();
             for (Incoming i : items) {
                 ids.add(i.jobId());
-                if (i.receiptHandle() != null) {
-                    receipts.add(i.receiptHandle());
-                }
             }
             String batchId = Ulid.generate();
             PublishJobStore.Claim claim = store.claim(batchId, instanceId, ids, backlogLimit);
+            // committed: every job of these items is claimed, already claimed or unknown; a message is
+            // deleted once all the jobs it names are settled (they may be spread over several batches)
+            Set<String> receipts = new LinkedHashSet<>();
+            for (Incoming i : items) {
+                if (i.delivery() != null && i.delivery().settle()) {
+                    receipts.add(i.delivery().receiptHandle());
+                }
+            }
             Set<String> claimed = new HashSet<>();
             claim.jobs().forEach(j -> claimed.add(j.jobId()));
             Set<String> notClaimed = new HashSet<>(ids);

@@ -1,8 +1,14 @@
 package io.raregen.broadcaster.receive;
 
-/** A job to look at: from an SQS message (with its receipt handle) or from a recovery loop (none). */
-public record Incoming(String jobId, String receiptHandle) {
+/** A job to look at: from an SQS message (with its delivery) or from a recovery loop (none). */
+public record Incoming(String jobId, Delivery delivery) {
+
+    /** A job that is the only one its message names. */
+    public Incoming(String jobId, String receiptHandle) {
+        this(jobId, receiptHandle == null ? null : new Delivery(receiptHandle, 1));
+    }
+
     public static Incoming fromLoop(String jobId) {
-        return new Incoming(jobId, null);
+        return new Incoming(jobId, (Delivery) null);
     }
 }

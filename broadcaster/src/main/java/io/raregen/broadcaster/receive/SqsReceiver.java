@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * One long-poll loop: receives up to 10 messages at a time and hands their job ids to the
- * collector (blocking when the collector is full: backpressure instead of an unbounded heap).
+ * One long-poll loop: receives up to 10 messages at a time and hands their job ids (one or
+ * several per message) to the collector (blocking when the collector is full: backpressure instead of an unbounded heap).
  * Poison messages are deleted at once and counted. While {@code hold} says so (the collector is
  * claiming a backlog straight from Postgres) it does not receive: the messages stay in the queue
  * and are taken, cheaply, once the backlog is gone.
@@ -72,15 +72,19 @@ public final class SqsReceiver implements Runnable {
                 backoffMs = 200;
                 List<String> poison = new ArrayList<>();
                 for (Message m : messages) {
-                    Optional<String> id = QueueMessages.jobId(m.body());
-                    if (id.isPresent()) {
-                        if (!running) {
-                            // stopping: leave it to come back after its visibility timeout
-                            continue;
-                        }
-                        sink.accept(new Incoming(id.get(), m.receiptHandle()));
-                    } else {
+                    Optional<List<String>> ids = QueueMessages.jobIds(m.body());
+                    if (ids.isEmpty()) {
                         poison.add(m.receiptHandle());
+                        continue;
+                    }
+                    // one delivery for all the jobs the message names: deleted when the last is claimed
+                    Delivery delivery = new Delivery(m.receiptHandle(), ids.get().size());
+                    for (String id : ids.get()) {
+                        if (!running) {
+                            // stopping: leave the message to come back after its visibility timeout
+                            break;
+                        }
+                        sink.accept(new Incoming(id, delivery));
                     }
                 }
                 if (!poison.isEmpty()) {

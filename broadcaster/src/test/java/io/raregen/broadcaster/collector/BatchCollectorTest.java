@@ -68,7 +68,7 @@ class BatchCollectorTest {
         long t0 = System.nanoTime();
         Thread feeder = new Thread(() -> {
             for (int i = 0; i < 40; i++) {
-                c.offer(new Incoming("T" + i, null));
+                c.offer(Incoming.fromLoop("T" + i));
                 try {
                     Thread.sleep(25);
                 } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.raregen.broadcaster.pipeline;
 
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.QueueMessages;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.TestKit;
@@ -104,6 +105,40 @@ class EndToEndTest {
         }
         Invariants.assertAllPublished(kit, ids);
         Invariants.assertConservation(kit, poolBefore);
+    }
+
+    @Test
+    void pipeline_messagesNamingManyJobs_spreadOverSeveralBatches_everyJobSentAndEveryMessageDeleted() throws Exception {
+        int n = 300;
+        kit.fundPool(n + 20, 1000);
+        long poolBefore = Invariants.poolSats(kit);
+        List<String> ids = kit.insertJobs(n);
+        String queue = sqs.createQueue();
+        // 6 messages of 50 ids each (the intake's packed form), batches of 40: most messages span two batches
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < n; i += 50) {
+            bodies.add(QueueMessages.body(ids.subList(i, i + 50)));
+        }
+        sqs.sendBodies(queue, bodies);
+
+        PipelineProperties pp = kit.fastPipeline();
+        pp.setBacklogClaim(false); // queue-only: every job must come through its message
+        pp.setMaxBatchSize(40);
+        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "packed");
+        p.start();
+        try {
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+        } finally {
+            p.close();
+        }
+        Invariants.assertAllPublished(kit, ids);
+        Invariants.assertConservation(kit, poolBefore);
+        assertEquals(n, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'signed'"), "signed once each");
+        assertEquals(0, sqs.depth(queue), "each message deleted once the last of its jobs was claimed");
     }
 
     @Test

@@ -56,10 +56,44 @@ class SqsReceiverTest {
                 while (ids.size() < 5) {
                     Incoming i = received.poll(10, TimeUnit.SECONDS);
                     assertNotNull(i, "every message arrives once the hold is lifted; got " + ids);
-                    assertNotNull(i.receiptHandle());
+                    assertNotNull(i.delivery());
                     ids.add(i.jobId());
                 }
                 assertEquals(new TreeSet<>(jobIds), ids);
+            } finally {
+                r.stop();
+                t.join(5_000);
+                acker.close();
+            }
+        }
+    }
+
+    @Test
+    void aMessageNamingSeveralJobs_handsOnEachJobOnce_withOneSharedDelivery() throws Exception {
+        try (LocalSqs sqs = new LocalSqs()) {
+            String queue = sqs.createQueue();
+            MessageAcker acker = new MessageAcker(sqs.client, queue, 1);
+            List<String> jobIds = List.of(Ulid.generate(), Ulid.generate(), Ulid.generate());
+            List<String> repeated = new java.util.ArrayList<>(jobIds);
+            repeated.add(jobIds.get(0)); // a repeated id is one job
+            sqs.sendBodies(queue, List.of(QueueMessages.body(repeated)));
+            LinkedBlockingQueue<Incoming> received = new LinkedBlockingQueue<>();
+            SqsReceiver r = new SqsReceiver("receiver-test", sqs.client, queue, 1, 10, received::add, acker,
+                    new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(), () -> false);
+            Thread t = new Thread(r);
+            t.start();
+            try {
+                List<Incoming> got = new java.util.ArrayList<>();
+                while (got.size() < 3) {
+                    Incoming i = received.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(i, "all three jobs arrive; got " + got);
+                    got.add(i);
+                }
+                assertEquals(jobIds, got.stream().map(Incoming::jobId).toList());
+                Delivery d = got.get(0).delivery();
+                assertTrue(got.stream().allMatch(i -> i.delivery() == d), "one delivery for the message");
+                // deletable only when the last of its three jobs is settled
+                assertEquals(List.of(false, false, true), List.of(d.settle(), d.settle(), d.settle()));
             } finally {
                 r.stop();
                 t.join(5_000);
