@@ -6,12 +6,14 @@ import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.QueueMessages;
 import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.TestKit;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,11 +91,18 @@ public final class DrainBenchmark {
             throws Exception {
         long already = kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'");
         List<String> ids = kit.insertJobs(n);
+        // -Dbench.idsPerMessage=N: messages in the intake's packed form ({"jobIds":[…]}, N ids each);
+        // 1 (default) is one message per job, the worst case for the queue path
+        int perMessage = Integer.getInteger("bench.idsPerMessage", 1);
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += perMessage) {
+            bodies.add(QueueMessages.body(ids.subList(i, Math.min(ids.size(), i + perMessage))));
+        }
         ExecutorService ex = Executors.newFixedThreadPool(4);
-        int chunk = (ids.size() + 3) / 4;
+        int chunk = (bodies.size() + 3) / 4;
         for (int i = 0; i < 4; i++) {
-            List<String> part = ids.subList(Math.min(ids.size(), i * chunk), Math.min(ids.size(), (i + 1) * chunk));
-            ex.execute(() -> sqs.sendJobIds(queue, part));
+            List<String> part = bodies.subList(Math.min(bodies.size(), i * chunk), Math.min(bodies.size(), (i + 1) * chunk));
+            ex.execute(() -> sqs.sendBodies(queue, part));
         }
         ex.shutdown();
         ex.awaitTermination(10, TimeUnit.MINUTES);
@@ -131,8 +140,8 @@ public final class DrainBenchmark {
         double clearSecs = (System.nanoTime() - clearStart) / 1e9;
         p.close();
         if (report) {
-            System.out.printf("receivers=%d, prepareThreads=%d, messages still in the queue when the last job was sent: %d%n",
-                    pp.getReceivers(), pp.getPrepareThreads(), queued);
+            System.out.printf("receivers=%d, prepareThreads=%d, %d messages of up to %d job ids; still in the queue when the last job was sent: %d%n",
+                    pp.getReceivers(), pp.getPrepareThreads(), bodies.size(), perMessage, queued);
             System.out.printf("those messages were received and acknowledged (their jobs already sent) in a further %.1f s%n", clearSecs);
             System.out.printf("mode=%s jobs=%d drained in %.2f s = %.0f tx/s; peak heap used %.0f MB (whole JVM: pipeline + in-process chain + ElasticMQ)%n",
                     mode, n, secs, n / secs, peakHeap.get() / 1e6);
