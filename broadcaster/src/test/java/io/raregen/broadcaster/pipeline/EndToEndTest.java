@@ -128,10 +128,7 @@ class EndToEndTest {
         p.start();
         try {
             assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            awaitEmpty(queue);
         } finally {
             p.close();
         }
@@ -154,10 +151,7 @@ class EndToEndTest {
         p.start();
         try {
             assertEquals(5, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", 5, Duration.ofSeconds(30)));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            awaitEmpty(queue);
         } finally {
             p.close();
         }
@@ -182,5 +176,13 @@ class EndToEndTest {
                 "every claimed job was finished, none left in the middle");
         assertEquals(n, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('queued', 'sent')"));
         Invariants.assertTransitionsLegal(kit);
+    }
+
+    /** Deletions follow the claims asynchronously: give the acker up to 10 s. */
+    private void awaitEmpty(String queue) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
     }
 }
