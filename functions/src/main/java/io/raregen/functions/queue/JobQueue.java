@@ -4,10 +4,14 @@ import io.raregen.core.types.JobId;
 
 import java.util.concurrent.CompletableFuture;
 
-/** The wake-up path to the broadcaster: one message per accepted job. Postgres stays the source of truth. */
+/**
+ * The wake-up path to the broadcaster: every accepted job's id reaches the queue in some message
+ * ({@link QueueMessage}: alone, or packed with other jobs sent at the same moment). Postgres stays
+ * the source of truth.
+ */
 public interface JobQueue {
 
-    /** Sends {@code {"jobId":"..."}}; the future completes when the queue has accepted the message. */
+    /** Sends the job's id; the future completes when the queue has accepted the message that carries it. */
     CompletableFuture<Void> enqueue(JobId jobId);
 
     /** True when the queue answers a cheap metadata call. */

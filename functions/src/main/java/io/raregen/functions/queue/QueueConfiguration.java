@@ -9,16 +9,30 @@ import java.time.Duration;
 /**
  * The publish queue ({@code raregen.queue.*}).
  *
- * @param url           queue URL; unset means every send fails and the reconciler delivers the jobs
- * @param senderThreads threads sending SendMessageBatch calls in parallel (default 2)
- * @param batchLinger   how long a sender waits for more messages before sending a partial batch (default 2ms;
- *                      0 sends whatever queued up while the senders were busy)
- * @param sendTimeout   how long a request waits for its message to be accepted before answering anyway (default 3s)
+ * @param url                queue URL; unset means every send fails and the reconciler delivers the jobs
+ * @param senderThreads      threads sending SendMessageBatch calls in parallel (default 1)
+ * @param batchLinger        how long a sender waits for more jobs before sending a partial batch (default 5ms;
+ *                           0 sends whatever queued up while the senders were busy)
+ * @param sendTimeout        how long a request waits for its message to be accepted before answering anyway (default 3s)
+ * @param maxIdsPerMessage   most job ids one message carries (default 50; 1 sends only {@code {"jobId":"..."}} bodies).
+ *                           At most {@value #MAX_IDS_PER_MESSAGE_LIMIT}, so that ten such messages stay well below
+ *                           SQS's 256 KiB per SendMessageBatch call
  */
 @ConfigurationProperties("raregen.queue")
 public record QueueConfiguration(
         @Nullable String url,
-        @Bindable(defaultValue = "2") int senderThreads,
-        @Bindable(defaultValue = "2ms") Duration batchLinger,
-        @Bindable(defaultValue = "3s") Duration sendTimeout) {
+        @Bindable(defaultValue = "1") int senderThreads,
+        @Bindable(defaultValue = "5ms") Duration batchLinger,
+        @Bindable(defaultValue = "3s") Duration sendTimeout,
+        @Bindable(defaultValue = "50") int maxIdsPerMessage) {
+
+    /** 500 ids are ~15 kB of body; ten of them ~150 kB, under SQS's 256 KiB per batch call. */
+    public static final int MAX_IDS_PER_MESSAGE_LIMIT = 500;
+
+    public QueueConfiguration {
+        if (maxIdsPerMessage < 1 || maxIdsPerMessage > MAX_IDS_PER_MESSAGE_LIMIT) {
+            throw new IllegalArgumentException("raregen.queue.max-ids-per-message must be between 1 and "
+                    + MAX_IDS_PER_MESSAGE_LIMIT + ", not " + maxIdsPerMessage);
+        }
+    }
 }

@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * client, one blocking socket per client thread writing pre-built request bytes, so that the load
  * generator takes as little of the shared CPU as possible; {@code jdk} is the JDK HttpClient
  * (~170 µs CPU per request here), kept for comparison.
+ *
+ * <p>The queue settings are application.yml's unless {@code -Dbench.senders}, {@code -Dbench.linger} or
+ * {@code -Dbench.maxIds} ({@code raregen.queue.max-ids-per-message}; 1 = one message per job) is given. After the run every message on the queue is read and its job ids matched
+ * with the stored jobs; {@code -Dbench.readQueue=false} skips that (one message per job is slow to read)
+ * and compares the job-ids counter with the stored jobs instead.
  */
 public final class PublishBenchmark {
 
@@ -52,8 +57,10 @@ public final class PublishBenchmark {
             Map<String, Object> props = new HashMap<>(env.properties());
             props.put("micronaut.server.port", "-1");
             props.put("datasources.default.maximum-pool-size", System.getProperty("bench.pool", "16"));
-            props.put("raregen.queue.sender-threads", System.getProperty("bench.senders", "2"));
-            props.put("raregen.queue.batch-linger", System.getProperty("bench.linger", "2ms"));
+            // the queue settings are application.yml's (the Netty host's) unless given
+            putIfSet(props, "raregen.queue.sender-threads", "bench.senders");
+            putIfSet(props, "raregen.queue.batch-linger", "bench.linger");
+            putIfSet(props, "raregen.queue.max-ids-per-message", "bench.maxIds");
             props.put("raregen.intake.insert-batch-max", System.getProperty("bench.insertBatchMax", "64"));
             try (ApplicationContext ctx = ApplicationContext.run(props, "bench")) {
                 EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
@@ -160,10 +167,12 @@ public final class PublishBenchmark {
                 }
                 Arrays.sort(all);
                 double secondsRun = Math.max(0.001, (Math.min(end, lastDone.get()) - warmupEnd) / 1e9);
-                System.out.printf("client=%s clients=%d planned=%ds warmup=%ds pool=%s senders=%s linger=%s insert-batch-max=%s%n",
+                io.raregen.functions.queue.QueueConfiguration queue = ctx.getBean(io.raregen.functions.queue.QueueConfiguration.class);
+                System.out.printf("client=%s clients=%d planned=%ds warmup=%ds pool=%s senders=%d linger=%dms insert-batch-max=%s max-ids-per-message=%d%n",
                         clientKind, clients, seconds, warmup,
-                        props.get("datasources.default.maximum-pool-size"), props.get("raregen.queue.sender-threads"),
-                        props.get("raregen.queue.batch-linger"), props.get("raregen.intake.insert-batch-max"));
+                        props.get("datasources.default.maximum-pool-size"), queue.senderThreads(),
+                        queue.batchLinger().toMillis(), props.get("raregen.intake.insert-batch-max"),
+                        queue.maxIdsPerMessage());
                 System.out.printf("accepted (202): %,d in %.1f s -> %.0f publishes/s; other status: %d; transport errors: %d%n",
                         accepted.get(), secondsRun, accepted.get() / secondsRun, other.get(), errors.get());
                 System.out.printf("latency ms: p50=%.2f p90=%.2f p99=%.2f max=%.2f%n",
@@ -191,17 +200,51 @@ public final class PublishBenchmark {
                 System.out.printf("load average now: %.1f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 io.micrometer.core.instrument.MeterRegistry meters = ctx.getBean(io.micrometer.core.instrument.MeterRegistry.class);
                 double b = meters.counter("raregen.queue.send.batches").count();
-                System.out.printf("SendMessageBatch calls: %.0f, messages per call: %.2f%n", b,
-                        b == 0 ? 0 : meters.counter("raregen.queue.send.messages").count() / b);
+                double m = meters.counter("raregen.queue.send.messages").count();
+                double sentIds = meters.counter("raregen.queue.send.ids").count();
+                System.out.printf("SendMessageBatch calls: %.0f, messages: %.0f (%.2f per call), job ids: %.0f (%.2f per message); enqueue failures: %.0f%n",
+                        b, m, b == 0 ? 0 : m / b, sentIds, m == 0 ? 0 : sentIds / m,
+                        meters.counter("raregen.intake.enqueue.failures").count());
                 long jobs = env.count("SELECT count(*) FROM publish_jobs");
                 // nothing updates a job here, so each row's xmin is the transaction that inserted it
                 long inserts = env.count("SELECT count(DISTINCT xmin::text) FROM publish_jobs");
-                System.out.printf("jobs stored: %,d in %,d insert statements (%.2f rows per statement); queue depth: %,d%n",
-                        jobs, inserts, inserts == 0 ? 0 : jobs / (double) inserts, env.queueDepth());
+                System.out.printf("jobs stored: %,d in %,d insert statements (%.2f rows per statement)%n",
+                        jobs, inserts, inserts == 0 ? 0 : jobs / (double) inserts);
+                if (Boolean.parseBoolean(System.getProperty("bench.readQueue", "true"))) {
+                    // a message carries one or many ids: read them all and match them with the stored jobs
+                    long t0 = System.nanoTime();
+                    List<String> bodies = readQueue(env.queueUrl());
+                    List<String> ids = io.raregen.functions.queue.QueueBodies.jobIds(bodies);
+                    String[] distinct = new java.util.HashSet<>(ids).toArray(new String[0]);
+                    long stored = env.count("SELECT count(*) FROM publish_jobs WHERE job_id::text = ANY(?)", (Object) distinct);
+                    System.out.printf("queue: %,d messages carrying %,d job ids (%.2f per message; %,d distinct, %,d of them stored jobs); "
+                                    + "stored jobs with no id on the queue: %,d (read in %.1f s)%n",
+                            bodies.size(), ids.size(), bodies.isEmpty() ? 0 : ids.size() / (double) bodies.size(),
+                            distinct.length, stored, jobs - stored, (System.nanoTime() - t0) / 1e9);
+                } else {
+                    System.out.printf("queue depth: %,d messages; job ids sent %,.0f vs jobs stored %,d (-Dbench.readQueue=false)%n",
+                            env.queueDepth(), sentIds, jobs);
+                }
                 server.stop();
             }
         }
         System.exit(0);
+    }
+
+    /** Every message body on the queue, received once (left in flight, not deleted: the queue is thrown away). */
+    private static List<String> readQueue(String queueUrl) {
+        software.amazon.awssdk.services.sqs.SqsClient sqs = ElasticMq.client();
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            List<software.amazon.awssdk.services.sqs.model.Message> got = sqs.receiveMessage(
+                    software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest.builder()
+                            .queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0).visibilityTimeout(3600)
+                            .build()).messages();
+            if (got.isEmpty()) {
+                return bodies;
+            }
+            got.forEach(msg -> bodies.add(msg.body()));
+        }
     }
 
     /** CPU nanoseconds per thread-name group, for the live threads of this JVM. */
@@ -456,6 +499,13 @@ public final class PublishBenchmark {
             return 0;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static void putIfSet(Map<String, Object> props, String property, String systemProperty) {
+        String value = System.getProperty(systemProperty);
+        if (value != null) {
+            props.put(property, value);
+        }
     }
 
     private static int arg(String[] args, int i, int dflt) {
