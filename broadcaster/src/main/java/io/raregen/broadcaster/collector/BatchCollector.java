@@ -17,17 +17,23 @@ import java.util.concurrent.TimeUnit;
  * {@code window} has passed since its first id, or when nothing new arrived for {@code linger}
  * — so a lone record leaves within the linger while a flood is batched. Under backlog (the last
  * claim filled a whole batch) it stops waiting for messages and claims straight from Postgres;
- * the queue is then only the wake-up path, and {@link #claimingBacklog()} tells the receivers
+ * the queue is then only the wake-up path (it stays so while Postgres fills the whole backlog
+ * limit), and {@link #claimingBacklog()} tells the receivers
  * they may stop pulling messages that would only name jobs the backlog claim takes anyway.
  */
 public final class BatchCollector implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
     public static final String HEARTBEAT = "collector";
 
-    /** Where a closed batch goes; returns how many jobs were claimed. */
+    /** Where a closed batch goes; says how many jobs were claimed, and how many of them by the backlog claim. */
     @FunctionalInterface
     public interface BatchSink {
-        int submit(List<Incoming> batch, int backlogLimit) throws InterruptedException;
+        Claimed submit(List<Incoming> batch, int backlogLimit) throws InterruptedException;
+    }
+
+    /** What a submission claimed: {@code jobs} in all, {@code fromBacklog} of them beyond the batch's own ids. */
+    public record Claimed(int jobs, int fromBacklog) {
+        public static final Claimed NOTHING = new Claimed(0, 0);
     }
 
     /** Whether the sink asked for a pause (pool starved). */
@@ -119,8 +125,10 @@ public final class BatchCollector implements Runnable {
                     continue;
                 }
                 int limit = backlogClaim ? Math.max(0, maxBatchSize - batch.size()) : 0;
-                int claimed = sink.submit(batch, limit);
-                backlog = backlogClaim && claimed >= maxBatchSize;
+                Claimed claimed = sink.submit(batch, limit);
+                // a backlog while batches come back full, or while Postgres filled the whole backlog limit
+                // (messages for jobs claimed earlier make a batch short without meaning the backlog is gone)
+                backlog = backlogClaim && (claimed.jobs() >= maxBatchSize || (limit > 0 && claimed.fromBacklog() >= limit));
                 claimingBacklog = backlog;
             } catch (InterruptedException e) {
                 if (!running) {

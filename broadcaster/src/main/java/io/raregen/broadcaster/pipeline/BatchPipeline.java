@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.collector.BatchCollector;
 import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.receive.Incoming;
@@ -92,9 +93,9 @@ public final class BatchPipeline implements AutoCloseable {
      * Claims the jobs named by {@code items} plus up to {@code backlogLimit} other queued jobs,
      * acknowledges every message whose jobs are now all settled (claimed, duplicate or unknown) once
      * the claim has committed, and
-     * hands the batch on. Returns the number of jobs claimed.
+     * hands the batch on. Says how many jobs were claimed, and how many of them by the backlog claim.
      */
-    public int submit(List<Incoming> items, int backlogLimit) throws InterruptedException {
+    public BatchCollector.Claimed submit(List<Incoming> items, int backlogLimit) throws InterruptedException {
         inHand.acquire();
         boolean handedOff = false;
         try {
@@ -128,18 +129,20 @@ public final class BatchPipeline implements AutoCloseable {
                 acker.ack(receipts);
             }
             if (claim.jobs().isEmpty()) {
-                return 0;
+                return BatchCollector.Claimed.NOTHING;
             }
+            int fromBacklog = (int) claim.jobs().stream().filter(j -> !ids.contains(j.jobId())).count();
+            BatchCollector.Claimed result = new BatchCollector.Claimed(claim.jobs().size(), fromBacklog);
             metrics.batch(claim.jobs().size());
             try {
                 hooks.afterClaim(batchId);
             } catch (PipelineHooks.SimulatedCrash crash) {
                 LOG.warn("{} after claim of batch {}", crash.getMessage(), batchId);
-                return claim.jobs().size();
+                return result;
             }
             prepareExec.execute(() -> prepareAndSend(claim));
             handedOff = true;
-            return claim.jobs().size();
+            return result;
         } finally {
             if (!handedOff) {
                 inHand.release();

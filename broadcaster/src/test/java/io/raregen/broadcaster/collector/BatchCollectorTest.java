@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,7 +25,8 @@ class BatchCollectorTest {
                                     LinkedBlockingQueue<Submitted> out, int claimReturn) {
         return new BatchCollector(max, window, linger, backlog, (batch, limit) -> {
             out.add(new Submitted(batch, limit, System.nanoTime()));
-            return claimReturn < 0 ? batch.size() : claimReturn;
+            int claimed = claimReturn < 0 ? batch.size() : claimReturn;
+            return new BatchCollector.Claimed(claimed, Math.max(0, claimed - batch.size()));
         }, () -> false, new Heartbeats());
     }
 
@@ -93,7 +95,8 @@ class BatchCollectorTest {
         BatchCollector c = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
             holdingReceivers.add(self[0].claimingBacklog());
             out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
-            return answers.isEmpty() ? 0 : answers.remove(0);
+            int claimed = answers.isEmpty() ? 0 : answers.remove(0);
+            return new BatchCollector.Claimed(claimed, Math.max(0, claimed - batch.size()));
         }, () -> false, new Heartbeats());
         self[0] = c;
         c.offerNow(new Incoming("W", "r"));
@@ -112,5 +115,53 @@ class BatchCollectorTest {
         assertEquals(List.of(false, true, true), holdingReceivers,
                 "receivers are held only while full claims come straight from the database");
         assertEquals(false, c.claimingBacklog(), "released after the short claim");
+    }
+
+    @Test
+    void withBacklogClaim_aShortBatchWhoseBacklogLimitPostgresFilled_staysInBacklogMode() throws Exception {
+        // messages arriving meanwhile name jobs the first claim already took: the second batch claims none of
+        // its own ids and is short, but Postgres filled its whole backlog limit, so more jobs are queued
+        LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
+        List<Boolean> holdingReceivers = new CopyOnWriteArrayList<>();
+        AtomicInteger submissions = new AtomicInteger();
+        BatchCollector[] self = new BatchCollector[1];
+        BatchCollector c = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
+            holdingReceivers.add(self[0].claimingBacklog());
+            out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
+            switch (submissions.incrementAndGet()) {
+                case 1 -> {
+                    for (int i = 0; i < 6; i++) {
+                        self[0].offerNow(new Incoming("late-" + i, "r" + i));
+                    }
+                    return new BatchCollector.Claimed(10, 9);
+                }
+                case 2 -> {
+                    return new BatchCollector.Claimed(limit, limit); // none of the 6, the whole limit from Postgres
+                }
+                case 3 -> {
+                    return new BatchCollector.Claimed(2, 2); // fewer than asked: the backlog is gone
+                }
+                default -> {
+                    return BatchCollector.Claimed.NOTHING;
+                }
+            }
+        }, () -> false, new Heartbeats());
+        self[0] = c;
+        c.offerNow(new Incoming("W", "r"));
+        Thread t = new Thread(c);
+        t.start();
+        Submitted first = out.poll(3, TimeUnit.SECONDS);
+        Submitted second = out.poll(3, TimeUnit.SECONDS);
+        Submitted third = out.poll(3, TimeUnit.SECONDS);
+        Submitted fourth = out.poll(700, TimeUnit.MILLISECONDS);
+        c.stop();
+        assertNotNull(first);
+        assertEquals(6, second.batch().size(), "the late messages");
+        assertEquals(4, second.backlogLimit());
+        assertNotNull(third, "still claiming straight from the database after the short second batch");
+        assertEquals(0, third.batch().size());
+        assertEquals(List.of(false, true, true), holdingReceivers.subList(0, 3), "receivers held throughout the backlog");
+        assertEquals(null, fourth, "a claim short of its limit ends backlog mode");
+        assertEquals(false, c.claimingBacklog());
     }
 }
