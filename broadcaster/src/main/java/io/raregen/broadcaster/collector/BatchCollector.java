@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * Gathers job ids into batches. A batch closes when it holds {@code maxBatchSize} ids, when
  * {@code window} has passed since its first id, or when nothing new arrived for {@code linger}
  * — so a lone record leaves within the linger while a flood is batched. Under backlog (the last
- * claim filled a whole batch) it stops waiting for messages and claims straight from Postgres;
- * the queue is then only the wake-up path (it stays so while Postgres fills the whole backlog
- * limit), and {@link #claimingBacklog()} tells the receivers
- * they may stop pulling messages that would only name jobs the backlog claim takes anyway.
+ * claim filled a whole batch, or Postgres filled the whole backlog limit it was asked for) it stops
+ * waiting for messages and claims straight from Postgres; the queue is then only the wake-up path,
+ * and {@link #claimingBacklog()} tells the receivers they may stop pulling messages that would only
+ * name jobs the backlog claim takes anyway.
  */
 public final class BatchCollector implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
@@ -88,7 +88,7 @@ public final class BatchCollector implements Runnable {
     }
 
     /**
-     * True while the last claim filled a whole batch from Postgres: the jobs are taken oldest first
+     * True while claims come back full, or Postgres fills the whole backlog limit: the jobs are taken oldest first
      * without their messages, so receiving (and deleting) those messages now would only cost CPU on
      * both sides. They are received and acknowledged cheaply once the backlog is gone.
      */
@@ -107,29 +107,27 @@ public final class BatchCollector implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        boolean backlog = false;
         while (running) {
             heartbeats.beat(HEARTBEAT);
             try {
                 if (pause.now()) {
-                    backlog = false;
                     claimingBacklog = false;
                     Thread.sleep(200);
                     continue;
                 }
-                List<Incoming> batch = backlog ? drainNow() : collect();
+                List<Incoming> batch = claimingBacklog ? drainNow() : collect();
                 if (!running) {
                     break;
                 }
-                if (batch.isEmpty() && !backlog) {
+                if (batch.isEmpty() && !claimingBacklog) {
                     continue;
                 }
                 int limit = backlogClaim ? Math.max(0, maxBatchSize - batch.size()) : 0;
                 Claimed claimed = sink.submit(batch, limit);
                 // a backlog while batches come back full, or while Postgres filled the whole backlog limit
                 // (messages for jobs claimed earlier make a batch short without meaning the backlog is gone)
-                backlog = backlogClaim && (claimed.jobs() >= maxBatchSize || (limit > 0 && claimed.fromBacklog() >= limit));
-                claimingBacklog = backlog;
+                claimingBacklog = backlogClaim
+                        && (claimed.jobs() >= maxBatchSize || (limit > 0 && claimed.fromBacklog() >= limit));
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -139,7 +137,6 @@ public final class BatchCollector implements Runnable {
             } catch (RuntimeException e) {
                 // e.g. the database is unreachable: the messages were not acknowledged and come back
                 LOG.error("batch submission failed; retrying shortly", e);
-                backlog = false;
                 claimingBacklog = false;
                 try {
                     Thread.sleep(1000);

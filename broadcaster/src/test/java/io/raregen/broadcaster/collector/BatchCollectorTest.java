@@ -30,6 +30,26 @@ class BatchCollectorTest {
         }, () -> false, new Heartbeats());
     }
 
+    /** What a recording sink answers to its n-th submission (1-based). */
+    interface Answer {
+        BatchCollector.Claimed claim(int n, List<Incoming> batch, int limit, BatchCollector self);
+    }
+
+    /**
+     * A backlog-claiming collector of batches of 10 whose sink records each submission and whether the
+     * receivers were held at that moment, and answers with {@code answer}.
+     */
+    static BatchCollector backlogCollector(LinkedBlockingQueue<Submitted> out, List<Boolean> holdingReceivers, Answer answer) {
+        AtomicInteger submissions = new AtomicInteger();
+        BatchCollector[] self = new BatchCollector[1];
+        self[0] = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
+            holdingReceivers.add(self[0].claimingBacklog());
+            out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
+            return answer.claim(submissions.incrementAndGet(), batch, limit, self[0]);
+        }, () -> false, new Heartbeats());
+        return self[0];
+    }
+
     @Test
     void aLoneJob_leavesAfterTheLinger_notTheWindow() throws Exception {
         LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
@@ -89,16 +109,12 @@ class BatchCollectorTest {
     @Test
     void withBacklogClaim_aFullClaimMakesTheNextBatchClaimFromTheDatabaseWithoutWaiting() throws Exception {
         LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
-        List<Integer> answers = new CopyOnWriteArrayList<>(List.of(10, 10, 3));
+        List<Integer> answers = List.of(10, 10, 3);
         List<Boolean> holdingReceivers = new CopyOnWriteArrayList<>();
-        BatchCollector[] self = new BatchCollector[1];
-        BatchCollector c = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
-            holdingReceivers.add(self[0].claimingBacklog());
-            out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
-            int claimed = answers.isEmpty() ? 0 : answers.remove(0);
+        BatchCollector c = backlogCollector(out, holdingReceivers, (n, batch, limit, self) -> {
+            int claimed = n <= answers.size() ? answers.get(n - 1) : 0;
             return new BatchCollector.Claimed(claimed, Math.max(0, claimed - batch.size()));
-        }, () -> false, new Heartbeats());
-        self[0] = c;
+        });
         c.offerNow(new Incoming("W", "r"));
         Thread t = new Thread(c);
         t.start();
@@ -123,15 +139,11 @@ class BatchCollectorTest {
         // its own ids and is short, but Postgres filled its whole backlog limit, so more jobs are queued
         LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
         List<Boolean> holdingReceivers = new CopyOnWriteArrayList<>();
-        AtomicInteger submissions = new AtomicInteger();
-        BatchCollector[] self = new BatchCollector[1];
-        BatchCollector c = new BatchCollector(10, Duration.ofSeconds(5), Duration.ofMillis(20), true, (batch, limit) -> {
-            holdingReceivers.add(self[0].claimingBacklog());
-            out.add(new Submitted(new ArrayList<>(batch), limit, System.nanoTime()));
-            switch (submissions.incrementAndGet()) {
+        BatchCollector c = backlogCollector(out, holdingReceivers, (n, batch, limit, self) -> {
+            switch (n) {
                 case 1 -> {
                     for (int i = 0; i < 6; i++) {
-                        self[0].offerNow(new Incoming("late-" + i, "r" + i));
+                        self.offerNow(new Incoming("late-" + i, "r" + i));
                     }
                     return new BatchCollector.Claimed(10, 9);
                 }
@@ -145,8 +157,7 @@ class BatchCollectorTest {
                     return BatchCollector.Claimed.NOTHING;
                 }
             }
-        }, () -> false, new Heartbeats());
-        self[0] = c;
+        });
         c.offerNow(new Incoming("W", "r"));
         Thread t = new Thread(c);
         t.start();

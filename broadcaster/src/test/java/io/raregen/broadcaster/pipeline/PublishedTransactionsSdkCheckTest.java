@@ -2,22 +2,20 @@ package io.raregen.broadcaster.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.broadcaster.support.SdkCheck;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.record.RecordExtractor;
-import io.raregen.core.record.RecordScript;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,11 +24,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,9 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link RecordExtractor} also decodes. Tampered copies sent through the same Node run must fail, so the check can fail.
  */
 class PublishedTransactionsSdkCheckTest {
-    /** The node's standard policy flags after Genesis; without SIGHASH_FORKID the SDK accepts 0x01 signatures. */
-    static final String FLAGS =
-            "STRICTENC,DERSIG,LOW_S,SIGHASH_FORKID,NULLDUMMY,SIGPUSHONLY,CLEANSTACK,MINIMALDATA,UTXO_AFTER_GENESIS";
     /** The same policy without FORKID: used once, to show the legacy-signed control is otherwise a valid spend. */
     static final String FLAGS_WITHOUT_FORKID = "STRICTENC,DERSIG,LOW_S,NULLDUMMY,SIGPUSHONLY,CLEANSTACK,MINIMALDATA";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,28 +89,25 @@ class PublishedTransactionsSdkCheckTest {
         List<Published> published = loadPublished();
         assertEquals(n, published.size());
 
-        ArrayNode txs = JSON.createArrayNode();
+        SdkCheck sdk = new SdkCheck("src/test/js");
         for (Published pub : published) {
-            txs.add(txEntry(pub.jobId(), pub.rawTx(), pub.prevouts()));
+            sdk.add(pub.jobId(), pub.rawTx(), pub.prevouts());
         }
         // Negative controls, in the same Node run: each must be refused, or this test could not fail.
         Published victim = published.get(0);
-        txs.add(txEntry("control:tampered-record", tamperPayload(victim), victim.prevouts()));
+        sdk.add("control:tampered-record", tamperPayload(victim), victim.prevouts());
         ObjectNode richer = victim.prevouts().deepCopy();
         richer.fields().forEachRemaining(e -> ((ObjectNode) e.getValue()).put("satoshis", e.getValue().get("satoshis").asLong() + 1));
-        txs.add(txEntry("control:wrong-prevout-amount", victim.rawTx(), richer));
+        sdk.add("control:wrong-prevout-amount", victim.rawTx(), richer);
         byte[] truncated = java.util.Arrays.copyOf(victim.rawTx(), victim.rawTx().length - 1);
-        txs.add(txEntry("control:truncated", truncated, victim.prevouts()));
+        sdk.add("control:truncated", truncated, victim.prevouts());
         // Proof that the FORKID flag is in force: the same spend signed the pre-fork way (sighash 0x01, legacy digest)
         // passes without SIGHASH_FORKID and must fail with it.
         byte[] legacy = resignLegacy(victim);
-        txs.add(txEntry("control:legacy-sighash", legacy, victim.prevouts()));
-        txs.add(txEntry("control:legacy-sighash-without-forkid-flags", legacy, victim.prevouts()).put("flags", FLAGS_WITHOUT_FORKID));
+        sdk.add("control:legacy-sighash", legacy, victim.prevouts());
+        sdk.add("control:legacy-sighash-without-forkid-flags", legacy, victim.prevouts()).put("flags", FLAGS_WITHOUT_FORKID);
 
-        JsonNode out = runSdk(txs);
-        assertEquals("2.1.0", out.get("sdkVersion").asText());
-        assertEquals(FLAGS, out.get("flags").asText());
-        JsonNode results = out.get("results");
+        JsonNode results = sdk.run(tmp); // checks the pinned SDK version, the FORKID flags and one result per entry
         assertEquals(n + 5, results.size());
 
         for (int i = 0; i < n; i++) {
@@ -134,7 +124,7 @@ class PublishedTransactionsSdkCheckTest {
             assertTrue(r.get("valid").asBoolean(), () -> pub.jobId() + ": " + r);
 
             assertEquals(pub.envelope(), decodeWithCore(pub.rawTx()), "core decodes the record to the stored envelope");
-            assertEquals(expectedPushes(pub.envelope()), recordPushes(r), "the SDK's parse of the record output is the stored envelope");
+            assertEquals(SdkCheck.expectedPushes(pub.envelope()), SdkCheck.recordPushes(r), "the SDK's parse of the record output is the stored envelope");
         }
 
         for (int i = n; i < n + 4; i++) {
@@ -152,7 +142,7 @@ class PublishedTransactionsSdkCheckTest {
         assertTrue(legacyWithoutForkId.get("valid").asBoolean(),
                 () -> "the legacy-signed control must be a valid spend apart from FORKID, or it proves nothing: " + legacyWithoutForkId);
         // the record comparison itself can fail: another job's envelope is not this record
-        assertNotEquals(expectedPushes(published.get(1).envelope()), recordPushes(results.get(0)));
+        assertNotEquals(SdkCheck.expectedPushes(published.get(1).envelope()), SdkCheck.recordPushes(results.get(0)));
     }
 
     private List<Published> loadPublished() throws SQLException {
@@ -184,14 +174,6 @@ class PublishedTransactionsSdkCheckTest {
             }
         }
         return out;
-    }
-
-    private static ObjectNode txEntry(String name, byte[] raw, ObjectNode prevouts) {
-        ObjectNode t = JSON.createObjectNode();
-        t.put("name", name);
-        t.put("rawHex", HEX.formatHex(raw));
-        t.set("prevouts", prevouts);
-        return t;
     }
 
     /** Changes one byte of the signed payload inside the record output: same length, different sighash. */
@@ -251,60 +233,5 @@ class PublishedTransactionsSdkCheckTest {
         Optional<RecordExtractor.Extracted> ex = RecordExtractor.fromRawTransaction(raw);
         assertTrue(ex.isPresent(), "record decodable");
         return ex.get().envelope();
-    }
-
-    /** The pushes after OP_FALSE OP_RETURN that docs/PROTOCOL.md prescribes for this envelope, as hex. */
-    private static List<String> expectedPushes(Envelope e) {
-        return List.of(
-                ascii(RecordScript.B_PREFIX),
-                HEX.formatHex(e.signedPayload().getBytes(StandardCharsets.UTF_8)),
-                ascii(RecordScript.MEDIA_TYPE),
-                ascii(RecordScript.ENCODING),
-                ascii(RecordScript.PIPE),
-                ascii(RecordScript.PROTOCOL_PREFIX),
-                ascii(RecordScript.VERSION),
-                HEX.formatHex(Base64.getDecoder().decode(e.signature())),
-                e.pubkey());
-    }
-
-    /** The pushes of the one OP_FALSE OP_RETURN output, as the SDK parsed them; it must carry 0 satoshis. */
-    private static List<String> recordPushes(JsonNode result) {
-        List<String> pushes = null;
-        for (JsonNode o : result.get("outputs")) {
-            if (o.get("opFalseReturn").asBoolean()) {
-                assertEquals(null, pushes, "one record output per transaction");
-                assertEquals(0, o.get("satoshis").asLong(), "the record output carries no satoshis");
-                assertTrue(o.get("pushesHex").isArray(), () -> "record is only pushes: " + o);
-                pushes = new ArrayList<>();
-                for (JsonNode h : o.get("pushesHex")) {
-                    pushes.add(h.asText());
-                }
-            }
-        }
-        assertTrue(pushes != null, () -> "no OP_FALSE OP_RETURN output: " + result);
-        return pushes;
-    }
-
-    private static String ascii(String s) {
-        return HEX.formatHex(s.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private JsonNode runSdk(ArrayNode txs) throws Exception {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("flags", FLAGS);
-        input.set("transactions", txs);
-        Path file = tmp.resolve("published.json");
-        JSON.writeValue(file.toFile(), input);
-        Path jsDir = Path.of(System.getProperty("raregen.js.dir", "src/test/js"));
-        assertTrue(Files.isDirectory(jsDir.resolve("node_modules/@bsv/sdk")),
-                "@bsv/sdk not installed in " + jsDir.toAbsolutePath() + ": the build's npm ci (generate-test-resources) installs it");
-        Process p = new ProcessBuilder("node", "check-published.mjs", file.toAbsolutePath().toString())
-                .directory(jsDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "node check-published.mjs did not finish");
-        assertEquals(0, p.exitValue(), () -> "node check-published.mjs failed: " + new String(out, StandardCharsets.UTF_8));
-        return JSON.readTree(out);
     }
 }

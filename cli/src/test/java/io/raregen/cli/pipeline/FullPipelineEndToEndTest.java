@@ -2,6 +2,7 @@ package io.raregen.cli.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.broadcaster.support.SdkCheck;
 import io.raregen.cli.support.Json;
 import io.raregen.cli.support.LocalStackProcess;
 import io.raregen.core.envelope.Envelope;
@@ -337,7 +338,7 @@ class FullPipelineEndToEndTest {
     }
 
     private void assertBsvSdkValidatesEveryTransaction(StackDb db, List<Job> jobs, Map<String, JsonNode> chainTxs) throws Exception {
-        SdkCheck sdk = new SdkCheck();
+        SdkCheck sdk = new SdkCheck("../broadcaster/src/test/js");
         for (Job j : jobs) {
             sdk.add(j.jobId(), j.rawTx(), prevouts(chainTxs.get(j.txid())));
         }

@@ -18,8 +18,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -174,34 +176,13 @@ public class SqsJobQueue implements JobQueue {
     }
 
     /**
-     * Splits {@code batch} into messages of at most {@code maxIdsPerMessage} distinct ids, in order.
-     * A job id handed in twice travels once: the later request's future follows the first one's.
+     * Splits {@code batch} into messages of at most {@code maxIdsPerMessage} ids, in order. Every job is
+     * enqueued once, right after the insert that created it, so the ids of a batch are distinct.
      */
     static List<List<Pending>> pack(List<Pending> batch, int maxIdsPerMessage) {
-        List<Pending> distinct = batch;
-        if (batch.size() > 1) {
-            Map<JobId, Pending> carriers = new HashMap<>(batch.size() * 2);
-            for (Pending p : batch) {
-                Pending carrier = carriers.putIfAbsent(p.jobId(), p);
-                if (carrier != null) {
-                    if (distinct == batch) {
-                        distinct = new ArrayList<>(batch.subList(0, batch.indexOf(p)));
-                    }
-                    carrier.result().whenComplete((ok, failure) -> {
-                        if (failure == null) {
-                            p.result().complete(null);
-                        } else {
-                            p.result().completeExceptionally(failure);
-                        }
-                    });
-                } else if (distinct != batch) {
-                    distinct.add(p);
-                }
-            }
-        }
-        List<List<Pending>> out = new ArrayList<>((distinct.size() + maxIdsPerMessage - 1) / maxIdsPerMessage);
-        for (int from = 0; from < distinct.size(); from += maxIdsPerMessage) {
-            out.add(distinct.subList(from, Math.min(distinct.size(), from + maxIdsPerMessage)));
+        List<List<Pending>> out = new ArrayList<>((batch.size() + maxIdsPerMessage - 1) / maxIdsPerMessage);
+        for (int from = 0; from < batch.size(); from += maxIdsPerMessage) {
+            out.add(batch.subList(from, Math.min(batch.size(), from + maxIdsPerMessage)));
         }
         return out;
     }
@@ -209,15 +190,8 @@ public class SqsJobQueue implements JobQueue {
     private void send(List<Pending> batch) {
         List<List<Pending>> packed = pack(batch, maxIdsPerMessage);
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(packed.size());
-        int ids = 0;
         for (int i = 0; i < packed.size(); i++) {
-            List<Pending> message = packed.get(i);
-            List<JobId> carried = new ArrayList<>(message.size());
-            for (Pending p : message) {
-                carried.add(p.jobId());
-            }
-            ids += carried.size();
-            entries.add(entry(Integer.toString(i), carried));
+            entries.add(entry(Integer.toString(i), packed.get(i).stream().map(Pending::jobId).toList()));
         }
         batches.increment();
         SendMessageBatchResponse response;
@@ -227,47 +201,39 @@ public class SqsJobQueue implements JobQueue {
                     .entries(entries)
                     .build());
         } catch (RuntimeException e) {
-            LOG.warn("SendMessageBatch of {} messages ({} job ids) failed: {}", packed.size(), ids, e.toString());
-            packed.forEach(message -> message.forEach(p -> p.result().completeExceptionally(e)));
+            LOG.warn("SendMessageBatch of {} messages ({} job ids) failed: {}", packed.size(), batch.size(), e.toString());
+            batch.forEach(p -> p.result().completeExceptionally(e));
             return;
         }
-        List<Pending> refused = new ArrayList<>();
-        List<RuntimeException> refusals = new ArrayList<>();
-        boolean[] answered = new boolean[packed.size()];
+        Map<Integer, RuntimeException> refused = new HashMap<>();
         for (BatchResultErrorEntry failed : response.failed()) {
-            int i = Integer.parseInt(failed.id());
-            answered[i] = true;
-            List<Pending> message = packed.get(i);
-            LOG.warn("SQS refused a message of {} job ids: {} {}", message.size(), failed.code(), failed.message());
-            RuntimeException why = new IllegalStateException("SQS refused the message: " + failed.code() + " " + failed.message());
-            for (Pending p : message) {
-                refused.add(p);
-                refusals.add(why);
-            }
+            LOG.warn("SQS refused a message of {} job ids: {} {}", packed.get(Integer.parseInt(failed.id())).size(),
+                    failed.code(), failed.message());
+            refused.put(Integer.parseInt(failed.id()),
+                    new IllegalStateException("SQS refused the message: " + failed.code() + " " + failed.message()));
         }
-        List<Pending> accepted = new ArrayList<>(ids);
+        Set<Integer> accepted = new HashSet<>();
+        int acceptedIds = 0;
         for (SendMessageBatchResultEntry ok : response.successful()) {
             int i = Integer.parseInt(ok.id());
-            answered[i] = true;
-            accepted.addAll(packed.get(i));
+            accepted.add(i);
+            acceptedIds += packed.get(i).size();
         }
-        for (int i = 0; i < answered.length; i++) {
-            if (!answered[i]) {
-                // SQS answers every entry; should it not, fail rather than leave the requests to time out
-                RuntimeException why = new IllegalStateException("SQS returned no result for the message");
-                for (Pending p : packed.get(i)) {
-                    refused.add(p);
-                    refusals.add(why);
+        // counted as sent only once SQS accepted them, and before any request hears the outcome
+        messages.increment(accepted.size());
+        jobIds.increment(acceptedIds);
+        for (int i = 0; i < packed.size(); i++) {
+            // SQS answers every entry; should it not, fail rather than leave the requests to time out
+            RuntimeException why = accepted.contains(i) ? null
+                    : refused.getOrDefault(i, new IllegalStateException("SQS returned no result for the message"));
+            for (Pending p : packed.get(i)) {
+                if (why == null) {
+                    p.result().complete(null);
+                } else {
+                    p.result().completeExceptionally(why);
                 }
             }
         }
-        // counted as sent only once SQS accepted them, and before any request hears the outcome
-        messages.increment(response.successful().size());
-        jobIds.increment(accepted.size());
-        for (int i = 0; i < refused.size(); i++) {
-            refused.get(i).result().completeExceptionally(refusals.get(i));
-        }
-        accepted.forEach(p -> p.result().complete(null));
     }
 
     /** The batch entry for one message carrying {@code ids}; a test overrides it to make SQS refuse one. */

@@ -291,21 +291,4 @@ class SqsJobQueueTest {
         messages.forEach(flattened::addAll);
         assertEquals(batch, flattened);
     }
-
-    @Test
-    void pack_sameJobTwice_travelsOnce_andBothRequestsHearItsOutcome() throws Exception {
-        JobId twice = JobId.generate();
-        JobId other = JobId.generate();
-        SqsJobQueue.Pending first = new SqsJobQueue.Pending(twice, new CompletableFuture<>());
-        SqsJobQueue.Pending between = new SqsJobQueue.Pending(other, new CompletableFuture<>());
-        SqsJobQueue.Pending again = new SqsJobQueue.Pending(twice, new CompletableFuture<>());
-
-        List<List<SqsJobQueue.Pending>> messages = SqsJobQueue.pack(List.of(first, between, again), 50);
-
-        assertEquals(List.of(List.of(first, between)), messages);
-        assertFalse(again.result().isDone());
-        first.result().completeExceptionally(new IllegalStateException("refused"));
-        ExecutionException e = assertThrows(ExecutionException.class, () -> again.result().get(1, TimeUnit.SECONDS));
-        assertEquals("refused", e.getCause().getMessage());
-    }
 }

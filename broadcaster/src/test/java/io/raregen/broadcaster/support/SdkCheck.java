@@ -1,9 +1,9 @@
-package io.raregen.cli.pipeline;
+package io.raregen.broadcaster.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.raregen.cli.support.Json;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.record.RecordScript;
 
@@ -20,37 +20,44 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs transactions through the official BSV TypeScript SDK ({@code broadcaster/src/test/js/check-published.mjs}, shared with the
- * broadcaster's own check; @bsv/sdk pinned in its {@code package-lock.json} and installed by the build's {@code npm ci}). The SDK shares no code with
- * ours: it parses each transaction, rebuilds it from the parsed fields, and runs every input through its script
- * interpreter with {@link #FLAGS}.
+ * Runs transactions through the official BSV TypeScript SDK ({@code broadcaster/src/test/js/check-published.mjs};
+ * @bsv/sdk pinned in its {@code package-lock.json} and installed by the build's {@code npm ci}). The SDK shares no
+ * code with ours: it parses each transaction, rebuilds it from the parsed fields, and runs every input through its
+ * script interpreter with {@link #FLAGS} (or an entry's own {@code flags}). Used by the broadcaster's check of its
+ * published transactions and, through this module's test-jar, by the CLI's full-pipeline test.
  */
-final class SdkCheck {
+public final class SdkCheck {
     /** The node's standard policy flags after Genesis; without SIGHASH_FORKID the SDK accepts 0x01 signatures. */
-    static final String FLAGS =
+    public static final String FLAGS =
             "STRICTENC,DERSIG,LOW_S,SIGHASH_FORKID,NULLDUMMY,SIGPUSHONLY,CLEANSTACK,MINIMALDATA,UTXO_AFTER_GENESIS";
-    static final String SDK_VERSION = "2.1.0";
+    public static final String SDK_VERSION = "2.1.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
 
-    private final ArrayNode transactions = Json.MAPPER.createArrayNode();
+    private final Path jsDir;
+    private final ArrayNode transactions = JSON.createArrayNode();
 
-    /** Adds one transaction; {@code prevouts} maps {@code txid:vout} to {@code {satoshis, lockingScriptHex}}. */
-    SdkCheck add(String name, byte[] raw, ObjectNode prevouts) {
+    /** {@code defaultJsDir}: where check-published.mjs lies seen from the running module; {@code -Draregen.js.dir} overrides. */
+    public SdkCheck(String defaultJsDir) {
+        this.jsDir = Path.of(System.getProperty("raregen.js.dir", defaultJsDir));
+    }
+
+    /** Adds one transaction; {@code prevouts} maps {@code txid:vout} to {@code {satoshis, lockingScriptHex}}. Returns its entry. */
+    public ObjectNode add(String name, byte[] raw, ObjectNode prevouts) {
         ObjectNode t = transactions.addObject();
         t.put("name", name);
         t.put("rawHex", HEX.formatHex(raw));
         t.set("prevouts", prevouts);
-        return this;
+        return t;
     }
 
     /** Runs node once over everything added; returns the per-transaction results in the order added. */
-    JsonNode run(Path workDir) throws Exception {
-        ObjectNode input = Json.MAPPER.createObjectNode();
+    public JsonNode run(Path workDir) throws Exception {
+        ObjectNode input = JSON.createObjectNode();
         input.put("flags", FLAGS);
         input.set("transactions", transactions);
         Path file = workDir.resolve("published-transactions.json");
-        Json.MAPPER.writeValue(file.toFile(), input);
-        Path jsDir = Path.of(System.getProperty("raregen.js.dir", "../broadcaster/src/test/js"));
+        JSON.writeValue(file.toFile(), input);
         assertTrue(Files.isDirectory(jsDir.resolve("node_modules/@bsv/sdk")),
                 "@bsv/sdk not installed in " + jsDir.toAbsolutePath() + ": the build's npm ci (generate-test-resources) installs it");
         Process p = new ProcessBuilder("node", "check-published.mjs", file.toAbsolutePath().toString())
@@ -60,7 +67,7 @@ final class SdkCheck {
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "node check-published.mjs did not finish");
         assertEquals(0, p.exitValue(), () -> "node check-published.mjs failed: " + new String(out, StandardCharsets.UTF_8));
-        JsonNode result = Json.MAPPER.readTree(out);
+        JsonNode result = JSON.readTree(out);
         assertEquals(SDK_VERSION, result.path("sdkVersion").asText(), "the pinned SDK ran");
         assertEquals(FLAGS, result.path("flags").asText());
         assertEquals(transactions.size(), result.path("results").size());
@@ -68,7 +75,7 @@ final class SdkCheck {
     }
 
     /** The pushes after OP_FALSE OP_RETURN that docs/PROTOCOL.md prescribes for this envelope, as hex. */
-    static List<String> expectedPushes(Envelope e) {
+    public static List<String> expectedPushes(Envelope e) {
         return List.of(
                 ascii(RecordScript.B_PREFIX),
                 HEX.formatHex(e.signedPayload().getBytes(StandardCharsets.UTF_8)),
@@ -82,7 +89,7 @@ final class SdkCheck {
     }
 
     /** The pushes of the one OP_FALSE OP_RETURN output of a result, as the SDK parsed them; it must carry 0 sats. */
-    static List<String> recordPushes(JsonNode result) {
+    public static List<String> recordPushes(JsonNode result) {
         List<String> pushes = null;
         for (JsonNode o : result.path("outputs")) {
             if (o.path("opFalseReturn").asBoolean()) {
