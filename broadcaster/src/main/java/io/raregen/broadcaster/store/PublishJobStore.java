@@ -352,6 +352,7 @@ public final class PublishJobStore {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
+                PlannerCosts.inMemoryWorkingSet(c);
                 T result = work.run(c);
                 c.commit();
                 return result;

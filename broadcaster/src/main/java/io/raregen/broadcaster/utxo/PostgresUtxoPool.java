@@ -2,6 +2,7 @@ package io.raregen.broadcaster.utxo;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.raregen.broadcaster.store.PlannerCosts;
 import io.raregen.core.tx.Utxo;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
@@ -527,6 +528,7 @@ public class PostgresUtxoPool implements UtxoPool {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                PlannerCosts.inMemoryWorkingSet(c);
                 T result = work.run(c);
                 c.commit();
                 return result;
