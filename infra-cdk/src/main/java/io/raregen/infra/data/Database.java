@@ -88,7 +88,11 @@ public class Database extends Construct {
                         "rds.force_ssl", "1",
                         // statements stuck longer than this are bugs: a claim or reserve never takes a minute
                         "idle_in_transaction_session_timeout", "60000",
-                        "log_min_duration_statement", "1000"))
+                        "log_min_duration_statement", "1000",
+                        // gp3 SSD and a working set in memory: with the default 4 the planner read whole
+                        // tables instead of probing indexes for the broadcaster's batch joins (the
+                        // broadcaster also sets this per transaction: PlannerCosts)
+                        "random_page_cost", "1.1"))
                 .cloudwatchLogsExports(List.of("postgresql", "upgrade"))
                 .cloudwatchLogsRetention(RetentionDays.ONE_MONTH)
                 .enablePerformanceInsights(true)

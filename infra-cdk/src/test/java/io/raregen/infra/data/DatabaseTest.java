@@ -60,6 +60,12 @@ class DatabaseTest {
     }
 
     @Test
+    void postgres_plansForAnInMemoryWorkingSet() {
+        template.hasResourceProperties("AWS::RDS::DBParameterGroup", Match.objectLike(Map.of(
+                "Parameters", Match.objectLike(Map.of("random_page_cost", "1.1")))));
+    }
+
+    @Test
     void postgres_andProxy_liveInTheIsolatedDataSubnets() {
         Map<String, Object> groups = io.raregen.infra.Json.resources(template, "AWS::RDS::DBSubnetGroup");
         assertEquals(1, groups.size());
