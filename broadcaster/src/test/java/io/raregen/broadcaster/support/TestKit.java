@@ -169,10 +169,17 @@ public final class TestKit implements AutoCloseable {
     public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId) {
+        return pipeline(pp, rp, limiter, sqs, queueUrl, hooks, instanceId, new SimpleMeterRegistry());
+    }
+
+    /** {@link #pipeline} recording its metrics in {@code registry}. */
+    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    PipelineHooks hooks, String instanceId, io.micrometer.core.instrument.MeterRegistry registry) {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
         return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
                 new ArcTransactionBroadcaster(arcProperties()), limiter, 500, sqs, queueUrl,
-                new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(), hooks));
+                new PipelineMetrics(registry), new Heartbeats(), hooks));
     }
 
     public long scalar(String sql) {
