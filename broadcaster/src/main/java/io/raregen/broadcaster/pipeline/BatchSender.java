@@ -6,7 +6,6 @@ import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SignedJob;
-import io.raregen.core.tx.SignedTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +59,24 @@ public final class BatchSender {
     public List<SignedJob> send(List<SignedJob> jobs, long stampedAtNanos, Runnable afterBroadcastHook) throws InterruptedException {
         List<SignedJob> ordered = new ArrayList<>(jobs);
         ordered.sort(Comparator.comparingInt(SignedJob::batchSeq));
+        return resolve(sendOnce(ordered, true, stampedAtNanos, afterBroadcastHook));
+    }
+
+    /**
+     * One pass over {@code jobs} in the chunks the limiter grants, results applied per chunk; returns
+     * the jobs still open. With {@code stamp}, a chunk is stamped first unless its jobs were stored or
+     * stamped less than {@code stampAfter} before it goes out.
+     */
+    private List<SignedJob> sendOnce(List<SignedJob> jobs, boolean stamp, long stampedAtNanos, Runnable afterBroadcastHook)
+            throws InterruptedException {
         List<SignedJob> open = new ArrayList<>();
         int i = 0;
-        while (i < ordered.size()) {
-            int granted = limiter.acquire(Math.min(chunkSize, ordered.size() - i));
-            List<SignedJob> chunk = ordered.subList(i, i + granted);
+        while (i < jobs.size()) {
+            int granted = limiter.acquire(Math.min(chunkSize, jobs.size() - i));
+            List<SignedJob> chunk = jobs.subList(i, i + granted);
             i += granted;
             // each job's own signed_at / stamp is what the rescuer reads: a stamp on one chunk does not cover the next
-            if (System.nanoTime() - stampedAtNanos >= stampAfterNanos) {
+            if (stamp && System.nanoTime() - stampedAtNanos >= stampAfterNanos) {
                 store.markSendingStarted(chunk.stream().map(SignedJob::jobId).toList());
             }
             long t0 = System.nanoTime();
@@ -78,24 +87,16 @@ public final class BatchSender {
             LOG.debug("{} transactions: broadcast {} ms, results applied {} ms", chunk.size(), (t1 - t0) / 1_000_000,
                     (System.nanoTime() - t1) / 1_000_000);
         }
-        return resolve(open);
+        return open;
     }
 
+    /** Re-sends what is open, same bytes, with exponential backoff, {@code resolveAttempts} times at most. */
     private List<SignedJob> resolve(List<SignedJob> open) throws InterruptedException {
         long backoff = initialBackoff.toMillis();
         for (int attempt = 1; attempt <= resolveAttempts && !open.isEmpty(); attempt++) {
             Thread.sleep(backoff);
             backoff *= 2;
-            List<SignedJob> still = new ArrayList<>();
-            int i = 0;
-            while (i < open.size()) {
-                int granted = limiter.acquire(Math.min(chunkSize, open.size() - i));
-                List<SignedJob> chunk = open.subList(i, i + granted);
-                i += granted;
-                List<SignedTransaction> txs = chunk.stream().map(SignedJob::tx).toList();
-                still.addAll(applier.apply(chunk, broadcaster.broadcast(txs)));
-            }
-            open = still;
+            open = sendOnce(open, false, 0, () -> { });
         }
         if (!open.isEmpty()) {
             LOG.warn("{} transactions still without a definitive answer; the rescuer re-sends them", open.size());
