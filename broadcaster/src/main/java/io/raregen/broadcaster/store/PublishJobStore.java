@@ -42,6 +42,9 @@ public final class PublishJobStore {
     public record Claim(String batchId, List<ClaimedJob> jobs) {
     }
 
+    /** Back to the queue, out of any batch: legal only while the job has no stored transaction. */
+    private static final String REQUEUE = "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL ";
+
     // Both candidate sets lock with SKIP LOCKED so concurrent instances split the work instead of
     // queueing behind each other; batch_seq is numbered by job id, deterministic for a given set.
     private static final String CLAIM =
@@ -114,25 +117,22 @@ public final class PublishJobStore {
             return List.of();
         }
         return updateReturningIds(
-                "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                REQUEUE
                         + "WHERE job_id = ANY(?) AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ? RETURNING job_id",
                 jobIds, batchId);
     }
 
     /** A job that can never be published (e.g. its record cannot be encoded): failed, nothing stored. */
     public boolean failUnsigned(String jobId, String batchId, String errorCode, String detail) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
-                             + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ?")) {
-            ps.setString(1, errorCode);
-            ps.setString(2, detail);
-            ps.setString(3, jobId);
-            ps.setString(4, batchId);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("fail of job " + jobId + " failed", e);
-        }
+        return update("fail of job " + jobId,
+                "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
+                        + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ?",
+                (c, ps) -> {
+                    ps.setString(1, errorCode);
+                    ps.setString(2, detail);
+                    ps.setString(3, jobId);
+                    ps.setString(4, batchId);
+                }) == 1;
     }
 
     /**
@@ -222,14 +222,8 @@ public final class PublishJobStore {
         if (jobIds.isEmpty()) {
             return;
         }
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id = ANY(?) AND status = 'signed'")) {
-            ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("sending stamp failed", e);
-        }
+        update("sending stamp", "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id = ANY(?) AND status = 'signed'",
+                (c, ps) -> ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray())));
     }
 
     /** signed → sent for these (job, txid) pairs; idempotent. Returns the jobs that moved now. */
@@ -264,24 +258,21 @@ public final class PublishJobStore {
 
     /** signed|sent → mined with the block data; idempotent. */
     public boolean markMined(String jobId, Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()), "
-                             + "block_hash = ?, block_height = ?, merkle_path = ? "
-                             + "WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
-            ps.setString(1, blockHash);
-            if (blockHeight == null) {
-                ps.setNull(2, java.sql.Types.INTEGER);
-            } else {
-                ps.setInt(2, blockHeight);
-            }
-            ps.setBytes(3, merklePath);
-            ps.setString(4, jobId);
-            ps.setString(5, txid.hex());
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("marking mined failed for " + jobId, e);
-        }
+        return update("marking mined for " + jobId,
+                "UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()), "
+                        + "block_hash = ?, block_height = ?, merkle_path = ? "
+                        + "WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')",
+                (c, ps) -> {
+                    ps.setString(1, blockHash);
+                    if (blockHeight == null) {
+                        ps.setNull(2, java.sql.Types.INTEGER);
+                    } else {
+                        ps.setInt(2, blockHeight);
+                    }
+                    ps.setBytes(3, merklePath);
+                    ps.setString(4, jobId);
+                    ps.setString(5, txid.hex());
+                }) == 1;
     }
 
     /**
@@ -306,7 +297,7 @@ public final class PublishJobStore {
             }
             deleteSpends(c, jobId, txid);
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                    REQUEUE
                             + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
                 ps.setString(1, jobId);
                 ps.executeUpdate();
@@ -375,18 +366,15 @@ public final class PublishJobStore {
 
     /** The batch has had its broadcast attempt; jobs not sent yet are the rescuer's. */
     public void finishBatch(String batchId, boolean allSent) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE publish_batches SET broadcasted_at = COALESCE(broadcasted_at, now()), "
-                             + "status = CASE WHEN ? THEN 'completed' ELSE status END, "
-                             + "completed_at = CASE WHEN ? THEN now() ELSE completed_at END WHERE batch_id = ?")) {
-            ps.setBoolean(1, allSent);
-            ps.setBoolean(2, allSent);
-            ps.setString(3, batchId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("finishing batch " + batchId + " failed", e);
-        }
+        update("finishing batch " + batchId,
+                "UPDATE publish_batches SET broadcasted_at = COALESCE(broadcasted_at, now()), "
+                        + "status = CASE WHEN ? THEN 'completed' ELSE status END, "
+                        + "completed_at = CASE WHEN ? THEN now() ELSE completed_at END WHERE batch_id = ?",
+                (c, ps) -> {
+                    ps.setBoolean(1, allSent);
+                    ps.setBoolean(2, allSent);
+                    ps.setString(3, batchId);
+                });
     }
 
     // ---- recovery queries ----
@@ -408,7 +396,7 @@ public final class PublishJobStore {
      */
     public List<String> requeueStuckProcessing(Duration olderThan) {
         return queryList("rescue of processing jobs",
-                "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL "
+                REQUEUE
                         + "WHERE status = 'processing' AND raw_tx IS NULL AND processing_at < now() - make_interval(secs => ?) "
                         + "RETURNING job_id",
                 (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0), rs -> rs.getString(1));
@@ -519,6 +507,16 @@ public final class PublishJobStore {
     @FunctionalInterface
     private interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
+    }
+
+    /** One auto-committed write; returns how many rows it changed. {@code what} names it in errors. */
+    private int update(String what, String sql, Binder binder) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(c, ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed", e);
+        }
     }
 
     /** One auto-committed statement (a query, or a write with RETURNING) and its rows; {@code what} names it in errors. */
