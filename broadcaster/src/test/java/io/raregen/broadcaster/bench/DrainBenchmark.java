@@ -173,7 +173,7 @@ public final class DrainBenchmark {
             // the pipeline's own count while it runs (free); the database's once it says all are sent
             long sent = (long) registry.counter("raregen.sent").count();
             if (sent >= n) {
-                sent = countSent(kit, ids, "count(*)");
+                sent = ofSentJobs(kit, ids, "count(*)");
             }
             if (sent >= n) {
                 break;
@@ -185,7 +185,7 @@ public final class DrainBenchmark {
             Thread.sleep(250);
         }
         CpuAccount cpuAfter = CpuAccount.now();
-        long lastSentMicros = countSent(kit, ids, "(EXTRACT(EPOCH FROM clock_timestamp() - max(sent_at)) * 1e6)::bigint");
+        long lastSentMicros = ofSentJobs(kit, ids, "(EXTRACT(EPOCH FROM clock_timestamp() - max(sent_at)) * 1e6)::bigint");
         double secs = (System.nanoTime() - start) / 1e9 - lastSentMicros / 1e6;
         long queued = sqs.depth(queue);
         long clearStart = System.nanoTime();
@@ -205,8 +205,8 @@ public final class DrainBenchmark {
         // what the receivers left behind is acknowledged by the next pipeline (or the warm-up's by the timed one)
     }
 
-    /** {@code aggregate} over the sent jobs among {@code ids}. */
-    private static long countSent(TestKit kit, List<String> ids, String aggregate) throws SQLException {
+    /** {@code aggregate} (a count, an age in µs) over the sent jobs among {@code ids}. */
+    private static long ofSentJobs(TestKit kit, List<String> ids, String aggregate) throws SQLException {
         try (Connection c = kit.ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT " + aggregate + " FROM publish_jobs WHERE job_id = ANY(?) AND status = 'sent'")) {
             ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));

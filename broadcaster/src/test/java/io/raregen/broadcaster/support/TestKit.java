@@ -3,6 +3,7 @@ package io.raregen.broadcaster.support;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.config.ArcProperties;
@@ -175,7 +176,7 @@ public final class TestKit implements AutoCloseable {
     /** {@link #pipeline} recording its metrics in {@code registry}. */
     public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
-                                    PipelineHooks hooks, String instanceId, io.micrometer.core.instrument.MeterRegistry registry) {
+                                    PipelineHooks hooks, String instanceId, MeterRegistry registry) {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
         return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
                 new ArcTransactionBroadcaster(arcProperties()), limiter, 500, sqs, queueUrl,

@@ -116,6 +116,12 @@ class SqsJobQueueTest {
         }
     }
 
+    private static void assertAllSucceeded(List<CompletableFuture<Void>> futures) throws InterruptedException {
+        for (CompletableFuture<Void> f : futures) {
+            assertTrue(succeeded(f));
+        }
+    }
+
     private static Set<String> values(List<JobId> ids) {
         Set<String> s = new HashSet<>();
         ids.forEach(id -> s.add(id.value()));
@@ -137,9 +143,7 @@ class SqsJobQueueTest {
         List<CompletableFuture<Void>> futures = enqueueConcurrently(queue, ids, 10);
 
         // THEN every request hears success, and the queue holds 10 plural messages of 5 ids: each id once
-        for (CompletableFuture<Void> f : futures) {
-            assertTrue(succeeded(f));
-        }
+        assertAllSucceeded(futures);
         List<String> bodies = ElasticMq.drain(url);
         assertEquals(10, bodies.size(), bodies.toString());
         for (String body : bodies) {
@@ -164,9 +168,7 @@ class SqsJobQueueTest {
         List<CompletableFuture<Void>> futures = enqueueConcurrently(queue, ids, 16);
 
         // THEN all are accepted, every id is in exactly one body of the contract, and ids were packed
-        for (CompletableFuture<Void> f : futures) {
-            assertTrue(succeeded(f));
-        }
+        assertAllSucceeded(futures);
         List<String> bodies = ElasticMq.drain(url);
         List<String> sent = QueueBodies.jobIds(bodies);
         assertEquals(600, sent.size(), "no id twice");
@@ -188,9 +190,7 @@ class SqsJobQueueTest {
         List<CompletableFuture<Void>> futures = enqueueConcurrently(queue, ids, 5);
 
         // THEN one call of 10 messages, each exactly {"jobId":"..."}
-        for (CompletableFuture<Void> f : futures) {
-            assertTrue(succeeded(f));
-        }
+        assertAllSucceeded(futures);
         List<String> bodies = ElasticMq.drain(url);
         assertEquals(10, bodies.size());
         Set<String> expected = new HashSet<>();
