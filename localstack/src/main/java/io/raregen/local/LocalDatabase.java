@@ -63,12 +63,12 @@ public final class LocalDatabase implements AutoCloseable {
             if (mark == null || mark.isEmpty()) {
                 // created just now, or by a launcher from before marks: ours only if nothing in it says otherwise
                 if (db.holdsForeignOutputs(owner)) {
-                    throw foreign(o, "its UTXO pool holds outputs of other keys");
+                    throw foreign(o, "its UTXO pool pays other keys");
                 }
                 s.execute("COMMENT ON DATABASE " + o.dbName() + " IS '" + owner.mark() + "'");
             } else if (!mark.equals(owner.mark())) {
-                throw foreign(o, "it belongs to another local stack (" + mark + "; this state directory is "
-                        + owner.mark() + ")");
+                throw foreign(o, "pool " + mark.substring(Owner.PREFIX.length()) + "; this state directory's pool is "
+                        + owner.poolAddress());
             }
         }
         return db;
@@ -100,8 +100,8 @@ public final class LocalDatabase implements AutoCloseable {
     }
 
     private static ForeignDatabaseException foreign(LocalStackOptions o, String why) {
-        return new ForeignDatabaseException("database " + o.dbName() + " was left by another local stack: " + why
-                + ". Start over with `./raregen local --fresh` (drops it), or keep it and use another database: "
+        return new ForeignDatabaseException("database " + o.dbName() + " was left by another local stack (" + why
+                + "), so every publish would fail. Start over with `./raregen local --fresh` (drops it), or keep it and use another database: "
                 + "`./raregen local --db-name raregen_local_2`");
     }
 
