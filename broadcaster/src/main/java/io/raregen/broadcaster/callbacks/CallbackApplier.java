@@ -155,7 +155,7 @@ public final class CallbackApplier implements Loop {
         }
     }
 
-    /** A sent transaction displaced later needs a human: re-signing could double-publish (DESIGN.md §5, I2). */
+    /** A sent transaction displaced later needs a human: re-signing could double-publish (docs/ARCHITECTURE.md#invariants, I2). */
     private String displaced(Pending p, Lookups lookups) throws SQLException {
         Optional<JobRef> job = lookups.jobByTxid(p.txid());
         if (job.isEmpty() && !lookups.isPoolTransaction(p.txid())) {

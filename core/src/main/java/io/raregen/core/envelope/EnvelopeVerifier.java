@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a client envelope (DESIGN.md section 6). Checks run in a fixed order so a given bad request always gets
+ * Verifies a client envelope (docs/API.md#envelope-rejection-codes). Checks run in a fixed order so a given bad request always gets
  * the same code: size, JSON object, canonical form, pubkey, signature encoding, low S, ECDSA, type, nonce,
  * createdAt, then the type-specific fields. Thread-safe.
  */
