@@ -14,6 +14,7 @@ import io.raregen.core.http.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -32,9 +33,11 @@ public class ArcCallbackController {
     @Post(uri = "/v1/callbacks/arc", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Receive an ARC status callback",
             description = "For ARC only: Authorization: Bearer <the X-CallbackToken the broadcaster sent>. One callback or ARC's batched form; stored idempotently and applied by the broadcaster.")
+    @RequestBody(description = "one ARC callback, or ARC's batched form {\"count\": N, \"callbacks\": [...]}")
     @ApiResponse(responseCode = "200", description = "stored", content = @Content(schema = @Schema(implementation = ArcCallbackService.Receipt.class)))
     @ApiResponse(responseCode = "400", description = "CALLBACK_INVALID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "CALLBACK_UNAUTHORIZED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE / CHARSET_UNSUPPORTED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "403", description = "CALLBACKS_DISABLED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ArcCallbackService.Receipt receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                               @Nullable @Body byte[] body) {

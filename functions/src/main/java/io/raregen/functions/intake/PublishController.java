@@ -42,7 +42,8 @@ public class PublishController {
     @ApiResponse(responseCode = "403", description = "IDENTITY_UNKNOWN / IDENTITY_REVOKED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "NONCE_REUSED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE / BODY_TOO_LARGE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE / CHARSET_UNSUPPORTED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "429", description = "RATE_LIMITED (the key's publish quota; Retry-After in seconds)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<PublishResponse> publish(@Nullable @Body byte[] body) {
         PublishService.PublishOutcome outcome = service.publish(RequestBodies.utf8(body));
         PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(),

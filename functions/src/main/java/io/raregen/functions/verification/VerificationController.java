@@ -38,7 +38,7 @@ public class VerificationController {
                     + "The payload type is taken from ?type=, else publish, else register.")
     @RequestBody(content = @Content(schema = @Schema(implementation = EnvelopeDoc.class)))
     @ApiResponse(responseCode = "200", description = "verification result", content = @Content(schema = @Schema(implementation = VerifyResult.class)))
-    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE / CHARSET_UNSUPPORTED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public VerifyResult verify(@Nullable @Body byte[] body, @Nullable @QueryValue String type) {
         return service.verify(RequestBodies.utf8(body), type);
     }
