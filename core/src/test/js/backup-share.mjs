@@ -80,9 +80,9 @@ export function base32Decode (text) {
     }
     buffer &= (1 << bits) - 1
   }
-  if (bits >= 5 || buffer !== 0) {
-    throw new ShareError('SHARE_MALFORMED', 'the last character does not end a whole number of bytes')
-  }
+  if (bits >= 5) throw new ShareError('SHARE_MALFORMED', 'a character too many or too few')
+  // the last character's unused low bits must be zero: otherwise it was mistyped
+  if (buffer !== 0) throw new ShareError('SHARE_CHECKSUM', 'the share fails its checksum: the last character is wrong')
   return Uint8Array.from(out)
 }
 
@@ -103,6 +103,10 @@ export function encodeShare ({ splitId, index, threshold, total, fingerprint, sh
 
 export function decodeShare (text) {
   if (typeof text !== 'string' || text.trim() === '') throw new ShareError('SHARE_MALFORMED', 'the share is empty')
+  const symbols = text.replace(/[-\s]/g, '').length
+  if (Math.floor(symbols * 5 / 8) < HEADER_BYTES + 2 + CHECKSUM_BYTES) {
+    throw new ShareError('SHARE_MALFORMED', `the share is too short (${symbols} characters)`)
+  }
   const bytes = base32Decode(text.trim())
   if (bytes.length < HEADER_BYTES + 2 + CHECKSUM_BYTES) {
     throw new ShareError('SHARE_MALFORMED', `the share is too short (${bytes.length} bytes)`)

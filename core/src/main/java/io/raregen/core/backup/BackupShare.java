@@ -94,9 +94,15 @@ public record BackupShare(int version, byte[] splitId, int index, int threshold,
         if (text == null || text.isBlank()) {
             throw new ShareException(ShareError.SHARE_MALFORMED, "the share is empty");
         }
+        long symbols = text.chars().filter(c -> c != '-' && !Character.isWhitespace(c)).count();
+        if (symbols * 5 / 8 < HEADER_BYTES + 2 + CHECKSUM_BYTES) {
+            throw new ShareException(ShareError.SHARE_MALFORMED, "the share is too short (" + symbols + " characters)");
+        }
         byte[] bytes;
         try {
             bytes = CrockfordBase32.decode(text.strip());
+        } catch (CrockfordBase32.UnusedBitsException e) {
+            throw new ShareException(ShareError.SHARE_CHECKSUM, "the share fails its checksum: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ShareException(ShareError.SHARE_MALFORMED, e.getMessage());
         }

@@ -46,7 +46,14 @@ final class CrockfordBase32 {
         return sb.toString();
     }
 
-    /** @throws IllegalArgumentException naming the first bad character, or non-zero padding bits */
+    /** The last character's unused low bits are not zero: that character was mistyped. */
+    static final class UnusedBitsException extends IllegalArgumentException {
+        UnusedBitsException() {
+            super("the last character is wrong");
+        }
+    }
+
+    /** @throws IllegalArgumentException naming the first bad character; {@link UnusedBitsException} for a wrong last one */
     static byte[] decode(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() * 5 / 8);
         int buffer = 0;
@@ -68,8 +75,11 @@ final class CrockfordBase32 {
             }
             buffer &= (1 << bits) - 1;
         }
-        if (bits >= 5 || (buffer & ((1 << bits) - 1)) != 0) {
-            throw new IllegalArgumentException("the last character does not end a whole number of bytes");
+        if (bits >= 5) {
+            throw new IllegalArgumentException("a character too many or too few");
+        }
+        if ((buffer & ((1 << bits) - 1)) != 0) {
+            throw new UnusedBitsException();
         }
         return out.toByteArray();
     }

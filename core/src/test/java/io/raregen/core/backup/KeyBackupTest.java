@@ -69,8 +69,7 @@ class KeyBackupTest {
                 }
                 String flipped = text.substring(0, i) + c + text.substring(i + 1);
                 ShareException e = assertThrows(ShareException.class, () -> BackupShare.decode(flipped), flipped);
-                assertTrue(e.error() == ShareError.SHARE_CHECKSUM || e.error() == ShareError.SHARE_MALFORMED
-                        && i == text.length() - 1, "position " + i + ": " + e.error());
+                assertEquals(ShareError.SHARE_CHECKSUM, e.error(), "position " + i + ": " + e.getMessage());
             }
         }
     }
@@ -91,7 +90,8 @@ class KeyBackupTest {
     @Test
     void malformedSharesNameTheProblem() {
         assertEquals(ShareError.SHARE_MALFORMED, assertThrows(ShareException.class, () -> BackupShare.decode("")).error());
-        ShareException u = assertThrows(ShareException.class, () -> BackupShare.decode("04G8U-AN804"));
+        String text = KeyBackup.split(KeyPair.generate(), 3, 5, RANDOM).get(0).encode();
+        ShareException u = assertThrows(ShareException.class, () -> BackupShare.decode("U" + text.substring(1)));
         assertEquals(ShareError.SHARE_MALFORMED, u.error());
         assertTrue(u.getMessage().contains("'U'"), u.getMessage());
         assertEquals(ShareError.SHARE_MALFORMED, assertThrows(ShareException.class, () -> BackupShare.decode("04G8Z")).error());

@@ -83,6 +83,9 @@ class ShamirCrossCheckTest {
         addRecover(recover, "threshold", "SHARE_THRESHOLD_MISMATCH", a.get(0), a.get(1), twoOfThree.get(2));
         addRecover(recover, "too-few", "SHARE_TOO_FEW", a.get(0), a.get(1));
         addRecover(recover, "flipped", "SHARE_CHECKSUM", a.get(0), a.get(1), flipped);
+        String last = a.get(1);
+        String lastFlipped = last.substring(0, last.length() - 1) + (last.endsWith("0") ? "1" : "0");
+        addRecover(recover, "last-character-flipped", "SHARE_CHECKSUM", a.get(0), lastFlipped, a.get(2));
 
         ArrayNode splitKeys = in.putArray("splitKeys");
         for (int[] tn : new int[][]{{3, 5}, {2, 3}, {5, 5}}) {
