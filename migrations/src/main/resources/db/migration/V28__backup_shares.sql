@@ -10,3 +10,5 @@ CREATE TABLE backup_shares (
   nonce       VARCHAR(128)  NOT NULL,
   updated_at  TIMESTAMPTZ   NOT NULL DEFAULT now()
 );
+CREATE TRIGGER update_backup_shares_updated_at BEFORE UPDATE ON backup_shares
+  FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();

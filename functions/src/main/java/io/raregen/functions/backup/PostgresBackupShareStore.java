@@ -22,7 +22,7 @@ public class PostgresBackupShareStore implements BackupShareStore {
     private static final String UPSERT = """
             INSERT INTO backup_shares (pubkey, share, signed_at, nonce) VALUES (?, ?, ?, ?)
             ON CONFLICT (pubkey) DO UPDATE
-              SET share = EXCLUDED.share, signed_at = EXCLUDED.signed_at, nonce = EXCLUDED.nonce, updated_at = now()
+              SET share = EXCLUDED.share, signed_at = EXCLUDED.signed_at, nonce = EXCLUDED.nonce
               WHERE backup_shares.signed_at < EXCLUDED.signed_at
             RETURNING pubkey
             """;
