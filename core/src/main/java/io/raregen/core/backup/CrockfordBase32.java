@@ -1,6 +1,7 @@
 package io.raregen.core.backup;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * Crockford's base32 (the ULID alphabet, no padding): reading is forgiving where people err
@@ -12,7 +13,7 @@ final class CrockfordBase32 {
     private static final int[] VALUES = new int[128];
 
     static {
-        java.util.Arrays.fill(VALUES, -1);
+        Arrays.fill(VALUES, -1);
         for (int i = 0; i < ALPHABET.length(); i++) {
             VALUES[ALPHABET.charAt(i)] = i;
             VALUES[Character.toLowerCase(ALPHABET.charAt(i))] = i;

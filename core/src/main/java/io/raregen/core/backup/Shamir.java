@@ -2,6 +2,7 @@ package io.raregen.core.backup;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,8 +83,8 @@ public final class Shamir {
                 result.get(j)[i] = (byte) evaluate(coefficients, xs[j], degree);
             }
         }
-        java.util.Arrays.fill(coefficients, 0);
-        java.util.Arrays.fill(draw, (byte) 0);
+        Arrays.fill(coefficients, 0);
+        Arrays.fill(draw, (byte) 0);
         return result;
     }
 
@@ -125,7 +126,7 @@ public final class Shamir {
             }
             secret[i] = (byte) interpolateAtZero(xs, ys);
         }
-        java.util.Arrays.fill(ys, 0);
+        Arrays.fill(ys, 0);
         return secret;
     }
 
