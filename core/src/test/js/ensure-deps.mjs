@@ -27,5 +27,5 @@ const upToDate = installed !== null &&
 if (upToDate) {
   process.exit(0)
 }
-console.log('[raregen-core] installing @bsv/sdk for the cross-check test: npm ci')
+console.log('[raregen-core] installing @bsv/sdk and shamir-secret-sharing for the cross-check tests: npm ci')
 execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: here, stdio: 'inherit' })

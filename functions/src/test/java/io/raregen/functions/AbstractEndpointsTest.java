@@ -67,6 +67,29 @@ abstract class AbstractEndpointsTest {
     }
 
     @Test
+    void backupShare_storedReadAndDeleted_onThisHost() {
+        KeyPair key = registeredKey();
+        String path = "/v1/identities/" + key.publicKey().hex() + "/backup-share";
+        com.fasterxml.jackson.databind.node.ObjectNode sealed = new io.raregen.core.backup.EncryptedShare(
+                io.raregen.core.backup.EncryptedShare.MIN_ITERATIONS, new byte[16], new byte[12], new byte[40]).toJson();
+        String put = EnvelopeSigner.sign(io.raregen.core.envelope.Payloads.backupShare(key.publicKey(), sealed, Envelopes.nonce(),
+                Instant.now().minusSeconds(1)), key).toJson();
+        // a quoted UTF-8 charset is read like any other spelling of UTF-8 (the body is taken as bytes)
+        ApiResponse stored = send(new ApiRequest("PUT", path, put, java.util.Map.of("Content-Type", "application/json; charset=\"UTF-8\"")));
+        assertEquals(200, stored.status(), stored.toString());
+        ApiResponse read = send(ApiRequest.get(path));
+        assertEquals(200, read.status(), read.toString());
+        assertEquals(sealed, read.json().get("share"));
+        String delete = EnvelopeSigner.sign(io.raregen.core.envelope.Payloads.backupShareDelete(key.publicKey(), Envelopes.nonce(),
+                Instant.now()), key).toJson();
+        ApiResponse klingon = send(new ApiRequest("DELETE", path, delete, java.util.Map.of("Content-Type", "application/json; charset=klingon")));
+        assertEquals("CHARSET_UNSUPPORTED", klingon.code(), klingon.toString());
+        ApiResponse deleted = send(new ApiRequest("DELETE", path, delete, java.util.Map.of("Content-Type", "application/json")));
+        assertEquals(204, deleted.status(), deleted.toString());
+        assertEquals("BACKUP_SHARE_NOT_FOUND", send(ApiRequest.get(path)).code());
+    }
+
+    @Test
     void register_keyAlreadyActive_returns200() {
         KeyPair key = registeredKey();
         ApiResponse again = send(ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(key))));

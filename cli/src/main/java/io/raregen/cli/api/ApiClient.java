@@ -53,6 +53,32 @@ public final class ApiClient {
         return post("/v1/publish", envelopeJson(e), false);
     }
 
+    public JsonNode identity(String pubkeyHex) throws ApiException {
+        return get("/v1/identities/" + enc(pubkeyHex), false).body();
+    }
+
+    /** PUT /v1/identities/{pubkey}/backup-share with an envelope of type backup-share. */
+    public Response storeBackupShare(Envelope e) throws ApiException {
+        return send(request(backupSharePath(e.pubkey()), false)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(envelopeJson(e), StandardCharsets.UTF_8)).build());
+    }
+
+    public JsonNode backupShare(String pubkeyHex) throws ApiException {
+        return get(backupSharePath(pubkeyHex), false).body();
+    }
+
+    /** DELETE /v1/identities/{pubkey}/backup-share with an envelope of type backup-share-delete. */
+    public Response deleteBackupShare(Envelope e) throws ApiException {
+        return send(request(backupSharePath(e.pubkey()), false)
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(envelopeJson(e), StandardCharsets.UTF_8)).build());
+    }
+
+    private static String backupSharePath(String pubkeyHex) {
+        return "/v1/identities/" + enc(pubkeyHex) + "/backup-share";
+    }
+
     public JsonNode job(String jobId) throws ApiException {
         return get("/v1/jobs/" + enc(jobId), false).body();
     }

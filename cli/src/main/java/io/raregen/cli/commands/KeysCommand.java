@@ -22,10 +22,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code raregen keys new|show|export}: the client's three keypairs, encrypted at rest. */
+/** {@code raregen keys new|show|export|backup|recover}: the client's three keypairs, encrypted at rest. */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Create, show and export your keypairs (identity, financial, tokens).",
-        subcommands = {KeysCommand.New.class, KeysCommand.Show.class, KeysCommand.Export.class})
+        description = "Create, show, export, back up and recover your keypairs (identity, financial, tokens).",
+        subcommands = {KeysCommand.New.class, KeysCommand.Show.class, KeysCommand.Export.class,
+                KeysBackupCommand.class, KeysRecoverCommand.class})
 public final class KeysCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -25,13 +25,20 @@ public final class Keys {
         KeyFile file = load(home);
         char[] pass = Passphrases.forUnlock(env);
         try {
+            return unlock(file, pass);
+        } finally {
+            Arrays.fill(pass, ' ');
+        }
+    }
+
+    /** Opens the key file with a passphrase the caller holds (and clears). */
+    public static WalletKeys unlock(KeyFile file, char[] pass) {
+        try {
             return file.unlock(pass);
         } catch (WrongPassphraseException e) {
             throw new CliException(ExitCodes.KEYS, "WRONG_PASSPHRASE", e.getMessage() + ": " + file.path(), e);
         } catch (IOException e) {
             throw new CliException(ExitCodes.KEYS, "KEYS_UNREADABLE", e.getMessage(), e);
-        } finally {
-            Arrays.fill(pass, ' ');
         }
     }
 }

@@ -10,6 +10,8 @@ import java.util.Arrays;
 /** The passphrase comes from RAREGEN_PASSPHRASE (scripts) or is asked for on the terminal. */
 public final class Passphrases {
     public static final String ENV = "RAREGEN_PASSPHRASE";
+    /** The passphrase of the backup share stored with the service, when it differs from the new key file's. */
+    public static final String SHARE_ENV = "RAREGEN_SHARE_PASSPHRASE";
     static final int MIN_LENGTH = 8;
 
     private Passphrases() {
@@ -23,6 +25,19 @@ public final class Passphrases {
         }
         Console c = terminal(env);
         char[] p = c.readPassword("Passphrase: ");
+        if (p == null) {
+            throw new CliException(ExitCodes.KEYS, "NO_PASSPHRASE", "no passphrase given");
+        }
+        return p;
+    }
+
+    /** Opens the backup share stored with the service: its own variable, else the key file's, else the terminal. */
+    public static char[] forStoredShare(CliEnvironment env) {
+        String fromEnv = env.env(SHARE_ENV) != null ? env.env(SHARE_ENV) : env.env(ENV);
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        char[] p = terminal(env).readPassword("Passphrase of the share stored with the service (the key file's passphrase at backup time): ");
         if (p == null) {
             throw new CliException(ExitCodes.KEYS, "NO_PASSPHRASE", "no passphrase given");
         }

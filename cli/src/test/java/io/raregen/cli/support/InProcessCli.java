@@ -25,11 +25,26 @@ public final class InProcessCli {
         vars.put("RAREGEN_API", api);
     }
 
+    /** Sets (or, with null, removes) an environment variable for the following runs. */
+    public InProcessCli env(String name, String value) {
+        if (value == null) {
+            vars.remove(name);
+        } else {
+            vars.put(name, value);
+        }
+        return this;
+    }
+
     public Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** Runs the command with {@code stdin} as its standard input. */
+    public Result runWithInput(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliEnvironment env = new CliEnvironment(vars, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(new byte[0]), () -> null, Clock.systemUTC());
+                new ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), () -> null, Clock.systemUTC());
         int code = RaregenCli.run(env, args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -37,6 +37,10 @@ public final class EnvelopeVerifier {
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 100_000;
     public static final String TYPE_PUBLISH = "publish";
     public static final String TYPE_REGISTER = "register";
+    /** Stores the identity's encrypted backup share: {type, pubkey, share, nonce, createdAt}. */
+    public static final String TYPE_BACKUP_SHARE = "backup-share";
+    /** Deletes the identity's stored backup share: {type, pubkey, nonce, createdAt}. */
+    public static final String TYPE_BACKUP_SHARE_DELETE = "backup-share-delete";
 
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern RFC3339 =
@@ -173,7 +177,8 @@ public final class EnvelopeVerifier {
         }
 
         // 11. type-specific
-        if (TYPE_REGISTER.equals(expectedType)) {
+        if (TYPE_REGISTER.equals(expectedType) || TYPE_BACKUP_SHARE.equals(expectedType)
+                || TYPE_BACKUP_SHARE_DELETE.equals(expectedType)) {
             JsonNode pk = root.get("pubkey");
             if (pk == null || !pk.isTextual() || !pk.textValue().equals(e.pubkey())) {
                 throw new EnvelopeException(RejectionCode.PUBKEY_MISMATCH);

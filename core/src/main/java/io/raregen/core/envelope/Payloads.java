@@ -50,6 +50,35 @@ public final class Payloads {
         return canonical(n);
     }
 
+    /** {"type":"backup-share","pubkey":...,"share":{encrypted share},"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String backupShare(PublicKey publicKey, JsonNode encryptedShare, String nonce, Instant createdAt) {
+        if (publicKey == null || encryptedShare == null || !encryptedShare.isObject()) {
+            throw new IllegalArgumentException("public key and the encrypted share object are required");
+        }
+        requireFields(nonce, createdAt);
+        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
+        n.put("type", EnvelopeVerifier.TYPE_BACKUP_SHARE);
+        n.put("pubkey", publicKey.hex());
+        n.set("share", encryptedShare);
+        n.put("nonce", nonce);
+        n.put("createdAt", createdAt.toString());
+        return canonical(n);
+    }
+
+    /** {"type":"backup-share-delete","pubkey":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String backupShareDelete(PublicKey publicKey, String nonce, Instant createdAt) {
+        if (publicKey == null) {
+            throw new IllegalArgumentException("public key must not be null");
+        }
+        requireFields(nonce, createdAt);
+        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
+        n.put("type", EnvelopeVerifier.TYPE_BACKUP_SHARE_DELETE);
+        n.put("pubkey", publicKey.hex());
+        n.put("nonce", nonce);
+        n.put("createdAt", createdAt.toString());
+        return canonical(n);
+    }
+
     private static void requireFields(String nonce, Instant createdAt) {
         if (nonce == null || createdAt == null) {
             throw new IllegalArgumentException("nonce and createdAt must not be null");
