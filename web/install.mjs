@@ -10,9 +10,11 @@ const read = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')).package
 const pinned = read(join(here, 'package-lock.json'));
 delete pinned[''];
 const installed = read(join(here, 'node_modules', '.package-lock.json'));
+// optional packages for other platforms (esbuild's binaries) are pinned but never installed here
+const matches = (k) => installed[k] && pinned[k] && pinned[k].version === installed[k].version && pinned[k].integrity === installed[k].integrity;
 const same = installed !== null
-  && JSON.stringify(Object.keys(pinned).sort()) === JSON.stringify(Object.keys(installed).sort())
-  && Object.keys(pinned).every((k) => pinned[k].version === installed[k].version && pinned[k].integrity === installed[k].integrity);
+  && Object.keys(pinned).every((k) => pinned[k].optional || matches(k))
+  && Object.keys(installed).every(matches);
 if (!same) {
   console.log('[web] npm ci');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: here, stdio: 'inherit' });

@@ -102,3 +102,5 @@ function Welcome() {
 }
 
 render(html`<${App} />`, document.getElementById('app'));
+// a User Timing mark: how long after navigation the first view was on screen
+performance.mark('raregen:first-render');

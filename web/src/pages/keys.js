@@ -76,8 +76,8 @@ function ImportKey({ onChange, replacing }) {
   }
   return html`<div class="card">
     <h2>${replacing ? 'Replace with a key file' : 'Import a key file'}</h2>
-    <p class="muted">A <code>keys.json</code> exported from this page or written by <code>raregen keys new</code>
-      (in <code>~/.raregen/</code>). It stays encrypted; your passphrase is asked when you sign.</p>
+    <p class="muted">A <code>keys.json</code> exported from this page or written by <code>raregen keys new</code> (in${' '}<code>~/.raregen/</code>).
+      It stays encrypted; your passphrase is asked when you sign.</p>
     <label class="btn btn-ghost file-btn">Choose key file…
       <input type="file" id="import-key" accept=".json,application/json" onChange=${pick} />
     </label>
@@ -123,7 +123,7 @@ function KeyCard({ keys, onChange }) {
   }
 
   return html`<div class="grid2">
-    <div class="card">
+    <div class="card span-all">
       <h2>Identity key</h2>
       <dl class="facts">
         <dt>Public key</dt><dd><${Mono} cls="wrap" id="identity-pubkey">${doc.public.identity}<//></dd>

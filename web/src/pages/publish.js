@@ -116,8 +116,7 @@ export function PublishPage({ keys, config }) {
            onDragOver=${(e) => { e.preventDefault(); setDrag(true); }}
            onDragLeave=${() => setDrag(false)}
            onDrop=${(e) => { e.preventDefault(); setDrag(false); addFiles(e.dataTransfer.files); }}>
-        Drop <code>.json</code> files here, or
-        <label class="linklike">choose files<input type="file" id="record-files" multiple accept=".json,application/json"
+        Drop <code>.json</code> files here, or${' '}<label class="linklike">choose files<input type="file" id="record-files" multiple accept=".json,application/json"
           onChange=${(e) => { addFiles(e.target.files); e.target.value = ''; }} /></label>
       </div>
       ${problems && html`<${Notice} kind="error" id="publish-problems">

@@ -99,6 +99,16 @@ final class Browser implements AutoCloseable {
                 + "e.dispatchEvent(new Event('input', {bubbles: true}));", css, text);
     }
 
+    /** The page's own User Timing mark: ms from the start of navigation to its first view (HTML, bundle, styles, render). */
+    long firstRenderMs() {
+        return ((Number) driver.executeScript("return performance.getEntriesByName('raregen:first-render')[0].startTime")).longValue();
+    }
+
+    /** Scrolls an element to the top of the view (for screenshots of what lies below the fold). */
+    void scrollTo(String css) {
+        driver.executeScript("document.querySelector(arguments[0]).scrollIntoView({block: 'start'}); window.scrollBy(0, -90)", css);
+    }
+
     void click(String css) {
         waitFor(css).click();
     }

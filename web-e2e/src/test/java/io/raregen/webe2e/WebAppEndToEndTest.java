@@ -79,12 +79,19 @@ class WebAppEndToEndTest {
     @Test
     @Order(1)
     void newVisitor_createsAKey_andRegistersIt() throws Exception {
-        long t0 = System.nanoTime();
         browser.open(stack.webUrl());
         browser.waitFor("#get-started");
-        long firstRenderMs = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("[web-e2e] first render of " + stack.webUrl() + ": " + firstRenderMs + " ms (page load to the welcome view)");
-        assertTrue(firstRenderMs < 5000, "first render took " + firstRenderMs + " ms");
+        long coldMs = browser.firstRenderMs();
+        // a first visit once the server is warm, with nothing from the browser's cache
+        browser.driver.executeCdpCommand("Network.enable", java.util.Map.of());
+        browser.driver.executeCdpCommand("Network.setCacheDisabled", java.util.Map.of("cacheDisabled", true));
+        browser.open(stack.webUrl());
+        browser.waitFor("#get-started");
+        long firstRenderMs = browser.firstRenderMs();
+        browser.driver.executeCdpCommand("Network.setCacheDisabled", java.util.Map.of("cacheDisabled", false));
+        System.out.println("[web-e2e] first render of " + stack.webUrl() + ": " + firstRenderMs + " ms after navigation, uncached ("
+                + coldMs + " ms on the server's very first request)");
+        assertTrue(firstRenderMs < 1000, "first render took " + firstRenderMs + " ms");
         browser.screenshot("welcome");
         browser.assertNoConsoleErrors("the welcome page");
 
@@ -158,6 +165,7 @@ class WebAppEndToEndTest {
         assertEquals(3, stack.jobsOf(pubkey));
 
         browser.until(MINED_TIMEOUT, d -> browser.all("#publish-results [data-status=mined]").size() == 3);
+        browser.scrollTo("#publish-progress");
         browser.screenshot("publish");
         browser.assertNoConsoleErrors("the publish page");
 
@@ -186,6 +194,8 @@ class WebAppEndToEndTest {
                     "merkle path", "block header")), names.toString());
             browser.assertNoConsoleErrors("job page " + job);
         }
+        browser.screenshot("job-timeline");
+        browser.scrollTo("#verify-result");
         browser.screenshot("job-verified");
     }
 
@@ -208,6 +218,7 @@ class WebAppEndToEndTest {
         WebElement header = browser.el("#verify-checks [data-check='block header']");
         assertEquals("FAIL", header.getAttribute("data-outcome"), browser.el("#verify-checks").getText());
         assertTrue(header.getText().contains("commits to merkle root") && header.getText().contains("the path leads to"), header.getText());
+        browser.scrollTo("#verify-result");
         browser.screenshot("job-tampered");
 
         ObjectNode badRecord = proof.deepCopy();
