@@ -102,7 +102,7 @@ function Dashboard({ token, onSignOut }) {
       <${Stat} label="Dead-letter queue" value=${summary.dlqDepth ?? '—'} warn=${summary.dlqDepth > 0} sub=${summary.dlqDepth == null ? 'not reachable' : 'messages'} id="stat-dlq" />
       <${Stat} label="Failed jobs" value=${summary.failedJobs} warn=${summary.failedJobs > 0} />
       <div class="stat wide-stat"><span class="stat-label">Funding address</span>
-        <${Mono} cls="wrap" id="funding-address">${summary.funding?.address}<//>
+        <${Mono} cls="wrap" id="funding-address">${summary.funding?.address ?? 'not sampled yet'}<//>
         <span class="stat-sub">${summary.funding?.balanceSatoshis?.toLocaleString()} sats</span></div>
     </div>`}
     ${series && html`<div class="charts" id="ops-charts">
@@ -127,8 +127,10 @@ function Dashboard({ token, onSignOut }) {
       <h2>Failed jobs</h2>
       ${failed.length === 0 ? html`<p class="muted">None.</p>` : html`<table class="table"><thead><tr><th>Job</th><th>Failed</th><th>Error</th><th></th></tr></thead>
         <tbody>${failed.map((j) => html`<tr data-job=${j.jobId}><td><a class="mono" href=${`#/jobs/${j.jobId}`}>${j.jobId}</a></td>
-          <td>${fmtTime(j.failedAt)}</td><td class="err">${typeof j.error === 'string' ? j.error : j.error?.code}</td>
-          <td><button class="btn btn-ghost btn-small retry" onClick=${() => retry(j.jobId)}>Retry</button></td></tr>`)}</tbody></table>`}
+          <td>${fmtTime(j.failedAt)}</td><td class="err">${j.error}</td>
+          <td>${j.retryable === false
+            ? html`<span class="muted small" title="It holds a signed transaction that may still reach the chain">not retried</span>`
+            : html`<button class="btn btn-ghost btn-small retry" onClick=${() => retry(j.jobId)}>Retry</button>`}</td></tr>`)}</tbody></table>`}
     </div>`}
     ${updated && html`<p class="muted small">Updated ${updated.toLocaleTimeString()} · refreshes every ${REFRESH_MS / 1000} s</p>`}
   </section>`;
