@@ -40,7 +40,7 @@ function Dashboard({ token, onSignOut }) {
   const [failed, setFailed] = useState(null);
   const [error, setError] = useState(null);
   const [updated, setUpdated] = useState(null);
-  const [minutes, setMinutes] = useState(1440);
+  const [minutes, setMinutes] = useState(60);
 
   async function load() {
     try {

@@ -78,6 +78,8 @@ public final class LocalStack implements AutoCloseable {
         fEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
         // the web app checks merkle roots against the local chain's headers, not against the API it verifies
         fEnv.put("RAREGEN_SITE_HEADERS_URL", headersUrl());
+        // the operator dashboard's dead-letter depth (raregen.ops.dlq-url)
+        fEnv.put("RAREGEN_OPS_DLQ_URL", queue.dlqUrl());
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
         Path runDir = Files.createDirectories(o.stateDir().resolve("run"));
