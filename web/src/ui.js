@@ -67,8 +67,6 @@ export function download(name, text, type = 'application/json') {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export const readFileText = (file) => file.text();
-
 export function StatusBadge({ status }) {
   return html`<span class=${`badge badge-${status || 'unknown'}`} data-status=${status}>${status || '…'}</span>`;
 }

@@ -4,7 +4,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import canonicalize from 'canonicalize';
-import { hex, unhex, utf8, toBase64, fromBase64 } from './bytes.js';
+import { hex, utf8, toBase64, fromBase64 } from './bytes.js';
 import { publicKeyHex } from './keyfile.js';
 
 export const MAX_PAYLOAD_BYTES = 100000;
@@ -92,5 +92,3 @@ export function verifyEnvelope(env, expectedType = 'publish') {
   }
   return { pubkey: env.pubkey, payloadHash: hex(hash), payload: root };
 }
-
-export { unhex };

@@ -35,8 +35,4 @@ public class SecurityHeadersFilter {
             response.header("Cross-Origin-Opener-Policy", "same-origin");
         }
     }
-
-    String contentSecurityPolicy() {
-        return csp;
-    }
 }
