@@ -157,7 +157,11 @@ function Chart({ id, title, unit, xs, series }) {
         { stroke: MUTED, grid: { stroke: GRID }, ticks: { stroke: GRID } },
         { stroke: MUTED, grid: { stroke: GRID }, ticks: { stroke: GRID }, size: 56 },
       ],
-      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, fill: s.fill, dash: s.dash, width: 2, spanGaps: false, points: { show: false } }))],
+      // a few minutes of history (a fresh stack) would be a speck as a line: mark sparse series' points
+      series: [{}, ...series.map((s) => ({
+        label: s.label, stroke: s.stroke, fill: s.fill, dash: s.dash, width: 2, spanGaps: false,
+        points: { show: s.data.filter((v) => v != null).length < 15, size: 7, fill: s.stroke },
+      }))],
     };
     plot.current = new uPlot(opts, [xs, ...series.map((s) => s.data)], el);
     const ro = new ResizeObserver(() => plot.current.setSize({ width: Math.max(280, el.clientWidth), height: 220 }));
