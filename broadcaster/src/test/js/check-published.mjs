@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const sdkVersion = JSON.parse(readFileSync(join(here, 'node_modules', '@bsv', 'sdk', 'package.json'), 'utf8')).version
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'))
-// Without explicit flags the SDK's interpreter accepts signatures with no FORKID bit (STACK.md), so they are required.
+// Without explicit flags the SDK's interpreter accepts signatures with no FORKID bit (docs/ARCHITECTURE.md#glossary), so they are required.
 if (typeof input.flags !== 'string' || !input.flags.includes('SIGHASH_FORKID')) {
   throw new Error('flags must name SIGHASH_FORKID')
 }

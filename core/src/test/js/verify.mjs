@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const sdkVersion = JSON.parse(readFileSync(join(here, 'node_modules', '@bsv', 'sdk', 'package.json'), 'utf8')).version
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'))
-// Without explicit flags the SDK's interpreter accepts signatures with no FORKID bit (see STACK.md).
+// Without explicit flags the SDK's interpreter accepts signatures with no FORKID bit (docs/ARCHITECTURE.md#glossary).
 const flags = input.flags
 
 function checkInput (tx, i, prevout) {

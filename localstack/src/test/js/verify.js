@@ -6,7 +6,7 @@
 const fs = require('fs')
 const { Transaction, Spend, LockingScript, UnlockingScript, MerklePath } = require('@bsv/sdk')
 
-// Explicit flags: without them the interpreter accepts signatures without SIGHASH_FORKID (see shared/STACK.md).
+// Explicit flags: without them the interpreter accepts signatures without SIGHASH_FORKID (docs/ARCHITECTURE.md#glossary).
 const FLAGS = ['SIGHASH_FORKID', 'STRICTENC', 'DERSIG', 'LOW_S', 'NULLDUMMY', 'SIGPUSHONLY', 'CLEANSTACK',
   'MINIMALDATA', 'UTXO_AFTER_GENESIS']
 

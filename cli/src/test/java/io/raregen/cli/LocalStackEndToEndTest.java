@@ -3,16 +3,13 @@ package io.raregen.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.api.ApiClient;
-import io.raregen.cli.support.CliEnvironment;
 import io.raregen.cli.support.Json;
+import io.raregen.cli.support.InProcessCli;
 import io.raregen.cli.support.LocalStackProcess;
 import io.raregen.cli.verify.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -21,12 +18,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +50,7 @@ class LocalStackEndToEndTest {
 
             String apiUrl = stack.apiUrl();
             String headers = stack.chainUrl() + "/admin/blocks/{hash}";
-            Cli cli = new Cli(tmp.resolve("home"), apiUrl);
+            InProcessCli cli = new InProcessCli(tmp.resolve("home"), apiUrl);
 
             // GIVEN a client with keys, registered
             cli.ok("keys", "new", "--kdf-iterations", "1000");
@@ -113,7 +107,7 @@ class LocalStackEndToEndTest {
             proof.put("merklePath", Hashes.hex(bump));
             Path tampered = tmp.resolve("tampered-proof.json");
             Files.writeString(tampered, proof.toString());
-            Cli.Result bad = cli.run("verify", "--proof", tampered.toString(), "--headers", headers, "--json");
+            InProcessCli.Result bad = cli.run("verify", "--proof", tampered.toString(), "--headers", headers, "--json");
             assertEquals(1, bad.code(), bad.out());
             assertEquals("FAIL", outcome(Json.MAPPER.readTree(bad.out()), "block header"), bad.out());
 
@@ -177,32 +171,4 @@ class LocalStackEndToEndTest {
         return "ABSENT";
     }
 
-    /** The CLI in this JVM with its own home and captured output. */
-    private static final class Cli {
-        record Result(int code, String out, String err) {
-        }
-
-        private final Map<String, String> vars = new HashMap<>();
-
-        Cli(Path home, String api) {
-            vars.put("RAREGEN_HOME", home.toString());
-            vars.put("RAREGEN_PASSPHRASE", "end to end passphrase");
-            vars.put("RAREGEN_API", api);
-        }
-
-        Result run(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CliEnvironment env = new CliEnvironment(vars, new PrintWriter(out, true), new PrintWriter(err, true),
-                    new ByteArrayInputStream(new byte[0]), () -> null, Clock.systemUTC());
-            int code = RaregenCli.run(env, args);
-            return new Result(code, out.toString(), err.toString());
-        }
-
-        String ok(String... args) {
-            Result r = run(args);
-            assertEquals(0, r.code(), "raregen " + String.join(" ", args) + "\nstdout:\n" + r.out() + "\nstderr:\n" + r.err());
-            return r.out();
-        }
-    }
 }

@@ -6,6 +6,7 @@ import io.raregen.core.envelope.EnvelopeSigner;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.functions.support.ApiRequest;
 import io.raregen.functions.support.ApiResponse;
+import io.raregen.functions.support.Bumps;
 import io.raregen.functions.support.Chain;
 import io.raregen.functions.support.ElasticMq;
 import io.raregen.functions.support.Envelopes;
@@ -313,6 +314,62 @@ abstract class AbstractEndpointsTest {
         assertEquals(202, r.status(), r.toString());
     }
 
+    /** A valid request to each POST endpoint, fresh each time (new key, nonce, txid). */
+    private List<ApiRequest> everyPost() {
+        KeyPair toRevoke = registeredKey();
+        KeyPair publisher = registeredKey();
+        String txid = HexFormat.of().formatHex(randomBytes(32));
+        return List.of(
+                ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(KeyPair.generate()))),
+                ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(publisher))),
+                ApiRequest.postJson("/v1/verify", Envelopes.body(Envelopes.publish(publisher))),
+                ApiRequest.postJson("/v1/identities/" + toRevoke.publicKey().hex() + "/revoke", "").asOperator(),
+                ApiRequest.postJson("/v1/callbacks/arc", "{\"txid\":\"" + txid + "\",\"txStatus\":\"SEEN_ON_NETWORK\"}")
+                        .withHeader("Authorization", "Bearer " + TestEnv.CALLBACK_TOKEN));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    private String writes() {
+        return env().count("SELECT count(*) FROM publish_jobs") + "/" + env().count("SELECT count(*) FROM identities") + "/"
+                + env().count("SELECT count(*) FROM identities WHERE status = 'revoked'") + "/"
+                + env().count("SELECT count(*) FROM arc_callbacks");
+    }
+
+    @Test
+    void everyPost_withACharsetOtherThanUtf8_is415CharsetUnsupported_andWritesNothing() {
+        for (String charset : List.of("klingon", "", "\"\"", "utf8", "iso-8859-1", "utf-16", "\"utf-8")) {
+            for (ApiRequest valid : everyPost()) {
+                String before = writes();
+                ElasticMq.drain(env().queueUrl());
+                ApiResponse r = send(valid.withContentType("application/json; charset=" + charset));
+                String what = valid.path() + " charset=" + charset + " -> " + r;
+                assertEquals(415, r.status(), what);
+                assertEquals("CHARSET_UNSUPPORTED", r.code(), what);
+                assertTrue(r.contentType().startsWith("application/problem+json"), what);
+                assertEquals(before, writes(), "nothing written: " + what);
+                assertEquals(List.of(), ElasticMq.drain(env().queueUrl()), "nothing queued: " + what);
+            }
+        }
+    }
+
+    @Test
+    void everyPost_withUtf8InAnyRegisteredSpelling_isServed() {
+        for (String charset : List.of("utf-8", "UTF-8", "\"utf-8\"", "\"UTF-8\"", "csUTF8", "\"csutf8\"")) {
+            List<ApiRequest> posts = everyPost();
+            List<Integer> expected = List.of(201, 202, 200, 200, 200);
+            for (int i = 0; i < posts.size(); i++) {
+                ApiRequest valid = posts.get(i);
+                ApiResponse r = send(valid.withContentType("application/json; charset=" + charset));
+                assertEquals(expected.get(i), r.status(), valid.path() + " charset=" + charset + " -> " + r);
+            }
+        }
+    }
+
     @Test
     void unknownRoute_returns404ProblemWithCode() {
         ApiResponse r = send(ApiRequest.get("/v1/nothing-here"));
@@ -333,8 +390,12 @@ abstract class AbstractEndpointsTest {
     // ---- POST /v1/callbacks/arc ----
 
     private static String minedCallback(String txid, String blockHash, int height) {
+        return minedCallback(txid, blockHash, height, Bumps.of(txid, height));
+    }
+
+    private static String minedCallback(String txid, String blockHash, long height, String merklePath) {
         return "{\"timestamp\":\"2026-11-22T21:00:00.123Z\",\"txid\":\"" + txid + "\",\"txStatus\":\"MINED\","
-                + "\"blockHash\":\"" + blockHash + "\",\"blockHeight\":" + height + ",\"merklePath\":\"fe0102\","
+                + "\"blockHash\":\"" + blockHash + "\",\"blockHeight\":" + height + ",\"merklePath\":\"" + merklePath + "\","
                 + "\"extraInfo\":\"\",\"competingTxs\":null,\"someFutureField\":1}";
     }
 
@@ -361,7 +422,7 @@ abstract class AbstractEndpointsTest {
 
         assertEquals(200, callback(minedCallback(txid, "22".repeat(32), 901), TestEnv.CALLBACK_TOKEN).status());
         assertEquals(2, callbackRows(txid));
-        assertEquals("fe0102", env().string("SELECT encode(merkle_path, 'hex') FROM arc_callbacks WHERE txid = ? AND block_height = 900", txid));
+        assertEquals(Bumps.of(txid, 900), env().string("SELECT encode(merkle_path, 'hex') FROM arc_callbacks WHERE txid = ? AND block_height = 900", txid));
         assertEquals(0, env().count("SELECT count(*) FROM arc_callbacks WHERE txid = ? AND applied_at IS NOT NULL", txid));
     }
 
@@ -405,7 +466,18 @@ abstract class AbstractEndpointsTest {
                 "{\"txid\":\"" + txid + "\",\"txStatus\":\"SEEN_ON_NETWORK\",\"timestamp\":\"yesterday\"}",
                 "{\"txid\":\"" + txid + "\",\"txStatus\":\"REJECTED\",\"competingTxs\":[\"abc\"]}",
                 "{\"callbacks\":[]}",
-                "{\"callbacks\":[" + minedCallback(txid, "11".repeat(32), 1) + ",{\"txid\":1}]}");
+                "{\"callbacks\":[" + minedCallback(txid, "11".repeat(32), 1) + ",{\"txid\":1}]}",
+                // not an ARC status, however well-formed the rest
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"PWNED\",\"blockHash\":\"" + "11".repeat(32) + "\",\"blockHeight\":999999999}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"SEEN_ON_NETWORK\",\"blockHeight\":2147483647}",
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"SEEN_ON_NETWORK\",\"blockHash\":\"" + "zz".repeat(32) + "\"}",
+                // MINED needs a merkle path that proves the txid at the callback's height
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"MINED\",\"blockHash\":\"" + "11".repeat(32) + "\",\"blockHeight\":1}",
+                minedCallback(txid, "11".repeat(32), 1, "fe0102"),
+                minedCallback(txid, "11".repeat(32), 1, Bumps.of("ab".repeat(32), 1)),
+                minedCallback(txid, "11".repeat(32), 1, Bumps.of(txid, 2)),
+                minedCallback(txid, "11".repeat(32), 1, Bumps.of(txid, 1) + "00"),
+                "{\"txid\":\"" + txid + "\",\"txStatus\":\"SEEN_ON_NETWORK\",\"merklePath\":\"0102\"}");
         for (String body : bad) {
             ApiResponse r = callback(body, TestEnv.CALLBACK_TOKEN);
             assertEquals(400, r.status(), body + " -> " + r);

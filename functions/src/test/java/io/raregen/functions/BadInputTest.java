@@ -147,6 +147,8 @@ class BadInputTest implements TestPropertyProvider {
         cases.add(new Case("payload not json", f -> publish(signed(f.active(), "hello")), 400, "PAYLOAD_NOT_JSON"));
         cases.add(new Case("payload truncated json", f -> publish(signed(f.active(), "{\"type\":")), 400, "PAYLOAD_NOT_JSON"));
         cases.add(new Case("payload duplicate keys", f -> publish(signed(f.active(), "{\"a\":1,\"a\":1}")), 400, "PAYLOAD_NOT_JSON"));
+        cases.add(new Case("payload escaped lone surrogate", f -> publish(signed(f.active(), withRecord(f, "\"\\ud800\""))), 400, "PAYLOAD_NOT_JSON"));
+        cases.add(new Case("payload escaped lone low surrogate key", f -> publish(signed(f.active(), withRecord(f, "{\"\\udc00\":1}"))), 400, "PAYLOAD_NOT_JSON"));
         cases.add(new Case("payload is array", f -> publish(signed(f.active(), "[1,2]")), 400, "PAYLOAD_NOT_OBJECT"));
         cases.add(new Case("payload is string", f -> publish(signed(f.active(), "\"s\"")), 400, "PAYLOAD_NOT_OBJECT"));
         cases.add(new Case("payload is number", f -> publish(signed(f.active(), "7")), 400, "PAYLOAD_NOT_OBJECT"));
@@ -237,6 +239,9 @@ class BadInputTest implements TestPropertyProvider {
         cases.add(new Case("revoke unknown key", f -> ApiRequest.postJson("/v1/identities/" + f.stranger().publicKey().hex() + "/revoke", "").asOperator(), 404, "IDENTITY_NOT_FOUND"));
         cases.add(new Case("revoke invalid pubkey", f -> ApiRequest.postJson("/v1/identities/xyz/revoke", "").asOperator(), 400, "PUBKEY_INVALID"));
         cases.add(new Case("identity unknown", f -> ApiRequest.get("/v1/identities/" + f.stranger().publicKey().hex()), 404, "IDENTITY_NOT_FOUND"));
+        cases.add(new Case("publish charset klingon", f -> publish(validBody(f)).withContentType("application/json; charset=klingon"), 415, "CHARSET_UNSUPPORTED"));
+        cases.add(new Case("publish charset empty", f -> publish(validBody(f)).withContentType("application/json; charset="), 415, "CHARSET_UNSUPPORTED"));
+        cases.add(new Case("register charset latin1", f -> register(Envelopes.register(f.stranger())).withContentType("application/json; charset=iso-8859-1"), 415, "CHARSET_UNSUPPORTED"));
         cases.add(new Case("verify content type text/plain", f -> ApiRequest.postJson("/v1/verify", validBody(f)).withContentType("text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"));
         return cases;
     }

@@ -126,16 +126,16 @@ public final class ResourceNames {
         /** The label of {@link #POOL_DEPTH}: available, reserved, pending, spent, retired. */
         public static final String STATUS_DIMENSION = "status";
 
-        /** Gauge per UTXO status (seed 002's name). */
+        /** Gauge per UTXO status (the original batch mode's name). */
         public static final String POOL_DEPTH = "raregen_utxo_pool_depth";
         /** Gauge: usable publish UTXOs, what the replenisher and the pool alarm watch. */
         public static final String POOL_PUBLISH_AVAILABLE = "raregen_utxo_pool_publish_available";
         public static final String BATCH_SIZE = "raregen_batch_size";
         public static final String TX_PER_SEC = "raregen_tx_per_sec";
         public static final String PUBLISH_DURATION = "raregen_publish_duration_seconds";
-        /** Gauge: broadcasts failed in a row since the last success (seed 003 alerts at 5). */
+        /** Gauge: broadcasts failed in a row since the last success (alarm at 5: docs/OPERATIONS.md#broadcast-failures). */
         public static final String CONSECUTIVE_BROADCAST_FAILURES = "raregen_broadcast_consecutive_failures";
-        /** Gauge: jobs in processing/signed longer than the recovery bound (seed 004's "stuck pending"). */
+        /** Gauge: jobs in processing/signed longer than the recovery bound (alarm: docs/OPERATIONS.md#stuck-jobs). */
         public static final String STUCK_JOBS = "raregen_jobs_stuck";
 
         /** Counters the functions write as embedded metric format lines (no sidecar: CloudWatch Logs extracts them). */

@@ -29,7 +29,7 @@ public final class LocalDatabase implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    public static LocalDatabase open(LocalStackOptions o, Log log) throws IOException, SQLException {
+    public static LocalDatabase open(LocalStackOptions o, Owner owner, Log log) throws IOException, SQLException {
         EmbeddedPostgres embedded = null;
         String admin = o.dbUrl();
         if (!answers(admin)) {
@@ -59,8 +59,80 @@ public final class LocalDatabase implements AutoCloseable {
                 s.execute("CREATE DATABASE " + o.dbName());
                 log.info("created database " + o.dbName());
             }
+            String mark = comment(c, o.dbName());
+            if (mark == null || mark.isEmpty()) {
+                // created just now, or by a launcher from before marks: ours only if nothing in it says otherwise
+                if (db.holdsForeignOutputs(owner)) {
+                    throw foreign(o, "its UTXO pool pays other keys");
+                }
+                s.execute("COMMENT ON DATABASE " + o.dbName() + " IS '" + owner.mark() + "'");
+            } else if (!mark.equals(owner.mark())) {
+                throw foreign(o, "pool " + mark.substring(Owner.PREFIX.length()) + "; this state directory's pool is "
+                        + owner.poolAddress());
+            }
         }
         return db;
+    }
+
+    /**
+     * Which local stack a database serves: the pool key's address, from the state directory's secrets. A new
+     * state directory (a second clone, or {@code rm -rf .raregen-local}) has a new pool key and a new chain, so a
+     * database left by another one holds outputs this stack can neither sign for nor find on its chain: every
+     * publish would fail. The mark is kept as the database's comment.
+     */
+    public record Owner(String poolAddress, byte[] poolScript, byte[] fundingScript) {
+        static final String PREFIX = "raregen-local stack ";
+
+        public static Owner of(LocalSecrets secrets) {
+            return new Owner(secrets.poolKey().address(io.raregen.core.keys.Network.REGTEST), secrets.poolKey().p2pkhLockingScript(), secrets.fundingKey().p2pkhLockingScript());
+        }
+
+        String mark() {
+            return PREFIX + poolAddress;
+        }
+    }
+
+    /** The one-line fix is part of the message: the launcher prints it and stops. */
+    public static final class ForeignDatabaseException extends IOException {
+        ForeignDatabaseException(String message) {
+            super(message);
+        }
+    }
+
+    private static ForeignDatabaseException foreign(LocalStackOptions o, String why) {
+        return new ForeignDatabaseException("database " + o.dbName() + " was left by another local stack (" + why
+                + "), so every publish would fail. Start over with `./raregen local --fresh` (drops it), or keep it and use another database: "
+                + "`./raregen local --db-name raregen_local_2`");
+    }
+
+    private static String comment(Connection c, String dbName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, dbName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** True when the pool table has rows and none of them pays the owner's pool or funding key. */
+    private boolean holdsForeignOutputs(Owner owner) throws SQLException {
+        try (Connection c = connect()) {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT to_regclass('public.utxos') IS NOT NULL")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM utxos), "
+                    + "EXISTS (SELECT 1 FROM utxos WHERE script_pub_key IN (?, ?))")) {
+                ps.setBytes(1, owner.poolScript());
+                ps.setBytes(2, owner.fundingScript());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1) && !rs.getBoolean(2);
+                }
+            }
+        }
     }
 
     static boolean answers(String url) {

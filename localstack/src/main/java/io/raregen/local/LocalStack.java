@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  */
 public final class LocalStack implements AutoCloseable {
     private static final int MAX_RESTARTS = 3;
+    /** Under the state directory: copies of the jars the stack runs from (kept by --fresh). */
+    static final String RUN_DIR = "run";
 
     private final LocalStackOptions o;
     private final Log log;
@@ -54,7 +56,7 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(o.stateDir());
         secrets = LocalSecrets.loadOrCreate(o.stateDir(), json);
 
-        db = LocalDatabase.open(o, log);
+        db = LocalDatabase.open(o, LocalDatabase.Owner.of(secrets), log);
         log.info("Postgres: " + db.url() + (db.embedded() ? " (embedded)" : ""));
 
         queue = LocalQueue.start(o.sqsPort(), json);
@@ -82,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
         fEnv.put("RAREGEN_OPS_DLQ_URL", queue.dlqUrl());
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
-        Path runDir = Files.createDirectories(o.stateDir().resolve("run"));
+        Path runDir = Files.createDirectories(o.stateDir().resolve(RUN_DIR));
         ChildApp functions = new ChildApp("functions", snapshot(o.functionsJar(), runDir), o.javaOpts(), fEnv, logs, log);
 
         Map<String, String> bEnv = new HashMap<>(common);
@@ -259,13 +261,21 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void wipe(Path dir) throws IOException {
+    /**
+     * Deletes the state directory's contents except {@code run/}: that folder holds copies of built jars, not
+     * state, and the {@code ./raregen} script starts this very launcher from {@code run/launcher.jar}; deleting
+     * it would pull the running JVM's own classes out from under it.
+     */
+    static void wipe(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
+        Path keep = dir.resolve(RUN_DIR);
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+                if (!p.startsWith(keep) && !p.equals(dir)) {
+                    Files.delete(p);
+                }
             }
         }
     }

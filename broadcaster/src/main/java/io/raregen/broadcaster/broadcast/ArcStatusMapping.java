@@ -4,7 +4,7 @@ import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
 
 import java.util.Locale;
 
-/** ARC's txStatus values and 46x codes mapped to what the pipeline does next (ARC.md). */
+/** ARC's txStatus values and 46x codes mapped to what the pipeline does next (docs/ARCHITECTURE.md#arc). */
 final class ArcStatusMapping {
     private ArcStatusMapping() {
     }

@@ -9,6 +9,7 @@ import io.raregen.broadcaster.callbacks.CallbackInbox.Pending;
 import io.raregen.broadcaster.recovery.Loop;
 import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.proof.MerklePath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Applies the ARC status callbacks the functions app stored in {@code arc_callbacks}: MINED moves a
  * sent job to mined (block hash, height, merkle path; pool chain depth reset) or confirms one of
- * the pool's own transactions; REJECTED and DOUBLE_SPEND_ATTEMPTED are logged for an operator and
+ * the pool's own transactions, but only with a BRC-74 merkle path that holds the txid, computes a root and is for
+ * the callback's block height (else {@code unproven}, nothing changes: the poller still finds it mined); REJECTED and DOUBLE_SPEND_ATTEMPTED are logged for an operator and
  * change nothing; every other status is ignored. Polling ({@code ConfirmationTracker}) stays the
  * fallback for callbacks that never arrive. Counts {@code raregen_arc_callbacks_total{outcome}}.
  */
@@ -38,6 +40,7 @@ public final class CallbackApplier implements Loop {
     public static final String NO_JOB = "no_job";
     public static final String IGNORED = "ignored";
     public static final String OPERATOR = "operator";
+    public static final String UNPROVEN = "unproven";
 
     private final CallbackInbox inbox;
     private final ResultApplier applier;
@@ -125,6 +128,12 @@ public final class CallbackApplier implements Loop {
         if (p.blockHeight() == null) {
             return Optional.of(IGNORED);
         }
+        if (!proves(p)) {
+            // the functions app rejects such callbacks; a row stored before it did, or written by hand, lands here
+            LOG.warn("MINED callback {} for {} at height {} has no merkle path proving the transaction; ignored",
+                    p.callbackId(), p.txid().hex(), p.blockHeight());
+            return Optional.of(UNPROVEN);
+        }
         Optional<JobRef> job = lookups.jobByTxid(p.txid());
         try {
             if (job.isPresent()) {
@@ -155,7 +164,7 @@ public final class CallbackApplier implements Loop {
         }
     }
 
-    /** A sent transaction displaced later needs a human: re-signing could double-publish (DESIGN.md §5, I2). */
+    /** A sent transaction displaced later needs a human: re-signing could double-publish (docs/ARCHITECTURE.md#invariants, I2). */
     private String displaced(Pending p, Lookups lookups) throws SQLException {
         Optional<JobRef> job = lookups.jobByTxid(p.txid());
         if (job.isEmpty() && !lookups.isPoolTransaction(p.txid())) {
@@ -168,6 +177,17 @@ public final class CallbackApplier implements Loop {
                     p.txid().hex(), jobId, p.txStatus(), p.extraInfo(), p.competingTxs());
         }
         return OPERATOR;
+    }
+
+    private static boolean proves(Pending p) {
+        if (p.merklePath() == null) {
+            return false;
+        }
+        try {
+            return MerklePath.parse(p.merklePath()).proves(p.txid(), p.blockHeight());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static BroadcastResult asResult(Pending p) {

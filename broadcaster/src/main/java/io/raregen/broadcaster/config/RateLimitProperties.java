@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** The broadcast token bucket ({@code raregen.ratelimit.*}); seed 002: 500 tx per 3 s. */
+/** The broadcast token bucket ({@code raregen.ratelimit.*}); 500 tx per 3 s (docs/ARCHITECTURE.md#the-rate-limit). */
 @ConfigurationProperties("raregen.ratelimit")
 public class RateLimitProperties {
     private boolean enabled = true;

@@ -11,7 +11,10 @@ public class RecoveryProperties {
     /** Queued jobs older than this with no batch are fed to the collector. */
     private Duration reconcileAfter = Duration.ofSeconds(30);
     private Duration reconcileInterval = Duration.ofSeconds(10);
-    /** Seed 002's unstick timeout, made safe: only jobs with no signed transaction go back to queued. */
+    /**
+     * The original batch mode's unstick timeout (docs/ARCHITECTURE.md#the-original-system), made safe: only jobs
+     * with no signed transaction go back to queued.
+     */
     private Duration rescueProcessingAfter = Duration.ofMinutes(2);
     /** Signed jobs not sent for this long are re-broadcast with their stored bytes. */
     private Duration rebroadcastAfter = Duration.ofSeconds(30);

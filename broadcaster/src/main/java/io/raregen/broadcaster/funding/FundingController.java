@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.funding;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -15,16 +14,16 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.raregen.broadcaster.replenish.Replenisher;
 import io.raregen.broadcaster.utxo.PoolMetrics;
 import io.raregen.broadcaster.utxo.PoolSnapshot;
+import io.raregen.broadcaster.web.OperatorToken;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 
 /**
- * The pool's operator surface on the broadcaster's port: the funding address, the pool's figures with the
- * conservation check, and (admin bearer token {@code raregen.admin.token}) funding import, replenish and
- * consolidate on demand. Controllers only translate HTTP; the work is in {@link FundingService} and
+ * The pool's operator surface on the broadcaster's port, every endpoint behind the operator token
+ * ({@code raregen.admin.token}, {@link OperatorToken}): the funding address, the pool's figures with the
+ * conservation check, funding import, replenish and consolidate on demand. Controllers only translate HTTP; the work is in {@link FundingService} and
  * {@link Replenisher}.
  */
 @Controller("/v1/pool")
@@ -55,25 +54,27 @@ public class FundingController {
     private final FundingService funding;
     private final Replenisher replenisher;
     private final PoolMetrics metrics;
-    private final String adminToken;
+    private final OperatorToken operator;
     private final JsonMapper json;
 
-    public FundingController(FundingService funding, Replenisher replenisher, PoolMetrics metrics,
-                             @Value("${raregen.admin.token:}") String adminToken, JsonMapper json) {
+    public FundingController(FundingService funding, Replenisher replenisher, PoolMetrics metrics, OperatorToken operator,
+                             JsonMapper json) {
         this.funding = funding;
         this.replenisher = replenisher;
         this.metrics = metrics;
-        this.adminToken = adminToken;
+        this.operator = operator;
         this.json = json;
     }
 
     @Get("/funding-address")
-    public FundingService.FundingAddress fundingAddress() {
+    public FundingService.FundingAddress fundingAddress(@Nullable @Header("Authorization") String authorization) {
+        operator.require(authorization);
         return funding.fundingAddress();
     }
 
     @Get
-    public PoolView pool() {
+    public PoolView pool(@Nullable @Header("Authorization") String authorization) {
+        operator.require(authorization);
         PoolSnapshot s = metrics.refreshAll();
         return new PoolView(funding.fundingAddress(), s.countByStatus(), s.satsByStatus(), s.publishAvailable(),
                 s.fundingAvailableSats(), s.totalUnspentSats(), s.feesPaidSats(), s.retiredSats(), s.fundedSats(),
@@ -82,12 +83,12 @@ public class FundingController {
 
     @Post("/funding")
     public HttpResponse<FundingService.Imported> importFunding(@Nullable @Header("Authorization") String authorization,
-                                                              @Nullable @Body String body) {
+                                                              @Nullable @Body byte[] body) {
         // The body is taken raw and decoded only after the token check: a caller without the token learns
         // nothing from how its body parses, and a malformed body gets a stable code instead of the framework's
         // generic conversion error.
-        requireAdmin(authorization);
-        ImportRequest request = parseImport(body);
+        operator.require(authorization);
+        ImportRequest request = parseImport(body == null ? null : new String(body, StandardCharsets.UTF_8));
         FundingService.Imported imported = funding.importOutput(request.outpoint(), request.rawTx(),
                 Boolean.TRUE.equals(request.confirmed()) ? 0 : 1);
         return imported.added() ? HttpResponse.created(imported) : HttpResponse.ok(imported);
@@ -95,13 +96,13 @@ public class FundingController {
 
     @Post("/replenish")
     public RoundView replenish(@Nullable @Header("Authorization") String authorization) {
-        requireAdmin(authorization);
+        operator.require(authorization);
         return RoundView.of(replenisher.runOnce());
     }
 
     @Post("/consolidate")
     public RoundView consolidate(@Nullable @Header("Authorization") String authorization) {
-        requireAdmin(authorization);
+        operator.require(authorization);
         return RoundView.of(replenisher.consolidateOnce());
     }
 
@@ -120,16 +121,5 @@ public class FundingController {
             throw new FundingException("MISSING_FIELD", 400, "body needs outpoint and rawTx");
         }
         return request;
-    }
-
-    private void requireAdmin(String authorization) {
-        if (adminToken == null || adminToken.isBlank()) {
-            throw new FundingException("ADMIN_DISABLED", 403, "operator endpoints are off: set raregen.admin.token");
-        }
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8))) {
-            throw new FundingException("UNAUTHORIZED", 401, "a valid admin bearer token is required");
-        }
     }
 }

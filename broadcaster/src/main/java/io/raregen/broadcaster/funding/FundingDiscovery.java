@@ -4,7 +4,7 @@ import io.raregen.core.types.Outpoint;
 
 import java.util.List;
 
-/** Finds outputs paid to an address, with their raw transactions (seed 002 option C). */
+/** Finds outputs paid to an address, with their raw transactions (funding option C, docs/ARCHITECTURE.md#the-original-system). */
 public interface FundingDiscovery {
 
     /** An unspent output found for the address, and the raw transaction (hex) that created it. */

@@ -1,21 +1,11 @@
 package io.raregen.broadcaster.funding;
 
+import io.raregen.broadcaster.web.ProblemException;
+
 /** A funding request was refused; {@link #code()} is stable and machine-readable. */
-public class FundingException extends RuntimeException {
-    private final String code;
-    private final int httpStatus;
+public class FundingException extends ProblemException {
 
     public FundingException(String code, int httpStatus, String message) {
-        super(message);
-        this.code = code;
-        this.httpStatus = httpStatus;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public int httpStatus() {
-        return httpStatus;
+        super(code, httpStatus, message);
     }
 }

@@ -20,7 +20,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Funding the pool (seed 002 options A and C): shows the funding address, and imports an output paid to
+ * Funding the pool (options A and C of docs/ARCHITECTURE.md#the-original-system):
+ * shows the funding address, and imports an output paid to
  * it after checking the raw transaction (its txid is the outpoint's, the output exists, pays our script
  * and holds at least 1 sat).
  */

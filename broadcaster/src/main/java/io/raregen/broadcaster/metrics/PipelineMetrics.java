@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The broadcaster's meters, named so Prometheus shows {@code raregen_batch_size},
  * {@code raregen_tx_per_sec}, {@code raregen_publish_duration_seconds} and
  * {@code raregen_broadcast_outcomes_total{outcome,code}}, {@code raregen_poison_messages_total} and
- * {@code raregen_broadcast_consecutive_failures} (seed 003's "5 consecutive failures" alarm reads it).
+ * {@code raregen_broadcast_consecutive_failures} (the "5 consecutive failures" alarm reads it: docs/OPERATIONS.md#broadcast-failures).
  */
 public final class PipelineMetrics {
     private static final int WINDOW_SECONDS = 10;

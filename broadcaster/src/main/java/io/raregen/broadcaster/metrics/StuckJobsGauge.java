@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code raregen_jobs_stuck}: jobs sitting in {@code processing} or {@code signed} for longer than
- * {@code stuckAfter} (seed 004's "stuck pending"). The rescuer normally moves them on within minutes,
+ * {@code stuckAfter}. The rescuer normally moves them on within minutes,
  * so a non-zero value that stays is what the stuck-jobs alarm pages on.
  */
 public final class StuckJobsGauge {

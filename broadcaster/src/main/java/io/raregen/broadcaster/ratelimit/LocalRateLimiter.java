@@ -1,5 +1,7 @@
 package io.raregen.broadcaster.ratelimit;
 
+import io.raregen.core.ratelimit.TokenBucketMath;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;

@@ -1,5 +1,7 @@
 package io.raregen.broadcaster.ratelimit;
 
+import io.raregen.core.ratelimit.TokenBucketMath;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Seed 002's unstick, made safe. Jobs claimed but never signed (their instance stalled or died)
+ * The original batch mode's unstick (docs/ARCHITECTURE.md#the-original-system), made safe.
+ * Jobs claimed but never signed (their instance stalled or died)
  * go back to queued after {@code processingAfter}; jobs signed but not sent are re-broadcast with
  * their stored bytes after {@code rebroadcastAfter}. A signed job is never re-queued or re-signed.
  */

@@ -26,7 +26,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Keeps the publish pool deep (seed 002): when usable publish UTXOs fall below {@code minPoolSize}, splits
+ * Keeps the publish pool deep (broadcaster/POOL.md): when usable publish UTXOs fall below {@code minPoolSize}, splits
  * funding UTXOs into {@code splitBatchSize} outputs of {@code denominationSats} paying the pool key, in a
  * chain of transactions of at most {@code maxOutputsPerTx} outputs each, change back to funding. Also merges
  * small change back into funding (consolidation). Every transaction is stored before it is broadcast and

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Replenisher and consolidation settings ({@code raregen.replenisher.*}). Defaults are scaled for a local
- * run; the production values of seed 002 are in POOL.md (min-pool-size 50,000, split-batch-size 100,000,
+ * run; the production values (the original batch mode's) are in POOL.md (min-pool-size 50,000, split-batch-size 100,000,
  * alert-threshold 10,000).
  */
 @ConfigurationProperties("raregen.replenisher")
@@ -22,7 +22,7 @@ public class ReplenisherSettings {
     private long denominationSats = 100;
     /** Most outputs in one split transaction (5,000 x 34 B = 170 kB); larger rounds chain several. */
     private int maxOutputsPerTx = 5_000;
-    /** Depth below which the low-pool alert condition holds (seed 002: 10,000 in production). */
+    /** Depth below which the low-pool alert condition holds (10,000 in production, POOL.md). */
     private int alertThreshold = 1_000;
     /** Consolidation of small change back into funding, on a schedule; off by default. */
     private boolean consolidationEnabled = false;

@@ -35,7 +35,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Applies what the network said, by txid, to the jobs and the pool (DESIGN.md §5):
+ * Applies what the network said, by txid, to the jobs and the pool (docs/ARCHITECTURE.md#invariants):
  * accepted/mined → sent + inputs spent + change into the pool; in flight/unknown → left signed
  * for a re-check with the same bytes; conflict → re-verified, then the input is dirty and the
  * job goes back to be re-signed; rejection → re-signed when a retry can help (fee, inputs),

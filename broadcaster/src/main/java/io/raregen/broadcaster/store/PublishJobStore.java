@@ -391,7 +391,7 @@ public final class PublishJobStore {
     }
 
     /**
-     * Seed 002's unstick, made safe: only jobs claimed longer than {@code olderThan} ago that have NO
+     * The original batch mode's unstick, made safe: only jobs claimed longer than {@code olderThan} ago that have NO
      * stored transaction go back to queued. A signed job is never re-queued (it is re-broadcast).
      */
     public List<String> requeueStuckProcessing(Duration olderThan) {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** WhatsOnChain's answers as seen in the wild (ARC.md), mapped to outcomes. */
+/** WhatsOnChain's answers as seen in the wild (docs/ARCHITECTURE.md#whatsonchain-fallback), mapped to outcomes. */
 class WocClassificationTest {
     static final Txid T = Txid.fromHex("ab".repeat(32));
 

@@ -107,6 +107,21 @@ class CallbackApplierTest {
                 + (competingTxs == null ? "NULL" : "ARRAY['" + competingTxs + "']") + ", " + quoted(extraInfo) + ")");
     }
 
+    /**
+     * A one-level BRC-74 path for {@code txid} at {@code height} whose sibling duplicates it: it holds the txid and
+     * computes a root, which is all the applier can check without block headers.
+     */
+    static String bump(String txid, int height) {
+        byte[] leaf = io.raregen.core.types.Txid.fromHex(txid).wireBytes();
+        StringBuilder h = new StringBuilder();
+        if (height < 0xfd) {
+            h.append(String.format("%02x", height));
+        } else {
+            h.append("fe").append(String.format("%02x%02x%02x%02x", height & 0xff, (height >> 8) & 0xff, (height >> 16) & 0xff, height >>> 24));
+        }
+        return h + "01" + "02" + "0002" + HexFormat.of().formatHex(leaf) + "0101";
+    }
+
     private static String quoted(String s) {
         return s == null ? "NULL" : "'" + s + "'";
     }
@@ -127,7 +142,7 @@ class CallbackApplierTest {
         String other = txidOf(ids.get(1));
         assertTrue(kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + txid + "' AND chain_depth > 0") > 0,
                 "the sent transaction's change is unconfirmed before the callback");
-        insertCallback(txid, "MINED", BLOCK_A, 123, "beef01", null, null);
+        insertCallback(txid, "MINED", BLOCK_A, 123, bump(txid, 123), null, null);
         // negative control: a status on the way to mined changes nothing
         insertCallback(other, "SEEN_ON_NETWORK", null, null, null, null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -137,7 +152,7 @@ class CallbackApplierTest {
         assertEquals(List.of("mined", "ignored"), outcomes());
         assertEquals(0, kit.scalar("SELECT count(*) FROM arc_callbacks WHERE applied_at IS NULL"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE job_id = '" + ids.get(0) + "' AND status = 'mined' "
-                + "AND block_hash = '" + BLOCK_A + "' AND block_height = 123 AND merkle_path = '\\xbeef01'::bytea"));
+                + "AND block_hash = '" + BLOCK_A + "' AND block_height = 123 AND merkle_path = '\\x" + bump(txid, 123) + "'::bytea"));
         assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + txid + "' AND (chain_depth <> 0 OR block_height <> 123)"),
                 "change outputs of the mined transaction are confirmed at the callback's height");
         assertEquals("sent", statusOf(ids.get(1)), "SEEN_ON_NETWORK leaves the job sent");
@@ -147,15 +162,39 @@ class CallbackApplierTest {
     }
 
     @Test
+    void mined_withoutAPathThatProvesTheTransaction_isUnproven_andTheJobStaysSent() throws Exception {
+        List<String> ids = sentJobs(4);
+        String none = txidOf(ids.get(0));
+        String garbage = txidOf(ids.get(1));
+        String othersPath = txidOf(ids.get(2));
+        String wrongHeight = txidOf(ids.get(3));
+        insertCallback(none, "MINED", BLOCK_A, 40, null, null, null);
+        insertCallback(garbage, "MINED", BLOCK_A, 40, "beef01", null, null);
+        insertCallback(othersPath, "MINED", BLOCK_A, 40, bump(randomTxid(), 40), null, null);
+        insertCallback(wrongHeight, "MINED", BLOCK_A, 40, bump(wrongHeight, 41), null, null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        assertEquals(4, applier(registry, 500).runOnce());
+
+        assertEquals(List.of("unproven", "unproven", "unproven", "unproven"), outcomes());
+        for (String id : ids) {
+            assertEquals("sent", statusOf(id), "a callback without a proof never marks a job mined");
+        }
+        assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE txid IN ('" + none + "', '" + garbage + "', '"
+                + othersPath + "', '" + wrongHeight + "') AND chain_depth = 0"), "nor confirms its change");
+        assertEquals(4.0, counted(registry, "unproven"));
+    }
+
+    @Test
     void duplicateMined_forAnAlreadyMinedJob_isIgnored_andKeepsTheFirstBlock() throws Exception {
         String jobId = sentJobs(1).get(0);
         String txid = txidOf(jobId);
-        insertCallback(txid, "MINED", BLOCK_A, 200, "aa", null, null);
+        insertCallback(txid, "MINED", BLOCK_A, 200, bump(txid, 200), null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         assertEquals(1, applier(registry, 500).runOnce());
         // ARC delivers at least once, and again with other block data after a reorg
         kit.sql("UPDATE arc_callbacks SET applied_at = NULL, outcome = NULL");
-        insertCallback(txid, "MINED", BLOCK_B, 201, "bb", null, null);
+        insertCallback(txid, "MINED", BLOCK_B, 201, bump(txid, 201), null, null);
 
         assertEquals(2, applier(registry, 500).runOnce());
 
@@ -192,7 +231,7 @@ class CallbackApplierTest {
                 + "WHERE s.spending_txid = '" + txid + "' AND u.status = 'reserved'";
         long reservedBefore = kit.scalar(inputs);
         assertTrue(reservedBefore > 0, "the signed transaction's input is reserved");
-        insertCallback(txid, "MINED", BLOCK_A, 9, "ab", null, null);
+        insertCallback(txid, "MINED", BLOCK_A, 9, bump(txid, 9), null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         assertEquals(1, applier(registry, 500).runOnce());
@@ -207,7 +246,8 @@ class CallbackApplierTest {
     void mined_forAnUnknownTxid_isNoJob_andChangesNothing() {
         long minedBefore = kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined'");
         long confirmedBefore = kit.scalar("SELECT count(*) FROM utxos WHERE chain_depth = 0");
-        insertCallback(randomTxid(), "MINED", BLOCK_A, 5, "cc", null, null);
+        String unknown = randomTxid();
+        insertCallback(unknown, "MINED", BLOCK_A, 5, bump(unknown, 5), null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         assertEquals(1, applier(registry, 500).runOnce());
@@ -234,7 +274,7 @@ class CallbackApplierTest {
         String split = kit.strings("SELECT txid FROM pool_transactions WHERE kind = 'split' AND status = 'sent'").get(0);
         assertTrue(kit.scalar("SELECT count(*) FROM utxos WHERE txid = '" + split + "' AND chain_depth > 0") > 0,
                 "the split's outputs are unconfirmed before the callback");
-        insertCallback(split, "MINED", BLOCK_A, 77, "dd", null, null);
+        insertCallback(split, "MINED", BLOCK_A, 77, bump(split, 77), null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         assertEquals(1, applier(registry, 500).runOnce());
@@ -273,10 +313,11 @@ class CallbackApplierTest {
     void twoAppliersAtOnce_applyEveryRowExactlyOnce() throws Exception {
         List<String> ids = sentJobs(20);
         for (String id : ids) {
-            insertCallback(txidOf(id), "MINED", BLOCK_B, 300, "ee", null, null);
+            insertCallback(txidOf(id), "MINED", BLOCK_B, 300, bump(txidOf(id), 300), null, null);
         }
         for (int i = 0; i < 100; i++) {
-            insertCallback(randomTxid(), "MINED", BLOCK_B, 300, null, null, null);
+            String unknown = randomTxid();
+            insertCallback(unknown, "MINED", BLOCK_B, 300, bump(unknown, 300), null, null);
         }
         for (int i = 0; i < 80; i++) {
             insertCallback(randomTxid(), "SEEN_ON_NETWORK", null, null, null, null, null);

@@ -75,7 +75,7 @@ class FundingControllerTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(app.uri(path)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(app.uri(path)).header("Authorization", "Bearer " + TOKEN).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** DESIGN.md §5 checked by query against the database and the chain. */
+/** The invariants of docs/ARCHITECTURE.md#invariants checked by query against the database and the chain. */
 public final class Invariants {
     private static final Set<String> LEGAL = Set.of(
             "null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined", "signed>mined",

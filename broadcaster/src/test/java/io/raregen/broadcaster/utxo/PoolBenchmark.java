@@ -34,9 +34,9 @@ import java.util.concurrent.Future;
 
 /**
  * Pool benchmark (a program, not a test). Prints:
- * 1. reservation throughput of {@link PostgresUtxoPool#reserve} (one statement per batch) against the seed's
- *    own per-UTXO reservation (seed 001, run verbatim: its expired-lease UPDATE then its single-row UPDATE
- *    ... FOR UPDATE SKIP LOCKED), same Postgres, same pool;
+ * 1. reservation throughput of {@link PostgresUtxoPool#reserve} (one statement per batch) against the original
+ *    worker's per-UTXO reservation (docs/ARCHITECTURE.md#the-original-system, run verbatim: its expired-lease
+ *    UPDATE then its single-row UPDATE ... FOR UPDATE SKIP LOCKED), same Postgres, same pool;
  * 2. satoshis spent per published 300-byte record at 1 sat/kB with change recycling;
  * 3. pool capital to sustain 166.7 tx/s for one hour.
  *
@@ -45,14 +45,14 @@ import java.util.concurrent.Future;
  */
 public final class PoolBenchmark {
 
-    /** Seed 001, quoted verbatim (src/worker.ts reserveUTXO): first statement. */
+    /** The original worker's reserveUTXO(), quoted verbatim: first statement. */
     static final String SEED_RELEASE_EXPIRED = """
               UPDATE utxos
               SET status = 'available', reserved_at = NULL, reserved_until = NULL
               WHERE status = 'reserved' AND reserved_until < NOW()
             """;
 
-    /** Seed 001, quoted verbatim: second statement (one UTXO per call). */
+    /** The original worker's, quoted verbatim: second statement (one UTXO per call). */
     static final String SEED_RESERVE = """
               UPDATE utxos
               SET status = 'reserved',\s

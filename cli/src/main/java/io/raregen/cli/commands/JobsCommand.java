@@ -18,7 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-/** {@code raregen jobs failed|retry}: operator views and manual re-drive (seed 003). */
+/** {@code raregen jobs failed|retry}: operator views and manual re-drive (docs/CLI.md). */
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Operator: list failed jobs and re-drive them.",
         subcommands = {JobsCommand.Failed.class, JobsCommand.Retry.class})
 public final class JobsCommand implements Runnable {

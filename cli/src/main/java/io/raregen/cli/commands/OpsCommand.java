@@ -15,7 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-/** {@code raregen ops}: seed 002's monitoring queries as tables. */
+/** {@code raregen ops}: the original batch mode's monitoring queries as tables (docs/CLI.md). */
 @Command(name = "ops", mixinStandardHelpOptions = true,
         description = "The four monitoring queries (throughput, batch health, pool depth, error rate), read from Postgres.")
 public final class OpsCommand extends BaseCommand {

@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Manual re-drive of failed jobs (seed 003): a failed job with no stored transaction goes back to
+ * Manual re-drive of failed jobs ({@code raregen jobs retry}): a failed job with no stored transaction goes back to
  * {@code queued} outside any batch, where the broadcaster's reconciler picks it up (the database
  * trigger allows failed → queued only without a transaction, so I2 holds).
  */

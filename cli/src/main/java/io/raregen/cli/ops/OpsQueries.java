@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Seed 002's four monitoring queries, adapted to this schema: a job that was sent and then mined
+ * The original batch mode's four monitoring queries (docs/ARCHITECTURE.md#the-original-system),
+ * adapted to this schema: a job that was sent and then mined
  * still counts as sent, batches are checked for gapless {@code batch_seq}, and failures are
  * grouped by their stable {@code error_code}.
  */

@@ -2,7 +2,7 @@ package io.raregen.cli.publish;
 
 import java.util.List;
 
-/** Job statuses in the order a job moves through them (DESIGN.md §4); failed is final too. */
+/** Job statuses in the order a job moves through them (docs/ARCHITECTURE.md#invariants, I5); failed is final too. */
 public final class JobStatus {
     public static final List<String> ORDER = List.of("queued", "processing", "signed", "sent", "mined");
 

@@ -26,7 +26,11 @@ public record CliEnvironment(Map<String, String> env, PrintWriter out, PrintWrit
         return v == null || v.isBlank() ? null : v;
     }
 
-    /** {@code --home}, else RAREGEN_HOME, else ~/.raregen. */
+    /**
+     * {@code --home}, else RAREGEN_HOME, else {@code $HOME/.raregen}. {@code $HOME} as every Unix tool reads it (so
+     * {@code HOME=/tmp/x raregen keys new} is isolated); Java's {@code user.home} comes from the password database
+     * instead, and is only the fallback when HOME is unset.
+     */
     public Path home(Path explicit) {
         if (explicit != null) {
             return explicit;
@@ -35,6 +39,7 @@ public record CliEnvironment(Map<String, String> env, PrintWriter out, PrintWrit
         if (h != null) {
             return Path.of(h);
         }
-        return Path.of(System.getProperty("user.home"), ".raregen");
+        String home = env("HOME");
+        return Path.of(home != null ? home : System.getProperty("user.home"), ".raregen");
     }
 }

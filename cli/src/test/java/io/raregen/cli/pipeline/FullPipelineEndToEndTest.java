@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole pipeline end to end through the functions app (issue #5): {@code ./raregen local} as a child process
  * (functions API, broadcaster, local chain, ElasticMQ, a fresh Postgres database), a few client keys registered over
  * HTTP, {@value #RECORDS} distinct signed records published through {@code POST /v1/publish} by {@value #CLIENTS}
- * concurrent HTTP clients, drained, then DESIGN.md §5 checked by query against the database and the chain:
+ * concurrent HTTP clients, drained, then docs/ARCHITECTURE.md#invariants checked by query against the database and the chain:
  * <ul>
  *   <li><b>I1</b> every accepted job is {@code sent}/{@code mined} with a txid; the stored txid is the hash of the stored
  *   bytes; the chain's ARC API ({@code GET /v1/tx/{txid}}, asked for every txid) knows it as seen or mined.</li>

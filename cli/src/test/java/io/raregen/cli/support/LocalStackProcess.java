@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code raregen_e2e_*} name on the Postgres at {@link #ADMIN_DB_URL}, free ports for every part, state in a
  * directory of the test's choosing. {@link #start} returns once the banner "RareGen local stack is up" appeared.
  * {@link #stop()} sends SIGTERM (Ctrl-C) and waits for the launcher; {@link #close()} also forces it down if needed,
- * drops the database and writes the stack's whole terminal output to {@code target/<logName>}.
+ * drops a database it named itself and writes the stack's whole terminal output to {@code target/<logName>}.
  */
 public final class LocalStackProcess implements AutoCloseable {
 
@@ -43,23 +43,38 @@ public final class LocalStackProcess implements AutoCloseable {
     /**
      * What to start.
      *
-     * @param stateDir      the launcher's {@code --state-dir}
+     * @param repo          the repository (or a stand-in clone) whose {@code ./raregen} runs, and its working directory
+     * @param stateDir      the launcher's {@code --state-dir}; null passes none, so the default {@code <repo>/.raregen-local} is used
      * @param logName       file name under {@code target/} that receives the stack's output
      * @param fundSats      {@code --fund-sats}
      * @param blockInterval {@code --block-interval} in seconds
      * @param javaOpts      {@code --java-opts} of the two applications
+     * @param fresh         pass {@code --fresh}
+     * @param dbName        {@code --db-name}; null for a unique {@code raregen_e2e_*} database that {@link #close()} drops
+     *                      (a named one is the test's to drop)
      */
-    public record Options(Path stateDir, String logName, long fundSats, int blockInterval, String javaOpts) {
+    public record Options(Path repo, Path stateDir, String logName, long fundSats, int blockInterval, String javaOpts,
+                          boolean fresh, String dbName) {
         public static Options defaults(Path stateDir, String logName) {
-            return new Options(stateDir, logName, 10_000_000, 1, "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+            return new Options(REPO, stateDir, logName, 10_000_000, 1, "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", true, null);
         }
 
         public Options withFundSats(long sats) {
-            return new Options(stateDir, logName, sats, blockInterval, javaOpts);
+            return new Options(repo, stateDir, logName, sats, blockInterval, javaOpts, fresh, dbName);
         }
 
         public Options withJavaOpts(String opts) {
-            return new Options(stateDir, logName, fundSats, blockInterval, opts);
+            return new Options(repo, stateDir, logName, fundSats, blockInterval, opts, fresh, dbName);
+        }
+
+        /** Runs {@code <repo>/raregen local} with the default state directory, {@code --fresh} or not, on database {@code db}. */
+        public Options asUserIn(Path clone, boolean withFresh, String db) {
+            return new Options(clone, null, logName, fundSats, blockInterval, javaOpts, withFresh, db);
+        }
+
+        /** The state directory the launcher uses. */
+        public Path effectiveStateDir() {
+            return stateDir != null ? stateDir : repo.resolve(".raregen-local");
         }
     }
 
@@ -80,17 +95,19 @@ public final class LocalStackProcess implements AutoCloseable {
         this.apiPort = freePort();
         this.broadcasterPort = freePort();
         this.chainPort = freePort();
-        this.dbName = "raregen_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        this.dbName = options.dbName() != null ? options.dbName()
+                : "raregen_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     /** Starts the stack and waits (at most 180 s) until it is up; fails the test, stopping what started, if not. */
     public static LocalStackProcess start(Options options) throws IOException, InterruptedException {
-        for (String jar : JARS) {
-            assertTrue(Files.isRegularFile(REPO.resolve(jar)), "build the reactor first (./mvnw -B -o install -DskipTests): missing " + jar);
-        }
         LocalStackProcess s = new LocalStackProcess(options);
         try {
             s.launch();
+            if (!s.up.await(180, TimeUnit.SECONDS) || !s.process.isAlive()) {
+                fail("the local stack did not come up:\n" + s.tail());
+            }
+            s.children = new ArrayList<>(s.process.descendants().toList());
         } catch (Throwable t) {
             s.close();
             throw t;
@@ -98,25 +115,54 @@ public final class LocalStackProcess implements AutoCloseable {
         return s;
     }
 
-    private void launch() throws IOException, InterruptedException {
+    /**
+     * Starts the launcher expecting it to stop by itself (a refused start): waits at most 120 s for it to exit and
+     * returns it, closed, for its {@link #output()} and {@link #exitCode()}. Fails the test if it came up instead.
+     */
+    public static LocalStackProcess startExpectingExit(Options options) throws IOException, InterruptedException {
+        LocalStackProcess s = new LocalStackProcess(options);
+        try {
+            s.launch();
+            boolean exited = s.process.waitFor(120, TimeUnit.SECONDS);
+            s.pump.join(10_000);
+            assertTrue(exited && s.up.getCount() == 0 && !s.output().contains(UP_BANNER),
+                    "expected the launcher to stop by itself:\n" + s.tail());
+        } finally {
+            s.close();
+        }
+        return s;
+    }
+
+    private void launch() throws IOException {
+        for (String jar : JARS) {
+            assertTrue(Files.isRegularFile(options.repo().resolve(jar)),
+                    "build the reactor first (./mvnw -B -o install -DskipTests): missing " + jar);
+        }
         int sqs = freePort();
         int pg = freePort();
-        ProcessBuilder pb = new ProcessBuilder(REPO.resolve("raregen").toString(), "local",
-                "--state-dir", options.stateDir().toString(), "--api-port", "" + apiPort, "--broadcaster-port", "" + broadcasterPort,
+        List<String> cmd = new ArrayList<>(List.of(options.repo().resolve("raregen").toString(), "local"));
+        if (options.stateDir() != null) {
+            cmd.addAll(List.of("--state-dir", options.stateDir().toString()));
+        }
+        cmd.addAll(List.of("--api-port", "" + apiPort, "--broadcaster-port", "" + broadcasterPort,
                 "--chain-port", "" + chainPort, "--sqs-port", "" + sqs, "--db-url", ADMIN_DB_URL, "--db-name", dbName,
                 "--embedded-db-port", "" + pg, "--block-interval", "" + options.blockInterval(),
-                "--fund-sats", "" + options.fundSats(), "--fresh", "--java-opts", options.javaOpts())
-                .directory(REPO.toFile())
-                .redirectErrorStream(true);
+                "--fund-sats", "" + options.fundSats(), "--java-opts", options.javaOpts()));
+        if (options.fresh()) {
+            cmd.add("--fresh");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(options.repo().toFile()).redirectErrorStream(true);
+        pb.environment().remove("RAREGEN_STATE_DIR");
         pb.environment().put("RAREGEN_NO_BUILD", "1");
         process = pb.start();
         pump = new Thread(this::pumpOutput, "stack-output");
         pump.setDaemon(true);
         pump.start();
-        if (!up.await(180, TimeUnit.SECONDS) || !process.isAlive()) {
-            fail("the local stack did not come up:\n" + tail());
-        }
-        children = new ArrayList<>(process.descendants().toList());
+    }
+
+    /** The launcher's exit code, once it has exited. */
+    public int exitCode() {
+        return process.exitValue();
     }
 
     /** The functions API, e.g. {@code http://localhost:41234}. */
@@ -154,17 +200,17 @@ public final class LocalStackProcess implements AutoCloseable {
 
     /** {@code <state>/secrets.json}: poolWif, fundingWif, adminToken (local regtest values). */
     public JsonNode secrets() throws IOException {
-        return Json.MAPPER.readTree(options.stateDir().resolve("secrets.json").toFile());
+        return Json.MAPPER.readTree(options.effectiveStateDir().resolve("secrets.json").toFile());
     }
 
     /** The JDBC URL (with credentials) of the stack's own database, as the launcher wrote it to {@code cli.env}. */
     public String jdbcUrl() throws IOException {
-        for (String line : Files.readAllLines(options.stateDir().resolve("cli.env"))) {
+        for (String line : Files.readAllLines(options.effectiveStateDir().resolve("cli.env"))) {
             if (line.startsWith("RAREGEN_DB_URL=")) {
                 return line.substring("RAREGEN_DB_URL=".length());
             }
         }
-        throw new IOException("no RAREGEN_DB_URL in " + options.stateDir().resolve("cli.env"));
+        throw new IOException("no RAREGEN_DB_URL in " + options.effectiveStateDir().resolve("cli.env"));
     }
 
     /** A new connection to the stack's database. */
@@ -214,7 +260,9 @@ public final class LocalStackProcess implements AutoCloseable {
                 stop();
             }
         } finally {
-            dropDatabase(dbName);
+            if (options.dbName() == null) {
+                dropDatabase(dbName);
+            }
             Files.createDirectories(Path.of("target"));
             Files.writeString(Path.of("target", options.logName()), output.toString());
         }

@@ -21,12 +21,14 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a client envelope (DESIGN.md section 6). Checks run in a fixed order so a given bad request always gets
+ * Verifies a client envelope (docs/API.md#envelope-rejection-codes). Checks run in a fixed order so a given bad request always gets
  * the same code: size, JSON object, canonical form, pubkey, signature encoding, low S, ECDSA, type, nonce,
  * createdAt, then the type-specific fields. Thread-safe.
  */
@@ -102,6 +104,11 @@ public final class EnvelopeVerifier {
         }
         if (!root.isObject()) {
             throw new EnvelopeException(RejectionCode.PAYLOAD_NOT_OBJECT);
+        }
+        // an escaped lone surrogate (backslash-u D800) parses, but it is no Unicode text: not I-JSON (RFC 7493), so not
+        // RFC 8785 input either, and no UTF-8 form exists for it on chain
+        if (holdsLoneSurrogate(root)) {
+            throw new EnvelopeException(RejectionCode.PAYLOAD_NOT_JSON, "signedPayload holds an unpaired surrogate escape");
         }
 
         // 3. canonical
@@ -225,6 +232,38 @@ public final class EnvelopeVerifier {
         } catch (DateTimeParseException ex) {
             throw new EnvelopeException(RejectionCode.CREATED_AT_INVALID);
         }
+    }
+
+    private static boolean holdsLoneSurrogate(JsonNode n) {
+        if (n.isTextual()) {
+            return hasLoneSurrogate(n.textValue());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (hasLoneSurrogate(e.getKey()) || holdsLoneSurrogate(e.getValue())) {
+                return true;
+            }
+        }
+        if (n.isArray()) {
+            for (JsonNode item : n) {
+                if (holdsLoneSurrogate(item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] strictUtf8(String s) throws EnvelopeException {

@@ -290,6 +290,24 @@ class EnvelopeVerifierTest {
     }
 
     @Test
+    void payloadWithEscapedLoneSurrogate_isNotJson_notNotCanonical() {
+        // the payload text is ASCII; the escape decodes to a lone surrogate, which no canonical form can hold
+        String escapedHigh = "{\"a\":\"\\ud800\",\"createdAt\":\"2026-11-22T19:00:00Z\",\"nonce\":\"n\",\"record\":1,\"type\":\"publish\"}";
+        assertRejected(RejectionCode.PAYLOAD_NOT_JSON, () -> verifier.verify(signedRaw(escapedHigh), "publish"));
+        String escapedLowKey = "{\"\\udc00\":1,\"createdAt\":\"2026-11-22T19:00:00Z\",\"nonce\":\"n\",\"record\":[\"x\"],\"type\":\"publish\"}";
+        assertRejected(RejectionCode.PAYLOAD_NOT_JSON, () -> verifier.verify(signedRaw(escapedLowKey), "publish"));
+        String nested = "{\"createdAt\":\"2026-11-22T19:00:00Z\",\"nonce\":\"n\",\"record\":[{\"b\":\"x\\ud800\"}],\"type\":\"publish\"}";
+        assertRejected(RejectionCode.PAYLOAD_NOT_JSON, () -> verifier.verify(signedRaw(nested), "publish"));
+    }
+
+    @Test
+    void payloadWithPairedSurrogates_isAccepted() throws Exception {
+        ObjectNode p = publishFields();
+        p.put("emoji", "\uD83D\uDE00");
+        assertEquals("publish", verifier.verify(signed(p), "publish").type());
+    }
+
+    @Test
     void signature_nonCanonicalBase64OrNonDer_isMalformed() {
         Envelope good = signed(publishFields());
         String unpadded = good.signature().replace("=", "");

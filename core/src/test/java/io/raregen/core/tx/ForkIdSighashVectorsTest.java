@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The BSV Go SDK's sighash_bip143.json vectors (copied into test resources from shared/testdata, see its README):
+ * The BSV Go SDK's sighash_bip143.json vectors (copied unchanged into test resources, see sighash_bip143.README.md):
  * digests are printed byte-reversed, the amount is 0, and vectors with bit 0x20 (Chronicle's original algorithm)
  * are out of scope for a FORKID-only signer.
  */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One validated ARC status callback (ARC.md, "Callbacks").
+ * One validated ARC status callback (docs/ARCHITECTURE.md#callbacks).
  *
  * @param txid         lower-case hex
  * @param txStatus     ARC's status name, e.g. {@code MINED}

@@ -9,7 +9,8 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.raregen.functions.web.Problem;
+import io.raregen.functions.web.RequestBodies;
+import io.raregen.core.http.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,7 +37,7 @@ public class ArcCallbackController {
     @ApiResponse(responseCode = "401", description = "CALLBACK_UNAUTHORIZED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "403", description = "CALLBACKS_DISABLED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ArcCallbackService.Receipt receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                              @Nullable @Body String body) {
-        return service.receive(authorization, body);
+                                              @Nullable @Body byte[] body) {
+        return service.receive(authorization, RequestBodies.utf8(body));
     }
 }

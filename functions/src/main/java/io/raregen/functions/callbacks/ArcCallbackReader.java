@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raregen.core.proof.MerklePath;
+import io.raregen.core.types.Txid;
 import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.ErrorCode;
 
@@ -14,12 +16,15 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Parses and validates an ARC callback body: one callback object, or ARC's batched form
  * {@code {"count":N,"callbacks":[…]}}. Unknown members are ignored (ARC may add some); a member we use that is
- * malformed rejects the whole body with {@code CALLBACK_INVALID}, so nothing is stored.
+ * malformed rejects the whole body with {@code CALLBACK_INVALID}, so nothing is stored. The status must be one ARC
+ * sends, and a {@code MINED} callback must carry a BRC-74 merkle path that holds its txid, computes a root and is
+ * for its block height: the token proves the sender, not that what it says is so.
  */
 public final class ArcCallbackReader {
 
@@ -27,11 +32,17 @@ public final class ArcCallbackReader {
     static final int MAX_MERKLE_PATH_BYTES = 65_536;
     static final int MAX_EXTRA_INFO_CHARS = 4096;
     static final int MAX_COMPETING = 100;
+    /** Far above any real height (the chain passes ~53,000 blocks a year), low enough to stay an int. */
+    static final int MAX_BLOCK_HEIGHT = 100_000_000;
+
+    /** ARC's transaction statuses (its metamorph status list). */
+    static final Set<String> ARC_STATUSES = Set.of("UNKNOWN", "QUEUED", "RECEIVED", "STORED", "ANNOUNCED_TO_NETWORK",
+            "REQUESTED_BY_NETWORK", "SENT_TO_NETWORK", "ACCEPTED_BY_NETWORK", "SEEN_IN_ORPHAN_MEMPOOL", "SEEN_ON_NETWORK",
+            "DOUBLE_SPEND_ATTEMPTED", "REJECTED", "MINED_IN_STALE_BLOCK", "MINED");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Pattern STATUS = Pattern.compile("[A-Z_]{1,32}");
 
     private ArcCallbackReader() {
     }
@@ -66,15 +77,15 @@ public final class ArcCallbackReader {
     private static ArcCallback callback(JsonNode n, String at) {
         String txid = hex64(n, "txid", at, true);
         String status = text(n, "txStatus", at, true);
-        if (!STATUS.matcher(status).matches()) {
-            throw invalid(at + "txStatus must be an ARC status name such as MINED");
+        if (!ARC_STATUSES.contains(status)) {
+            throw invalid(at + "txStatus must be an ARC status (" + String.join(", ", ARC_STATUSES.stream().sorted().toList()) + ")");
         }
         String blockHash = hex64(n, "blockHash", at, false);
         Integer blockHeight = null;
         JsonNode h = n.get("blockHeight");
         if (h != null && !h.isNull()) {
-            if (!h.isIntegralNumber() || !h.canConvertToInt() || h.asInt() < 0) {
-                throw invalid(at + "blockHeight must be a non-negative integer");
+            if (!h.isIntegralNumber() || !h.canConvertToInt() || h.asInt() < 0 || h.asInt() > MAX_BLOCK_HEIGHT) {
+                throw invalid(at + "blockHeight must be an integer from 0 to " + MAX_BLOCK_HEIGHT);
             }
             blockHeight = h.asInt();
         }
@@ -91,6 +102,22 @@ public final class ArcCallbackReader {
                 merklePath = HexFormat.of().parseHex(path);
             } catch (IllegalArgumentException e) {
                 throw invalid(at + "merklePath must be hex");
+            }
+        }
+        MerklePath bump = null;
+        if (merklePath != null) {
+            try {
+                bump = MerklePath.parse(merklePath);
+            } catch (IllegalArgumentException e) {
+                throw invalid(at + "merklePath is not a BRC-74 merkle path: " + e.getMessage());
+            }
+        }
+        if ("MINED".equals(status)) {
+            if (bump == null) {
+                throw invalid(at + "a MINED callback needs a merklePath");
+            }
+            if (!bump.proves(Txid.fromHex(txid), blockHeight)) {
+                throw invalid(at + "merklePath does not prove txid " + txid + " in block " + blockHeight);
             }
         }
         String extraInfo = text(n, "extraInfo", at, false);

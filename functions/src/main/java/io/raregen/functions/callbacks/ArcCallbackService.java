@@ -4,8 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.raregen.functions.web.BearerToken;
+import io.raregen.core.http.BearerToken;
 import io.raregen.functions.web.ErrorCode;
+import io.raregen.functions.web.TokenGuard;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -32,7 +33,7 @@ public class ArcCallbackService {
 
     /** @return how many callbacks the body held and how many were new */
     public Receipt receive(@Nullable String authorization, @Nullable String body) {
-        token.require(authorization,
+        TokenGuard.require(token, authorization,
                 ErrorCode.CALLBACKS_DISABLED, "ARC callbacks are disabled: raregen.arc.callback-token is not set",
                 ErrorCode.CALLBACK_UNAUTHORIZED, "Send the callback token as 'Authorization: Bearer <token>'");
         List<ArcCallback> callbacks = ArcCallbackReader.read(body);

@@ -14,8 +14,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.raregen.functions.web.RequestBodies;
 import io.raregen.functions.web.EnvelopeDoc;
-import io.raregen.functions.web.Problem;
+import io.raregen.core.http.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -47,9 +48,9 @@ public class IdentityController {
     @ApiResponse(responseCode = "400", description = "envelope rejected", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "UNAUTHORIZED (admin mode)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "403", description = "IDENTITY_REVOKED / OPERATOR_DISABLED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public HttpResponse<IdentityResponse> register(@Nullable @Body String body,
+    public HttpResponse<IdentityResponse> register(@Nullable @Body byte[] body,
                                                    @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        IdentityRegistry.Registration registration = service.register(body, authorization);
+        IdentityRegistry.Registration registration = service.register(RequestBodies.utf8(body), authorization);
         IdentityResponse response = IdentityResponse.of(registration.identity());
         return HttpResponse.<IdentityResponse>status(registration.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .header("Location", "/v1/identities/" + response.pubkey())

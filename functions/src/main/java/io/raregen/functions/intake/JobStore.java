@@ -10,7 +10,7 @@ public interface JobStore {
 
     /**
      * Inserts the job as {@code queued} in one transaction, unless the key is not an active
-     * identity or the nonce is already taken for that key.
+     * identity, the nonce is already taken for that key, or the key's publish quota is spent.
      */
     Insertion insert(JobId jobId, VerifiedEnvelope envelope);
 
@@ -27,5 +27,8 @@ public interface JobStore {
 
         /** The key is registered but revoked. */
         record RevokedIdentity() implements Insertion { }
+
+        /** The key's quota has no token left; one is there again after {@code retryAfterNanos}. */
+        record RateLimited(long retryAfterNanos) implements Insertion { }
     }
 }

@@ -1,6 +1,7 @@
 package io.raregen.functions.intake;
 
 import io.raregen.core.envelope.VerifiedEnvelope;
+import io.raregen.core.ratelimit.TokenBucketMath;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
@@ -31,6 +32,14 @@ import java.util.Optional;
  * commit. A job the group statement did not insert is explained per request exactly as a lone
  * insert would be; if the group statement fails as a whole, each of its jobs is inserted alone, so
  * one bad row cannot fail its neighbours.
+ *
+ * <p>With the publish quota on ({@link QuotaConfiguration}) the same one statement also takes the tokens: it
+ * upserts each key's {@code publish_quotas} row (refill by elapsed time, take at most what is there, remember how
+ * many it granted) and inserts only the jobs that got one, so the quota costs the group commit no extra round trip.
+ * The upsert locks the key's row until the commit, which serialises takes of one key across instances; keys are
+ * taken in one global order, as the job rows are. A job whose (key, nonce) already exists takes no token, so a
+ * byte-identical retry is free, and of several requests with one nonce in a group only the first can take one (a
+ * duplicate racing its original from another instance, in another statement, may still take one).
  */
 @Singleton
 public class PostgresJobStore implements JobStore {
@@ -57,10 +66,50 @@ public class PostgresJobStore implements JobStore {
             RETURNING job_id, created_at
             """;
 
+    // the group statement under the quota; parameters: the seven arrays, then burst, burst, rate, burst
+    private static final String INSERT_GROUP_WITH_QUOTA = """
+            WITH r AS (
+              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                   WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash, ord)
+            ),
+            fresh AS (
+              SELECT d.*, row_number() OVER (PARTITION BY d.pubkey ORDER BY d.ord) AS n
+              FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.* FROM r
+                    WHERE EXISTS (SELECT 1 FROM identities i WHERE i.pubkey = r.pubkey AND i.status = 'active')
+                      AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.pubkey = r.pubkey AND j.nonce = r.nonce)
+                    ORDER BY r.pubkey, r.nonce, r.ord) d
+            ),
+            take AS (
+              INSERT INTO publish_quotas AS q (pubkey, tokens, refilled_at, granted)
+              SELECT pubkey, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
+              FROM fresh GROUP BY pubkey ORDER BY pubkey
+              ON CONFLICT (pubkey) DO UPDATE SET
+                granted = LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
+                tokens = LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8)
+                  - LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
+                refilled_at = GREATEST(q.refilled_at, statement_timestamp())
+              RETURNING q.pubkey, q.granted
+            )
+            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
+            SELECT f.job_id, f.pubkey, f.nonce, f.record_id, f.signed_payload, f.signature, f.payload_hash
+            FROM fresh f JOIN take t ON t.pubkey = f.pubkey
+            WHERE f.n <= t.granted
+            ORDER BY f.ord
+            ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
+            RETURNING job_id, created_at
+            """;
+
+    // the key's quota level now (a full bucket without a row); parameters: burst, rate, burst, nonce, pubkey
     private static final String EXPLAIN_MISS = """
-            SELECT i.status, j.job_id, j.payload_hash, j.status
+            SELECT i.status, j.job_id, j.payload_hash, j.status,
+                   LEAST(?::float8, COALESCE(q.tokens
+                       + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8))
             FROM identities i
             LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
+            LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
             WHERE i.pubkey = ?
             """;
 
@@ -71,10 +120,12 @@ public class PostgresJobStore implements JobStore {
 
     private final DataSource dataSource;
     private final GroupCommitter<NewJob, GroupOutcome> groups;
+    private final QuotaConfiguration quota;
 
-    public PostgresJobStore(DataSource dataSource, IntakeConfiguration config) {
+    public PostgresJobStore(DataSource dataSource, IntakeConfiguration config, QuotaConfiguration quota) {
         this.dataSource = dataSource;
         this.groups = config.insertBatchMax() > 1 ? new GroupCommitter<>(config.insertBatchMax(), this::insertGroup) : null;
+        this.quota = quota;
     }
 
     @Override
@@ -101,6 +152,10 @@ public class PostgresJobStore implements JobStore {
                 if (explained.isPresent()) {
                     return explained.get();
                 }
+            }
+            if (quota.enabled()) {
+                // refused twice by a bucket that refilled in between: the key is at its limit
+                return new Insertion.RateLimited(TokenBucketMath.nanosUntilOneToken(0, quota.rate()));
             }
             throw new SQLException("job for nonce neither inserted nor found");
         } catch (SQLException e) {
@@ -145,7 +200,10 @@ public class PostgresJobStore implements JobStore {
         }
     }
 
-    private static Optional<Instant> tryInsert(Connection c, NewJob job) throws SQLException {
+    private Optional<Instant> tryInsert(Connection c, NewJob job) throws SQLException {
+        if (quota.enabled()) {
+            return Optional.ofNullable(tryInsertAll(c, List.of(job)).get(job.jobId().value()));
+        }
         VerifiedEnvelope envelope = job.envelope();
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, job.jobId().value());
@@ -163,7 +221,7 @@ public class PostgresJobStore implements JobStore {
     }
 
     /** Inserts the jobs in one statement; returns created_at by job id for the rows it inserted. */
-    private static Map<String, Instant> tryInsertAll(Connection c, List<NewJob> jobs) throws SQLException {
+    private Map<String, Instant> tryInsertAll(Connection c, List<NewJob> jobs) throws SQLException {
         List<NewJob> ordered = new ArrayList<>(jobs);
         ordered.sort(LOCK_ORDER);
         int n = ordered.size();
@@ -179,9 +237,16 @@ public class PostgresJobStore implements JobStore {
             columns[5][i] = envelope.envelope().signature();
             columns[6][i] = envelope.payloadHashHex();
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_GROUP)) {
+        try (PreparedStatement ps = c.prepareStatement(quota.enabled() ? INSERT_GROUP_WITH_QUOTA : INSERT_GROUP)) {
             for (int col = 0; col < columns.length; col++) {
                 ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
+            }
+            if (quota.enabled()) {
+                double[] bucket = {quota.burst(), quota.burst(), quota.burst(),
+                        quota.burst(), quota.rate(), quota.burst(), quota.rate(), quota.burst(), quota.rate()};
+                for (int i = 0; i < bucket.length; i++) {
+                    ps.setDouble(columns.length + 1 + i, bucket[i]);
+                }
             }
             Map<String, Instant> created = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -194,10 +259,13 @@ public class PostgresJobStore implements JobStore {
     }
 
     /** Why nothing was inserted; empty when the key is active and the nonce free (a race: try again). */
-    private static Optional<Insertion> explainMiss(Connection c, String pubkey, VerifiedEnvelope envelope) throws SQLException {
+    private Optional<Insertion> explainMiss(Connection c, String pubkey, VerifiedEnvelope envelope) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(EXPLAIN_MISS)) {
-            ps.setString(1, envelope.nonce());
-            ps.setString(2, pubkey);
+            ps.setDouble(1, quota.burst());
+            ps.setDouble(2, quota.rate());
+            ps.setDouble(3, quota.burst());
+            ps.setString(4, envelope.nonce());
+            ps.setString(5, pubkey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.of(new Insertion.UnknownIdentity());
@@ -207,6 +275,10 @@ public class PostgresJobStore implements JobStore {
                 }
                 String existing = rs.getString(2);
                 if (existing == null) {
+                    double level = rs.getDouble(5);
+                    if (quota.enabled() && level < 1) {
+                        return Optional.of(new Insertion.RateLimited(TokenBucketMath.nanosUntilOneToken(level, quota.rate())));
+                    }
                     return Optional.empty();
                 }
                 boolean same = envelope.payloadHashHex().equals(rs.getString(3));

@@ -10,8 +10,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.raregen.functions.web.RequestBodies;
 import io.raregen.functions.web.EnvelopeDoc;
-import io.raregen.functions.web.Problem;
+import io.raregen.core.http.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -42,8 +43,8 @@ public class PublishController {
     @ApiResponse(responseCode = "409", description = "NONCE_REUSED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE / BODY_TOO_LARGE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public HttpResponse<PublishResponse> publish(@Nullable @Body String body) {
-        PublishService.PublishOutcome outcome = service.publish(body);
+    public HttpResponse<PublishResponse> publish(@Nullable @Body byte[] body) {
+        PublishService.PublishOutcome outcome = service.publish(RequestBodies.utf8(body));
         PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(),
                 "/v1/jobs/" + outcome.jobId().value());
         return HttpResponse.<PublishResponse>status(outcome.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)

@@ -9,6 +9,7 @@ import io.raregen.functions.queue.JobQueue;
 import io.raregen.functions.queue.QueueConfiguration;
 import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.ErrorCode;
+import io.raregen.functions.web.RateLimitedException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public class PublishService {
     private final Counter accepted;
     private final Counter replayed;
     private final Counter enqueueFailures;
+    private final Counter rateLimited;
 
     public PublishService(EnvelopeReader reader, JobStore jobs, JobQueue queue, QueueConfiguration queueConfig,
                           MeterRegistry meters) {
@@ -44,6 +46,7 @@ public class PublishService {
         this.accepted = meters.counter("raregen.intake.accepted");
         this.replayed = meters.counter("raregen.intake.replayed");
         this.enqueueFailures = meters.counter("raregen.intake.enqueue.failures");
+        this.rateLimited = meters.counter("raregen.intake.rate.limited");
     }
 
     public PublishOutcome publish(String body) {
@@ -61,6 +64,12 @@ public class PublishService {
             }
             replayed.increment();
             return new PublishOutcome(existing.jobId(), existing.status(), false);
+        }
+        if (insertion instanceof JobStore.Insertion.RateLimited limited) {
+            rateLimited.increment();
+            long seconds = (limited.retryAfterNanos() + 999_999_999L) / 1_000_000_000L;
+            throw new RateLimitedException("public key " + envelope.publicKey().hex()
+                    + " has used its publish quota; retry after " + seconds + " s", seconds);
         }
         if (insertion instanceof JobStore.Insertion.RevokedIdentity) {
             throw new ApiException(ErrorCode.IDENTITY_REVOKED, "public key " + envelope.publicKey().hex() + " has been revoked");

@@ -10,8 +10,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.raregen.functions.web.RequestBodies;
 import io.raregen.functions.web.EnvelopeDoc;
-import io.raregen.functions.web.Problem;
+import io.raregen.core.http.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -38,8 +39,8 @@ public class VerificationController {
     @RequestBody(content = @Content(schema = @Schema(implementation = EnvelopeDoc.class)))
     @ApiResponse(responseCode = "200", description = "verification result", content = @Content(schema = @Schema(implementation = VerifyResult.class)))
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public VerifyResult verify(@Nullable @Body String body, @Nullable @QueryValue String type) {
-        return service.verify(body, type);
+    public VerifyResult verify(@Nullable @Body byte[] body, @Nullable @QueryValue String type) {
+        return service.verify(RequestBodies.utf8(body), type);
     }
 
     @Get(uri = "/v1/jobs/{jobId}/proof", produces = MediaType.APPLICATION_JSON)

@@ -1,6 +1,7 @@
 package io.raregen.functions.web;
 
 import io.micronaut.core.annotation.Nullable;
+import io.raregen.core.http.BearerToken;
 import jakarta.inject.Singleton;
 
 /** Checks the operator bearer token ({@code raregen.admin.token}) on operator endpoints. */
@@ -15,7 +16,7 @@ public class OperatorGuard {
 
     /** Throws unless the Authorization header carries the configured token. */
     public void requireOperator(@Nullable String authorizationHeader) {
-        token.require(authorizationHeader,
+        TokenGuard.require(token, authorizationHeader,
                 ErrorCode.OPERATOR_DISABLED, "Operator endpoints are disabled: raregen.admin.token is not set",
                 ErrorCode.UNAUTHORIZED, "Send the operator token as 'Authorization: Bearer <token>'");
     }

@@ -1,6 +1,7 @@
 package io.raregen.functions.web;
 
 import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -10,6 +11,8 @@ import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.micronaut.serde.annotation.SerdeImport;
+import io.raregen.core.http.Problem;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * large, unexpected exceptions), all as {@code application/problem+json} with a stable code.
  */
 @Singleton
+@SerdeImport(Problem.class)
 @Produces(Problem.MEDIA_TYPE)
 @Replaces(ErrorResponseProcessor.class)
 public class ProblemHandler implements ExceptionHandler<ApiException, HttpResponse<Problem>>, ErrorResponseProcessor<Problem> {
@@ -27,31 +31,43 @@ public class ProblemHandler implements ExceptionHandler<ApiException, HttpRespon
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
     @Override
-    public HttpResponse<Problem> handle(HttpRequest request, ApiException e) {
+    public MutableHttpResponse<Problem> handle(HttpRequest request, ApiException e) {
         if (e.status() >= 500) {
             LOG.error("{} {} failed with {}", request.getMethod(), request.getPath(), e.code(), e);
         } else {
             LOG.debug("{} {} rejected with {}: {}", request.getMethod(), request.getPath(), e.code(), e.getMessage());
         }
         Problem problem = Problem.of(e.code(), e.title(), e.status(), e.getMessage(), request.getPath());
-        return HttpResponse.<Problem>status(HttpStatus.valueOf(e.status()))
+        MutableHttpResponse<Problem> response = HttpResponse.<Problem>status(HttpStatus.valueOf(e.status()))
                 .contentType(Problem.MEDIA_TYPE)
                 .body(problem);
+        if (e instanceof RateLimitedException limited) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+        }
+        return response;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+        ErrorCode decoderLimit = DecoderLimits.exceeded(context.getRequest());
+        if (decoderLimit != null) {
+            response.status(decoderLimit.status());
+        }
         int status = response.code();
-        ErrorCode code = ErrorCode.forStatus(status);
+        ErrorCode code = decoderLimit != null ? decoderLimit : ErrorCode.forStatus(status);
         String detail;
         if (status >= 500) {
             // the framework already logged the cause; never echo internals to the client
             detail = "Unexpected server error; see the server log";
+        } else if (decoderLimit != null) {
+            detail = decoderLimit == ErrorCode.URI_TOO_LONG
+                    ? "the request line is longer than the server accepts" : "the request headers are larger than the server accepts";
         } else {
             detail = context.getErrors().stream().map(Error::getMessage).findFirst().orElse(code.title());
         }
-        String path = context.getRequest() == null ? null : context.getRequest().getPath();
+        // a request the decoder refused has no path of its own (Netty names it /bad-request)
+        String path = context.getRequest() == null || decoderLimit != null ? null : context.getRequest().getPath();
         Problem problem = Problem.of(code.name(), code.title(), status, detail, path);
         return ((MutableHttpResponse<Problem>) response).contentType(Problem.MEDIA_TYPE).body(problem);
     }

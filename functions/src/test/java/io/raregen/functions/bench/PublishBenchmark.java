@@ -62,6 +62,10 @@ public final class PublishBenchmark {
             putIfSet(props, "raregen.queue.batch-linger", "bench.linger");
             putIfSet(props, "raregen.queue.max-ids-per-message", "bench.maxIds");
             props.put("raregen.intake.insert-batch-max", System.getProperty("bench.insertBatchMax", "64"));
+            // the quota's statement runs (-Dbench.quota=false measures without it), with limits no client reaches
+            props.put("raregen.intake.quota.enabled", System.getProperty("bench.quota", "true"));
+            props.put("raregen.intake.quota.rate", "1000000");
+            props.put("raregen.intake.quota.burst", "1000000");
             try (ApplicationContext ctx = ApplicationContext.run(props, "bench")) {
                 EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
                 URI publish = server.getURI().resolve("/v1/publish");

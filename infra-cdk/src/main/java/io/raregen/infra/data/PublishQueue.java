@@ -76,7 +76,7 @@ public class PublishQueue extends Construct {
             }
         }
 
-        /** Defaults: 5 s window (seed 002), 25 s to process, 4 days on the queue, 14 days (the maximum) in the DLQ. */
+        /** Defaults: 5 s (the broadcaster's batch window), 25 s to process, 4 days on the queue, 14 days (the maximum) in the DLQ. */
         public static PublishQueueProps defaults(IKey key) {
             return new PublishQueueProps(key, Duration.seconds(5), Duration.seconds(25), Duration.days(4), Duration.days(14));
         }

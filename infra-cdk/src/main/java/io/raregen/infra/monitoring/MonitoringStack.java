@@ -98,7 +98,7 @@ public class MonitoringStack extends Stack {
 
         alarm("broadcast-failures", raregen(Metrics.CONSECUTIVE_BROADCAST_FAILURES, "Maximum", Duration.minutes(1)),
                 CreateAlarmOptions.builder()
-                        .alarmDescription("5 or more broadcasts failed in a row (seed 003): ARC down, token"
+                        .alarmDescription("5 or more broadcasts failed in a row: ARC down, token"
                                 + " revoked, or fee policy wrong. Runbook: docs/OPERATIONS.md#broadcast-failures")
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                         .threshold(5)
@@ -109,7 +109,7 @@ public class MonitoringStack extends Stack {
         alarm("stuck-jobs", raregen(Metrics.STUCK_JOBS, "Maximum", Duration.minutes(5)),
                 CreateAlarmOptions.builder()
                         .alarmDescription("Jobs stuck in processing/signed beyond the recovery bound for 10 minutes"
-                                + " (seed 004). Runbook: docs/OPERATIONS.md#stuck-jobs")
+                                + ". Runbook: docs/OPERATIONS.md#stuck-jobs")
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                         .threshold(1)
                         .evaluationPeriods(2)

@@ -78,7 +78,7 @@ public final class NagRules {
         for (Function fn : stacks.api().functions().values()) {
             NagSuppressions.addResourceSuppressions(fn, List.of(
                     because("AwsSolutions-L1", "Java 21 is the LTS runtime the functions jar is built and tested for"
-                            + " (docs/ARCHITECTURE.md, STACK.md) and supports SnapStart; moving to the next LTS runtime"
+                            + " (infra-cdk/README.md) and supports SnapStart; moving to the next LTS runtime"
                             + " is a deliberate change with a full test run, not a lint fix."),
                     because("AwsSolutions-IAM4", "AWSLambdaBasicExecutionRole (own logs) and"
                             + " AWSLambdaVPCAccessExecutionRole (ENIs in the app subnets) are the minimal AWS-maintained"
