@@ -46,6 +46,7 @@ class LocalStackEndToEndTest {
         boolean exited;
         try {
             assertTrue(children.size() >= 2, "functions and broadcaster run as child processes: " + children);
+            assertTrue(stack.output().contains("web app       " + stack.apiUrl() + "/"), "the banner names the web app: " + stack.tail());
 
             String apiUrl = stack.apiUrl();
             String headers = stack.chainUrl() + "/admin/blocks/{hash}";

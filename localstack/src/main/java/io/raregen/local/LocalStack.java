@@ -78,6 +78,10 @@ public final class LocalStack implements AutoCloseable {
         fEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.apiPort()));
         // POST /v1/callbacks/arc accepts only this bearer token
         fEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
+        // the web app checks merkle roots against the local chain's headers, not against the API it verifies
+        fEnv.put("RAREGEN_SITE_HEADERS_URL", headersUrl());
+        // the operator dashboard's dead-letter depth (raregen.ops.dlq-url)
+        fEnv.put("RAREGEN_OPS_DLQ_URL", queue.dlqUrl());
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
         Path runDir = Files.createDirectories(o.stateDir().resolve(RUN_DIR));
@@ -144,7 +148,7 @@ public final class LocalStack implements AutoCloseable {
                 + "RAREGEN_ADMIN_TOKEN=" + secrets.adminToken() + "\n"
                 + "RAREGEN_OPERATOR_API=" + broadcasterUrl() + "\n"
                 + "RAREGEN_DB_URL=" + db.urlWithCredentials() + "\n"
-                + "RAREGEN_HEADERS_URL=" + chain.arcUrl() + "/admin/blocks/{hash}\n";
+                + "RAREGEN_HEADERS_URL=" + headersUrl() + "\n";
         Path f = o.stateDir().resolve("cli.env");
         Files.writeString(f, env);
         try {
@@ -190,6 +194,16 @@ public final class LocalStack implements AutoCloseable {
 
     public String apiUrl() {
         return "http://localhost:" + o.apiPort();
+    }
+
+    /** The web app, served by the functions app on the API's origin. */
+    public String webUrl() {
+        return apiUrl() + "/";
+    }
+
+    /** Block headers by hash from the local chain: what verifiers compare merkle roots with. */
+    public String headersUrl() {
+        return chain.arcUrl() + "/admin/blocks/{hash}";
     }
 
     /** Where the local chain POSTs ARC status callbacks: the functions app's {@code /v1/callbacks/arc}. */

@@ -49,6 +49,8 @@ public final class LocalStackMain {
         StringBuilder b = new StringBuilder();
         b.append('\n').append(line).append('\n');
         b.append("RareGen local stack is up\n");
+        b.append("  web app       ").append(s.webUrl()).append("   (keys, publish, verify; operator dashboard at ")
+                .append(s.webUrl()).append("#/ops)\n");
         b.append("  API           ").append(s.apiUrl()).append("   (OpenAPI UI: ").append(s.apiUrl()).append("/swagger-ui/index.html)\n");
         b.append("  broadcaster   ").append(s.broadcasterUrl()).append("/health   ").append(s.broadcasterUrl()).append("/prometheus\n");
         b.append("  local chain   ").append(s.chain().arcUrl()).append("   (ARC API; a block every ")
@@ -59,7 +61,7 @@ public final class LocalStackMain {
                 .append(s.funding().sats()).append(" sats in ").append(s.funding().outpoint()).append('\n');
         b.append("  state         ").append(o.stateDir()).append("   (keys, admin token, chain, logs)\n");
         b.append('\n');
-        b.append("Try it from another terminal:\n");
+        b.append("Open ").append(s.webUrl()).append(" in a browser, or try the CLI from another terminal:\n");
         b.append("  export RAREGEN_PASSPHRASE='a passphrase for your keys'\n");
         if (!o.stateDir().equals(o.repo().resolve(LocalStackOptions.DEFAULT_STATE_DIR))) {
             // ./raregen reads cli.env (API URL, operator token) from <repo>/.raregen-local unless told otherwise

@@ -42,9 +42,16 @@ class BlocksTest {
                 byte[] bump = HexFormat.of().parseHex(s.get("merklePath").asText());
                 assertArrayEquals(block.merkleRootInternal(), Bump.computeRoot(bump, t.txid().wireBytes()));
             }
-            JsonNode b = Arc.get(chain, "/admin/blocks/1").body();
+            Arc.Response answer = Arc.get(chain, "/admin/blocks/1");
+            JsonNode b = answer.body();
             assertEquals(block.merkleRoot(), b.get("merkleRoot").asText());
             assertEquals(txs.get(0).txid().hex(), b.get("txids").get(2).asText());
+            // the 80-byte header hashes to the block hash and holds the root: a browser can check it (CORS allows it)
+            byte[] header = HexFormat.of().parseHex(b.get("header").asText());
+            assertEquals(80, header.length);
+            assertEquals(block.hash(), Hashes.displayHex(Hashes.sha256d(header)));
+            assertArrayEquals(block.merkleRootInternal(), java.util.Arrays.copyOfRange(header, 36, 68));
+            assertEquals("*", answer.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         }
     }
 
