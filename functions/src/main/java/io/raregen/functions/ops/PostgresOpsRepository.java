@@ -86,26 +86,21 @@ public class PostgresOpsRepository implements OpsRepository {
         this.dataSource = dataSource;
     }
 
+    /** The same planner cost as the broadcaster's transactions (PlannerCosts) and the RDS parameter group. */
+    static final String PLANNER_COSTS = "SET LOCAL random_page_cost = 1.1";
+
     @Override
     public List<SeriesView.Point> series(Instant from, int minutes) {
-        Timestamp start = Timestamp.from(from);
-        Timestamp end = Timestamp.from(from.plusSeconds(60L * minutes));
-        Timestamp last = Timestamp.from(from.plusSeconds(60L * (minutes - 1)));
         List<SeriesView.Point> points = new ArrayList<>(minutes);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try {
-                try (PreparedStatement set = c.prepareStatement("SET LOCAL random_page_cost = 1.1")) {
+                try (PreparedStatement set = c.prepareStatement(PLANNER_COSTS)) {
                     set.execute();
                 }
                 try (PreparedStatement ps = c.prepareStatement(SERIES)) {
-                    ps.setTimestamp(1, start);
-                    ps.setTimestamp(2, last);
-                    for (int i = 3; i <= 12; i += 2) {
-                        ps.setTimestamp(i, start);
-                        ps.setTimestamp(i + 1, end);
-                    }
+                    bindSeries(ps, from, minutes);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             Double[] p = percentiles(rs.getArray(8));
@@ -127,6 +122,18 @@ public class PostgresOpsRepository implements OpsRepository {
             throw new StorageException("reading the operator series", e);
         }
         return points;
+    }
+
+    /** Binds {@link #SERIES}: the minutes' first and last starts, then [from, end) for each of the five sources. */
+    static void bindSeries(PreparedStatement ps, Instant from, int minutes) throws SQLException {
+        Timestamp start = Timestamp.from(from);
+        Timestamp end = Timestamp.from(from.plusSeconds(60L * minutes));
+        ps.setTimestamp(1, start);
+        ps.setTimestamp(2, Timestamp.from(from.plusSeconds(60L * (minutes - 1))));
+        for (int i = 3; i <= 12; i += 2) {
+            ps.setTimestamp(i, start);
+            ps.setTimestamp(i + 1, end);
+        }
     }
 
     private static Double[] percentiles(Array array) throws SQLException {
