@@ -3,6 +3,7 @@ package io.raregen.broadcaster.utxo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.replenish.ReplenisherSettings;
@@ -30,12 +31,13 @@ public class PoolBeans {
     }
 
     @Singleton
-    PoolDepthHistory poolDepthHistory(DataSource dataSource, PoolSettings settings, ReplenisherSettings replenisher,
+    PoolDepthHistory poolDepthHistory(DataSource wrapped, DataSourceResolver resolver, PoolSettings settings, ReplenisherSettings replenisher,
                                       ServiceKeys keys, PipelineProperties pipeline,
                                       @Value("${raregen.network:regtest}") String network) {
         String instance = pipeline.getInstanceId() == null || pipeline.getInstanceId().isBlank()
                 ? ManagementFactory.getRuntimeMXBean().getName() : pipeline.getInstanceId();
-        return new PoolDepthHistory(dataSource, instance, replenisher.getAlertThreshold(),
+        // plain JDBC with its own connection: the real pool, not Micronaut's transaction-aware proxy
+        return new PoolDepthHistory(resolver.resolve(wrapped), instance, replenisher.getAlertThreshold(),
                 keys.fundingKey().address(Network.parse(network)), settings.getHistoryRetention());
     }
 }
