@@ -83,6 +83,9 @@ public final class ResourceNames {
         public static final String FUNDING_WIF = "RAREGEN_KEYS_FUNDING_WIF";
         public static final String ADMIN_TOKEN = "RAREGEN_ADMIN_TOKEN";
         public static final String NETWORK = "RAREGEN_NETWORK";
+        /** The DLQ's URL: the broadcaster's {@code raregen_dlq_messages} gauge, the functions' {@code /v1/ops/summary}. */
+        public static final String QUEUE_DLQ_URL = "RAREGEN_QUEUE_DLQ_URL";
+        public static final String OPS_DLQ_URL = "RAREGEN_OPS_DLQ_URL";
 
         /** Every key of the architecture's configuration table. */
         public static final List<String> ARCHITECTURE_KEYS = List.of(
