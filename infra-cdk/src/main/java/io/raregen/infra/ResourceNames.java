@@ -63,6 +63,8 @@ public final class ResourceNames {
             "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction";
     /** The shaded jar, relative to infra-cdk/, built by {@code ./mvnw -DskipTests package}. */
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/raregen-functions-0.1.0-SNAPSHOT-all.jar";
+    /** The web app's build output (the {@code web} module), relative to infra-cdk/. */
+    public static final String DEFAULT_WEB_DIST = "../web/target/dist";
 
     /** Environment variables read by the applications (docs/ARCHITECTURE.md, "Configuration keys"). */
     public static final class Env {

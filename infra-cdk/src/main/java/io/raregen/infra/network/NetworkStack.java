@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroupProps;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
@@ -65,21 +66,24 @@ public class NetworkStack extends Stack {
                 .trafficType(FlowLogTrafficType.REJECT)
                 .build());
 
-        endpoints();
-
         lambdaSecurityGroup = group("Lambdas", "RareGen API Lambdas", true);
         broadcasterSecurityGroup = group("Broadcaster", "RareGen broadcaster tasks", true);
+        endpoints();
     }
 
     /**
      * The AWS services the Lambdas and the broadcaster call, reached inside the VPC instead of through NAT
      * (per-GB NAT charges, and the NAT gateways stop being on the path of every queue send): S3 as a gateway
      * endpoint (ECR's image layers live there), the rest as interface endpoints with private DNS in the app
-     * subnets, so the SDKs' default endpoints resolve to them with no configuration. Their security group
-     * admits HTTPS from the VPC only (CDK's default for interface endpoints). No SES: nothing sends mail.
+     * subnets, so the SDKs' default endpoints resolve to them with no configuration. Their one security group
+     * admits HTTPS from the Lambdas' and the broadcaster's groups only. No SES: nothing sends mail.
      */
     private void endpoints() {
         SubnetSelection app = SubnetSelection.builder().subnetGroupName(APP_SUBNETS).build();
+        SecurityGroup endpointGroup = group("Endpoints", "RareGen VPC interface endpoints", false);
+        for (SecurityGroup client : List.of(lambdaSecurityGroup, broadcasterSecurityGroup)) {
+            endpointGroup.addIngressRule(client, Port.tcp(443), "HTTPS to the AWS APIs");
+        }
         vpc.addGatewayEndpoint("S3Endpoint", GatewayVpcEndpointOptions.builder()
                 .service(GatewayVpcEndpointAwsService.S3)
                 .subnets(List.of(app))
@@ -94,6 +98,8 @@ public class NetworkStack extends Stack {
                 .service(service)
                 .subnets(app)
                 .privateDnsEnabled(true)
+                .securityGroups(List.of(endpointGroup))
+                .open(false)
                 .build()));
     }
 
