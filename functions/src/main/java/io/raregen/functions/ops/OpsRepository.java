@@ -20,7 +20,8 @@ public interface OpsRepository {
     FailedJobs.RetryOutcome retry(JobId jobId);
 
     /**
-     * @param alertThreshold and {@code fundingAddress}: from the broadcaster's latest pool sample; null before the first
+     * The live figures. {@code alertThreshold} and {@code fundingAddress} come from the broadcaster's latest pool
+     * sample and are null before its first one.
      */
     record Figures(long available, long reserved, long availableSatoshis, Long alertThreshold,
                    String fundingAddress, long fundingSatoshis, long failedJobs) {
