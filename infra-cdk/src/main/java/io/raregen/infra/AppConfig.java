@@ -41,7 +41,9 @@ public record AppConfig(
         String alarmEmail,
         String metricsSidecarImage,
         /* bump after rotating a secret the Lambdas read: new versions, new SnapStart snapshots */
-        String secretsEpoch) {
+        String secretsEpoch,
+        /* the built web app (web/target/dist/), relative to infra-cdk/ */
+        String webDist) {
 
     public AppConfig {
         Objects.requireNonNull(stage, "stage");
@@ -83,7 +85,8 @@ public record AppConfig(
                 400,
                 null,
                 "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3",
-                "1");
+                "1",
+                ResourceNames.DEFAULT_WEB_DIST);
     }
 
     /** Reads each key from CDK context, falling back to {@link #defaults()}. */
@@ -116,7 +119,8 @@ public record AppConfig(
                 (int) lng(node, "publishBurstLimit", d.publishBurstLimit()),
                 str(node, "alarmEmail", d.alarmEmail()),
                 str(node, "metricsSidecarImage", d.metricsSidecarImage()),
-                str(node, "secretsEpoch", d.secretsEpoch()));
+                str(node, "secretsEpoch", d.secretsEpoch()),
+                str(node, "webDist", d.webDist()));
     }
 
     /** A copy pointing at other build outputs; tests use it so they never need the other modules built. */
@@ -125,7 +129,16 @@ public record AppConfig(
                 arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
                 poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
-                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch);
+                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, webDist);
+    }
+
+    /** A copy serving another web app directory (tests: a placeholder page). */
+    public AppConfig withWebDist(String dir) {
+        return new AppConfig(stage, account, region, functionsCode, broadcasterImageTag, broadcasterImageTarball,
+                arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
+                poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
+                natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
+                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, dir);
     }
 
     /** The prefix of every stack name: {@code Raregen-<stage>}. */

@@ -7,6 +7,7 @@ import io.raregen.infra.data.DataStack;
 import io.raregen.infra.monitoring.MonitoringStack;
 import io.raregen.infra.nag.NagRules;
 import io.raregen.infra.network.NetworkStack;
+import io.raregen.infra.web.WebStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
@@ -80,15 +81,22 @@ public final class RaregenApp {
         // new Lambda code must not serve before the broadcaster has migrated the schema it expects
         api.addStackDependency(broadcaster, "the broadcaster runs the database migrations");
 
+        WebStack web = new WebStack(app, prefix + "-Web",
+                props(config, "Web app on S3 behind CloudFront, with the API on the same origin"),
+                api, new WebStack.WebProps(config.stage(), config.webDist()));
+
         MonitoringStack monitoring = new MonitoringStack(app, prefix + "-Monitoring",
                 props(config, "Alarms, SNS topic and dashboard"),
                 data, api, broadcaster,
                 new MonitoringStack.MonitoringProps(config.stage(), config.poolAlarmThreshold(), 1.0,
                         config.broadcasterDesiredCount(), config.alarmEmail()));
 
+        // monitoring deploys last, after everything it watches
+        monitoring.addStackDependency(web, "the runbook's deploy order ends with monitoring");
+
         Tags.of(app).add("project", "raregen");
         Tags.of(app).add("stage", config.stage());
-        return new Stacks(network, data, registry, broadcaster, api, monitoring);
+        return new Stacks(network, data, registry, broadcaster, api, monitoring, web);
     }
 
     private static StackProps props(AppConfig config, String description) {
@@ -110,6 +118,10 @@ public final class RaregenApp {
                     + ": build it first with `./mvnw -DskipTests package` from the repository root,"
                     + " or pass -c functionsJar=<path>");
         }
+        if (!Files.isRegularFile(Path.of(config.webDist(), "index.html"))) {
+            throw new IllegalStateException("web app not found at " + config.webDist() + " (no index.html): build it first"
+                    + " with `./mvnw -DskipTests package` from the repository root, or pass -c webDist=<dir>");
+        }
         if (config.broadcasterImageTarball() != null && !Files.exists(Path.of(config.broadcasterImageTarball()))) {
             throw new IllegalStateException("broadcaster image tarball not found at " + config.broadcasterImageTarball()
                     + ": build it with `./mvnw -pl broadcaster -am -DskipTests package jib:buildTar`");
@@ -118,6 +130,6 @@ public final class RaregenApp {
 
     /** The stacks of one stage. */
     public record Stacks(NetworkStack network, DataStack data, RegistryStack registry, BroadcasterStack broadcaster,
-                         ApiStack api, MonitoringStack monitoring) {
+                         ApiStack api, MonitoringStack monitoring, WebStack web) {
     }
 }

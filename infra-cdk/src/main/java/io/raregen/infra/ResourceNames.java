@@ -63,6 +63,8 @@ public final class ResourceNames {
             "io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction";
     /** The shaded jar, relative to infra-cdk/, built by {@code ./mvnw -DskipTests package}. */
     public static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/raregen-functions-0.1.0-SNAPSHOT-all.jar";
+    /** The web app's build output (the {@code web} module), relative to infra-cdk/. */
+    public static final String DEFAULT_WEB_DIST = "../web/target/dist";
 
     /** Environment variables read by the applications (docs/ARCHITECTURE.md, "Configuration keys"). */
     public static final class Env {
@@ -83,6 +85,9 @@ public final class ResourceNames {
         public static final String FUNDING_WIF = "RAREGEN_KEYS_FUNDING_WIF";
         public static final String ADMIN_TOKEN = "RAREGEN_ADMIN_TOKEN";
         public static final String NETWORK = "RAREGEN_NETWORK";
+        /** The DLQ's URL: the broadcaster's {@code raregen_dlq_messages} gauge, the functions' {@code /v1/ops/summary}. */
+        public static final String QUEUE_DLQ_URL = "RAREGEN_QUEUE_DLQ_URL";
+        public static final String OPS_DLQ_URL = "RAREGEN_OPS_DLQ_URL";
 
         /** Every key of the architecture's configuration table. */
         public static final List<String> ARCHITECTURE_KEYS = List.of(

@@ -17,11 +17,11 @@ import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 class AppSynthTest {
 
     @Test
-    void wholeApp_synthesisesSixStacks_withTheirResources() {
+    void wholeApp_synthesisesSevenStacks_withTheirResources() {
         CloudAssembly assembly = TestApps.app().synth();
         List<CloudFormationStackArtifact> stacks = assembly.getStacks();
         assertEquals(java.util.Set.of("Raregen-dev-Network", "Raregen-dev-Data", "Raregen-dev-Registry",
-                        "Raregen-dev-Broadcaster", "Raregen-dev-Api", "Raregen-dev-Monitoring"),
+                        "Raregen-dev-Broadcaster", "Raregen-dev-Api", "Raregen-dev-Web", "Raregen-dev-Monitoring"),
                 stacks.stream().map(CloudFormationStackArtifact::getStackName).collect(Collectors.toSet()));
         List<String> order = stacks.stream().map(CloudFormationStackArtifact::getStackName).collect(Collectors.toList());
         assertTrue(order.indexOf("Raregen-dev-Broadcaster") < order.indexOf("Raregen-dev-Api"), order.toString());

@@ -21,7 +21,7 @@ import software.amazon.awscdk.services.sqs.Queue;
 class NagTest {
 
     private static List<Stack> all(Stacks s) {
-        return List.of(s.network(), s.data(), s.registry(), s.broadcaster(), s.api(), s.monitoring());
+        return List.of(s.network(), s.data(), s.registry(), s.broadcaster(), s.api(), s.monitoring(), s.web());
     }
 
     @Test

@@ -27,7 +27,8 @@ public final class TestApps {
     public static synchronized Stacks defaults() {
         if (stacks == null) {
             app = new App(AppProps.builder().analyticsReporting(false).context(cdkJsonContext()).build());
-            stacks = RaregenApp.build(app, AppConfig.defaults().withArtifacts(placeholderFunctionsCode().toString(), null));
+            stacks = RaregenApp.build(app, AppConfig.defaults().withArtifacts(placeholderFunctionsCode().toString(), null)
+                    .withWebDist(placeholderWebDist().toString()));
             NagRules.apply(app, stacks);
         }
         return stacks;
@@ -55,6 +56,18 @@ public final class TestApps {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A one-page web app, standing in for web/target/dist/. */
+    public static Path placeholderWebDist() {
+        Path dir = Path.of(System.getProperty("raregen.test.assets", "target/test-assets"), "web");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("index.html"), "<!doctype html><title>placeholder for the web app in CDK unit tests</title>\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
     }
 
     /** A directory with one file, standing in for the shaded jar. */

@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code raregen_jobs_stuck}: jobs sitting in {@code processing} or {@code signed} for longer than
  * {@code stuckAfter}. The rescuer normally moves them on within minutes,
  * so a non-zero value that stays is what the stuck-jobs alarm pages on.
+ *
+ * <p>{@code raregen_jobs_queued_oldest_seconds}: how long the oldest {@code queued} job has waited (0 when
+ * none), the Prometheus side of the queue-backlog alarm (CloudWatch reads the SQS message age, which
+ * Prometheus cannot see). One probe of the claim index ({@code idx_publish_jobs_claim}).
  */
 public final class StuckJobsGauge {
 
@@ -26,13 +30,21 @@ public final class StuckJobsGauge {
 
     private final DataSource dataSource;
     private final Duration stuckAfter;
+    private static final String OLDEST_QUEUED = """
+            SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM publish_jobs WHERE status = 'queued'
+            """;
+
     private final AtomicLong stuck = new AtomicLong();
+    private final AtomicLong oldestQueuedSeconds = new AtomicLong();
 
     public StuckJobsGauge(DataSource dataSource, Duration stuckAfter, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.stuckAfter = stuckAfter;
         Gauge.builder("raregen.jobs.stuck", stuck, AtomicLong::get)
                 .description("jobs in processing or signed for longer than " + stuckAfter)
+                .register(registry);
+        Gauge.builder("raregen.jobs.queued.oldest", oldestQueuedSeconds, AtomicLong::get)
+                .description("seconds the oldest queued job has waited; 0 when none").baseUnit("seconds")
                 .register(registry);
     }
 
@@ -45,6 +57,10 @@ public final class StuckJobsGauge {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 stuck.set(rs.getLong(1));
+            }
+            try (PreparedStatement oldest = c.prepareStatement(OLDEST_QUEUED); ResultSet rs = oldest.executeQuery()) {
+                rs.next();
+                oldestQueuedSeconds.set(Math.max(0, rs.getLong(1)));
             }
         }
         return stuck.get();

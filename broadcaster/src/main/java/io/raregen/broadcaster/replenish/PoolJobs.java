@@ -3,6 +3,7 @@ package io.raregen.broadcaster.replenish;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.raregen.broadcaster.utxo.DirtyUtxoChecker;
+import io.raregen.broadcaster.utxo.PoolDepthHistory;
 import io.raregen.broadcaster.utxo.PoolMetrics;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The pool's background loops: replenish (every {@code raregen.replenisher.interval}), consolidate (off by
  * default), re-check dirty UTXOs, refresh the pool gauges. A failing round is logged and the next one runs.
- * {@code raregen.pool.jobs.enabled=false} turns them all off (tests, tools).
+ * {@code raregen.pool.jobs.enabled=false} turns them all off (tests, tools). Each live gauge refresh is also
+ * written to the pool's depth history (V26 {@code pool_depth_samples}) for the operator's charts.
  */
 @Singleton
 @Requires(property = "raregen.pool.jobs.enabled", notEquals = "false")
@@ -22,12 +24,15 @@ public class PoolJobs {
     private final ReplenisherSettings settings;
     private final DirtyUtxoChecker dirty;
     private final PoolMetrics metrics;
+    private final PoolDepthHistory history;
 
-    public PoolJobs(Replenisher replenisher, ReplenisherSettings settings, DirtyUtxoChecker dirty, PoolMetrics metrics) {
+    public PoolJobs(Replenisher replenisher, ReplenisherSettings settings, DirtyUtxoChecker dirty, PoolMetrics metrics,
+                    PoolDepthHistory history) {
         this.replenisher = replenisher;
         this.settings = settings;
         this.dirty = dirty;
         this.metrics = metrics;
+        this.history = history;
     }
 
     @Scheduled(fixedDelay = "${raregen.replenisher.interval:30s}", initialDelay = "${raregen.replenisher.initial-delay:5s}")
@@ -70,7 +75,7 @@ public class PoolJobs {
     @Scheduled(fixedDelay = "${raregen.pool.metrics-interval:15s}", initialDelay = "2s")
     void refreshMetrics() {
         try {
-            metrics.refresh();
+            history.record(metrics.refresh());
         } catch (RuntimeException e) {
             LOG.warn("pool metrics refresh failed: {}", e.getMessage());
         }

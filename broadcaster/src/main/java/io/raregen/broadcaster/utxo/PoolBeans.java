@@ -2,10 +2,17 @@ package io.raregen.broadcaster.utxo;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.replenish.ReplenisherSettings;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.core.keys.Network;
 import jakarta.inject.Singleton;
 
+import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 
 /** Wires the framework-free pool helpers from typed settings. */
@@ -21,5 +28,16 @@ public class PoolBeans {
     @Singleton
     PoolMetrics poolMetrics(UtxoPool pool, MeterRegistry registry, ReplenisherSettings replenisher) {
         return new PoolMetrics(pool, registry, replenisher.getAlertThreshold());
+    }
+
+    @Singleton
+    PoolDepthHistory poolDepthHistory(DataSource wrapped, DataSourceResolver resolver, PoolSettings settings, ReplenisherSettings replenisher,
+                                      ServiceKeys keys, PipelineProperties pipeline,
+                                      @Value("${raregen.network:regtest}") String network) {
+        String instance = pipeline.getInstanceId() == null || pipeline.getInstanceId().isBlank()
+                ? ManagementFactory.getRuntimeMXBean().getName() : pipeline.getInstanceId();
+        // plain JDBC with its own connection: the real pool, not Micronaut's transaction-aware proxy
+        return new PoolDepthHistory(resolver.resolve(wrapped), instance, replenisher.getAlertThreshold(),
+                keys.fundingKey().address(Network.parse(network)), settings.getHistoryRetention());
     }
 }

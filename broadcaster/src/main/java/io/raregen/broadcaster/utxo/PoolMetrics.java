@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Pool gauges for Prometheus: {@code raregen_utxo_pool_depth} by status, usable publish depth, funding sats,
  * the conservation gap, and the low-depth alert condition ({@code raregen_utxo_pool_low} is 1 while usable
- * publish depth is below the alert threshold).
+ * publish depth is below the alert threshold; {@code raregen_utxo_pool_alert_threshold} is that threshold).
  *
  * <p>Two refresh rates: {@link #refresh()} reads only the live figures ({@link UtxoPool#depth()}, cheap at
  * any history length) and runs often; {@link #refreshAll()} also reads the history-wide audit
@@ -49,6 +49,9 @@ public final class PoolMetrics {
                 .register(registry);
         Gauge.builder("raregen.utxo.pool.low", low, AtomicLong::get)
                 .description("1 while usable publish depth is below the alert threshold").register(registry);
+        // exported so dashboards draw the line and alert rules compare against the configured value
+        Gauge.builder("raregen.utxo.pool.alert.threshold", () -> alertThreshold)
+                .description("usable publish depth below which the pool-depth-low alert holds").register(registry);
     }
 
     /** Reads the live figures and updates the depth, funding and low-depth gauges; returns them. */

@@ -27,6 +27,11 @@ public class PoolSettings {
     private Duration dirtyRecheckMinAge = Duration.ofSeconds(30);
     /** With nothing provable after this long, a dirty UTXO is retired rather than risk a double spend. */
     private Duration dirtyAbandonAfter = Duration.ofHours(24);
+    /**
+     * Pool depth samples ({@code pool_depth_samples}, one per metrics refresh) are kept this long: a day more
+     * than the longest window the functions app's {@code GET /v1/ops/series} serves (7 days).
+     */
+    private Duration historyRetention = Duration.ofDays(8);
 
     public int getMaxChainDepth() {
         return maxChainDepth;
@@ -77,6 +82,14 @@ public class PoolSettings {
 
     public void setDirtyAbandonAfter(Duration dirtyAbandonAfter) {
         this.dirtyAbandonAfter = dirtyAbandonAfter;
+    }
+
+    public Duration getHistoryRetention() {
+        return historyRetention;
+    }
+
+    public void setHistoryRetention(Duration historyRetention) {
+        this.historyRetention = historyRetention;
     }
 
     public long getFundingFallbackMinSats() {

@@ -26,11 +26,15 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The real Micronaut application: Flyway at start, SQS → chain, /health and /prometheus on its port. */
+/**
+ * The real Micronaut application: Flyway at start, SQS → chain, /health and /prometheus on its port, and
+ * every metric the observability/ dashboard and alert rules name is in that /prometheus output.
+ */
 class ApplicationTest {
 
     @Test
@@ -52,7 +56,8 @@ class ApplicationTest {
             props.put("raregen.keys.pool-wif", poolKey.toWif(Network.REGTEST));
             props.put("raregen.network", "regtest");
             props.put("raregen.broadcaster.receive-wait-seconds", 1);
-            props.put("raregen.pool.jobs.enabled", "false");
+            // the pool loops run for their gauges and depth samples; the replenisher itself stays off
+            props.put("raregen.replenisher.enabled", "false");
             try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
                 try (Connection c = db.connect()) {
                     c.createStatement().execute("INSERT INTO identities (pubkey) VALUES ('" + client.publicKey().hex() + "')");
@@ -84,6 +89,17 @@ class ApplicationTest {
                     }
                     assertEquals("sent", status);
                 }
+                String fundingAddress = null;
+                long deadline = System.currentTimeMillis() + 15_000;
+                while (fundingAddress == null && System.currentTimeMillis() < deadline) {
+                    try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(
+                            "SELECT funding_address FROM pool_depth_samples ORDER BY sampled_at DESC LIMIT 1")) {
+                        fundingAddress = rs.next() ? rs.getString(1) : null;
+                    }
+                    Thread.sleep(fundingAddress == null ? 200 : 0);
+                }
+                assertEquals(poolKey.address(Network.REGTEST), fundingAddress,
+                        "the pool metrics loop writes depth samples with the funding address (the pool key's: no funding key set)");
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -96,9 +112,17 @@ class ApplicationTest {
                 java.util.Set<String> samples = prom.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
                         .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
                 for (String metric : new String[]{"raregen_batch_size_count", "raregen_tx_per_sec",
-                        "raregen_publish_duration_seconds_count", "raregen_broadcast_outcomes_total"}) {
+                        "raregen_publish_duration_seconds_count", "raregen_broadcast_outcomes_total",
+                        // histogram buckets, so Prometheus can compute percentiles (histogram_quantile)
+                        "raregen_batch_size_bucket", "raregen_publish_duration_seconds_bucket"}) {
                     assertTrue(samples.contains(metric), metric + " exported; have " + samples);
                 }
+                Set<String> named = ObservabilityFiles.metricNames();
+                assertTrue(named.size() >= 10, "the dashboard and rules name the broadcaster's metrics: " + named);
+                for (String metric : named) {
+                    assertTrue(samples.contains(metric), metric + " (named in observability/) exported; have " + samples);
+                }
+
             }
         }
     }

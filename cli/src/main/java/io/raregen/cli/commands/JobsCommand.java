@@ -8,6 +8,7 @@ import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Json;
 import io.raregen.cli.support.Table;
+import io.raregen.core.jobs.FailedJobs;
 import io.raregen.core.types.JobId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,8 +90,8 @@ public final class JobsCommand implements Runnable {
             boolean all = true;
             try (Connection c = db.connect(env())) {
                 for (String id : jobIds) {
-                    JobsAdmin.RetryOutcome o = JobsAdmin.retry(c, id);
-                    all &= o == JobsAdmin.RetryOutcome.REQUEUED;
+                    FailedJobs.RetryOutcome o = JobsAdmin.retry(c, id);
+                    all &= o == FailedJobs.RetryOutcome.REQUEUED;
                     arr.addObject().put("jobId", id).put("outcome", o.name());
                     t.row(id, o.name() + switch (o) {
                         case REQUEUED -> " (queued again)";

@@ -1,5 +1,6 @@
 package io.raregen.cli.ops;
 
+import io.raregen.core.jobs.FailedJobs;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +65,7 @@ class JobsAdminTest {
         try (Connection c = db.connect()) {
             String id = job(c, "failed", false);
 
-            assertEquals(JobsAdmin.RetryOutcome.REQUEUED, JobsAdmin.retry(c, id));
+            assertEquals(FailedJobs.RetryOutcome.REQUEUED, JobsAdmin.retry(c, id));
 
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT status, error_code, failed_at FROM publish_jobs WHERE job_id = '" + id + "'")) {
@@ -87,15 +88,15 @@ class JobsAdminTest {
         try (Connection c = db.connect()) {
             String id = job(c, "failed", true);
 
-            assertEquals(JobsAdmin.RetryOutcome.HAS_TRANSACTION, JobsAdmin.retry(c, id));
+            assertEquals(FailedJobs.RetryOutcome.HAS_TRANSACTION, JobsAdmin.retry(c, id));
         }
     }
 
     @Test
     void retry_jobsThatAreNotFailedOrUnknown_areReportedAsSuch() throws Exception {
         try (Connection c = db.connect()) {
-            assertEquals(JobsAdmin.RetryOutcome.NOT_FAILED, JobsAdmin.retry(c, job(c, "queued", false)));
-            assertEquals(JobsAdmin.RetryOutcome.NOT_FOUND, JobsAdmin.retry(c, "01JZZZZZZZZZZZZZZZZZZZZZZZ"));
+            assertEquals(FailedJobs.RetryOutcome.NOT_FAILED, JobsAdmin.retry(c, job(c, "queued", false)));
+            assertEquals(FailedJobs.RetryOutcome.NOT_FOUND, JobsAdmin.retry(c, "01JZZZZZZZZZZZZZZZZZZZZZZZ"));
         }
     }
 

@@ -37,7 +37,12 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/jobs/{id}"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/batches/{id}"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/pool"),
-            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/health"));
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/health"),
+            // operator history and re-drive: intake already holds the admin token and the queue send
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/series"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/summary"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/failed-jobs"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/ops/jobs/{id}/retry"));
 
     /** Routes with a tighter limit than the stage default: writes that cost money or database rows. */
     public static final String PUBLISH_ROUTE = "POST /v1/publish";

@@ -80,6 +80,7 @@ public class ApiStack extends Stack {
             if (kind == ApiFunctionKind.INTAKE) {
                 env.put(Env.QUEUE_URL, data.queue().queue().getQueueUrl());
                 env.put(Env.ADMIN_TOKEN_SECRET_ARN, data.secrets().adminToken().getSecretArn());
+                env.put(Env.OPS_DLQ_URL, data.queue().deadLetterQueue().getQueueUrl());
             }
             if (kind == ApiFunctionKind.VERIFICATION) {
                 env.put(Env.ARC_URL, api.arcUrl());
@@ -90,6 +91,8 @@ public class ApiStack extends Stack {
             if (kind == ApiFunctionKind.INTAKE) {
                 data.queue().queue().grantSendMessages(fn);
                 data.secrets().adminToken().grantRead(fn);
+                // GET /v1/ops/summary shows the DLQ's depth: the attribute only, never a message
+                data.queue().deadLetterQueue().grant(fn, "sqs:GetQueueAttributes");
             }
             if (kind == ApiFunctionKind.VERIFICATION) {
                 data.secrets().arcCallbackToken().grantRead(fn);

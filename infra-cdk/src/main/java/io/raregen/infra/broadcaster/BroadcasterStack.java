@@ -20,7 +20,15 @@ import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
-import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
+import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
+import software.amazon.awscdk.services.applicationautoscaling.BasicStepScalingPolicyProps;
+import software.amazon.awscdk.services.applicationautoscaling.MetricAggregationType;
+import software.amazon.awscdk.services.applicationautoscaling.ScalingInterval;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MathExpressionProps;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricProps;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
 import software.amazon.awscdk.services.ecs.FargateService;
@@ -84,6 +92,7 @@ public class BroadcasterStack extends Stack {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(Env.DATASOURCE_URL, data.database().instanceJdbcUrl());
         env.put(Env.QUEUE_URL, data.queue().queue().getQueueUrl());
+        env.put(Env.QUEUE_DLQ_URL, data.queue().deadLetterQueue().getQueueUrl());
         env.put(Env.AWS_REGION, getRegion());
         env.put(Env.ARC_URL, broadcaster.arcUrl());
         if (broadcaster.arcCallbackUrl() != null && !broadcaster.arcCallbackUrl().isBlank()) {
@@ -152,6 +161,8 @@ public class BroadcasterStack extends Stack {
         metricsLogGroup.grantWrite(task.getTaskRole());
 
         data.queue().queue().grantConsumeMessages(task.getTaskRole());
+        // raregen_dlq_messages: the depth only, never a message
+        data.queue().deadLetterQueue().grant(task.getTaskRole(), "sqs:GetQueueAttributes");
 
         service = new FargateService(this, "Service", FargateServiceProps.builder()
                 .cluster(cluster)
@@ -169,15 +180,50 @@ public class BroadcasterStack extends Stack {
                 .enableExecuteCommand(true)
                 .build());
 
-        // more tasks share the ARC rate limit through Postgres (docs/ARCHITECTURE.md); CPU is what signing uses
+        // a queue worker scales on the work waiting per task, not on CPU: a task waiting for ARC's shared rate
+        // limit (the bucket in Postgres) uses little CPU while the backlog grows; more tasks share the signing
         ScalableTaskCount scaling = service.autoScaleTaskCount(EnableScalingProps.builder()
                 .minCapacity(broadcaster.desiredCount())
                 .maxCapacity(broadcaster.maxCount())
                 .build());
-        scaling.scaleOnCpuUtilization("CpuScaling", CpuUtilizationScalingProps.builder()
-                .targetUtilizationPercent(70)
-                .scaleOutCooldown(Duration.minutes(2))
-                .scaleInCooldown(Duration.minutes(10))
+        scaling.scaleOnMetric("BacklogPerTaskScaling", BasicStepScalingPolicyProps.builder()
+                .metric(backlogPerTask(data))
+                .adjustmentType(AdjustmentType.CHANGE_IN_CAPACITY)
+                .scalingSteps(List.of(
+                        ScalingInterval.builder().upper(BACKLOG_SCALE_IN).change(-1).build(),
+                        ScalingInterval.builder().lower(BACKLOG_SCALE_OUT).change(1).build(),
+                        ScalingInterval.builder().lower(BACKLOG_SCALE_OUT * 5).change(2).build()))
+                .evaluationPeriods(2)
+                .cooldown(Duration.minutes(3))
+                .metricAggregationType(MetricAggregationType.MAXIMUM)
+                .build());
+    }
+
+    /** Messages waiting per running task above which a task is added (two more above five times this). */
+    public static final int BACKLOG_SCALE_OUT = 1000;
+    /** … and below which one is removed (never under the desired count). */
+    public static final int BACKLOG_SCALE_IN = 100;
+
+    /**
+     * SQS visible messages divided by the service's running tasks (Container Insights), at least one task so
+     * an empty service with a backlog still scales out.
+     */
+    private MathExpression backlogPerTask(DataStack data) {
+        Metric tasks = new Metric(MetricProps.builder()
+                .namespace("ECS/ContainerInsights")
+                .metricName("RunningTaskCount")
+                .dimensionsMap(Map.of("ClusterName", cluster.getClusterName(), "ServiceName", service.getServiceName()))
+                .statistic("Average")
+                .period(Duration.minutes(1))
+                .build());
+        return new MathExpression(MathExpressionProps.builder()
+                .label("visible messages per running task")
+                .expression("visible / IF(tasks < 1, 1, tasks)")
+                .usingMetrics(Map.of(
+                        "visible", data.queue().queue().metricApproximateNumberOfMessagesVisible(
+                                MetricOptions.builder().statistic("Maximum").period(Duration.minutes(1)).build()),
+                        "tasks", tasks))
+                .period(Duration.minutes(1))
                 .build());
     }
 

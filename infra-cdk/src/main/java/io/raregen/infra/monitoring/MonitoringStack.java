@@ -46,6 +46,9 @@ import software.constructs.Construct;
  */
 public class MonitoringStack extends Stack {
 
+    /** Failed invocations of one function in 5 minutes that page. */
+    public static final int LAMBDA_ERRORS = 5;
+
     private final Topic topic;
     private final List<Alarm> alarms = new ArrayList<>();
     private final String stage;
@@ -174,6 +177,29 @@ public class MonitoringStack extends Stack {
                         .threshold(10L * 1024 * 1024 * 1024)
                         .evaluationPeriods(2)
                         .build());
+
+        // a function error is a crash or a timeout (handled failures are problem responses, not errors); a
+        // throttle is a request refused for concurrency: both reach clients as 5xx/429 whatever the code does
+        for (Map.Entry<ApiFunctionKind, Function> e : api.functions().entrySet()) {
+            String kind = e.getKey().name().toLowerCase(java.util.Locale.ROOT);
+            alarm("lambda-" + kind + "-errors", e.getValue().metricErrors(sum5m()), CreateAlarmOptions.builder()
+                    .alarmDescription("The " + kind + " Lambda failed " + LAMBDA_ERRORS + " or more invocations in 5 minutes"
+                            + " (crash, timeout, out of memory). Runbook: docs/OPERATIONS.md#lambda-errors")
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                    .threshold(LAMBDA_ERRORS)
+                    .evaluationPeriods(1)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build());
+            alarm("lambda-" + kind + "-throttles", e.getValue().metricThrottles(sum5m()), CreateAlarmOptions.builder()
+                    .alarmDescription("The " + kind + " Lambda was throttled in two 5-minute periods in a row: the account's"
+                            + " or the function's concurrency is exhausted. Runbook: docs/OPERATIONS.md#lambda-throttles")
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                    .threshold(1)
+                    .evaluationPeriods(2)
+                    .datapointsToAlarm(2)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build());
+        }
 
         new Dashboard(this, "Dashboard", DashboardProps.builder()
                 .dashboardName("raregen-" + stage)

@@ -27,6 +27,7 @@ public final class NagRules {
     }
 
     private static void suppress(Stacks stacks) {
+        suppressWeb(stacks);
         // ---- data
         NagSuppressions.addResourceSuppressions(stacks.data().database().instance(), List.of(
                 because("AwsSolutions-RDS11", "Postgres stays on 5432: the instance is in isolated subnets and its"
@@ -100,6 +101,31 @@ public final class NagRules {
                         + " ARC callbacks carry ARC's callback token; job, batch, proof, pool and health reads are"
                         + " public by design (anyone holding a job id may follow it, like a txid on chain).")),
                 true);
+    }
+
+    private static void suppressWeb(Stacks stacks) {
+        NagSuppressions.addResourceSuppressions(stacks.web().logs(), List.of(because("AwsSolutions-S1",
+                "This is the access-log bucket (the site bucket's S3 server access logs and CloudFront's standard"
+                        + " logs go here); logging its own accesses into itself would loop.")), true);
+        NagSuppressions.addResourceSuppressions(stacks.web().distribution(), List.of(
+                because("AwsSolutions-CFR1", "A public publishing service: no country is excluded; abuse is limited by"
+                        + " API Gateway's throttling and the signature every write carries."),
+                because("AwsSolutions-CFR2", "No WAF web ACL in this app: the API behind /v1/* authenticates every write"
+                        + " by signature and API Gateway throttles per route; an account-wide WAF can be attached per"
+                        + " deployment (docs/OPERATIONS.md)."),
+                because("AwsSolutions-CFR4", "The distribution uses the default *.cloudfront.net certificate, for which"
+                        + " CloudFront does not let the minimum viewer TLS version be raised; with a custom domain and an"
+                        + " ACM certificate set TLSv1.2_2021. HSTS is sent on every response.")), true);
+        // the BucketDeployment custom resource: a Lambda and role created and owned by aws-cdk-lib
+        onStack(stacks.web(),
+                because("AwsSolutions-IAM4", "CDK's BucketDeployment handler Lambda writes its own logs with"
+                        + " AWSLambdaBasicExecutionRole; it is created and owned by aws-cdk-lib.",
+                        List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")),
+                because("AwsSolutions-IAM5", "CDK's BucketDeployment handler copies the asset into the site bucket and"
+                        + " invalidates the distribution: s3:* object actions on that bucket and the CDK asset bucket, and"
+                        + " cloudfront:CreateInvalidation, which has no narrower resource form in the generated policy."),
+                because("AwsSolutions-L1", "The BucketDeployment handler's runtime is chosen by aws-cdk-lib and moves"
+                        + " with its upgrades."));
     }
 
     private static NagPackSuppression because(String id, String reason) {

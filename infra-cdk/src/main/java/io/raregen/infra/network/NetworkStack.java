@@ -7,7 +7,13 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroupProps;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
@@ -17,6 +23,7 @@ import software.amazon.awscdk.services.ec2.VpcProps;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import java.util.Map;
 import software.constructs.Construct;
 
 /**
@@ -25,7 +32,10 @@ import software.constructs.Construct;
  */
 public class NetworkStack extends Stack {
 
-    /** Subnets with a NAT route: the Lambdas and the broadcaster (ARC, SQS and Secrets Manager are public endpoints). */
+    /**
+     * Subnets with a NAT route: the Lambdas and the broadcaster. Only ARC (and WhatsOnChain) go out through NAT;
+     * the AWS APIs they call are reached through the VPC endpoints below.
+     */
     public static final String APP_SUBNETS = "app";
     /** Subnets with no route out: RDS and RDS Proxy. */
     public static final String DATA_SUBNETS = "data";
@@ -58,6 +68,39 @@ public class NetworkStack extends Stack {
 
         lambdaSecurityGroup = group("Lambdas", "RareGen API Lambdas", true);
         broadcasterSecurityGroup = group("Broadcaster", "RareGen broadcaster tasks", true);
+        endpoints();
+    }
+
+    /**
+     * The AWS services the Lambdas and the broadcaster call, reached inside the VPC instead of through NAT
+     * (per-GB NAT charges, and the NAT gateways stop being on the path of every queue send): S3 as a gateway
+     * endpoint (ECR's image layers live there), the rest as interface endpoints with private DNS in the app
+     * subnets, so the SDKs' default endpoints resolve to them with no configuration. Their one security group
+     * admits HTTPS from the Lambdas' and the broadcaster's groups only. No SES: nothing sends mail.
+     */
+    private void endpoints() {
+        SubnetSelection app = SubnetSelection.builder().subnetGroupName(APP_SUBNETS).build();
+        SecurityGroup endpointGroup = group("Endpoints", "RareGen VPC interface endpoints", false);
+        for (SecurityGroup client : List.of(lambdaSecurityGroup, broadcasterSecurityGroup)) {
+            endpointGroup.addIngressRule(client, Port.tcp(443), "HTTPS to the AWS APIs");
+        }
+        vpc.addGatewayEndpoint("S3Endpoint", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3)
+                .subnets(List.of(app))
+                .build());
+        Map<String, InterfaceVpcEndpointAwsService> services = new java.util.LinkedHashMap<>();
+        services.put("Sqs", InterfaceVpcEndpointAwsService.SQS);
+        services.put("SecretsManager", InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
+        services.put("EcrApi", InterfaceVpcEndpointAwsService.ECR);
+        services.put("EcrDocker", InterfaceVpcEndpointAwsService.ECR_DOCKER);
+        services.put("Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+        services.forEach((name, service) -> vpc.addInterfaceEndpoint(name + "Endpoint", InterfaceVpcEndpointOptions.builder()
+                .service(service)
+                .subnets(app)
+                .privateDnsEnabled(true)
+                .securityGroups(List.of(endpointGroup))
+                .open(false)
+                .build()));
     }
 
     private SecurityGroup group(String id, String description, boolean allowAllOutbound) {

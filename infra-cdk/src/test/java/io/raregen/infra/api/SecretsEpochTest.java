@@ -26,13 +26,14 @@ class SecretsEpochTest {
         Set<String> before = Json.resources(TestApps.template(TestApps.defaults().api()), "AWS::Lambda::Version").keySet();
 
         App app = new App(AppProps.builder().analyticsReporting(false).context(TestApps.cdkJsonContext()).build());
-        AppConfig d = AppConfig.defaults().withArtifacts(TestApps.placeholderFunctionsCode().toString(), null);
+        AppConfig d = AppConfig.defaults().withArtifacts(TestApps.placeholderFunctionsCode().toString(), null)
+                .withWebDist(TestApps.placeholderWebDist().toString());
         AppConfig bumped = new AppConfig(d.stage(), d.account(), d.region(), d.functionsCode(), d.broadcasterImageTag(),
                 d.broadcasterImageTarball(), d.arcUrl(), d.arcCallbackUrl(), d.network(), d.feeFallbackSatsPerKb(), d.poolAlarmThreshold(),
                 d.poolReplenishMinDepth(), d.poolSplitBatchSize(), d.deletionProtection(), d.multiAz(),
                 d.dbInstanceType(), d.backupRetentionDays(), d.natGateways(), d.broadcasterDesiredCount(),
                 d.broadcasterMaxCount(), d.apiRateLimit(), d.apiBurstLimit(), d.publishRateLimit(),
-                d.publishBurstLimit(), d.alarmEmail(), d.metricsSidecarImage(), "2");
+                d.publishBurstLimit(), d.alarmEmail(), d.metricsSidecarImage(), "2", d.webDist());
         Template after = Template.fromStack(RaregenApp.build(app, bumped).api());
         Set<String> afterIds = Json.resources(after, "AWS::Lambda::Version").keySet();
 

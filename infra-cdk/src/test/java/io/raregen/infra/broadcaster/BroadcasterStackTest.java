@@ -172,4 +172,31 @@ class BroadcasterStackTest {
         assertTrue(policies.contains("sqs:ReceiveMessage") && policies.contains("sqs:DeleteMessage"));
         assertFalse(policies.contains("sqs:SendMessage"));
     }
+
+    @Test
+    void service_scalesOnBacklogPerTask_notOnCpu() {
+        Map<String, Object> policies = io.raregen.infra.Json.resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy");
+        assertEquals(2, policies.size(), "one step policy = a lower and an upper step policy: " + policies.keySet());
+        assertFalse(String.valueOf(policies).contains("ECSServiceAverageCPUUtilization"), "no CPU target tracking");
+        for (Object p : policies.values()) {
+            assertEquals("StepScaling", props(p).get("PolicyType"));
+        }
+        Map<String, Object> alarms = io.raregen.infra.Json.resources(template, "AWS::CloudWatch::Alarm");
+        assertEquals(2, alarms.size());
+        for (Object a : alarms.values()) {
+            String metrics = String.valueOf(props(a).get("Metrics"));
+            assertTrue(metrics.contains("visible / IF(tasks < 1, 1, tasks)"), metrics);
+            assertTrue(metrics.contains("ApproximateNumberOfMessagesVisible") && metrics.contains("RunningTaskCount"), metrics);
+        }
+        String steps = String.valueOf(policies);
+        assertTrue(steps.contains("ScalingAdjustment=-1") && steps.contains("ScalingAdjustment=1")
+                && steps.contains("ScalingAdjustment=2"), steps);
+    }
+
+    @Test
+    void dlqDepth_isReadable_andConfigured() {
+        assertTrue(String.valueOf(app.get("Environment")).contains(io.raregen.infra.ResourceNames.Env.QUEUE_DLQ_URL));
+        String policies = String.valueOf(io.raregen.infra.Json.resources(template, "AWS::IAM::Policy"));
+        assertTrue(policies.contains("sqs:GetQueueAttributes"), policies);
+    }
 }

@@ -131,4 +131,22 @@ class MonitoringStackTest {
         assertFalse(body.isBlank());
         map(p);
     }
+
+    @Test
+    void everyFunction_hasAnErrorsAndAThrottlesAlarm() {
+        for (String kind : java.util.List.of("intake", "verification", "status")) {
+            Map<String, Object> errors = alarm("lambda-" + kind + "-errors");
+            assertEquals("Errors", errors.get("MetricName"));
+            assertEquals("AWS/Lambda", errors.get("Namespace"));
+            assertEquals(MonitoringStack.LAMBDA_ERRORS, ((Number) errors.get("Threshold")).intValue());
+            assertEquals("Sum", errors.get("Statistic"));
+            assertTrue(String.valueOf(errors.get("Dimensions")).contains(
+                    kind.substring(0, 1).toUpperCase() + kind.substring(1) + "Function"), String.valueOf(errors.get("Dimensions")));
+            Map<String, Object> throttles = alarm("lambda-" + kind + "-throttles");
+            assertEquals("Throttles", throttles.get("MetricName"));
+            assertEquals(1, ((Number) throttles.get("Threshold")).intValue());
+            assertEquals(2, ((Number) throttles.get("EvaluationPeriods")).intValue());
+            assertTrue(throttles.containsKey("AlarmActions") && errors.containsKey("AlarmActions"));
+        }
+    }
 }

@@ -55,9 +55,42 @@ class NetworkStackTest {
 
     @Test
     void computeSecurityGroups_acceptNoInboundTraffic() {
-        for (Object sg : Json.resources(template, "AWS::EC2::SecurityGroup").values()) {
-            assertEquals(null, props(sg).get("SecurityGroupIngress"), "nothing connects to the Lambdas or the broadcaster");
+        for (Map.Entry<String, Object> sg : Json.resources(template, "AWS::EC2::SecurityGroup").entrySet()) {
+            if (sg.getKey().startsWith("EndpointsSg")) {
+                continue;
+            }
+            assertEquals(null, props(sg.getValue()).get("SecurityGroupIngress"), "nothing connects to the Lambdas or the broadcaster");
         }
-        template.resourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
+        // the interface endpoints' one group: HTTPS from the two compute groups, nothing else
+        Map<String, Object> ingress = Json.resources(template, "AWS::EC2::SecurityGroupIngress");
+        assertEquals(2, ingress.size(), ingress.keySet().toString());
+        for (Object rule : ingress.values()) {
+            Map<String, Object> p = props(rule);
+            assertEquals(443, ((Number) p.get("FromPort")).intValue());
+            assertEquals(443, ((Number) p.get("ToPort")).intValue());
+            assertTrue(String.valueOf(p.get("GroupId")).contains("EndpointsSg"), p.toString());
+            assertTrue(String.valueOf(p.get("SourceSecurityGroupId")).matches(".*(LambdasSg|BroadcasterSg).*"), p.toString());
+        }
+    }
+
+    @Test
+    void awsApis_areReachedThroughVpcEndpoints_notNat() {
+        Map<String, Object> endpoints = Json.resources(template, "AWS::EC2::VPCEndpoint");
+        List<String> services = endpoints.values().stream().map(e -> String.valueOf(props(e).get("ServiceName"))).toList();
+        for (String service : List.of(".s3", ".sqs", ".secretsmanager", ".ecr.api", ".ecr.dkr", ".logs")) {
+            assertTrue(services.stream().anyMatch(s -> s.contains(service)), service + " in " + services);
+        }
+        assertEquals(6, endpoints.size(), services.toString());
+        for (Object e : endpoints.values()) {
+            Map<String, Object> p = props(e);
+            if (String.valueOf(p.get("ServiceName")).contains(".s3")) {
+                assertEquals("Gateway", p.get("VpcEndpointType"));
+                assertTrue(String.valueOf(p.get("RouteTableIds")).contains("Vpc" + NetworkStack.APP_SUBNETS), "on the app subnets' routes");
+            } else {
+                assertEquals("Interface", p.get("VpcEndpointType"));
+                assertEquals(true, p.get("PrivateDnsEnabled"), "the SDKs' default host names resolve to the endpoint");
+                assertTrue(String.valueOf(p.get("SubnetIds")).contains("Vpc" + NetworkStack.APP_SUBNETS), "in the app subnets");
+            }
+        }
     }
 }

@@ -1,0 +1,211 @@
+package io.raregen.functions.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raregen.core.jobs.FailedJobs;
+import io.raregen.migrations.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The operator queries read only their window: with 200,000 jobs (600,000 transitions, 20,000 batches,
+ * 40,000 pool samples) of history before a 24 h window, no plan scans a history table sequentially,
+ * and the series' sources are index range reads. As a premise, without V26's indexes the same series
+ * does scan the whole tables, so this test can fail.
+ */
+class OpsQueryPlanTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HISTORY = Set.of("publish_jobs", "publish_job_transitions", "publish_batches",
+            "pool_depth_samples", "utxos");
+    private static final int HISTORY_JOBS = 200_000;
+
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void history() throws SQLException {
+        db = TestDatabase.create();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO identities (pubkey) VALUES ('02" + "ab".repeat(32) + "')");
+            // history older than the window, loaded in bulk: the guard triggers are bypassed for the load only
+            s.execute("ALTER TABLE publish_jobs DISABLE TRIGGER USER");
+            s.execute("""
+                    INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, status,
+                                              raw_tx, txid, fee_sats, created_at, sent_at, mined_at, failed_at, error_code)
+                    SELECT lpad(g::text, 26, '0'), '02%s', g::text, '{}', 'sig', repeat('0', 64),
+                           CASE WHEN g %% 50 = 0 THEN 'failed' ELSE 'mined' END,
+                           CASE WHEN g %% 50 = 0 THEN NULL ELSE '\\x00'::bytea END,
+                           CASE WHEN g %% 50 = 0 THEN NULL ELSE md5(g::text) || md5('x' || g) END, 10,
+                           t, CASE WHEN g %% 50 = 0 THEN NULL ELSE t + interval '2 seconds' END,
+                           CASE WHEN g %% 50 = 0 THEN NULL ELSE t + interval '10 minutes' END,
+                           CASE WHEN g %% 50 = 0 THEN t + interval '1 second' END,
+                           CASE WHEN g %% 50 = 0 THEN 'ARC_REJECTED' END
+                      FROM generate_series(1, %d) g,
+                           LATERAL (SELECT now() - interval '30 days' + g * interval '12.96 seconds' AS t) x
+                    """.formatted("ab".repeat(32), HISTORY_JOBS));
+            s.execute("ALTER TABLE publish_jobs ENABLE TRIGGER USER");
+            s.execute("""
+                    INSERT INTO publish_job_transitions (job_id, from_status, to_status, at)
+                    SELECT j.job_id, v.f, CASE WHEN j.status = 'failed' AND v.tt = 'mined' THEN 'failed' ELSE v.tt END,
+                           j.created_at + v.d
+                      FROM publish_jobs j,
+                           (VALUES (NULL, 'queued', interval '0'), ('queued', 'sent', interval '2 seconds'),
+                                   ('sent', 'mined', interval '10 minutes')) v(f, tt, d)
+                    """);
+            s.execute("""
+                    INSERT INTO publish_batches (batch_id, job_count, status, created_at)
+                    SELECT 'b' || g, 10, 'completed', now() - interval '30 days' + g * interval '129.6 seconds'
+                      FROM generate_series(1, 20000) g
+                    """);
+            s.execute("""
+                    INSERT INTO pool_depth_samples (sampled_at, instance_id, publish_available, available, reserved, pending,
+                                                    available_sats, funding_sats, alert_threshold)
+                    SELECT now() - interval '7 days' + g * interval '15.12 seconds', 'i', 5000, 5000, 0, 0, 0, 0, 1000
+                      FROM generate_series(1, 40000) g
+                    """);
+            s.execute("""
+                    INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, spent_by_txid, spent_at)
+                    SELECT md5('u' || g) || md5('v' || g), 0, 1000, '\\x76a9'::bytea, 'publish', 'spent', repeat('f', 64), now()
+                      FROM generate_series(1, %d) g
+                    """.formatted(HISTORY_JOBS));
+            s.execute("VACUUM ANALYZE");
+        }
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @Test
+    void series_over24h_readsEachSourceByIndexRange_neverTheWholeHistory() throws SQLException {
+        List<String> scans = scans(seriesPlan());
+        assertTrue(scans.stream().noneMatch(n -> n.startsWith("Seq Scan")), "no sequential scan: " + scans);
+        for (String index : List.of("idx_publish_jobs_created", "idx_publish_jobs_sent_at",
+                "idx_publish_job_transitions_outcomes", "idx_publish_batches_created", "pool_depth_samples_pkey")) {
+            assertTrue(scans.stream().anyMatch(n -> n.endsWith(" " + index)), index + " in " + scans);
+        }
+    }
+
+    @Test
+    void premise_withoutTheV26Indexes_theSeriesScansWholeTables() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                s.execute("DROP INDEX idx_publish_jobs_sent_at, idx_publish_job_transitions_outcomes, idx_publish_batches_created");
+                List<String> scans = scans(explain(c, PostgresOpsRepository.SERIES, true));
+                assertTrue(scans.contains("Seq Scan publish_jobs") || scans.contains("Seq Scan publish_job_transitions"), "" + scans);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    @Test
+    void summaryAndFailedJobQueries_useIndexes() throws SQLException {
+        try (Connection c = db.connect()) {
+            for (String sql : List.of(PostgresOpsRepository.FIGURES, PostgresOpsRepository.LATEST_SAMPLE, FailedJobs.COUNT,
+                    FailedJobs.LIST.replace("?", "50"))) {
+                List<String> scans = scans(explain(c, sql, false));
+                assertTrue(scans.stream().noneMatch(n -> n.startsWith("Seq Scan")), sql + " → " + scans);
+            }
+        }
+    }
+
+    @Test
+    void series_answersWithEveryMinute() throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(PostgresOpsRepository.SERIES)) {
+            PostgresOpsRepository.bindSeries(ps, window(), 1440);
+            int rows = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                }
+            }
+            assertEquals(1440, rows);
+        }
+    }
+
+    private static Instant window() {
+        return Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(1439, ChronoUnit.MINUTES);
+    }
+
+    private static JsonNode seriesPlan() throws SQLException {
+        try (Connection c = db.connect()) {
+            return explain(c, PostgresOpsRepository.SERIES, true);
+        }
+    }
+
+    /** EXPLAIN (ANALYZE) of {@code sql} under the repository's planner costs; the text plan goes to the test log. */
+    private static JsonNode explain(Connection c, String sql, boolean series) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute(PostgresOpsRepository.PLANNER_COSTS);
+            }
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+                if (series) {
+                    PostgresOpsRepository.bindSeries(ps, window(), 1440);
+                }
+                StringBuilder text = new StringBuilder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        text.append(rs.getString(1)).append('\n');
+                    }
+                }
+                System.out.println("EXPLAIN ANALYZE (" + HISTORY_JOBS + " jobs of history):\n" + text);
+            }
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
+                if (series) {
+                    PostgresOpsRepository.bindSeries(ps, window(), 1440);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return JSON.readTree(rs.getString(1)).get(0).get("Plan");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (auto) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** "Node Type [index] relation" of every scan of a history table in the plan. */
+    private static List<String> scans(JsonNode plan) {
+        List<String> out = new ArrayList<>();
+        collect(plan, out);
+        return out;
+    }
+
+    private static void collect(JsonNode node, List<String> out) {
+        JsonNode rel = node.get("Relation Name");
+        if (rel != null && HISTORY.contains(rel.asText())) {
+            JsonNode index = node.get("Index Name");
+            out.add(node.get("Node Type").asText() + " " + (index == null ? rel.asText() : rel.asText() + " " + index.asText()));
+        }
+        JsonNode plans = node.get("Plans");
+        if (plans != null) {
+            plans.forEach(p -> collect(p, out));
+        }
+    }
+}
