@@ -16,7 +16,7 @@ import io.raregen.functions.intake.EnvelopeReader;
 import io.raregen.functions.intake.PublishController;
 import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.ErrorCode;
-import io.raregen.functions.web.Problem;
+import io.raregen.core.http.Problem;
 import jakarta.inject.Singleton;
 import org.crac.Context;
 import org.crac.Resource;
