@@ -16,6 +16,7 @@ public enum ErrorCode {
     JOB_NOT_FOUND(HttpStatus.NOT_FOUND, "No such job"),
     NOT_YET_SIGNED(HttpStatus.CONFLICT, "Job has no signed transaction yet"),
     JOB_FAILED(HttpStatus.CONFLICT, "Job failed before a transaction was signed"),
+    RECEIPT_UNAVAILABLE(HttpStatus.CONFLICT, "Job was accepted before receipts existed"),
     BATCH_ID_INVALID(HttpStatus.BAD_REQUEST, "Batch id is malformed"),
     BATCH_NOT_FOUND(HttpStatus.NOT_FOUND, "No such batch"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Operator token missing or wrong"),
