@@ -78,6 +78,8 @@ public final class LocalStack implements AutoCloseable {
         fEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.apiPort()));
         // POST /v1/callbacks/arc accepts only this bearer token
         fEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
+        // receipts are signed with the stack's own receipt key (published at GET /v1/service-keys)
+        fEnv.put("RAREGEN_RECEIPTS_SIGNING_WIF", secrets.receiptKey().toWif(io.raregen.core.keys.Network.REGTEST));
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
         Path runDir = Files.createDirectories(o.stateDir().resolve(RUN_DIR));
@@ -93,6 +95,9 @@ public final class LocalStack implements AutoCloseable {
         // functions app, which stores them; the broadcaster's arc-callbacks loop applies them within a second
         bEnv.put("RAREGEN_ARC_CALLBACK_URL", callbackUrl());
         bEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
+        // merkle paths are checked against headers from the chain's admin API, not from the ARC answer
+        bEnv.put("RAREGEN_HEADERS_URL", chain.arcUrl() + "/admin/blocks/{hash}");
+        bEnv.put("RAREGEN_HEADERS_HEIGHT_URL", chain.arcUrl() + "/admin/blocks/{height}");
         // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by callback, so
         // confirmation polling is only the fallback for a missed callback: it waits 15 s after sent
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");

@@ -25,6 +25,10 @@ public record Block(long height, String hash, String prevHash, String merkleRoot
     }
 
     static String headerHash(String prevHash, byte[] merkleRootInternal, long time, long nonce) {
+        return Hashes.displayHex(Hashes.sha256d(header(prevHash, merkleRootInternal, time, nonce)));
+    }
+
+    private static byte[] header(String prevHash, byte[] merkleRootInternal, long time, long nonce) {
         ByteBuffer header = ByteBuffer.allocate(80).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(VERSION);
         header.put(Hashes.internalFromDisplayHex(prevHash));
@@ -32,7 +36,12 @@ public record Block(long height, String hash, String prevHash, String merkleRoot
         header.putInt((int) time);
         header.putInt(BITS);
         header.putInt((int) nonce);
-        return Hashes.displayHex(Hashes.sha256d(header.array()));
+        return header.array();
+    }
+
+    /** The 80-byte header (the nonce is the height), whose double SHA-256 is {@link #hash()}. */
+    public byte[] header() {
+        return header(prevHash, merkleRootInternal(), time, height);
     }
 
     /** The header's merkle root, recomputed from the txids (for checks after reload). */
