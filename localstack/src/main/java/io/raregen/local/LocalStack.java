@@ -98,6 +98,8 @@ public final class LocalStack implements AutoCloseable {
         // merkle paths are checked against headers from the chain's admin API, not from the ARC answer
         bEnv.put("RAREGEN_HEADERS_URL", chain.arcUrl() + "/admin/blocks/{hash}");
         bEnv.put("RAREGEN_HEADERS_HEIGHT_URL", chain.arcUrl() + "/admin/blocks/{height}");
+        // local pace for the reorg watch (POST /admin/reorg on the chain): AWS keeps the 30 s default
+        bEnv.put("RAREGEN_HEADERS_REORG_INTERVAL", "3s");
         // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by callback, so
         // confirmation polling is only the fallback for a missed callback: it waits 15 s after sent
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");
