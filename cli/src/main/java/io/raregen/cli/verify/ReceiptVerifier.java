@@ -142,7 +142,16 @@ public final class ReceiptVerifier {
                     envelope == null ? null : envelope.signedPayload(), envelope == null ? null : envelope.signature(),
                     envelope == null ? null : envelope.pubkey(), bump, blockHash, height, headerForProof);
             VerificationReport pr = new ProofVerifier(headers).verify(p, null, expectedSigner);
-            checks.addAll(pr.checks());
+            for (Check c : pr.checks()) {
+                // a receipt names its block: an independent source that does not know it means the block is not
+                // (or no longer) on that source's chain, e.g. after a reorg — never a pass
+                if (c.name().equals(ProofVerifier.HEADER) && c.outcome() == Check.Outcome.SKIP && headers != HeaderSource.NONE
+                        && blockHash != null && bump != null && bump.length > 0) {
+                    c = Check.fail(ProofVerifier.HEADER, "block " + blockHash + " (proof.blockHash) is unknown to " + headers.describe()
+                            + ": not on its chain, perhaps reorganised away; fetch the receipt again");
+                }
+                checks.add(c);
+            }
             txid = pr.txid();
         }
         return new Result(new VerificationReport(jobId, txid, checks), Json.text(r, "status"), height, signer);
