@@ -79,7 +79,7 @@ public final class LocalStack implements AutoCloseable {
         // POST /v1/callbacks/arc accepts only this bearer token
         fEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
         // receipts are signed with the stack's own receipt key (published at GET /v1/service-keys)
-        fEnv.put("RAREGEN_RECEIPTS_SIGNING_WIF", secrets.receiptKey().toWif(io.raregen.core.keys.Network.REGTEST));
+        fEnv.put("RAREGEN_RECEIPTS_SIGNING_KEY", secrets.receiptKey().toWif(io.raregen.core.keys.Network.REGTEST));
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
         Path runDir = Files.createDirectories(o.stateDir().resolve(RUN_DIR));

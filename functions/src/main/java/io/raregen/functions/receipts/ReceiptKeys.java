@@ -30,19 +30,21 @@ public class ReceiptKeys {
 
     public ReceiptKeys(ReceiptConfiguration config) {
         this.serviceName = config.serviceName();
-        String wif = config.signingWif();
-        if (wif == null || wif.isBlank()) {
+        String secret = config.signingKey();
+        if (secret == null || secret.isBlank()) {
             if (config.requireKey()) {
-                throw new ConfigurationException("raregen.receipts.signing-wif is required (raregen.receipts.require-key is true)");
+                throw new ConfigurationException("raregen.receipts.signing-key is required (raregen.receipts.require-key is true)");
             }
             this.signing = KeyPair.generate();
             this.ephemeral = true;
         } else {
+            String s = secret.strip();
             try {
-                this.signing = KeyPair.fromWif(wif.strip());
+                this.signing = s.matches("[0-9a-fA-F]{64}") ? KeyPair.fromPrivateKeyHex(s.toLowerCase()) : KeyPair.fromWif(s);
             } catch (RuntimeException e) {
-                // the message of a WIF parser may quote the secret: keep only the type
-                throw new ConfigurationException("raregen.receipts.signing-wif is not a valid WIF (" + e.getClass().getSimpleName() + ")");
+                // the message of a key parser may quote the secret: keep only the type
+                throw new ConfigurationException("raregen.receipts.signing-key is neither a valid WIF nor 64 hex characters ("
+                        + e.getClass().getSimpleName() + ")");
             }
             this.ephemeral = false;
         }
@@ -54,7 +56,7 @@ public class ReceiptKeys {
         }
         this.published = List.copyOf(keys);
         if (ephemeral) {
-            LOG.warn("no raregen.receipts.signing-wif: receipts are signed with an ephemeral key {} that dies with this process",
+            LOG.warn("no raregen.receipts.signing-key: receipts are signed with an ephemeral key {} that dies with this process",
                     keyId);
         } else {
             LOG.info("receipt key {} ({}), {} retired key(s) published", keyId, signing.publicKey().hex(), keys.size() - 1);

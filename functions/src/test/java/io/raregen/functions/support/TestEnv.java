@@ -40,7 +40,7 @@ public final class TestEnv implements AutoCloseable {
         p.put("raregen.aws.endpoint", ElasticMq.endpoint());
         p.put("raregen.admin.token", ADMIN_TOKEN);
         p.put("raregen.arc.callback-token", CALLBACK_TOKEN);
-        p.put("raregen.receipts.signing-wif", RECEIPT_KEY.toWif(io.raregen.core.keys.Network.REGTEST));
+        p.put("raregen.receipts.signing-key", RECEIPT_KEY.toWif(io.raregen.core.keys.Network.REGTEST));
         p.put("micronaut.server.port", "-1");
         p.put("raregen.identity.registration-mode", "open");
         return p;
