@@ -50,6 +50,12 @@ public final class VerifyCommand extends BaseCommand {
             description = "A job id, a txid this client published (looked up in the local journal), or a saved receipt file.")
     String target;
 
+    @Option(names = "--receipt", description = "Fetch and check the job's receipt (GET /v1/jobs/{id}/receipt) instead of its proof.")
+    boolean receipt;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "With --receipt: also write the fetched receipt to FILE (keep it; it verifies offline).")
+    Path save;
+
     @Option(names = "--service-key", paramLabel = "PUBKEY", description = "Receipts: the service's receipt key (compressed public key hex).")
     String serviceKey;
 
@@ -105,7 +111,12 @@ public final class VerifyCommand extends BaseCommand {
             }
             ApiClient client = api.client(env());
             try {
-                proofJson = client.proof(jobId);
+                proofJson = receipt ? client.receipt(jobId) : client.proof(jobId);
+                if (receipt && save != null) {
+                    Files.writeString(save, Json.pretty(proofJson) + System.lineSeparator());
+                }
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.INPUT, "BAD_INPUT", save + ": " + e.getMessage(), e);
             } catch (ApiException e) {
                 if (e.status() == 409) {
                     throw new CliException(ExitCodes.FAILED, e.code(), "no proof for job " + jobId + " (yet): " + e.getMessage(), e);

@@ -94,6 +94,13 @@ class ReceiptEndToEndTest {
                 assertEquals("PASS", c.path("outcome").asText(), c.toString());
             }
 
+            // the same, fetched and saved by the CLI, with the keys fetched from the API
+            Path saved = tmp.resolve("saved-receipt.json");
+            JsonNode fetched = Json.MAPPER.readTree(cli.ok("verify", jobId, "--receipt", "--save", saved.toString(),
+                    "--service-keys", api + "/v1/service-keys", "--headers", headers, "--json"));
+            assertEquals("PASS", fetched.path("result").asText(), fetched.toString());
+            assertEquals(receipt.path("proof"), Json.MAPPER.readTree(saved.toFile()).path("proof"));
+
             // @bsv/sdk: fromBEEF + verify against the chain's own header for that block
             JsonNode proof = receipt.path("proof");
             String chainHeader = Json.MAPPER.readTree(get(chain + "/admin/blocks/" + proof.path("blockHash").asText()).body())
