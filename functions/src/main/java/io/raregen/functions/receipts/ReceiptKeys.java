@@ -1,10 +1,10 @@
 package io.raregen.functions.receipts;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.receipt.ReceiptSignatures;
 import io.raregen.core.types.PublicKey;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +13,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The current receipt key (which signs) and every published key (current and retired) with its validity. */
-@Singleton
+/**
+ * The current receipt key (which signs) and every published key (current and retired) with its validity.
+ * Built with the context, so a missing or malformed key stops the start (on Lambda: the init phase)
+ * instead of failing the first publish.
+ */
+@Context
 public class ReceiptKeys {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptKeys.class);
 
