@@ -25,3 +25,5 @@ put_secret raregen/keys/funding-wif '{"funding-wif":""}'
 put_secret raregen/admin-token '{"token":"local-admin-token"}'
 # the token the local chain (as ARC) presents on the functions' POST /v1/callbacks/arc
 put_secret raregen/arc-callback-token '{"token":"local-arc-callback-token"}'
+# the functions' receipt signing key: 64 random hex characters, as the CDK stack generates it
+put_secret raregen/receipt-key "{\"key\":\"$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')\"}"

@@ -29,6 +29,8 @@ public final class ResourceNames {
     public static final String SECRET_ADMIN_TOKEN = "raregen/admin-token";
     /** The token ARC presents on POST /v1/callbacks/arc (the broadcaster sends it as X-CallbackToken). */
     public static final String SECRET_ARC_CALLBACK_TOKEN = "raregen/arc-callback-token";
+    /** The functions' receipt signing key (64 hex characters, generated; GET /v1/service-keys publishes its public key). */
+    public static final String SECRET_RECEIPT_KEY = "raregen/receipt-key";
 
     /**
      * Each application secret is a JSON object with one field named like the last segment of the Micronaut
@@ -41,10 +43,12 @@ public final class ResourceNames {
     public static final String FIELD_FUNDING_WIF = "funding-wif";
     public static final String FIELD_ADMIN_TOKEN = "token";
     public static final String FIELD_ARC_CALLBACK_TOKEN = "token";
+    public static final String FIELD_RECEIPT_KEY = "key";
 
     /** Every secret the init scripts must create for a local run. */
     public static final List<String> APP_SECRETS = List.of(
-            SECRET_DB, SECRET_ARC_TOKEN, SECRET_POOL_WIF, SECRET_FUNDING_WIF, SECRET_ADMIN_TOKEN, SECRET_ARC_CALLBACK_TOKEN);
+            SECRET_DB, SECRET_ARC_TOKEN, SECRET_POOL_WIF, SECRET_FUNDING_WIF, SECRET_ADMIN_TOKEN, SECRET_ARC_CALLBACK_TOKEN,
+            SECRET_RECEIPT_KEY);
 
     /** Database name and master user created on RDS. */
     public static final String DB_NAME = "raregen";
@@ -101,6 +105,10 @@ public final class ResourceNames {
         public static final String DB_SECRET_ARN = "RAREGEN_DB_SECRET_ARN";
         public static final String ADMIN_TOKEN_SECRET_ARN = "RAREGEN_ADMIN_TOKEN_SECRET_ARN";
         public static final String ARC_CALLBACK_TOKEN_SECRET_ARN = "RAREGEN_ARC_CALLBACK_TOKEN_SECRET_ARN";
+        public static final String RECEIPT_KEY_SECRET_ARN = "RAREGEN_RECEIPT_KEY_SECRET_ARN";
+        /** The broadcaster's independent block header source ({@code raregen.headers.*}). */
+        public static final String HEADERS_URL = "RAREGEN_HEADERS_URL";
+        public static final String HEADERS_HEIGHT_URL = "RAREGEN_HEADERS_HEIGHT_URL";
 
         /** Broadcaster tuning ({@code raregen.fees.*}, {@code raregen.replenisher.*}) set by the CDK parameters. */
         public static final String FEE_FALLBACK_SATOSHIS = "RAREGEN_FEES_FALLBACK_SATOSHIS";

@@ -141,7 +141,8 @@ class ResourceNamesConsistencyTest {
         assertTrue(env.get(Env.QUEUE_URL).contains("/queue/" + env.get(Env.AWS_REGION) + "/"), "path-strategy URL");
         // local-only switches the broadcaster reads (raregen.keys.generate-if-missing); never set in AWS
         Set<String> localOnly = Set.of("RAREGEN_KEYS_GENERATE_IF_MISSING");
-        Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN, Env.ARC_CALLBACK_TOKEN_SECRET_ARN);
+        Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN, Env.ARC_CALLBACK_TOKEN_SECRET_ARN,
+                Env.RECEIPT_KEY_SECRET_ARN);
         for (String key : env.keySet()) {
             boolean known = Env.ARCHITECTURE_KEYS.contains(key) || key.startsWith("AWS_") || localOnly.contains(key)
                     || secretArns.contains(key);
@@ -159,6 +160,8 @@ class ResourceNamesConsistencyTest {
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_DB + " "));
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ADMIN_TOKEN + " "));
         assertEquals(ResourceNames.SECRET_ARC_CALLBACK_TOKEN, env.get(Env.ARC_CALLBACK_TOKEN_SECRET_ARN));
+        assertEquals(ResourceNames.SECRET_RECEIPT_KEY, env.get(Env.RECEIPT_KEY_SECRET_ARN));
+        assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_RECEIPT_KEY + " "), "the receipt key is generated at init");
         // the broadcaster's plain token (ECS injects it in AWS) is the value the secret holds
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ARC_CALLBACK_TOKEN + " '{\"token\":\""
                 + env.get(Env.ARC_CALLBACK_TOKEN) + "\"}'"));

@@ -15,9 +15,9 @@ import java.util.HexFormat;
 
 /**
  * The local stack's own secrets, generated once and kept in {@code <stateDir>/secrets.json}
- * (mode 600): the pool key, the funding key, the operator token and the ARC callback token (the
+ * (mode 600): the pool key, the funding key, the operator token, the ARC callback token (the
  * broadcaster sends it as {@code X-CallbackToken}, the functions app checks it on
- * {@code POST /v1/callbacks/arc}). Local and regtest only: in AWS these come from Secrets Manager.
+ * {@code POST /v1/callbacks/arc}) and the receipt key (the functions app signs receipts with it). Local and regtest only: in AWS these come from Secrets Manager.
  * {@link #toString()} never prints them.
  */
 public final class LocalSecrets {
@@ -27,12 +27,14 @@ public final class LocalSecrets {
     private final KeyPair fundingKey;
     private final String adminToken;
     private final String arcCallbackToken;
+    private final KeyPair receiptKey;
 
-    private LocalSecrets(KeyPair poolKey, KeyPair fundingKey, String adminToken, String arcCallbackToken) {
+    private LocalSecrets(KeyPair poolKey, KeyPair fundingKey, String adminToken, String arcCallbackToken, KeyPair receiptKey) {
         this.poolKey = poolKey;
         this.fundingKey = fundingKey;
         this.adminToken = adminToken;
         this.arcCallbackToken = arcCallbackToken;
+        this.receiptKey = receiptKey;
     }
 
     public static LocalSecrets loadOrCreate(Path stateDir, ObjectMapper json) throws IOException {
@@ -40,16 +42,18 @@ public final class LocalSecrets {
         if (Files.exists(file)) {
             JsonNode n = json.readTree(file.toFile());
             String callbackToken = n.path("arcCallbackToken").asText("");
+            String receiptWif = n.path("receiptWif").asText("");
             LocalSecrets s = new LocalSecrets(KeyPair.fromWif(n.path("poolWif").asText()),
                     KeyPair.fromWif(n.path("fundingWif").asText()), n.path("adminToken").asText(),
-                    callbackToken.isEmpty() ? randomToken() : callbackToken);
-            if (callbackToken.isEmpty()) {
-                // a state directory from before callbacks were wired: add the token, keep the rest
+                    callbackToken.isEmpty() ? randomToken() : callbackToken,
+                    receiptWif.isEmpty() ? KeyPair.generate() : KeyPair.fromWif(receiptWif));
+            if (callbackToken.isEmpty() || receiptWif.isEmpty()) {
+                // a state directory from before callbacks or receipts were wired: add what is missing, keep the rest
                 s.write(file, json);
             }
             return s;
         }
-        LocalSecrets s = new LocalSecrets(KeyPair.generate(), KeyPair.generate(), randomToken(), randomToken());
+        LocalSecrets s = new LocalSecrets(KeyPair.generate(), KeyPair.generate(), randomToken(), randomToken(), KeyPair.generate());
         Files.createDirectories(stateDir);
         s.write(file, json);
         return s;
@@ -62,6 +66,7 @@ public final class LocalSecrets {
         n.put("fundingWif", fundingKey.toWif(Network.REGTEST));
         n.put("adminToken", adminToken);
         n.put("arcCallbackToken", arcCallbackToken);
+        n.put("receiptWif", receiptKey.toWif(Network.REGTEST));
         Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -93,12 +98,18 @@ public final class LocalSecrets {
         return arcCallbackToken;
     }
 
+    /** The key the functions app signs receipts with. */
+    public KeyPair receiptKey() {
+        return receiptKey;
+    }
+
     public String fundingAddress() {
         return fundingKey.address(Network.REGTEST);
     }
 
     @Override
     public String toString() {
-        return "LocalSecrets[pool=" + poolKey.publicKey().hex() + ", funding=" + fundingKey.publicKey().hex() + "]";
+        return "LocalSecrets[pool=" + poolKey.publicKey().hex() + ", funding=" + fundingKey.publicKey().hex()
+                + ", receipts=" + receiptKey.publicKey().hex() + "]";
     }
 }

@@ -82,6 +82,8 @@ public final class LocalStack implements AutoCloseable {
         fEnv.put("RAREGEN_SITE_HEADERS_URL", headersUrl());
         // the operator dashboard's dead-letter depth (raregen.ops.dlq-url)
         fEnv.put("RAREGEN_OPS_DLQ_URL", queue.dlqUrl());
+        // receipts are signed with the stack's own receipt key (published at GET /v1/service-keys)
+        fEnv.put("RAREGEN_RECEIPTS_SIGNING_KEY", secrets.receiptKey().toWif(io.raregen.core.keys.Network.REGTEST));
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
         // out from under them (a replaced jar makes a running JVM fail at its next class load)
         Path runDir = Files.createDirectories(o.stateDir().resolve(RUN_DIR));
@@ -97,6 +99,11 @@ public final class LocalStack implements AutoCloseable {
         // functions app, which stores them; the broadcaster's arc-callbacks loop applies them within a second
         bEnv.put("RAREGEN_ARC_CALLBACK_URL", callbackUrl());
         bEnv.put("RAREGEN_ARC_CALLBACK_TOKEN", secrets.arcCallbackToken());
+        // merkle paths are checked against headers from the chain's admin API, not from the ARC answer
+        bEnv.put("RAREGEN_HEADERS_URL", chain.arcUrl() + "/admin/blocks/{hash}");
+        bEnv.put("RAREGEN_HEADERS_HEIGHT_URL", chain.arcUrl() + "/admin/blocks/{height}");
+        // local pace for the reorg watch (POST /admin/reorg on the chain): AWS keeps the 30 s default
+        bEnv.put("RAREGEN_HEADERS_REORG_INTERVAL", "3s");
         // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by callback, so
         // confirmation polling is only the fallback for a missed callback: it waits 15 s after sent
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");

@@ -145,6 +145,14 @@ public final class LocalChain implements AutoCloseable {
         return ledger.mine();
     }
 
+    /**
+     * A reorg: the last {@code blocks} blocks leave the chain, their transactions go back to the
+     * mempool and are mined again at once in one new block (a different hash at the first removed height).
+     */
+    public Ledger.Reorg reorg(int blocks) {
+        return ledger.reorg(blocks);
+    }
+
     /** The current status of a transaction, as GET /v1/tx/{txid} reports it; null if unknown. */
     public TxView status(String txid) {
         return ledger.view(txid);

@@ -54,4 +54,23 @@ class LocalSecretsTest {
         assertEquals(upgraded.arcCallbackToken(), written.path("arcCallbackToken").asText(), "persisted");
         assertEquals(upgraded.arcCallbackToken(), LocalSecrets.loadOrCreate(state, json).arcCallbackToken());
     }
+
+    @Test
+    void loadOrCreate_keepsOneReceiptKey_addsItToAnOlderStateDirectory_andNeverPrintsIt(@TempDir Path state) throws Exception {
+        LocalSecrets first = LocalSecrets.loadOrCreate(state, json);
+        Path file = state.resolve(LocalSecrets.FILE);
+        String wif = json.readTree(file.toFile()).path("receiptWif").asText();
+        assertEquals(first.receiptKey().publicKey().hex(), io.raregen.core.keys.KeyPair.fromWif(wif).publicKey().hex());
+        assertEquals(first.receiptKey().publicKey(), LocalSecrets.loadOrCreate(state, json).receiptKey().publicKey(), "kept between runs");
+        assertFalse(first.toString().contains(wif));
+        assertFalse(first.toString().contains(first.receiptKey().privateKeyHex()));
+
+        ObjectNode old = (ObjectNode) json.readTree(file.toFile());
+        old.remove("receiptWif");
+        Files.writeString(file, old.toString());
+        LocalSecrets upgraded = LocalSecrets.loadOrCreate(state, json);
+        assertEquals(first.poolKey().publicKey(), upgraded.poolKey().publicKey());
+        assertEquals(first.arcCallbackToken(), upgraded.arcCallbackToken());
+        assertEquals(upgraded.receiptKey().publicKey(), LocalSecrets.loadOrCreate(state, json).receiptKey().publicKey(), "persisted");
+    }
 }

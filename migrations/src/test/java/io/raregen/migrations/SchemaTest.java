@@ -216,6 +216,40 @@ class SchemaTest {
     }
 
     @Test
+    void jobs_reorg_minedBackToSent_needsTheBlockClearedAndAReason_andIsAudited() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('e')
+                    + "' WHERE job_id = '" + id + "'");
+            setStatus(c, id, "sent");
+            exec(c, "UPDATE publish_jobs SET status = 'mined', block_hash = '" + hex64('5') + "', block_height = 3, "
+                    + "merkle_path = '\\x00' WHERE job_id = '" + id + "'");
+            // keeping the block data, or without a reason, the move is refused
+            SQLException kept = assertThrows(SQLException.class, () -> exec(c,
+                    "UPDATE publish_jobs SET status = 'sent' WHERE job_id = '" + id + "'"));
+            assertTrue(kept.getMessage().contains("illegal job transition mined -> sent"), kept.getMessage());
+            String clear = "UPDATE publish_jobs SET status = 'sent', block_hash = NULL, block_height = NULL, merkle_path = NULL "
+                    + "WHERE job_id = '" + id + "'";
+            assertThrows(SQLException.class, () -> exec(c, clear));
+            c.setAutoCommit(false);
+            exec(c, "SELECT set_config('raregen.transition_reason', 'reorg: block " + hex64('5') + " left the chain', true)");
+            exec(c, clear);
+            c.commit();
+            c.setAutoCommit(true);
+            assertEquals("sent", status(c, id));
+            assertEquals("reorg: block " + hex64('5') + " left the chain", scalar(c,
+                    "SELECT reason FROM publish_job_transitions WHERE job_id = '" + id + "' AND from_status = 'mined'"));
+            // the reason was local to that transaction
+            setStatus(c, id, "mined");
+            assertEquals(null, scalar(c, "SELECT reason FROM publish_job_transitions WHERE job_id = '" + id
+                    + "' ORDER BY id DESC LIMIT 1"));
+        }
+    }
+
+    @Test
     void jobs_discardingTheStoredTransaction_allowsResigning() throws SQLException {
         try (Connection c = db.connect()) {
             insertIdentity(c, PUBKEY);

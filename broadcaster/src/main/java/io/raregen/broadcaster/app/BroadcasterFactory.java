@@ -8,6 +8,9 @@ import io.raregen.broadcaster.broadcast.FallbackTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.WocTransactionBroadcaster;
 import io.raregen.broadcaster.callbacks.CallbackApplier;
+import io.raregen.broadcaster.headers.HeaderSettings;
+import io.raregen.broadcaster.headers.HeaderStore;
+import io.raregen.broadcaster.headers.HttpBlockHeaderSource;
 import io.raregen.broadcaster.callbacks.CallbackInbox;
 import io.raregen.broadcaster.config.ArcProperties;
 import io.raregen.broadcaster.config.AwsProperties;
@@ -50,6 +53,7 @@ import java.util.UUID;
 /** Builds the framework-free pipeline from typed configuration. */
 @Factory
 public class BroadcasterFactory {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BroadcasterFactory.class);
 
     @Singleton
     Heartbeats heartbeats() {
@@ -106,7 +110,8 @@ public class BroadcasterFactory {
                                     FeeProperties fees, QueueProperties queue, DataSource wrapped, DataSourceResolver resolver,
                                     UtxoPool pool,
                                     ServiceKeys keys, ArcFeePolicy feePolicy, TransactionBroadcaster broadcaster,
-                                    RateLimiter limiter, SqsClient sqs, PipelineMetrics metrics, Heartbeats heartbeats) {
+                                    RateLimiter limiter, SqsClient sqs, PipelineMetrics metrics, Heartbeats heartbeats,
+                                    HeaderSettings headers, MeterRegistry registry) {
         // plain JDBC with our own transactions: the real pool, not Micronaut's transaction-aware proxy
         DataSource dataSource = resolver.resolve(wrapped);
         String instanceId = pipeline.getInstanceId();
@@ -118,6 +123,12 @@ public class BroadcasterFactory {
                 new PublishJobStore(dataSource), pool, keys.poolKey(), feePolicy, broadcaster, limiter,
                 arc.getMaxTxsPerRequest(), hasQueue ? sqs : null, queue.getUrl(), metrics, heartbeats, PipelineHooks.NONE));
         p.setFeeRefreshInterval(fees.getRefreshInterval());
+        if (headers.enabled()) {
+            p.checkInclusion(new HttpBlockHeaderSource(headers.getUrl(), headers.getHeightUrl(), headers.getTimeout()),
+                    new HeaderStore(dataSource), headers, registry);
+        } else {
+            LOG.warn("no raregen.headers.url: merkle paths from ARC are recorded without an independent header check");
+        }
         return p;
     }
 

@@ -6,6 +6,7 @@ import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.callbacks.CallbackInbox.JobRef;
 import io.raregen.broadcaster.callbacks.CallbackInbox.Lookups;
 import io.raregen.broadcaster.callbacks.CallbackInbox.Pending;
+import io.raregen.broadcaster.headers.InclusionCheck;
 import io.raregen.broadcaster.recovery.Loop;
 import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.utxo.UtxoPool;
@@ -40,7 +41,10 @@ public final class CallbackApplier implements Loop {
     public static final String NO_JOB = "no_job";
     public static final String IGNORED = "ignored";
     public static final String OPERATOR = "operator";
+    /** A MINED callback without a merkle path that proves its txid at its height: nothing changes. */
     public static final String UNPROVEN = "unproven";
+    /** The merkle path did not check against the independent header: the job stays sent. */
+    public static final String PROOF_MISMATCH = "proof_mismatch";
 
     private final CallbackInbox inbox;
     private final ResultApplier applier;
@@ -149,8 +153,13 @@ public final class CallbackApplier implements Loop {
                 if (!status.equals("sent")) {
                     return Optional.of(IGNORED);
                 }
-                applier.recordMined(job.get().jobId(), p.txid(), asResult(p));
-                return Optional.of(MINED);
+                InclusionCheck.Verdict v = applier.recordMined(job.get().jobId(), p.txid(), asResult(p));
+                return switch (v.outcome()) {
+                    case VERIFIED -> Optional.of(MINED);
+                    case MISMATCH -> Optional.of(PROOF_MISMATCH);
+                    // the header source did not answer: taken again next round
+                    case UNAVAILABLE -> Optional.empty();
+                };
             }
             if (lookups.isPoolTransaction(p.txid())) {
                 pool.markMined(p.txid(), p.blockHeight());

@@ -1,11 +1,17 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.collector.BatchCollector;
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.config.RecoveryProperties;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.fees.FeePolicy;
+import io.raregen.broadcaster.headers.BlockHeaderSource;
+import io.raregen.broadcaster.headers.HeaderSettings;
+import io.raregen.broadcaster.headers.HeaderStore;
+import io.raregen.broadcaster.headers.InclusionCheck;
+import io.raregen.broadcaster.headers.ReorgWatch;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -60,6 +66,7 @@ public final class PublishPipeline implements AutoCloseable {
     private volatile boolean started;
     private boolean closed;
     private Duration feeRefreshInterval = Duration.ofMinutes(5);
+    private Loop reorgWatch;
 
     public PublishPipeline(Parts p) {
         this.parts = p;
@@ -108,7 +115,22 @@ public final class PublishPipeline implements AutoCloseable {
         if (parts.fees() instanceof ArcFeePolicy arc) {
             list.add(new FeeRefresh(arc, feeRefreshInterval));
         }
+        if (reorgWatch != null) {
+            list.add(reorgWatch);
+        }
         return list;
+    }
+
+    /**
+     * Checks merkle paths against {@code source} before marking jobs mined and, when the source can answer
+     * by height, watches recent blocks for reorgs ({@code raregen.headers.*}). Call before {@link #start()}.
+     */
+    public void checkInclusion(BlockHeaderSource source, HeaderStore headers, HeaderSettings settings, MeterRegistry registry) {
+        InclusionCheck check = new InclusionCheck(source, headers, registry);
+        applier.checkInclusionWith(check);
+        if (settings.getHeightUrl() != null && !settings.getHeightUrl().isBlank()) {
+            reorgWatch = new ReorgWatch(headers, source, check, parts.broadcaster(), applier, settings, registry);
+        }
     }
 
     /** How often the fee policy loop re-reads ARC's policy ({@code raregen.fees.refresh-interval}). */

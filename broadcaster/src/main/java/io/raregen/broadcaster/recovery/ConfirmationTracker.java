@@ -50,8 +50,10 @@ public final class ConfirmationTracker implements Loop {
             BroadcastResult r = broadcaster.status(u.txid());
             switch (r.outcome()) {
                 case MINED -> {
-                    applier.recordMined(u.jobId(), u.txid(), r);
-                    mined++;
+                    // a path that does not check against the independent header leaves the job sent
+                    if (applier.recordMined(u.jobId(), u.txid(), r).verified()) {
+                        mined++;
+                    }
                 }
                 case REJECTED, CONFLICT ->
                     // a sent transaction displaced later needs a human: re-signing could double-publish

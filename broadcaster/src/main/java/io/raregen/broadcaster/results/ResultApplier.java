@@ -6,6 +6,7 @@ import io.raregen.broadcaster.broadcast.NetworkStatus;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.fees.FeePolicy;
+import io.raregen.broadcaster.headers.InclusionCheck;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SentJob;
@@ -62,6 +63,7 @@ public final class ResultApplier {
     private final int maxAttempts;
     private final ExecutorService poolUpdates;
     private final int poolUpdateThreads;
+    private volatile InclusionCheck inclusion;
 
     public ResultApplier(PublishJobStore store, UtxoPool pool, TransactionBroadcaster broadcaster, FeePolicy feePolicy,
                          byte[] poolScript, Consumer<String> requeue, PipelineMetrics metrics, int maxAttempts,
@@ -169,13 +171,35 @@ public final class ResultApplier {
         }
     }
 
-    /** Records block data for a job (and the pool's chain depth); used by results and by the confirmation tracker. */
-    public void recordMined(String jobId, Txid txid, BroadcastResult r) {
+    /**
+     * Checks every merkle path against a header from {@code check}'s source before a job is marked
+     * mined; without one (tests, or no {@code raregen.headers.url}) ARC's word is taken.
+     */
+    public void checkInclusionWith(InclusionCheck check) {
+        this.inclusion = check;
+    }
+
+    /**
+     * Records block data for a job (and the pool's chain depth); used by results, the confirmation tracker,
+     * callbacks and the reorg watch. When the inclusion check does not pass, nothing changes (the job stays
+     * sent) and the verdict says why.
+     */
+    public InclusionCheck.Verdict recordMined(String jobId, Txid txid, BroadcastResult r) {
         byte[] path = r.merklePathHex() == null ? null : HexFormat.of().parseHex(r.merklePathHex());
+        InclusionCheck check = inclusion;
+        InclusionCheck.Verdict verdict = check == null ? UNCHECKED
+                : check.check(jobId, txid, path, r.blockHash(), r.blockHeight());
+        if (!verdict.verified()) {
+            return verdict;
+        }
         if (store.markMined(jobId, txid, r.blockHash(), r.blockHeight(), path) && r.blockHeight() != null) {
             pool.markMined(txid, r.blockHeight());
         }
+        return verdict;
     }
+
+    private static final InclusionCheck.Verdict UNCHECKED =
+            new InclusionCheck.Verdict(InclusionCheck.Outcome.VERIFIED, "not checked: no header source");
 
     private void conflict(SignedJob job, BroadcastResult r) {
         String reason = "conflict: " + (r.networkStatus() == null ? "" : r.networkStatus())

@@ -87,6 +87,10 @@ public final class ApiClient {
         return get("/v1/jobs/" + enc(jobId) + "/proof", false).body();
     }
 
+    public JsonNode receipt(String jobId) throws ApiException {
+        return get("/v1/jobs/" + enc(jobId) + "/receipt", false).body();
+    }
+
     public JsonNode batch(String batchId) throws ApiException {
         return get("/v1/batches/" + enc(batchId), false).body();
     }

@@ -1,7 +1,7 @@
 package io.raregen.core.proof;
 
-import io.raregen.core.internal.ByteReader;
 import io.raregen.core.internal.Hashes;
+import io.raregen.core.internal.Hex;
 import io.raregen.core.types.Txid;
 
 import java.util.ArrayList;
@@ -12,71 +12,94 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A BRC-74 BSV Unified Merkle Path (BUMP) as the server side reads it from ARC: varint block height, one byte
- * tree height, then per level a varint leaf count and per leaf a varint offset, a flags byte (bit 0: duplicate
- * of its sibling, no hash follows; bit 1: a client txid) and the 32-byte hash in internal byte order.
- *
- * <p>The CLI keeps its own parser on purpose (a client checks proofs with code the service does not run);
- * this one decides whether a callback's path may move a job to {@code mined}.
+ * A BRC-74 BSV Unified Merkle Path (BUMP) in its binary form: varint block height, one byte tree
+ * height, then per level a varint leaf count and per leaf a varint offset, a flags byte (bit 0:
+ * duplicate of its sibling, no hash follows; bit 1: a client txid) and the 32-byte hash in internal
+ * byte order. The server side's reading (callback validation, broadcaster checks, BEEF assembly); the CLI has its own.
+ * Malformed input throws {@link MerklePathException}, an {@link IllegalArgumentException}.
  */
 public final class MerklePath {
     private static final int FLAG_DUPLICATE = 1;
     private static final int FLAG_TXID = 2;
-    private static final int MAX_TREE_HEIGHT = 64;
 
-    private record Leaf(long offset, boolean duplicate, byte[] hash) {
+    private record Leaf(long offset, int flags, byte[] hash) {
+        boolean duplicate() {
+            return (flags & FLAG_DUPLICATE) != 0;
+        }
     }
 
     private final long blockHeight;
     private final List<Map<Long, Leaf>> levels;
+    private final byte[] bytes;
 
-    private MerklePath(long blockHeight, List<Map<Long, Leaf>> levels) {
+    private MerklePath(long blockHeight, List<Map<Long, Leaf>> levels, byte[] bytes) {
         this.blockHeight = blockHeight;
         this.levels = levels;
+        this.bytes = bytes;
     }
 
-    /** @throws IllegalArgumentException when the bytes are not exactly one well-formed BUMP */
-    public static MerklePath parse(byte[] bump) {
-        if (bump == null || bump.length == 0) {
-            throw new IllegalArgumentException("empty merkle path");
+    /** @throws MerklePathException when the bytes are not exactly one well-formed BUMP */
+    public static MerklePath parse(byte[] bump) throws MerklePathException {
+        Cursor c = new Cursor(bump);
+        MerklePath p = read(c);
+        if (c.pos != bump.length) {
+            throw new MerklePathException((bump.length - c.pos) + " trailing bytes after the merkle path");
         }
-        ByteReader r = new ByteReader(bump);
-        long height = r.readVarInt();
-        int treeHeight = r.readByte();
-        if (treeHeight < 1 || treeHeight > MAX_TREE_HEIGHT) {
-            throw new IllegalArgumentException("tree height " + treeHeight + " out of range 1.." + MAX_TREE_HEIGHT);
+        return p;
+    }
+
+    /** Reads one BUMP at the cursor (inside a BEEF). */
+    static MerklePath read(Cursor c) throws MerklePathException {
+        int start = c.pos;
+        long height = c.varInt();
+        int treeHeight = c.u8();
+        if (treeHeight < 1 || treeHeight > 64) {
+            throw new MerklePathException("tree height " + treeHeight + " out of range 1..64");
         }
         List<Map<Long, Leaf>> levels = new ArrayList<>(treeHeight);
         for (int level = 0; level < treeHeight; level++) {
-            long n = r.readVarInt();
-            // each leaf takes at least two bytes: a count beyond that is a lie, not a reason to allocate; levels
-            // above 0 may be empty in a compound path (their nodes derive from below)
-            if (n < (level == 0 ? 1 : 0) || n > r.remaining() / 2) {
-                throw new IllegalArgumentException("level " + level + " claims " + n + " leaves");
+            long n = c.varInt();
+            if (n < 0 || n > c.remaining()) {
+                throw new MerklePathException("level " + level + " claims " + n + " leaves");
             }
             Map<Long, Leaf> leaves = new HashMap<>();
             for (long i = 0; i < n; i++) {
-                long offset = r.readVarInt();
-                int flags = r.readByte();
+                long offset = c.varInt();
+                int flags = c.u8();
                 if ((flags & ~(FLAG_DUPLICATE | FLAG_TXID)) != 0) {
-                    throw new IllegalArgumentException("unknown flags 0x" + Integer.toHexString(flags) + " at level " + level);
+                    throw new MerklePathException("unknown flags 0x" + Integer.toHexString(flags) + " at level " + level);
                 }
-                boolean duplicate = (flags & FLAG_DUPLICATE) != 0;
-                byte[] hash = duplicate ? null : r.readBytes(32);
-                if (leaves.put(offset, new Leaf(offset, duplicate, hash)) != null) {
-                    throw new IllegalArgumentException("offset " + offset + " twice at level " + level);
+                byte[] hash = (flags & FLAG_DUPLICATE) != 0 ? null : c.bytes(32);
+                if (leaves.put(offset, new Leaf(offset, flags, hash)) != null) {
+                    throw new MerklePathException("offset " + offset + " twice at level " + level);
                 }
             }
             levels.add(leaves);
         }
-        if (r.remaining() != 0) {
-            throw new IllegalArgumentException(r.remaining() + " trailing bytes after the merkle path");
-        }
-        return new MerklePath(height, levels);
+        return new MerklePath(height, levels, Arrays.copyOfRange(c.b, start, c.pos));
     }
 
     public long blockHeight() {
         return blockHeight;
+    }
+
+    /** The path's bytes exactly as parsed. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** True when the transaction is a level-0 leaf of this path. */
+    public boolean contains(Txid txid) {
+        return offsetOf(txid.wireBytes()) >= 0;
+    }
+
+    private long offsetOf(byte[] internal) {
+        for (Leaf l : levels.get(0).values()) {
+            if (l.hash() != null && Arrays.equals(l.hash(), internal)) {
+                return l.offset();
+            }
+        }
+        return -1;
     }
 
     /**
@@ -84,27 +107,11 @@ public final class MerklePath {
      * of the path or a node on its way up cannot be derived.
      */
     public Optional<byte[]> rootFor(Txid txid) {
-        byte[] leaf = txid.wireBytes();
-        long offset = -1;
-        for (Leaf l : levels.get(0).values()) {
-            if (l.hash() != null && Arrays.equals(l.hash(), leaf)) {
-                offset = l.offset();
-                break;
-            }
-        }
-        if (offset < 0) {
+        try {
+            return Optional.of(computeRoot(txid));
+        } catch (MerklePathException e) {
             return Optional.empty();
         }
-        byte[] working = leaf;
-        for (int level = 0; level < levels.size(); level++) {
-            byte[] sibling = node(level, offset ^ 1, working);
-            if (sibling == null) {
-                return Optional.empty();
-            }
-            working = (offset & 1) == 0 ? sha256d(working, sibling) : sha256d(sibling, working);
-            offset >>= 1;
-        }
-        return Optional.of(working);
     }
 
     /** True when {@code txid} is in the path, the path computes a root for it, and it is for {@code height}. */
@@ -112,26 +119,104 @@ public final class MerklePath {
         return blockHeight == height && rootFor(txid).isPresent();
     }
 
-    /** Hash at (level, offset), derived from the level below when absent; {@code self} stands in for a duplicate. */
-    private byte[] node(int level, long offset, byte[] self) {
-        Leaf leaf = levels.get(level).get(offset);
-        if (leaf != null) {
-            return leaf.duplicate() ? self : leaf.hash();
-        }
-        if (level == 0) {
-            return null;
-        }
-        byte[] left = node(level - 1, offset * 2, null);
-        if (left == null) {
-            return null;
-        }
-        byte[] right = node(level - 1, offset * 2 + 1, left);
-        return right == null ? null : sha256d(left, right);
+    /** The merkle root (display hex) this path proves for {@code txid}. */
+    public String computeRootHex(Txid txid) throws MerklePathException {
+        return Hex.encode(Hex.reverse(computeRoot(txid)));
     }
 
-    private static byte[] sha256d(byte[] left, byte[] right) {
-        byte[] both = Arrays.copyOf(left, 64);
+    /** The merkle root (internal order) this path proves for {@code txid}; missing siblings are derived (compound paths). */
+    public byte[] computeRoot(Txid txid) throws MerklePathException {
+        byte[] working = txid.wireBytes();
+        long offset = offsetOf(working);
+        if (offset < 0) {
+            throw new MerklePathException("transaction " + txid.hex() + " is not a leaf of this merkle path");
+        }
+        for (int level = 0; level < levels.size(); level++) {
+            byte[] sibling = node(level, offset ^ 1, working);
+            working = (offset & 1) == 0 ? pair(working, sibling) : pair(sibling, working);
+            offset >>= 1;
+        }
+        return working;
+    }
+
+    private byte[] node(int level, long offset, byte[] self) throws MerklePathException {
+        Leaf leaf = levels.get(level).get(offset);
+        if (leaf != null) {
+            if (leaf.duplicate()) {
+                if (self == null) {
+                    throw new MerklePathException("duplicate leaf at level " + level + " offset " + offset + " has nothing to copy");
+                }
+                return self;
+            }
+            return leaf.hash();
+        }
+        if (level == 0) {
+            throw new MerklePathException("level 0 has no leaf at offset " + offset + " (sibling missing)");
+        }
+        byte[] left = node(level - 1, offset * 2, null);
+        byte[] right = node(level - 1, offset * 2 + 1, left);
+        return pair(left, right);
+    }
+
+    private static byte[] pair(byte[] left, byte[] right) {
+        byte[] both = new byte[64];
+        System.arraycopy(left, 0, both, 0, 32);
         System.arraycopy(right, 0, both, 32, 32);
         return Hashes.doubleSha256(both);
+    }
+
+    /** A read position over bytes, throwing {@link MerklePathException} on truncation. */
+    static final class Cursor {
+        final byte[] b;
+        int pos;
+
+        Cursor(byte[] b) {
+            this.b = b;
+        }
+
+        int remaining() {
+            return b.length - pos;
+        }
+
+        int u8() throws MerklePathException {
+            need(1);
+            return b[pos++] & 0xff;
+        }
+
+        byte[] bytes(int n) throws MerklePathException {
+            need(n);
+            byte[] r = Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return r;
+        }
+
+        long u32() throws MerklePathException {
+            need(4);
+            long v = 0;
+            for (int i = 0; i < 4; i++) {
+                v |= (long) (b[pos++] & 0xff) << (8 * i);
+            }
+            return v;
+        }
+
+        long varInt() throws MerklePathException {
+            int first = u8();
+            int len = first < 0xfd ? 0 : first == 0xfd ? 2 : first == 0xfe ? 4 : 8;
+            if (len == 0) {
+                return first;
+            }
+            need(len);
+            long v = 0;
+            for (int i = 0; i < len; i++) {
+                v |= (long) (b[pos++] & 0xff) << (8 * i);
+            }
+            return v;
+        }
+
+        void need(long n) throws MerklePathException {
+            if (n < 0 || pos + n > b.length) {
+                throw new MerklePathException("truncated at byte " + pos);
+            }
+        }
     }
 }

@@ -10,9 +10,15 @@ public interface JobStore {
 
     /**
      * Inserts the job as {@code queued} in one transaction, unless the key is not an active
-     * identity, the nonce is already taken for that key, or the key's publish quota is spent.
+     * identity, the nonce is already taken for that key, or the key's publish quota is spent. {@code body} is the
+     * request body exactly as accepted (kept for receipts), or null.
      */
-    Insertion insert(JobId jobId, VerifiedEnvelope envelope);
+    Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body);
+
+    /** {@link #insert(JobId, VerifiedEnvelope, AcceptedBody)} without the request body. */
+    default Insertion insert(JobId jobId, VerifiedEnvelope envelope) {
+        return insert(jobId, envelope, null);
+    }
 
     /** Outcome of {@link #insert}. */
     sealed interface Insertion {

@@ -47,8 +47,9 @@ public class PostgresJobStore implements JobStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresJobStore.class);
 
     private static final String INSERT = """
-            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
-            SELECT ?, ?, ?, ?, ?, ?, ?
+            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+                                      envelope, envelope_sha256)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE EXISTS (SELECT 1 FROM identities WHERE pubkey = ? AND status = 'active')
             ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
             RETURNING created_at
@@ -56,10 +57,13 @@ public class PostgresJobStore implements JobStore {
 
     // the same guard and conflict rule for many rows; rows keep the order of the arrays
     private static final String INSERT_GROUP = """
-            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
-            SELECT r.job_id, r.pubkey, r.nonce, r.record_id, r.signed_payload, r.signature, r.payload_hash
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash, ord)
+            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+                                      envelope, envelope_sha256)
+            SELECT r.job_id, r.pubkey, r.nonce, r.record_id, r.signed_payload, r.signature, r.payload_hash,
+                   convert_to(r.envelope, 'UTF8'), r.envelope_sha256
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+                                       envelope, envelope_sha256, ord)
             WHERE EXISTS (SELECT 1 FROM identities i WHERE i.pubkey = r.pubkey AND i.status = 'active')
             ORDER BY r.ord
             ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
@@ -129,8 +133,8 @@ public class PostgresJobStore implements JobStore {
     }
 
     @Override
-    public Insertion insert(JobId jobId, VerifiedEnvelope envelope) {
-        NewJob job = new NewJob(jobId, envelope);
+    public Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body) {
+        NewJob job = new NewJob(jobId, envelope, body);
         GroupOutcome grouped = groups == null ? GroupOutcome.InsertAlone.INSTANCE : groups.submit(job);
         if (grouped instanceof GroupOutcome.Inserted inserted) {
             return new Insertion.Created(jobId, inserted.createdAt());
@@ -213,7 +217,9 @@ public class PostgresJobStore implements JobStore {
             ps.setString(5, envelope.envelope().signedPayload());
             ps.setString(6, envelope.envelope().signature());
             ps.setString(7, envelope.payloadHashHex());
-            ps.setString(8, job.pubkey());
+            ps.setBytes(8, job.body() == null ? null : job.body().bytes());
+            ps.setString(9, job.body() == null ? null : job.body().sha256());
+            ps.setString(10, job.pubkey());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
             }
@@ -225,7 +231,7 @@ public class PostgresJobStore implements JobStore {
         List<NewJob> ordered = new ArrayList<>(jobs);
         ordered.sort(LOCK_ORDER);
         int n = ordered.size();
-        String[][] columns = new String[7][n];
+        String[][] columns = new String[9][n];
         for (int i = 0; i < n; i++) {
             NewJob job = ordered.get(i);
             VerifiedEnvelope envelope = job.envelope();
@@ -236,6 +242,8 @@ public class PostgresJobStore implements JobStore {
             columns[4][i] = envelope.envelope().signedPayload();
             columns[5][i] = envelope.envelope().signature();
             columns[6][i] = envelope.payloadHashHex();
+            columns[7][i] = job.body() == null ? null : job.body().text();
+            columns[8][i] = job.body() == null ? null : job.body().sha256();
         }
         try (PreparedStatement ps = c.prepareStatement(quota.enabled() ? INSERT_GROUP_WITH_QUOTA : INSERT_GROUP)) {
             for (int col = 0; col < columns.length; col++) {
@@ -288,9 +296,9 @@ public class PostgresJobStore implements JobStore {
     }
 
     /** A job waiting to be inserted. */
-    private record NewJob(JobId jobId, VerifiedEnvelope envelope, String pubkey) {
-        NewJob(JobId jobId, VerifiedEnvelope envelope) {
-            this(jobId, envelope, envelope.publicKey().hex());
+    private record NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, String pubkey) {
+        NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body) {
+            this(jobId, envelope, body, envelope.publicKey().hex());
         }
     }
 

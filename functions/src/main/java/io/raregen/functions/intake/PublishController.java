@@ -11,6 +11,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.raregen.functions.web.RequestBodies;
+import io.raregen.functions.receipts.AcceptanceReceipt;
 import io.raregen.functions.web.EnvelopeDoc;
 import io.raregen.core.http.Problem;
 import io.swagger.v3.oas.annotations.Operation;
@@ -47,14 +48,14 @@ public class PublishController {
     public HttpResponse<PublishResponse> publish(@Nullable @Body byte[] body) {
         PublishService.PublishOutcome outcome = service.publish(RequestBodies.utf8(body));
         PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(),
-                "/v1/jobs/" + outcome.jobId().value());
+                "/v1/jobs/" + outcome.jobId().value(), outcome.receipt());
         return HttpResponse.<PublishResponse>status(outcome.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .header("Location", response.statusUrl())
                 .body(response);
     }
 
-    /** Answer to an accepted publish. */
+    /** Answer to an accepted publish; {@code receipt} is the service's signed acceptance (see GET /v1/service-keys). */
     @Serdeable
-    public record PublishResponse(String jobId, String status, String statusUrl) {
+    public record PublishResponse(String jobId, String status, String statusUrl, @Nullable AcceptanceReceipt receipt) {
     }
 }

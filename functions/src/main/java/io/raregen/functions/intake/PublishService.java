@@ -7,6 +7,9 @@ import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.queue.JobQueue;
 import io.raregen.functions.queue.QueueConfiguration;
+import io.raregen.functions.receipts.AcceptanceReceipt;
+import io.raregen.functions.receipts.ReceiptService;
+import io.raregen.functions.receipts.ReceiptSigner;
 import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.ErrorCode;
 import io.raregen.functions.web.RateLimitedException;
@@ -32,14 +35,18 @@ public class PublishService {
     private final JobStore jobs;
     private final JobQueue queue;
     private final QueueConfiguration queueConfig;
+    private final ReceiptSigner receipts;
+    private final ReceiptService storedReceipts;
     private final Counter accepted;
     private final Counter replayed;
     private final Counter enqueueFailures;
     private final Counter rateLimited;
 
     public PublishService(EnvelopeReader reader, JobStore jobs, JobQueue queue, QueueConfiguration queueConfig,
-                          MeterRegistry meters) {
+                          ReceiptSigner receipts, ReceiptService storedReceipts, MeterRegistry meters) {
         this.reader = reader;
+        this.receipts = receipts;
+        this.storedReceipts = storedReceipts;
         this.jobs = jobs;
         this.queue = queue;
         this.queueConfig = queueConfig;
@@ -51,11 +58,13 @@ public class PublishService {
 
     public PublishOutcome publish(String body) {
         VerifiedEnvelope envelope = reader.read(body, EnvelopeVerifier.TYPE_PUBLISH);
-        JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope);
+        AcceptedBody acceptedBody = AcceptedBody.of(body);
+        JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope, acceptedBody);
         if (insertion instanceof JobStore.Insertion.Created created) {
             accepted.increment();
             enqueue(created.jobId());
-            return new PublishOutcome(created.jobId(), "queued", true);
+            return new PublishOutcome(created.jobId(), "queued", true,
+                    receipts.sign(created.jobId(), acceptedBody.sha256(), created.createdAt()));
         }
         if (insertion instanceof JobStore.Insertion.Existing existing) {
             if (!existing.samePayload()) {
@@ -63,7 +72,9 @@ public class PublishService {
                         "nonce " + envelope.nonce() + " was already used by this key for a different payload");
             }
             replayed.increment();
-            return new PublishOutcome(existing.jobId(), existing.status(), false);
+            // the receipt of the first acceptance: same job, same envelope hash and time
+            return new PublishOutcome(existing.jobId(), existing.status(), false,
+                    storedReceipts.acceptance(existing.jobId()).orElse(null));
         }
         if (insertion instanceof JobStore.Insertion.RateLimited limited) {
             rateLimited.increment();
@@ -92,7 +103,10 @@ public class PublishService {
         }
     }
 
-    /** The job a request maps to; {@code created} is false for an idempotent retry. */
-    public record PublishOutcome(JobId jobId, String status, boolean created) {
+    /**
+     * The job a request maps to; {@code created} is false for an idempotent retry. {@code receipt} is the
+     * signed acceptance (null only for a retry of a job stored before receipts existed).
+     */
+    public record PublishOutcome(JobId jobId, String status, boolean created, AcceptanceReceipt receipt) {
     }
 }

@@ -19,6 +19,7 @@ public enum ErrorCode {
     JOB_NOT_FAILED(HttpStatus.CONFLICT, "Only a failed job can be retried"),
     JOB_NOT_RETRYABLE(HttpStatus.CONFLICT, "Job holds a signed transaction and is never re-queued"),
     PARAMETER_INVALID(HttpStatus.BAD_REQUEST, "Query parameter out of range"),
+    RECEIPT_UNAVAILABLE(HttpStatus.CONFLICT, "Job was accepted before receipts existed"),
     BATCH_ID_INVALID(HttpStatus.BAD_REQUEST, "Batch id is malformed"),
     BATCH_NOT_FOUND(HttpStatus.NOT_FOUND, "No such batch"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Operator token missing or wrong"),

@@ -14,6 +14,8 @@ public final class TestEnv implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-operator-token";
     public static final String CALLBACK_TOKEN = "test-arc-callback-token";
+    /** The receipt key of every test app (regtest WIF of private key 0x0101…01). */
+    public static final io.raregen.core.keys.KeyPair RECEIPT_KEY = io.raregen.core.keys.KeyPair.fromPrivateKeyHex("01".repeat(32));
 
     private final TestDatabase db;
     private final String queueUrl;
@@ -38,6 +40,7 @@ public final class TestEnv implements AutoCloseable {
         p.put("raregen.aws.endpoint", ElasticMq.endpoint());
         p.put("raregen.admin.token", ADMIN_TOKEN);
         p.put("raregen.arc.callback-token", CALLBACK_TOKEN);
+        p.put("raregen.receipts.signing-key", RECEIPT_KEY.toWif(io.raregen.core.keys.Network.REGTEST));
         p.put("micronaut.server.port", "-1");
         p.put("raregen.identity.registration-mode", "open");
         return p;

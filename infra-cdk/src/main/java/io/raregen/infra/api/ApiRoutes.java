@@ -33,6 +33,8 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/identities/{pubkey}/backup-share"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/verify"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/jobs/{id}/proof"),
+            new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/jobs/{id}/receipt"),
+            new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/service-keys"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/callbacks/arc"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/jobs/{id}"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/batches/{id}"),

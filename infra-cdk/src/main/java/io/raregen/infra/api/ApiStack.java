@@ -77,6 +77,10 @@ public class ApiStack extends Stack {
 
         for (ApiFunctionKind kind : ApiFunctionKind.values()) {
             Map<String, String> env = new LinkedHashMap<>(common);
+            if (kind == ApiFunctionKind.INTAKE || kind == ApiFunctionKind.VERIFICATION) {
+                // both sign receipts: the 202 of POST /v1/publish and GET /v1/jobs/{id}/receipt
+                env.put(Env.RECEIPT_KEY_SECRET_ARN, data.secrets().receiptKey().getSecretArn());
+            }
             if (kind == ApiFunctionKind.INTAKE) {
                 env.put(Env.QUEUE_URL, data.queue().queue().getQueueUrl());
                 env.put(Env.ADMIN_TOKEN_SECRET_ARN, data.secrets().adminToken().getSecretArn());
@@ -88,6 +92,9 @@ public class ApiStack extends Stack {
             }
             Function fn = function(kind, code, env, network);
             data.database().secret().grantRead(fn);
+            if (kind == ApiFunctionKind.INTAKE || kind == ApiFunctionKind.VERIFICATION) {
+                data.secrets().receiptKey().grantRead(fn);
+            }
             if (kind == ApiFunctionKind.INTAKE) {
                 data.queue().queue().grantSendMessages(fn);
                 data.secrets().adminToken().grantRead(fn);

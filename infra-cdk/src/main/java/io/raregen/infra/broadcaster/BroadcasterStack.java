@@ -100,6 +100,10 @@ public class BroadcasterStack extends Stack {
             env.put(Env.ARC_CALLBACK_URL, broadcaster.arcCallbackUrl());
         }
         env.put(Env.NETWORK, broadcaster.network());
+        // merkle paths from ARC are checked against WhatsOnChain's headers before a job is marked mined
+        String woc = "https://api.whatsonchain.com/v1/bsv/" + ("main".equals(broadcaster.network()) ? "main" : "test");
+        env.put(Env.HEADERS_URL, woc + "/block/hash/{hash}");
+        env.put(Env.HEADERS_HEIGHT_URL, woc + "/block/height/{height}");
         env.put(Env.FEE_FALLBACK_SATOSHIS, Long.toString(broadcaster.feeFallbackSatsPerKb()));
         env.put(Env.FEE_FALLBACK_BYTES, "1000");
         env.put(Env.REPLENISHER_MIN_POOL_SIZE, Long.toString(broadcaster.replenishMinDepth()));

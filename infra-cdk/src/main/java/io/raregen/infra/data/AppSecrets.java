@@ -23,6 +23,7 @@ public class AppSecrets extends Construct {
     private final Secret fundingWif;
     private final Secret adminToken;
     private final Secret arcCallbackToken;
+    private final Secret receiptKey;
 
     public AppSecrets(Construct scope, String id) {
         super(scope, id);
@@ -36,6 +37,22 @@ public class AppSecrets extends Construct {
                 "Bearer token for the operator endpoints (revoke identity); generated, rotate at will");
         arcCallbackToken = secret("ArcCallbackToken", ResourceNames.SECRET_ARC_CALLBACK_TOKEN, ResourceNames.FIELD_ARC_CALLBACK_TOKEN,
                 "Token ARC presents on POST /v1/callbacks/arc (sent as X-CallbackToken by the broadcaster); generated");
+        // a secp256k1 private key is any 256-bit number below the group order: 64 generated hex characters are one
+        receiptKey = new Secret(this, "ReceiptKey", SecretProps.builder()
+                .secretName(ResourceNames.SECRET_RECEIPT_KEY)
+                .description("Private key (64 hex) the functions sign receipts with; GET /v1/service-keys publishes its public key."
+                        + " Rotating it: publish the old public key as retired (raregen.receipts.retired-keys), then put a new value")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .secretStringTemplate("{}")
+                        .generateStringKey(ResourceNames.FIELD_RECEIPT_KEY)
+                        .passwordLength(64)
+                        .excludePunctuation(true)
+                        .includeSpace(false)
+                        .excludeCharacters("ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ")
+                        .build())
+                // receipts already handed out name this key: never delete it with the stack
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build());
     }
 
     /** A JSON secret {@code {"<field>": "<generated>"}}; see {@link ResourceNames#FIELD_ARC_TOKEN}. */
@@ -72,5 +89,9 @@ public class AppSecrets extends Construct {
 
     public Secret arcCallbackToken() {
         return arcCallbackToken;
+    }
+
+    public Secret receiptKey() {
+        return receiptKey;
     }
 }

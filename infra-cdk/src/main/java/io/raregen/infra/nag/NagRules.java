@@ -50,6 +50,9 @@ public final class NagRules {
         NagSuppressions.addResourceSuppressions(stacks.data().secrets().adminToken(), List.of(because("AwsSolutions-SMG4",
                 "Operators rotate the admin token by hand with the runbook in docs/OPERATIONS.md; the Lambdas read it"
                         + " at cold start, so a scheduled rotation would need a redeploy anyway.")));
+        NagSuppressions.addResourceSuppressions(stacks.data().secrets().receiptKey(), List.of(because("AwsSolutions-SMG4",
+                "Rotated by hand (docs/OPERATIONS.md): the old public key must first be published as retired so that"
+                        + " receipts already handed out keep verifying; a rotation Lambda cannot do that.")));
         NagSuppressions.addResourceSuppressions(stacks.data().secrets().arcCallbackToken(), List.of(because("AwsSolutions-SMG4",
                 "Rotated by hand (docs/OPERATIONS.md): ARC holds the old token for callbacks of transactions already"
                         + " sent, so a rotation must wait until those are mined; a scheduler cannot know that.")));

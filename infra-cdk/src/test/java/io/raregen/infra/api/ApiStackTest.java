@@ -158,6 +158,15 @@ class ApiStackTest {
     }
 
     @Test
+    void receiptKey_isReadByTheTwoFunctionsThatSignReceipts_byArnOnly() {
+        for (Map.Entry<String, Object> fn : functions.entrySet()) {
+            Map<String, Object> vars = map(map(props(fn.getValue()).get("Environment")).get("Variables"));
+            boolean signs = fn.getKey().startsWith("Intake") || fn.getKey().startsWith("Verification");
+            assertEquals(signs, vars.containsKey(Env.RECEIPT_KEY_SECRET_ARN), fn.getKey());
+        }
+    }
+
+    @Test
     void functions_runInTheAppSubnets_behindTheirSecurityGroup() {
         for (Object fn : functions.values()) {
             String vpc = String.valueOf(props(fn).get("VpcConfig"));

@@ -119,6 +119,7 @@ public final class ArcServer implements AutoCloseable {
             case "/v1/txs" -> requirePost(method, () -> submit(ex, false));
             case "/admin/faucet" -> requirePost(method, () -> adminFaucet(ex));
             case "/admin/mine" -> requirePost(method, () -> sendJson(ex, 200, arcJson.value(blockJson(chain.mineBlock(), true))));
+            case "/admin/reorg" -> requirePost(method, () -> adminReorg(ex));
             case "/admin/faults" -> adminFaults(ex, method);
             case "/admin/export" -> requireGet(method, () -> sendJson(ex, 200, arcJson.value(chain.export())));
             case "/admin/stats" -> requireGet(method, () -> sendJson(ex, 200, arcJson.value(ledger.stats())));
@@ -365,6 +366,34 @@ public final class ArcServer implements AutoCloseable {
         sendJson(ex, 200, arcJson.value(m));
     }
 
+    /** POST /admin/reorg?blocks=N: the last N blocks leave the chain; their transactions are mined again in one new block. */
+    private void adminReorg(HttpExchange ex) throws Exception {
+        drain(ex);
+        String query = ex.getRequestURI().getQuery();
+        int n = 1;
+        if (query != null) {
+            for (String kv : query.split("&")) {
+                if (kv.startsWith("blocks=")) {
+                    try {
+                        n = Integer.parseInt(kv.substring("blocks=".length()));
+                    } catch (NumberFormatException e) {
+                        throw new BadRequestException(400, "blocks must be a number");
+                    }
+                }
+            }
+        }
+        long tip = chain.tip().height();
+        if (n < 1 || n > tip) {
+            throw new BadRequestException(400, "blocks must be 1.." + tip + " (the genesis block stays)");
+        }
+        Ledger.Reorg r = chain.reorg(n);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("removed", r.removed().stream().map(Block::hash).toList());
+        m.put("returnedToMempool", r.returned());
+        m.put("newBlock", blockJson(r.newBlock(), true));
+        sendJson(ex, 200, arcJson.value(m));
+    }
+
     private void adminFaults(HttpExchange ex, String method) throws Exception {
         switch (method) {
             case "GET" -> {
@@ -428,6 +457,8 @@ public final class ArcServer implements AutoCloseable {
         m.put("time", b.time());
         m.put("header", HexFormat.of().formatHex(b.header()));
         m.put("txCount", b.txids().size());
+        // the 80 header bytes, so that a client can recompute the hash instead of trusting it
+        m.put("header", java.util.HexFormat.of().formatHex(b.header()));
         if (withTxids) {
             m.put("txids", b.txids());
         }

@@ -72,6 +72,8 @@ public final class Ledger {
     private final AtomicLong faucetCounter = new AtomicLong();
     private final long instanceNonce = System.nanoTime();
     private long seq;
+    /** Reorgs so far: part of every coinbase, so a block re-mined at the same height gets a new hash. */
+    private long reorgs;
 
     public Ledger(Rules rules, Faults faults, StatusListener listener, ScheduledExecutorService scheduler) {
         this.rules = rules;
@@ -546,7 +548,7 @@ public final class Ledger {
             }
             fees += e.faucet ? 0 : in - out;
         }
-        byte[] tag = ByteBuffer.allocate(16).putLong(height).putLong(instanceNonce).array();
+        byte[] tag = ByteBuffer.allocate(24).putLong(height).putLong(instanceNonce).putLong(reorgs).array();
         byte[] coinbase = TxBytes.coinbaseLike(tag, List.of(COINBASE_SCRIPT), List.of(Math.max(1, fees)));
         byte[] coinbaseTxid = Hashes.sha256d(coinbase);
         List<byte[]> leaves = new ArrayList<>(included.size() + 1);
@@ -569,6 +571,51 @@ public final class Ledger {
         blocks.add(block);
         coinbases.add(coinbase);
         return block;
+    }
+
+    /** What {@link #reorg} did: the blocks that left the chain, how many transactions went back, the new block. */
+    public record Reorg(List<Block> removed, int returned, Block newBlock) {
+    }
+
+    /**
+     * Removes the last {@code n} blocks: their transactions go back to the mempool, ahead of what was
+     * waiting there (parents stay before children), and are mined again now in one new block.
+     */
+    public Reorg reorg(int n) {
+        List<Block> removed = new ArrayList<>();
+        int returned = 0;
+        lock.lock();
+        try {
+            if (n < 1 || n >= blocks.size()) {
+                throw new IllegalArgumentException("can reorg 1.." + (blocks.size() - 1) + " blocks, not " + n);
+            }
+            LinkedHashMap<Txid, TxEntry> back = new LinkedHashMap<>();
+            for (int i = blocks.size() - n; i < blocks.size(); i++) {
+                Block b = blocks.get(i);
+                removed.add(b);
+                for (String t : b.txids().subList(1, b.txids().size())) {
+                    TxEntry e = accepted.get(Txid.fromHex(t));
+                    if (e != null) {
+                        e.view = new TxView(e.txid.hex(), TxStatus.SEEN_ON_NETWORK, null, null, null, "block left the chain",
+                                e.competing, Instant.now());
+                        back.put(e.txid, e);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                blocks.remove(blocks.size() - 1);
+                coinbases.remove(coinbases.size() - 1);
+            }
+            reorgs++;
+            returned = back.size();
+            back.putAll(mempool);
+            mempool.clear();
+            mempool.putAll(back);
+            recomputeDepths();
+        } finally {
+            lock.unlock();
+        }
+        return new Reorg(List.copyOf(removed), returned, mine());
     }
 
     private void recomputeDepths() {
