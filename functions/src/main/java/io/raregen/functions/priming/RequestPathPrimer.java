@@ -12,8 +12,11 @@ import io.raregen.core.envelope.Payloads;
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.types.JobId;
+import io.raregen.functions.intake.AcceptedBody;
 import io.raregen.functions.intake.EnvelopeReader;
 import io.raregen.functions.intake.PublishController;
+import io.raregen.functions.receipts.AcceptanceReceipt;
+import io.raregen.functions.receipts.ReceiptSigner;
 import io.raregen.functions.web.ApiException;
 import io.raregen.functions.web.ErrorCode;
 import io.raregen.core.http.Problem;
@@ -47,11 +50,13 @@ public class RequestPathPrimer implements OrderedResource {
     private final Router router;
     private final EnvelopeReader reader;
     private final JsonMapper json;
+    private final ReceiptSigner receipts;
 
-    public RequestPathPrimer(Router router, EnvelopeReader reader, JsonMapper json) {
+    public RequestPathPrimer(Router router, EnvelopeReader reader, JsonMapper json, ReceiptSigner receipts) {
         this.router = router;
         this.reader = reader;
         this.json = json;
+        this.receipts = receipts;
     }
 
     @Override
@@ -88,8 +93,10 @@ public class RequestPathPrimer implements OrderedResource {
         VerifiedEnvelope verified = reader.read(body, EnvelopeVerifier.TYPE_PUBLISH);
         JobId jobId = JobId.generate();
         try {
+            // the 202 carries a signed receipt: sign one too (a local key operation, no external system)
+            AcceptanceReceipt receipt = receipts.sign(jobId, AcceptedBody.of(body).sha256(), Instant.now());
             int accepted = json.writeValueAsBytes(new PublishController.PublishResponse(jobId.value(), "queued",
-                    "/v1/jobs/" + jobId.value())).length;
+                    "/v1/jobs/" + jobId.value(), receipt)).length;
             int rejected;
             try {
                 reader.read(body.replace(verified.nonce(), "tampered"), EnvelopeVerifier.TYPE_PUBLISH);
