@@ -70,11 +70,12 @@ public class PostgresJobStore implements JobStore {
             RETURNING job_id, created_at
             """;
 
-    // the group statement under the quota; parameters: the seven arrays, then burst, burst, rate, burst
+    // the group statement under the quota; parameters: the nine arrays, then burst ×3, (burst, rate) ×3
     private static final String INSERT_GROUP_WITH_QUOTA = """
             WITH r AS (
-              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                   WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash, ord)
+              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                   WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+                                         envelope, envelope_sha256, ord)
             ),
             fresh AS (
               SELECT d.*, row_number() OVER (PARTITION BY d.pubkey ORDER BY d.ord) AS n
@@ -97,8 +98,10 @@ public class PostgresJobStore implements JobStore {
                 refilled_at = GREATEST(q.refilled_at, statement_timestamp())
               RETURNING q.pubkey, q.granted
             )
-            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash)
-            SELECT f.job_id, f.pubkey, f.nonce, f.record_id, f.signed_payload, f.signature, f.payload_hash
+            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+                                      envelope, envelope_sha256)
+            SELECT f.job_id, f.pubkey, f.nonce, f.record_id, f.signed_payload, f.signature, f.payload_hash,
+                   convert_to(f.envelope, 'UTF8'), f.envelope_sha256
             FROM fresh f JOIN take t ON t.pubkey = f.pubkey
             WHERE f.n <= t.granted
             ORDER BY f.ord
