@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.raregen.core.backup.BackupShare;
 import io.raregen.core.backup.KeyBackup;
+import io.raregen.core.envelope.EnvelopeSigner;
+import io.raregen.core.envelope.Payloads;
 import io.raregen.core.keys.KeyPair;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +105,7 @@ class WebKeyBackupEndToEndTest {
     @Order(2)
     void aFlippedCharacter_isRefused_withTheChecksumError() throws Exception {
         browser.js("window.confirm = () => true");
-        browser.click("#forget-key");
+        browser.js("document.querySelector('#forget-key').click()");
         browser.waitFor("#recover-form", Duration.ofSeconds(10));
         String s = shares.get(0);
         int at = 12;
@@ -139,9 +142,14 @@ class WebKeyBackupEndToEndTest {
         Files.writeString(f, "{\"title\":\"published after a recovery\"}");
         browser.route("#/publish");
         browser.upload("#record-files", List.of(f));
+        browser.until(Duration.ofSeconds(10), d -> browser.all("#file-list li").size() == 1);
         browser.type("#publish-passphrase", NEW_PASSPHRASE);
         browser.click("#publish");
-        browser.until(Duration.ofSeconds(60), d -> "1".equals(browser.el("#publish-progress").getAttribute("aria-valuenow")));
+        try {
+            browser.until(Duration.ofSeconds(60), d -> "1".equals(browser.el("#publish-progress").getAttribute("aria-valuenow")));
+        } catch (RuntimeException e) {
+            throw new AssertionError("publishing did not finish: " + browser.el("main").getText(), e);
+        }
         assertEquals(1, browser.all("#publish-results li[data-job]").size(), browser.el("#publish-results").getText());
         assertEquals(1, stack.jobsOf(pubkey));
         browser.assertNoConsoleErrors("publishing after the recovery");
@@ -151,6 +159,11 @@ class WebKeyBackupEndToEndTest {
     @Order(4)
     void aJavaSplit_recoversInThePage() throws Exception {
         KeyPair key = KeyPair.generate();
+        // registered, as a CLI user's key would be: the page checks the rebuilt key against GET /v1/identities/{pubkey}
+        String register = EnvelopeSigner.sign(Payloads.register(key.publicKey(), "e2e-backup-" + System.nanoTime(), Instant.now()), key).toJson();
+        assertEquals(201, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/identities"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(register)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
         List<String> texts = KeyBackup.split(key, 3, 5, new SecureRandom()).stream().map(BackupShare::encode).toList();
         browser.route("#/keys");
         browser.js("window.confirm = () => true");
