@@ -31,6 +31,9 @@ async function call(method, path, { body, token } = {}) {
 
 export const api = {
   register: (envelope) => call('POST', '/v1/identities', { body: envelope }),
+  identity: (pubkey) => call('GET', `/v1/identities/${encodeURIComponent(pubkey)}`),
+  putBackupShare: (pubkey, envelope) => call('PUT', `/v1/identities/${encodeURIComponent(pubkey)}/backup-share`, { body: envelope }),
+  getBackupShare: (pubkey) => call('GET', `/v1/identities/${encodeURIComponent(pubkey)}/backup-share`),
   publish: (envelope) => call('POST', '/v1/publish', { body: envelope }),
   job: (id) => call('GET', `/v1/jobs/${encodeURIComponent(id)}`),
   proof: (id) => call('GET', `/v1/jobs/${encodeURIComponent(id)}/proof`),

@@ -27,6 +27,11 @@ export function registerPayload(pubkeyHex, { now = new Date(), n = nonce() } = {
   return canonical({ type: 'register', pubkey: pubkeyHex, nonce: n, createdAt: now.toISOString() });
 }
 
+/** The payload of PUT /v1/identities/{pubkey}/backup-share: the share sealed on this side (docs/BACKUP.md). */
+export function backupSharePayload(pubkeyHex, sealedShare, { now = new Date(), n = nonce() } = {}) {
+  return canonical({ type: 'backup-share', pubkey: pubkeyHex, share: sealedShare, nonce: n, createdAt: now.toISOString() });
+}
+
 export function sign(payload, secret) {
   const der = secp256k1.sign(utf8(payload), secret, { format: 'der', lowS: true, prehash: true });
   return { signedPayload: payload, signature: toBase64(der), pubkey: publicKeyHex(secret) };

@@ -6,6 +6,7 @@ import { createKeyFile, parseKeyFile, unlockKeyFile, WrongPassphraseError } from
 import { registerPayload, sign } from '../lib/envelope.js';
 import { api } from '../lib/api.js';
 import { keyStore } from '../lib/store.js';
+import { BackupCard, RecoverCard } from './backup.js';
 
 const MIN_PASSPHRASE = 8;
 
@@ -53,6 +54,7 @@ function NewKey({ onChange }) {
       <button class="btn btn-primary" id="create-key" disabled=${busy}>${busy ? 'Creating…' : 'Create key'}</button>
     </form>
     <${ImportKey} onChange=${onChange} />
+    <${RecoverCard} onChange=${onChange} />
   </div>`;
 }
 
@@ -145,5 +147,7 @@ function KeyCard({ keys, onChange }) {
       <button class="btn btn-primary" id="register" disabled=${busy || !pass}>${busy ? 'Registering…' : 'Register key'}</button>
     </form>
     <${ImportKey} onChange=${onChange} replacing=${true} />
+    <${BackupCard} doc=${doc} />
+    <${RecoverCard} existing=${doc} onChange=${onChange} />
   </div>`;
 }

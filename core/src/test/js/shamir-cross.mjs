@@ -1,5 +1,5 @@
 // The JavaScript side of ShamirCrossCheckTest: runs the audited `shamir-secret-sharing` package and
-// backup-share.mjs on the requests the Java test writes, and prints what they produce.
+// the web app's web/src/lib/backup.js on the requests the Java test writes, and prints what they produce.
 // Usage: node shamir-cross.mjs <input.json>    Output (stdout): one JSON document, same sections as the input.
 //   vectors:   [{name, secretHex, total, threshold, randomHex, splitIdHex, fingerprintHex}] -> {name, sharesHex, texts}
 //              (split driven by the given random bytes instead of the CSPRNG)
@@ -13,7 +13,11 @@ import { readFileSync } from 'node:fs'
 import { syncBuiltinESMExports } from 'node:module'
 import { PrivateKey } from '@bsv/sdk'
 import { split, combine } from 'shamir-secret-sharing'
-import { encodeShare, recoverKey, splitKey, sealShare, openShare } from './backup-share.mjs'
+import { register } from 'node:module'
+
+// web/src/lib/backup.js is the one JavaScript implementation; web-deps.mjs lets it find its package here
+register('./web-deps.mjs', import.meta.url)
+const { encodeShare, recoverKey, splitKey, sealShare, openShare } = await import('../../../../web/src/lib/backup.js')
 
 const fromHex = (h) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16))
 const toHex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')

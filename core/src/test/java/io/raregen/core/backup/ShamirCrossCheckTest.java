@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Java against the audited npm package {@code shamir-secret-sharing} 0.0.4 and the browser-side share format
- * (src/test/js/backup-share.mjs, WebCrypto only): the package reproduces the committed vectors, shares split
+ * (the web app's web/src/lib/backup.js, WebCrypto only): the package reproduces the committed vectors, shares split
  * in Java combine in JavaScript and the other way round, both sides refuse a misused set with the same code,
  * and a share sealed under a passphrase by WebCrypto opens with the JDK's PBKDF2 + AES-GCM and vice versa.
  * One Node run serves all tests.

@@ -1,6 +1,6 @@
-// The key-backup share format (docs/BACKUP.md) in JavaScript, written for a browser: it needs only the
+// The key-backup share format (docs/BACKUP.md) in JavaScript, for the browser: it needs only the
 // audited `shamir-secret-sharing` package and WebCrypto (globalThis.crypto), so a web app can import it
-// as it is. Here it is the independent side of ShamirCrossCheckTest: shares made by this module recover
+// as it is. It is also the JavaScript side of core's ShamirCrossCheckTest: shares made by this module recover
 // in Java and the other way round. It never sees a private key it was not given, and keeps no state.
 import { split, combine } from 'shamir-secret-sharing'
 
