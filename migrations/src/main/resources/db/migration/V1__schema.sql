@@ -1,4 +1,4 @@
--- RareGen Publisher: the whole data model (DESIGN.md section 4).
+-- RareGen Publisher: the whole data model (docs/ARCHITECTURE.md#invariants says what it keeps).
 -- Names follow the seed system where it named them. Timestamps are timestamptz.
 -- The invariants that can live in the database live here:
 --   nonce unique per identity, outpoint unique in utxos, an outpoint is an input of at most
@@ -25,7 +25,7 @@ CREATE TABLE identities (
 CREATE TRIGGER update_identities_updated_at BEFORE UPDATE ON identities
   FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
 
--- One row per broadcaster batch (seed 005 schema plus timings).
+-- One row per broadcaster batch (the original batch mode's table plus timings).
 CREATE TABLE publish_batches (
   batch_id        VARCHAR(32)  PRIMARY KEY,
   job_count       INTEGER      NOT NULL CHECK (job_count >= 0),
@@ -106,7 +106,7 @@ CREATE TABLE publish_job_transitions (
 );
 CREATE INDEX idx_publish_job_transitions_job ON publish_job_transitions (job_id, id);
 
--- Status only moves forward (DESIGN.md I5):
+-- Status only moves forward (docs/ARCHITECTURE.md#invariants, I5):
 --   queued -> processing -> signed -> sent -> mined; failed from any non-final status;
 --   processing -> queued only while no signed transaction exists;
 --   signed|sent -> processing only when the same update discards the stored transaction

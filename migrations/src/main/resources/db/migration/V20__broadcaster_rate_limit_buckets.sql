@@ -1,4 +1,4 @@
--- Token buckets shared by every broadcaster instance (the ARC broadcast rate limit, seed 002:
+-- Token buckets shared by every broadcaster instance (the ARC broadcast rate limit of the original batch mode:
 -- 500 tx per 3 s). One row per bucket; a take is one atomic UPDATE that refills by elapsed
 -- time and subtracts what it grants, so concurrent instances can never exceed the rate.
 CREATE TABLE rate_limit_buckets (

@@ -1,4 +1,4 @@
--- ARC status callbacks (POST /v1/callbacks/arc, DESIGN.md §2): the verification function stores
+-- ARC status callbacks (POST /v1/callbacks/arc, docs/ARCHITECTURE.md#arc): the verification function stores
 -- each authenticated callback here and answers 2xx at once; the broadcaster applies them (job
 -- mined, pool chain depth reset) and records what it did. ARC delivers at least once and sends
 -- MINED again with new block data after a reorg, so the natural key is (txid, status, block).

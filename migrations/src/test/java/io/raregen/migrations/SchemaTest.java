@@ -44,6 +44,31 @@ class SchemaTest {
     }
 
     @Test
+    void migrate_onADatabaseMigratedBeforeTheCommentRewrite_acceptsTheOldChecksumsOfV1V20V21_only() throws SQLException {
+        try (TestDatabase older = TestDatabase.create(); Connection c = older.connect(); Statement s = c.createStatement()) {
+            // GIVEN a database whose history holds the checksums the files had before their comments were rewritten
+            s.executeUpdate("UPDATE flyway_schema_history SET checksum = CASE version WHEN '1' THEN 660137438 "
+                    + "WHEN '20' THEN -1015688854 ELSE -1293429558 END WHERE version IN ('1', '20', '21')");
+
+            // WHEN the migrations run again THEN validation passes and the rows carry today's checksums
+            assertEquals(0, older.flyway().migrate().migrationsExecuted);
+            older.flyway().validate();
+            try (ResultSet rs = s.executeQuery("SELECT version, checksum FROM flyway_schema_history "
+                    + "WHERE version IN ('1', '20', '21') ORDER BY installed_rank")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + "=" + rs.getInt(2));
+                }
+                assertEquals(List.of("1=-1913368592", "20=1486169325", "21=-1086824190"), rows);
+            }
+
+            // AND any other checksum is still a validation failure
+            s.executeUpdate("UPDATE flyway_schema_history SET checksum = 12345 WHERE version = '1'");
+            assertThrows(org.flywaydb.core.api.FlywayException.class, () -> older.flyway().migrate());
+        }
+    }
+
+    @Test
     void insertJob_withDuplicateNonceForSameIdentity_isRejected() throws SQLException {
         try (Connection c = db.connect()) {
             insertIdentity(c, PUBKEY);
