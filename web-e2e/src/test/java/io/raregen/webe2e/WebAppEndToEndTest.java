@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.keys.KeyFile;
 import io.raregen.cli.keys.WalletKeys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
+
+
+
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+
+
+
 import org.openqa.selenium.WebElement;
 
 import java.net.URI;
@@ -37,43 +37,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reason; key files pass between the page and the CLI both ways; the operator dashboard draws its charts.
  * Every page is checked for console errors. Screenshots go to {@code target/screenshots/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebAppEndToEndTest {
+class WebAppEndToEndTest extends BrowserAgainstStackTest {
 
     private static final String PASSPHRASE = "lion of judah 2026";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MINED_TIMEOUT = Duration.ofSeconds(120);
 
-    @TempDir
-    static Path tmp;
-
-    private InProcessStack stack;
-    private Browser browser;
     private final HttpClient http = HttpClient.newHttpClient();
     private String pubkey;
     private final List<String> jobs = new ArrayList<>();
 
-    @BeforeAll
-    void startStackAndBrowser() throws Exception {
-        assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
-                "SKIPPED: the browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): "
-                        + "apt-get install -y chromium chromium-driver");
-        stack = InProcessStack.start(tmp.resolve("state"), "web-e2e-stack.log");
-        browser = new Browser(tmp.resolve("browser"));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
-        }
+    @Override
+    protected String stackLogName() {
+        return "web-e2e-stack.log";
     }
 
     @Test

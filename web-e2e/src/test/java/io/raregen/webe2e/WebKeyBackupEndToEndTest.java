@@ -2,7 +2,7 @@ package io.raregen.webe2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 
 import io.raregen.core.backup.BackupShare;
 import io.raregen.core.backup.KeyBackup;
@@ -19,14 +19,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
+
+
+
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+
+
+
 
 /**
  * Key backup in the web app (docs/BACKUP.md) in headless Chromium against the whole local stack: a key made and
@@ -35,40 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
  * identity. A flipped character is refused with SHARE_CHECKSUM in place, and shares cross between the page and
  * core's KeyBackup (the code behind `raregen keys recover`) in both directions. No console errors.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebKeyBackupEndToEndTest {
+class WebKeyBackupEndToEndTest extends BrowserAgainstStackTest {
 
     private static final String PASSPHRASE = "lion of judah 2026";
     private static final String NEW_PASSPHRASE = "a new passphrase 2026";
 
-    @TempDir
-    static Path tmp;
-
-    private InProcessStack stack;
-    private Browser browser;
     private String pubkey;
     private List<String> shares;
 
-    @BeforeAll
-    void startStackAndBrowser() throws Exception {
-        assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
-                "SKIPPED: the browser tests need Debian's chromium and chromium-driver");
-        stack = InProcessStack.start(tmp.resolve("state"), "web-e2e-backup-stack.log");
-        browser = new Browser(tmp.resolve("browser"));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
-        }
+    @Override
+    protected String stackLogName() {
+        return "web-e2e-backup-stack.log";
     }
 
     @Test
