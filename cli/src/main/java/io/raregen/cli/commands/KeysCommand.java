@@ -43,33 +43,45 @@ public final class KeysCommand implements Runnable {
         Path home;
     }
 
+    /** Options of the commands that write a new key file ({@code keys new}, {@code keys recover}). */
+    static final class NewKeyFileOptions {
+        @picocli.CommandLine.Mixin
+        HomeOption home = new HomeOption();
+
+        @Option(names = "--force", description = "Replace an existing key file (its keys are lost).")
+        boolean force;
+
+        @Option(names = "--kdf-iterations", hidden = true, defaultValue = "" + PassphraseCipher.DEFAULT_ITERATIONS)
+        int iterations;
+
+        /** The key directory; refuses one that already holds a key file unless {@code --force}. */
+        Path directory(io.raregen.cli.support.CliEnvironment env) {
+            Path dir = env.home(home.home);
+            if (KeyFile.existsIn(dir) && !force) {
+                throw new CliException(ExitCodes.KEYS, "KEYS_EXIST",
+                        "a key file already exists at " + KeyFile.pathIn(dir) + " (use --force to replace it, or --home DIR)");
+            }
+            return dir;
+        }
+    }
+
     @Command(name = "new", mixinStandardHelpOptions = true,
             description = "Generate the three keypairs and store them encrypted with a passphrase "
                     + "(asked on the terminal, or $RAREGEN_PASSPHRASE).")
     static final class New extends BaseCommand {
         @picocli.CommandLine.Mixin
-        HomeOption home = new HomeOption();
-
-        @Option(names = "--force", description = "Replace an existing key file (the old keys are lost).")
-        boolean force;
+        NewKeyFileOptions target = new NewKeyFileOptions();
 
         @Option(names = "--json", description = "Print the public keys as JSON.")
         boolean json;
 
-        @Option(names = "--kdf-iterations", hidden = true, defaultValue = "" + PassphraseCipher.DEFAULT_ITERATIONS)
-        int iterations;
-
         @Override
         public Integer call() {
-            Path dir = env().home(home.home);
-            if (KeyFile.existsIn(dir) && !force) {
-                throw new CliException(ExitCodes.KEYS, "KEYS_EXIST",
-                        "a key file already exists at " + KeyFile.pathIn(dir) + " (use --force to replace it)");
-            }
+            Path dir = target.directory(env());
             char[] pass = Passphrases.forNewKeys(env());
             KeyFile file;
             try {
-                file = KeyFile.create(dir, WalletKeys.generate(), pass, iterations, force);
+                file = KeyFile.create(dir, WalletKeys.generate(), pass, target.iterations, target.force);
             } catch (IOException e) {
                 throw new CliException(ExitCodes.KEYS, "KEYS_WRITE", e.getMessage(), e);
             } finally {

@@ -7,7 +7,6 @@ import io.raregen.cli.api.ApiException;
 import io.raregen.cli.backup.ShareSealer;
 import io.raregen.cli.backup.ShareTexts;
 import io.raregen.cli.keys.KeyFile;
-import io.raregen.cli.keys.PassphraseCipher;
 import io.raregen.cli.keys.Passphrases;
 import io.raregen.cli.keys.WalletKeys;
 import io.raregen.cli.keys.WrongPassphraseException;
@@ -44,7 +43,7 @@ import java.util.List;
 final class KeysRecoverCommand extends BaseCommand {
 
     @Mixin
-    KeysCommand.HomeOption home = new KeysCommand.HomeOption();
+    KeysCommand.NewKeyFileOptions target = new KeysCommand.NewKeyFileOptions();
 
     @Mixin
     ApiOptions api = new ApiOptions();
@@ -64,22 +63,12 @@ final class KeysRecoverCommand extends BaseCommand {
     @Option(names = "--offline", description = "Do not ask the API whether the rebuilt key is a registered identity.")
     boolean offline;
 
-    @Option(names = "--force", description = "Replace an existing key file (its keys are lost).")
-    boolean force;
-
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Option(names = "--kdf-iterations", hidden = true, defaultValue = "" + PassphraseCipher.DEFAULT_ITERATIONS)
-    int iterations;
-
     @Override
     public Integer call() {
-        Path dir = env().home(home.home);
-        if (KeyFile.existsIn(dir) && !force) {
-            throw new CliException(ExitCodes.KEYS, "KEYS_EXIST",
-                    "a key file already exists at " + KeyFile.pathIn(dir) + " (use --force to replace it, or --home DIR)");
-        }
+        Path dir = target.directory(env());
         if (fromService && offline) {
             throw new CliException(ExitCodes.USAGE, "BAD_OPTIONS", "--from-service needs the API: drop --offline");
         }
@@ -111,7 +100,7 @@ final class KeysRecoverCommand extends BaseCommand {
         KeyFile file;
         try {
             // the backup holds the identity key only; the wallet's other two keys start afresh
-            file = KeyFile.create(dir, new WalletKeys(identity, KeyPair.generate(), KeyPair.generate()), pass, iterations, force);
+            file = KeyFile.create(dir, new WalletKeys(identity, KeyPair.generate(), KeyPair.generate()), pass, target.iterations, target.force);
         } catch (IOException e) {
             throw new CliException(ExitCodes.KEYS, "KEYS_WRITE", e.getMessage(), e);
         } finally {
