@@ -1,0 +1,97 @@
+package io.raregen.core.events;
+
+import io.raregen.core.types.JobId;
+import io.raregen.core.types.PublicKey;
+import io.raregen.core.types.Txid;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the job event log: the rows of {@code publish_job_transitions} that are events (to sent, mined or
+ * failed), in the order (transaction id, row id), and only those whose writing transaction is older than
+ * every transaction still running. Why the order and the horizon make a cursor that never skips an event
+ * is written in V30. Shared by the event stream (functions app) and the webhook fan-out (broadcaster).
+ * Plain JDBC: callers bring their own connection.
+ */
+public final class JobEventLog {
+
+    private static final String COLUMNS = """
+            SELECT t.xact::text, t.id, t.job_id, j.pubkey, t.to_status, t.from_status, t.txid,
+                   coalesce(t.reason, CASE WHEN t.to_status = 'failed' THEN j.error_code END), t.at
+            FROM publish_job_transitions t JOIN publish_jobs j ON j.job_id = t.job_id
+            WHERE t.to_status IN ('sent', 'mined', 'failed') AND t.xact IS NOT NULL
+              AND (t.xact, t.id) > (CAST(CAST(? AS text) AS xid8), ?)
+              AND t.xact < pg_snapshot_xmin(pg_current_snapshot())
+            """;
+    private static final String ORDER = " ORDER BY t.xact, t.id LIMIT ?";
+
+    private JobEventLog() {
+    }
+
+    /** Events after {@code after}, oldest first, at most {@code limit}; of one key's jobs when a key is given. */
+    public static List<JobEvent> read(Connection c, EventId after, Optional<PublicKey> key, int limit)
+            throws SQLException {
+        String sql = COLUMNS + (key.isPresent() ? " AND j.pubkey = ?" : "") + ORDER;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, Long.toString(after.xact()));
+            ps.setLong(i++, after.id());
+            if (key.isPresent()) {
+                ps.setString(i++, key.get().hex());
+            }
+            ps.setInt(i, limit);
+            List<JobEvent> events = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String txid = rs.getString(7);
+                    events.add(new JobEvent(
+                            new EventId(Long.parseLong(rs.getString(1)), rs.getLong(2)),
+                            new JobId(rs.getString(3)),
+                            PublicKey.fromHex(rs.getString(4)),
+                            rs.getString(5),
+                            rs.getString(6),
+                            txid == null ? null : Txid.fromHex(txid),
+                            rs.getString(8),
+                            rs.getTimestamp(9).toInstant()));
+                }
+            }
+            return events;
+        }
+    }
+
+    /**
+     * The position of the newest readable event, or {@link EventId#START} when the log is empty: where a
+     * reader that wants only what happens from now on starts.
+     */
+    public static EventId head(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT t.xact::text, t.id FROM publish_job_transitions t
+                WHERE t.to_status IN ('sent', 'mined', 'failed') AND t.xact IS NOT NULL
+                  AND t.xact < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY t.xact DESC, t.id DESC LIMIT 1""");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new EventId(Long.parseLong(rs.getString(1)), rs.getLong(2)) : EventId.START;
+        }
+    }
+
+    /**
+     * Whether an id a client sent back can be a position in this log: its transaction must have started
+     * already (an id "from the future" was never handed out by this database).
+     */
+    public static boolean isPast(Connection c, EventId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT CAST(CAST(? AS text) AS xid8) < pg_snapshot_xmax(pg_current_snapshot())")) {
+            ps.setString(1, Long.toString(id.xact()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}
