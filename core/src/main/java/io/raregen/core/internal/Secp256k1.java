@@ -9,7 +9,13 @@ import org.bouncycastle.math.ec.ECPoint;
 
 import java.math.BigInteger;
 
-/** secp256k1 through BouncyCastle's custom (GLV) curve: point decoding, strict DER and ECDSA verification. */
+/**
+ * secp256k1: point decoding and strict DER through BouncyCastle's custom (GLV) curve; ECDSA signing and
+ * verification through libsecp256k1 (Bitcoin Core's library, via the ACINQ JNI binding) where its native
+ * library loads (Linux x86_64 and aarch64), else through BouncyCastle. Both give the same answers: the
+ * signatures are deterministic (RFC 6979) and low-S either way, which core's tests check against each other
+ * and against {@code @bsv/sdk}.
+ */
 public final class Secp256k1 {
     private static final X9ECParameters PARAMS = CustomNamedCurves.getByName("secp256k1");
     public static final ECDomainParameters DOMAIN =
@@ -82,10 +88,63 @@ public final class Secp256k1 {
         return !(len > 1 && sig[off] == 0 && (sig[off + 1] & 0x80) == 0); // needless leading zero
     }
 
-    /** ECDSA verification of a 32-byte digest. */
+    /** Which implementation signs and verifies: {@code "libsecp256k1"} or {@code "bouncycastle"}. */
+    public static String implementation() {
+        return Native.LIB != null ? "libsecp256k1" : "bouncycastle";
+    }
+
+    /**
+     * ECDSA verification of a 32-byte digest. Either S verifies (callers that require low S check
+     * {@link Rs#isLowS()} first); libsecp256k1 accepts only the low one, so a high S is mirrored for it.
+     */
     public static boolean verify(byte[] digest32, Rs rs, ECPoint publicKey) {
+        if (Native.LIB != null) {
+            BigInteger s = rs.isLowS() ? rs.s() : N.subtract(rs.s());
+            byte[] compact = new byte[64];
+            put32(rs.r(), compact, 0);
+            put32(s, compact, 32);
+            return Native.LIB.verify(compact, digest32, publicKey.getEncoded(true));
+        }
+        return verifyBouncyCastle(digest32, rs, publicKey);
+    }
+
+    /** BouncyCastle's verification alone (for the cross-check of the two implementations). */
+    public static boolean verifyBouncyCastle(byte[] digest32, Rs rs, ECPoint publicKey) {
         ECDSASigner signer = new ECDSASigner();
         signer.init(false, new ECPublicKeyParameters(publicKey, DOMAIN));
         return signer.verifySignature(digest32, rs.r(), rs.s());
+    }
+
+    /**
+     * Low-S DER signature of a 32-byte digest with the RFC 6979 nonce through libsecp256k1, or null when
+     * the native library is not available (the caller signs with BouncyCastle then).
+     */
+    public static byte[] signNative(byte[] digest32, byte[] privateKey32) {
+        if (Native.LIB == null) {
+            return null;
+        }
+        return Native.LIB.compact2der(Native.LIB.sign(digest32, privateKey32, null));
+    }
+
+    private static void put32(BigInteger v, byte[] out, int off) {
+        byte[] b = v.toByteArray();
+        int len = Math.min(b.length, 32);
+        System.arraycopy(b, b.length - len, out, off + 32 - len, len);
+    }
+
+    /** The native library, loaded once; null where it does not load (another OS or architecture). */
+    private static final class Native {
+        static final fr.acinq.secp256k1.Secp256k1 LIB = load();
+
+        private static fr.acinq.secp256k1.Secp256k1 load() {
+            if (Boolean.getBoolean("raregen.secp256k1.bouncycastle")) {
+                return null;
+            }
+            try {
+                return fr.acinq.secp256k1.Secp256k1.get();
+            } catch (Throwable t) { // UnsatisfiedLinkError, or the JNI jar absent for this platform
+                return null;
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 public final class KeyPair {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final ECKey key;
+    private final byte[] privateKey32;
     private final PublicKey publicKey;
     private final byte[] p2pkhLockingScript;
 
@@ -24,6 +25,7 @@ public final class KeyPair {
             throw new IllegalArgumentException("private key out of range");
         }
         this.key = ECKey.fromPrivate(priv, true);
+        this.privateKey32 = key.getPrivKeyBytes();
         this.publicKey = new PublicKey(key.getPubKey());
         this.p2pkhLockingScript = P2pkh.lockingScript(publicKey);
     }
@@ -94,6 +96,15 @@ public final class KeyPair {
         if (digest32 == null || digest32.length != 32) {
             throw new IllegalArgumentException("digest must be 32 bytes");
         }
+        byte[] nativeSig = Secp256k1.signNative(digest32, privateKey32);
+        if (nativeSig != null) {
+            return nativeSig;
+        }
+        return signDigestBouncyCastle(digest32);
+    }
+
+    /** The same signature through bitcoinj and BouncyCastle (the fallback, and the cross-check of the two). */
+    public byte[] signDigestBouncyCastle(byte[] digest32) {
         // ECKey.sign already normalises to low S (BIP 62)
         return key.sign(Sha256Hash.wrap(digest32)).encodeToDER();
     }
