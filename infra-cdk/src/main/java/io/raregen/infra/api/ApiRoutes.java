@@ -38,9 +38,10 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/callbacks/arc"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/jobs/{id}"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/batches/{id}"),
-            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/pool"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/health"),
-            // operator history and re-drive: intake already holds the admin token and the queue send
+            // operator reads and re-drive: intake already holds the admin token and the queue send (the status
+            // function has no admin token, so an operator route there could only answer 403)
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/pool"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/series"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/summary"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/failed-jobs"),

@@ -90,6 +90,19 @@ class ApiStackTest {
     }
 
     @Test
+    void operatorRoutes_runOnTheOneFunctionThatReadsTheAdminToken() {
+        // these controllers answer 403 without the operator token; a function without the secret can never check it
+        List<String> operatorRoutes = List.of("GET /v1/pool", "GET /v1/ops/series", "GET /v1/ops/summary",
+                "GET /v1/ops/failed-jobs", "POST /v1/ops/jobs/{id}/retry");
+        for (ApiRoutes.Route r : ApiRoutes.ALL) {
+            if (operatorRoutes.contains(r.key())) {
+                assertEquals(ApiFunctionKind.INTAKE, r.function(), r.key());
+            }
+        }
+        assertEquals(operatorRoutes.size(), ApiRoutes.ALL.stream().filter(r -> operatorRoutes.contains(r.key())).count());
+    }
+
+    @Test
     void stage_throttlesEveryRoute_andPublishTighter() {
         template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Match.objectLike(Map.of(
                 "StageName", "$default",
