@@ -9,6 +9,7 @@ import io.raregen.functions.support.ApiResponse;
 import io.raregen.functions.support.Bumps;
 import io.raregen.functions.support.Chain;
 import io.raregen.functions.support.ElasticMq;
+import io.raregen.functions.support.Sse;
 import io.raregen.functions.support.Envelopes;
 import io.raregen.functions.support.TestEnv;
 import io.raregen.functions.support.Transport;
@@ -54,6 +55,86 @@ abstract class AbstractEndpointsTest {
         ApiResponse r = send(ApiRequest.postJson("/v1/publish", Envelopes.body(Envelopes.publish(key))));
         assertEquals(202, r.status(), r.toString());
         return r.json().get("jobId").asText();
+    }
+
+    /** Moves a published job to sent the way the broadcaster does (processing, signed, sent), and returns its txid. */
+    protected String markSent(String jobId) {
+        String txid = Chain.randomTxid();
+        env().execute("UPDATE publish_jobs SET status = 'processing' WHERE job_id = ?", jobId);
+        env().execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x00'::bytea, txid = ?, signed_at = now() WHERE job_id = ?",
+                txid, jobId);
+        env().execute("UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = ?", jobId);
+        return txid;
+    }
+
+    /**
+     * Reads {@code GET path} (an event stream that ends after its window) until its body holds {@code needle}:
+     * the log shows an event only once every older transaction on the server has ended, which another
+     * test's transaction can delay.
+     */
+    protected ApiResponse eventsUntil(ApiRequest request, String needle) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        ApiResponse r = send(request);
+        while (r.status() == 200 && !r.body().contains(needle) && System.nanoTime() < deadline) {
+            r = send(request);
+        }
+        return r;
+    }
+
+    @Test
+    void events_streamOneKeysJobEventsAndResumeAfterTheLastIdSeen() {
+        KeyPair alice = registeredKey();
+        KeyPair bob = registeredKey();
+        String aliceJob = publishedJob(alice);
+        String bobJob = publishedJob(bob);
+        String txid = markSent(aliceJob);
+        markSent(bobJob);
+
+        ApiResponse r = eventsUntil(ApiRequest.get("/v1/events?pubkey=" + alice.publicKey().hex()), aliceJob);
+        assertEquals(200, r.status(), r.toString());
+        assertTrue(r.contentType().startsWith("text/event-stream"), r.contentType());
+        List<Sse> events = Sse.parse(r.body());
+        assertEquals("ready", events.get(0).name(), r.body());
+        assertEquals("0-0", events.get(0).id(), "without Last-Event-ID the stream starts at the beginning");
+        List<Sse> jobEvents = events.stream().filter(e -> e.name().startsWith("job.")).toList();
+        assertEquals(1, jobEvents.size(), r.body());
+        Sse sent = jobEvents.get(0);
+        assertEquals("job.sent", sent.name());
+        JsonNode data = sent.json();
+        assertEquals(aliceJob, data.get("jobId").asText());
+        assertEquals(txid, data.get("txid").asText());
+        assertEquals(sent.id(), data.get("id").asText());
+        assertFalse(r.body().contains(bobJob), "another key's events are not in this key's stream");
+
+        // resuming after the last id seen gives what came after it, and not the event again
+        markSent(publishedJob(alice));
+        ApiResponse resumed = send(ApiRequest.get("/v1/events?pubkey=" + alice.publicKey().hex()).withHeader("Last-Event-ID", sent.id()));
+        assertEquals(200, resumed.status(), resumed.toString());
+        assertFalse(resumed.body().contains(aliceJob), resumed.body());
+        assertEquals(sent.id(), Sse.parse(resumed.body()).get(0).id(), "ready carries the position it resumes from");
+
+        // the operator sees every key's events
+        ApiResponse all = eventsUntil(ApiRequest.get("/v1/events?lastEventId=" + events.get(0).id()).asOperator(), bobJob);
+        assertEquals(200, all.status(), all.toString());
+        assertTrue(all.body().contains(aliceJob) && all.body().contains(bobJob), all.body());
+    }
+
+    @Test
+    void events_badRequestsAnswerTheirCodeBeforeAnyStream() {
+        String key = KeyPair.generate().publicKey().hex();
+        assertEquals("PUBKEY_INVALID", send(ApiRequest.get("/v1/events")).code());
+        assertEquals("PUBKEY_INVALID", send(ApiRequest.get("/v1/events?pubkey=02abc")).code());
+        assertEquals("UNAUTHORIZED", send(ApiRequest.get("/v1/events").withHeader("Authorization", "Bearer wrong")).code());
+        assertEquals("PARAMETER_INVALID", send(ApiRequest.get("/v1/events?from=yesterday&pubkey=" + key)).code());
+        for (String garbage : List.of("abc", "12", "-1-2", "1-2-3", "99999999999999999999-1", "1_2")) {
+            ApiResponse r = send(ApiRequest.get("/v1/events?pubkey=" + key).withHeader("Last-Event-ID", garbage));
+            assertEquals(400, r.status(), garbage + ": " + r);
+            assertEquals("EVENT_ID_INVALID", r.code(), garbage);
+            assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+        }
+        ApiResponse future = send(ApiRequest.get("/v1/events?pubkey=" + key + "&lastEventId=999999999999999999-1"));
+        assertEquals(400, future.status(), future.toString());
+        assertEquals("EVENT_ID_FUTURE", future.code());
     }
 
     @Test

@@ -66,6 +66,35 @@ public final class JobEventLog {
     }
 
     /**
+     * What one read of the log gave a reader: the events, and the position to read after next time.
+     * The position can be past the last event: when a reader that follows one key has seen every
+     * readable event, its position moves to the head of the whole log, so its next read does not walk
+     * again through the other keys' events it has already passed.
+     */
+    public record Page(List<JobEvent> events, EventId position) {
+        public Page {
+            events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * Like {@link #read}, and also says where the next read starts. The head is taken before the read:
+     * every event up to it is readable to the read too (the horizon only moves forward), so when the
+     * read returned fewer than {@code limit} events it has seen all of them, and the reader may move to
+     * the head.
+     */
+    public static Page readPage(Connection c, EventId after, Optional<PublicKey> key, int limit)
+            throws SQLException {
+        EventId head = head(c);
+        List<JobEvent> events = read(c, after, key, limit);
+        EventId position = events.isEmpty() ? after : events.get(events.size() - 1).id();
+        if (events.size() < limit && head.compareTo(position) > 0) {
+            position = head;
+        }
+        return new Page(events, position);
+    }
+
+    /**
      * The position of the newest readable event, or {@link EventId#START} when the log is empty: where a
      * reader that wants only what happens from now on starts.
      */

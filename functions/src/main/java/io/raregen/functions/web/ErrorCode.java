@@ -31,6 +31,8 @@ public enum ErrorCode {
     BACKUP_SHARE_INVALID(HttpStatus.BAD_REQUEST, "The encrypted backup share is malformed"),
     BACKUP_SHARE_NOT_FOUND(HttpStatus.NOT_FOUND, "No backup share is stored for this key"),
     BACKUP_SHARE_STALE(HttpStatus.CONFLICT, "A request signed later already changed this backup share"),
+    EVENT_ID_INVALID(HttpStatus.BAD_REQUEST, "Last-Event-ID is not an event id"),
+    EVENT_ID_FUTURE(HttpStatus.BAD_REQUEST, "Last-Event-ID was never handed out by this service"),
     BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),

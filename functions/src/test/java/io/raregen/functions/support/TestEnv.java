@@ -42,6 +42,10 @@ public final class TestEnv implements AutoCloseable {
         p.put("raregen.arc.callback-token", CALLBACK_TOKEN);
         p.put("raregen.receipts.signing-key", RECEIPT_KEY.toWif(io.raregen.core.keys.Network.REGTEST));
         p.put("micronaut.server.port", "-1");
+        // an event stream response ends after 3 s, so a test reads it whole (EventSource would reconnect)
+        p.put("raregen.events.window", "3s");
+        p.put("raregen.events.poll-interval", "100ms");
+        p.put("raregen.events.heartbeat", "1s");
         p.put("raregen.identity.registration-mode", "open");
         return p;
     }

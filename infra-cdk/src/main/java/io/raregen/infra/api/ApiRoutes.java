@@ -37,6 +37,7 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/service-keys"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/callbacks/arc"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/jobs/{id}"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/events"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/batches/{id}"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/health"),
             // operator reads and re-drive: intake already holds the admin token and the queue send (the status
