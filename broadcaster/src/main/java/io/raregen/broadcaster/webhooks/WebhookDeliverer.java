@@ -157,10 +157,19 @@ public final class WebhookDeliverer implements AutoCloseable {
     }
 
     Result send(Claimed d) throws InterruptedException {
-        URI uri = URI.create(d.url());
+        URI uri;
+        try {
+            uri = URI.create(d.url());
+        } catch (IllegalArgumentException e) {
+            return new Result(-1, "url: unparsable");
+        }
         // DNS rebinding: the name may resolve elsewhere now than at registration.
         try {
-            String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+            String raw = uri.getHost();
+            if (raw == null) {
+                return new Result(-1, "url: no host");
+            }
+            String host = raw.startsWith("[") ? raw.substring(1, raw.length() - 1) : raw;
             for (InetAddress a : resolver.resolve(host)) {
                 WebhookUrl.checkAddress(a, allowLoopback);
             }
@@ -169,7 +178,8 @@ public final class WebhookDeliverer implements AutoCloseable {
         } catch (IOException e) {
             return new Result(-1, "dns: " + e.getClass().getSimpleName());
         }
-        HttpRequest req = HttpRequest.newBuilder(uri)
+        try {
+            HttpRequest req = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", USER_AGENT)
@@ -178,7 +188,6 @@ public final class WebhookDeliverer implements AutoCloseable {
                 .header("RareGen-Webhook-Id", d.webhookId().toString())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(d.body()))
                 .build();
-        try {
             HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             drainBounded(resp.body());
             return new Result(resp.statusCode(), null);
@@ -186,6 +195,9 @@ public final class WebhookDeliverer implements AutoCloseable {
             return new Result(-1, "timeout");
         } catch (IOException e) {
             return new Result(-1, "io: " + e.getClass().getSimpleName());
+        } catch (RuntimeException e) {
+            // a URL the client could register but the HTTP client refuses: a failed attempt, not a stuck row
+            return new Result(-1, "request: " + e.getClass().getSimpleName());
         }
     }
 
