@@ -273,7 +273,10 @@ class WebhookDeliveryTest {
                     .map(r -> r.json().contains("job.sent") ? "sent" : "mined").toList();
             assertEquals(List.of("sent", "mined"), types, j);
         }
-        assertEquals(10, count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'delivered'", hook));
+        // the receiver saw each POST before the worker recorded its answer
+        await("10 rows delivered",
+                () -> count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'delivered'", hook) == 10);
+        assertEquals(10, count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?", hook));
     }
 
     @Test
@@ -300,8 +303,9 @@ class WebhookDeliveryTest {
         await("3 deliveries", () -> got.size() >= 3);
         assertEquals(List.of(a, a), got.stream().filter(r -> r.json().contains(a)).map(r -> a).toList());
         assertTrue(got.stream().filter(r -> r.json().contains(a)).findFirst().orElseThrow().json().contains("job.sent"));
+        await("every row delivered",
+                () -> count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status <> 'delivered'", hook) == 0);
         assertTrue(count("SELECT max(attempts) FROM webhook_deliveries WHERE webhook_id = ?", hook) > 1);
-        assertEquals(0, count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status <> 'delivered'", hook));
         assertNotNull(b);
     }
 
@@ -423,7 +427,7 @@ class WebhookDeliveryTest {
         }
         await("delivered after replay", () -> got.size() == 1);
         assertTrue(got.get(0).json().contains(job));
-        assertEquals("delivered", one("SELECT status FROM webhook_deliveries WHERE webhook_id = ?", hook));
+        await("recorded as delivered", () -> "delivered".equals(one("SELECT status FROM webhook_deliveries WHERE webhook_id = ?", hook)));
     }
 
     @Test
