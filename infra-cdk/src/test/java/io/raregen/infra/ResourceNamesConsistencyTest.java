@@ -139,8 +139,8 @@ class ResourceNamesConsistencyTest {
         assertTrue(env.get(Env.QUEUE_URL).endsWith("/" + ResourceNames.QUEUE));
         assertEquals("path", String.valueOf(map(service("localstack").get("environment")).get("SQS_ENDPOINT_STRATEGY")));
         assertTrue(env.get(Env.QUEUE_URL).contains("/queue/" + env.get(Env.AWS_REGION) + "/"), "path-strategy URL");
-        // local-only switches the broadcaster reads (raregen.keys.generate-if-missing); never set in AWS
-        Set<String> localOnly = Set.of("RAREGEN_KEYS_GENERATE_IF_MISSING");
+        // local-only switches (raregen.keys.generate-if-missing, raregen.webhooks.allow-loopback-http); never set in AWS
+        Set<String> localOnly = Set.of("RAREGEN_KEYS_GENERATE_IF_MISSING", "RAREGEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP");
         Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN, Env.ARC_CALLBACK_TOKEN_SECRET_ARN,
                 Env.RECEIPT_KEY_SECRET_ARN);
         for (String key : env.keySet()) {

@@ -145,6 +145,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("AWS_REGION", "us-east-1");
         env.put("RAREGEN_ADMIN_TOKEN", secrets.adminToken());
         env.put("RAREGEN_NETWORK", "regtest");
+        // webhooks to a receiver on this machine (http://127.0.0.1:…); other private addresses stay refused
+        env.put("RAREGEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP", "true");
         return env;
     }
 

@@ -41,6 +41,14 @@ public final class EnvelopeVerifier {
     public static final String TYPE_BACKUP_SHARE = "backup-share";
     /** Deletes the identity's stored backup share: {type, pubkey, nonce, createdAt}. */
     public static final String TYPE_BACKUP_SHARE_DELETE = "backup-share-delete";
+    /** Registers a webhook: {type, pubkey, url, nonce, createdAt}. */
+    public static final String TYPE_WEBHOOK_REGISTER = "webhook-register";
+    /** Lists the key's webhooks: {type, pubkey, nonce, createdAt}. */
+    public static final String TYPE_WEBHOOK_LIST = "webhook-list";
+    /** Disables one of the key's webhooks: {type, pubkey, webhookId, nonce, createdAt}. */
+    public static final String TYPE_WEBHOOK_DELETE = "webhook-delete";
+    /** Moves a webhook's dead deliveries back to pending: {type, pubkey, webhookId, nonce, createdAt}. */
+    public static final String TYPE_WEBHOOK_REPLAY = "webhook-replay";
 
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern RFC3339 =
@@ -178,7 +186,7 @@ public final class EnvelopeVerifier {
 
         // 11. type-specific
         if (TYPE_REGISTER.equals(expectedType) || TYPE_BACKUP_SHARE.equals(expectedType)
-                || TYPE_BACKUP_SHARE_DELETE.equals(expectedType)) {
+                || TYPE_BACKUP_SHARE_DELETE.equals(expectedType) || expectedType.startsWith("webhook-")) {
             JsonNode pk = root.get("pubkey");
             if (pk == null || !pk.isTextual() || !pk.textValue().equals(e.pubkey())) {
                 throw new EnvelopeException(RejectionCode.PUBKEY_MISMATCH);

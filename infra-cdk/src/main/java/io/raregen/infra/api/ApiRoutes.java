@@ -31,6 +31,12 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.INTAKE, HttpMethod.PUT, "/v1/identities/{pubkey}/backup-share"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.DELETE, "/v1/identities/{pubkey}/backup-share"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/identities/{pubkey}/backup-share"),
+            // webhooks: signed writes on intake (it verifies envelopes); the open dead-letter read on status
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/webhooks"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/webhooks/list"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/webhooks/{id}/delete"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/webhooks/{id}/replay"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/webhooks/{id}/dead-letters"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.POST, "/v1/verify"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/jobs/{id}/proof"),
             new Route(ApiFunctionKind.VERIFICATION, HttpMethod.GET, "/v1/jobs/{id}/receipt"),
