@@ -144,25 +144,27 @@ public class WebhookService {
 
     /** Disables the webhook (kept, with its dead letters); a repeated request is a harmless retry. */
     public void delete(String pathId, String body) {
-        UUID id = parseId(pathId);
-        VerifiedEnvelope env = reader.read(body, EnvelopeVerifier.TYPE_WEBHOOK_DELETE);
-        PublicKey key = known(env.publicKey());
-        requireSameId(env, id);
-        owned(id, key);
+        UUID id = authorized(pathId, body, EnvelopeVerifier.TYPE_WEBHOOK_DELETE);
         exec("UPDATE webhooks SET disabled_at = now(), disabled_reason = 'deleted by its key' "
                 + "WHERE id = ? AND disabled_at IS NULL", id);
     }
 
     /** Moves dead deliveries back to pending, attempts reset; returns how many. */
     public int replay(String pathId, String body) {
-        UUID id = parseId(pathId);
-        VerifiedEnvelope env = reader.read(body, EnvelopeVerifier.TYPE_WEBHOOK_REPLAY);
-        PublicKey key = known(env.publicKey());
-        requireSameId(env, id);
-        owned(id, key);
+        UUID id = authorized(pathId, body, EnvelopeVerifier.TYPE_WEBHOOK_REPLAY);
         return exec("UPDATE webhook_deliveries SET status = 'pending', attempts = 0, first_attempt_at = NULL, "
                 + "next_attempt_at = now(), last_error = NULL, last_status_code = NULL "
                 + "WHERE webhook_id = ? AND status = 'dead'", id);
+    }
+
+    /** The path's webhook id, once the body is a valid envelope of this type by a known key that owns that webhook. */
+    private UUID authorized(String pathId, String body, String type) {
+        UUID id = parseId(pathId);
+        VerifiedEnvelope env = reader.read(body, type);
+        PublicKey key = known(env.publicKey());
+        requireSameId(env, id);
+        owned(id, key);
+        return id;
     }
 
     /**
