@@ -104,11 +104,12 @@ public final class LocalStack implements AutoCloseable {
         bEnv.put("RAREGEN_HEADERS_HEIGHT_URL", chain.arcUrl() + "/admin/blocks/{height}");
         // local pace for the reorg watch (POST /admin/reorg on the chain): AWS keeps the 30 s default
         bEnv.put("RAREGEN_HEADERS_REORG_INTERVAL", "3s");
-        // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by callback, so
-        // confirmation polling is only the fallback for a missed callback: it waits 15 s after sent
+        // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by (batched) callback,
+        // so confirmation polling is only the fallback for a missed callback: it waits 30 s after sent here
+        // (blocks come every few seconds) where AWS waits 20 minutes (two blocks)
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");
         bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_INTERVAL", "5s");
-        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_MIN_AGE", "15s");
+        bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_FALLBACK_MIN_AGE", "30s");
         ChildApp broadcaster = new ChildApp("broadcaster", snapshot(o.broadcasterJar(), runDir), o.javaOpts(), bEnv, logs, log);
 
         // the functions app migrates the schema in its local environment; the broadcaster runs Flyway too (idempotent)

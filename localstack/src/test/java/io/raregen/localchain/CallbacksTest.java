@@ -90,4 +90,34 @@ class CallbacksTest {
             assertEquals(3, receiver.received.size());
         }
     }
+
+    @Test
+    void callbackBatch_gathersABlocksCallbacksIntoArcsBatchedForm_retriedAsAWhole_andCounted() throws Exception {
+        try (LocalChain chain = LocalChain.start(config()); CallbackReceiver receiver = new CallbackReceiver(1)) {
+            java.util.Set<String> batched = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                SignedTransaction t = Txs.publish(chain.faucet(Txs.KEY.p2pkhLockingScript(), 10_000).utxo(), "b" + i);
+                Arc.submit(chain, Txs.ef(t), "X-CallbackUrl", receiver.url(), "X-CallbackToken", "s3cret",
+                        "X-CallbackBatch", "true");
+                batched.add(t.txid().hex());
+            }
+            Block block = chain.mineBlock();
+
+            CallbackReceiver.Received batch = receiver.awaitAccepted(x -> x.body().has("callbacks"), Duration.ofSeconds(10));
+            assertEquals("Bearer s3cret", batch.authorization());
+            assertEquals(3, batch.body().get("count").asInt());
+            java.util.Set<String> got = new java.util.HashSet<>();
+            for (var cb : batch.body().get("callbacks")) {
+                assertEquals("MINED", cb.get("txStatus").asText());
+                assertEquals(block.hash(), cb.get("blockHash").asText());
+                got.add(cb.get("txid").asText());
+            }
+            assertEquals(batched, got, "one request carries the block's three batched callbacks");
+            long batchRequests = receiver.received.stream().filter(x -> x.body().has("callbacks")).count();
+            assertEquals(2, batchRequests, "the first try failed and the whole batch was sent again");
+            var stats = Arc.get(chain, "/admin/stats").body();
+            assertEquals(1, stats.get("callbackBatches").asLong());
+            assertEquals(3, stats.get("callbacksDelivered").asLong());
+        }
+    }
 }

@@ -87,10 +87,13 @@ public final class ArcTransactionBroadcaster implements TransactionBroadcaster {
                 .header("X-WaitFor", props.getWaitFor())
                 .header("X-MaxTimeout", Integer.toString(props.getMaxTimeoutSeconds()));
         addCommonHeaders(rb);
-        if (props.getCallbackUrl() != null && !props.getCallbackUrl().isBlank()) {
+        if (props.callbacksRequested()) {
             rb.header("X-CallbackUrl", props.getCallbackUrl());
             if (props.getCallbackToken() != null && !props.getCallbackToken().isBlank()) {
                 rb.header("X-CallbackToken", props.getCallbackToken());
+            }
+            if (props.isCallbackBatch()) {
+                rb.header("X-CallbackBatch", "true");
             }
         }
         if ("octet-stream".equalsIgnoreCase(props.getBodyFormat())) {

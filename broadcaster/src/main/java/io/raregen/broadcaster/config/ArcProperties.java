@@ -15,6 +15,8 @@ public class ArcProperties {
     private int maxTimeoutSeconds = 5;
     private String callbackUrl;
     private String callbackToken;
+    /** X-CallbackBatch: ARC gathers callbacks ({"count", "callbacks": [...]}, up to 50 a request) instead of one POST each. */
+    private boolean callbackBatch = true;
     /** json: [{"rawTx": efHex}]; octet-stream: concatenated EF bytes. */
     private String bodyFormat = "json";
     private int maxTxsPerRequest = 500;
@@ -35,6 +37,10 @@ public class ArcProperties {
     public void setCallbackUrl(String callbackUrl) { this.callbackUrl = callbackUrl; }
     public String getCallbackToken() { return callbackToken; }
     public void setCallbackToken(String callbackToken) { this.callbackToken = callbackToken; }
+    public boolean isCallbackBatch() { return callbackBatch; }
+    public void setCallbackBatch(boolean callbackBatch) { this.callbackBatch = callbackBatch; }
+    /** Whether broadcasts ask ARC for status callbacks (a callback URL is set). */
+    public boolean callbacksRequested() { return callbackUrl != null && !callbackUrl.isBlank(); }
     public String getBodyFormat() { return bodyFormat; }
     public void setBodyFormat(String bodyFormat) { this.bodyFormat = bodyFormat; }
     public int getMaxTxsPerRequest() { return maxTxsPerRequest; }

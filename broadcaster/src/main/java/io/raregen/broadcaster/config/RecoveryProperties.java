@@ -23,6 +23,11 @@ public class RecoveryProperties {
     private Duration confirmationInterval = Duration.ofSeconds(60);
     /** Sent jobs younger than this are not polled for confirmation yet. */
     private Duration confirmationMinAge = Duration.ofSeconds(60);
+    /**
+     * With ARC callbacks on ({@code raregen.arc.callback-url}), a mined status normally arrives by callback, so
+     * polling is the fallback for callbacks that never come: sent jobs are polled only after this (two blocks).
+     */
+    private Duration confirmationFallbackMinAge = Duration.ofMinutes(20);
     private int batchLimit = 500;
 
     public boolean isEnabled() { return enabled; }
@@ -43,6 +48,12 @@ public class RecoveryProperties {
     public void setConfirmationInterval(Duration confirmationInterval) { this.confirmationInterval = confirmationInterval; }
     public Duration getConfirmationMinAge() { return confirmationMinAge; }
     public void setConfirmationMinAge(Duration confirmationMinAge) { this.confirmationMinAge = confirmationMinAge; }
+    public Duration getConfirmationFallbackMinAge() { return confirmationFallbackMinAge; }
+    public void setConfirmationFallbackMinAge(Duration confirmationFallbackMinAge) { this.confirmationFallbackMinAge = confirmationFallbackMinAge; }
+    /** How old a sent job must be before the confirmation tracker asks about it. */
+    public Duration confirmationMinAge(boolean callbacksRequested) {
+        return callbacksRequested ? confirmationFallbackMinAge : confirmationMinAge;
+    }
     public int getBatchLimit() { return batchLimit; }
     public void setBatchLimit(int batchLimit) { this.batchLimit = batchLimit; }
 }

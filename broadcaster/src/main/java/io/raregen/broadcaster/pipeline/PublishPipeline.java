@@ -50,7 +50,8 @@ public final class PublishPipeline implements AutoCloseable {
     public record Parts(PipelineProperties pipeline, RecoveryProperties recovery, String instanceId,
                         PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
                         TransactionBroadcaster broadcaster, RateLimiter limiter, int broadcastChunkSize,
-                        SqsClient sqs, String queueUrl, PipelineMetrics metrics, Heartbeats heartbeats, PipelineHooks hooks) {
+                        SqsClient sqs, String queueUrl, PipelineMetrics metrics, Heartbeats heartbeats, PipelineHooks hooks,
+                        boolean callbacksRequested) {
     }
 
     private final Parts parts;
@@ -110,7 +111,7 @@ public final class PublishPipeline implements AutoCloseable {
         list.add(new Rescuer(parts.store(), sender, collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
                 r.getRescueInterval(), r.getBatchLimit(), parts.poolKey().p2pkhLockingScript()));
         list.add(new ReservationExpiry(parts.pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
-        list.add(new ConfirmationTracker(parts.store(), parts.broadcaster(), applier, r.getConfirmationMinAge(),
+        list.add(new ConfirmationTracker(parts.store(), parts.broadcaster(), applier, r.confirmationMinAge(parts.callbacksRequested()),
                 r.getConfirmationInterval(), r.getBatchLimit()));
         if (parts.fees() instanceof ArcFeePolicy arc) {
             list.add(new FeeRefresh(arc, feeRefreshInterval));

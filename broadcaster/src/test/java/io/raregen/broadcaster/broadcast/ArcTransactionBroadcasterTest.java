@@ -94,6 +94,46 @@ class ArcTransactionBroadcasterTest {
     }
 
     @Test
+    void broadcast_withACallbackUrl_asksForBatchedCallbacks_soABlocksMinedStatusesComeInOneRequest() throws Exception {
+        List<com.fasterxml.jackson.databind.JsonNode> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> auth = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/cb", ex -> {
+            bodies.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ex.getRequestBody().readAllBytes()));
+            auth.add(ex.getRequestHeaders().getFirst("Authorization"));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        try {
+            ArcProperties props = kit.arcProperties();
+            props.setCallbackUrl("http://127.0.0.1:" + receiver.getAddress().getPort() + "/cb");
+            props.setCallbackToken("cb-token");
+            List<SignedTransaction> txs = txs(4, kit.poolKey);
+            new ArcTransactionBroadcaster(props).broadcast(txs);
+            kit.chain.mineBlock();
+
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (bodies.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300); // a wrongly split batch would show a second request by now
+            assertEquals(1, bodies.size(), bodies.toString());
+            assertEquals("Bearer cb-token", auth.get(0));
+            assertEquals(4, bodies.get(0).get("count").asInt());
+            java.util.Set<String> called = new java.util.HashSet<>();
+            bodies.get(0).get("callbacks").forEach(c -> {
+                assertEquals("MINED", c.get("txStatus").asText());
+                called.add(c.get("txid").asText());
+            });
+            assertEquals(txs.stream().map(t -> t.txid().hex()).collect(java.util.stream.Collectors.toSet()), called);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void broadcast_resendOfTheSameBytes_isAcceptedAgainWithTheSameTxid() {
         List<SignedTransaction> txs = txs(3, kit.poolKey);
         arc.broadcast(txs);

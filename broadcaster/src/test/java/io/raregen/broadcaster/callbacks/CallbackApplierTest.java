@@ -215,7 +215,7 @@ class CallbackApplierTest {
         PublishPipeline offline = new PublishPipeline(new PublishPipeline.Parts(kit.fastPipeline(), rp, "offline", kit.store,
                 kit.pool, kit.poolKey, new ArcFeePolicy(dead, new FeeRate(100, 1000)), new ArcTransactionBroadcaster(dead),
                 RateLimiter.unlimited(), 500, null, null, new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(),
-                PipelineHooks.NONE));
+                PipelineHooks.NONE, false));
         String jobId = kit.insertJobs(1).get(0);
         try {
             offline.start();

@@ -180,7 +180,7 @@ public final class TestKit implements AutoCloseable {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
         return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
                 new ArcTransactionBroadcaster(arcProperties()), limiter, 500, sqs, queueUrl,
-                new PipelineMetrics(registry), new Heartbeats(), hooks));
+                new PipelineMetrics(registry), new Heartbeats(), hooks, false));
     }
 
     public long scalar(String sql) {

@@ -55,6 +55,8 @@ public final class ArcServer implements AutoCloseable {
     private final ObjectMapper json;
     private final ArcJson arcJson;
     private final BodyDecoder bodies;
+    /** GET /v1/tx/{txid} requests: the polling that callbacks should make rare. */
+    private final java.util.concurrent.atomic.AtomicLong statusQueries = new java.util.concurrent.atomic.AtomicLong();
     private HttpServer server;
     private ExecutorService workers;
 
@@ -122,7 +124,7 @@ public final class ArcServer implements AutoCloseable {
             case "/admin/reorg" -> requirePost(method, () -> adminReorg(ex));
             case "/admin/faults" -> adminFaults(ex, method);
             case "/admin/export" -> requireGet(method, () -> sendJson(ex, 200, arcJson.value(chain.export())));
-            case "/admin/stats" -> requireGet(method, () -> sendJson(ex, 200, arcJson.value(ledger.stats())));
+            case "/admin/stats" -> requireGet(method, () -> sendJson(ex, 200, arcJson.value(stats())));
             case "/admin/save" -> requirePost(method, () -> {
                 chain.saveState();
                 sendJson(ex, 200, arcJson.value(Map.of("saved", config.stateFile() != null)));
@@ -224,7 +226,18 @@ public final class ArcServer implements AutoCloseable {
         return false;
     }
 
+    /** The ledger's counts, and how the chain was asked and answered: status queries, callbacks delivered. */
+    private java.util.Map<String, Object> stats() {
+        java.util.Map<String, Object> m = json.convertValue(ledger.stats(),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        m.put("statusQueries", statusQueries.get());
+        m.put("callbacksDelivered", chain.callbacks().delivered());
+        m.put("callbackBatches", chain.callbacks().batchesDelivered());
+        return m;
+    }
+
     private void getTx(HttpExchange ex, String txid) throws Exception {
+        statusQueries.incrementAndGet();
         if (requestFaults(ex)) {
             return;
         }
@@ -264,7 +277,8 @@ public final class ArcServer implements AutoCloseable {
         CallbackTarget callback = null;
         String url = h.getFirst("X-CallbackUrl");
         if (url != null && !url.isBlank()) {
-            callback = new CallbackTarget(url.trim(), h.getFirst("X-CallbackToken"), flag(h.getFirst("X-FullStatusUpdates")));
+            callback = new CallbackTarget(url.trim(), h.getFirst("X-CallbackToken"), flag(h.getFirst("X-FullStatusUpdates")),
+                    flag(h.getFirst("X-CallbackBatch")));
         }
         SubmitOptions options = new SubmitOptions(flag(h.getFirst("X-SkipScriptValidation")),
                 flag(h.getFirst("X-SkipFeeValidation")), flag(h.getFirst("X-SkipTxValidation")), callback);

@@ -9,7 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +24,18 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <X-CallbackToken>}; a failed delivery (non-2xx or I/O error) is
  * retried with doubling backoff up to a bounded number of attempts. At-least-once: a receiver
  * that answers late may see the same status twice.
+ *
+ * <p>A target that asked for {@code X-CallbackBatch: true} gets ARC's batched form instead, posted to the
+ * same URL: {@code {"count": n, "callbacks": [payload, ...]}} with at most {@value #BATCH_MAX} callbacks,
+ * sent {@link #BATCH_LINGER} after the first one waiting for that URL and token (or at once when full),
+ * retried as one request.
  */
 public final class CallbackDispatcher implements StatusListener {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDispatcher.class);
+    /** ARC's callbacker sends at most 50 callbacks per batch. */
+    static final int BATCH_MAX = 50;
+    /** How long the first callback of a batch waits for others (a block's callbacks come together). */
+    static final Duration BATCH_LINGER = Duration.ofMillis(200);
 
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
@@ -34,6 +46,20 @@ public final class CallbackDispatcher implements StatusListener {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong batchesDelivered = new AtomicLong();
+    /** Batched callbacks waiting per URL and token; guarded by itself. */
+    private final Map<BatchKey, List<CallbackPayload>> waiting = new HashMap<>();
+
+    private record BatchKey(String url, String token) {
+        @Override
+        public String toString() {
+            return url; // the token is a secret
+        }
+    }
+
+    /** ARC's batched callback body. */
+    record BatchPayload(int count, List<CallbackPayload> callbacks) {
+    }
 
     public CallbackDispatcher(ScheduledExecutorService scheduler, ObjectMapper json, int maxAttempts,
                               Duration initialBackoff, Duration maxBackoff) {
@@ -47,56 +73,115 @@ public final class CallbackDispatcher implements StatusListener {
 
     @Override
     public void statusChanged(TxView view, List<CallbackTarget> targets) {
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(CallbackPayload.of(view));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot encode callback", e);
-        }
+        CallbackPayload payload = CallbackPayload.of(view);
+        byte[] single = null;
         for (CallbackTarget t : targets) {
-            attempt(t, body, view.txid(), 1);
+            if (t.batch()) {
+                enqueue(new BatchKey(t.url(), t.token()), payload);
+                continue;
+            }
+            if (single == null) {
+                single = encode(payload);
+            }
+            attempt(t.url(), t.token(), single, view.txid(), 0, 1);
         }
     }
 
-    private void attempt(CallbackTarget target, byte[] body, String txid, int attempt) {
+    private void enqueue(BatchKey key, CallbackPayload payload) {
+        boolean first;
+        boolean full;
+        synchronized (waiting) {
+            List<CallbackPayload> list = waiting.computeIfAbsent(key, k -> new ArrayList<>());
+            first = list.isEmpty();
+            list.add(payload);
+            full = list.size() >= BATCH_MAX;
+        }
+        if (full) {
+            flush(key);
+        } else if (first) {
+            try {
+                scheduler.schedule(() -> flush(key), BATCH_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                abandoned.incrementAndGet();
+            }
+        }
+    }
+
+    private void flush(BatchKey key) {
+        List<CallbackPayload> batch;
+        synchronized (waiting) {
+            List<CallbackPayload> list = waiting.get(key);
+            if (list == null || list.isEmpty()) {
+                return; // a full batch already went
+            }
+            int n = Math.min(BATCH_MAX, list.size());
+            batch = new ArrayList<>(list.subList(0, n));
+            list.subList(0, n).clear();
+            if (!list.isEmpty()) {
+                scheduler.schedule(() -> flush(key), BATCH_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        attempt(key.url(), key.token(), encode(new BatchPayload(batch.size(), batch)),
+                "batch of " + batch.size(), batch.size(), 1);
+    }
+
+    private byte[] encode(Object payload) {
+        try {
+            return json.writeValueAsBytes(payload);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot encode callback", e);
+        }
+    }
+
+    /** @param batchOf 0 for a single callback, else the number of callbacks in the batch body */
+    private void attempt(String url, String token, byte[] body, String what, int batchOf, int attempt) {
+        int callbacks = Math.max(1, batchOf);
         HttpRequest.Builder rb;
         try {
-            rb = HttpRequest.newBuilder(URI.create(target.url()));
+            rb = HttpRequest.newBuilder(URI.create(url));
         } catch (IllegalArgumentException e) {
-            LOG.warn("callback for {} dropped: bad URL {}", txid, target.url());
-            abandoned.incrementAndGet();
+            LOG.warn("callback for {} dropped: bad URL {}", what, url);
+            abandoned.addAndGet(callbacks);
             return;
         }
         rb.timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (target.token() != null && !target.token().isEmpty()) {
-            rb.header("Authorization", "Bearer " + target.token());
+        if (token != null && !token.isEmpty()) {
+            rb.header("Authorization", "Bearer " + token);
         }
         http.sendAsync(rb.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             if (err == null && resp.statusCode() / 100 == 2) {
-                delivered.incrementAndGet();
+                delivered.addAndGet(callbacks);
+                if (batchOf > 0) {
+                    batchesDelivered.incrementAndGet();
+                }
                 return;
             }
             failedAttempts.incrementAndGet();
             if (attempt >= maxAttempts) {
-                abandoned.incrementAndGet();
-                LOG.warn("callback for {} to {} abandoned after {} attempts", txid, target.url(), attempt);
+                abandoned.addAndGet(callbacks);
+                LOG.warn("callback for {} to {} abandoned after {} attempts", what, url, attempt);
                 return;
             }
             long backoff = Math.min(maxBackoffMs, initialBackoffMs << Math.min(20, attempt - 1));
-            LOG.debug("callback for {} failed ({}), retry {} in {} ms", txid,
+            LOG.debug("callback for {} failed ({}), retry {} in {} ms", what,
                     err != null ? err.toString() : "HTTP " + resp.statusCode(), attempt + 1, backoff);
             try {
-                scheduler.schedule(() -> attempt(target, body, txid, attempt + 1), backoff, TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> attempt(url, token, body, what, batchOf, attempt + 1), backoff, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                abandoned.incrementAndGet();
+                abandoned.addAndGet(callbacks);
             }
         });
     }
 
     public long delivered() {
         return delivered.get();
+    }
+
+    /** Batched requests (X-CallbackBatch) answered 2xx; their callbacks are counted in {@link #delivered()}. */
+    public long batchesDelivered() {
+        return batchesDelivered.get();
     }
 
     public long failedAttempts() {
