@@ -110,6 +110,10 @@ public final class LocalStack implements AutoCloseable {
         bEnv.put("RAREGEN_REPLENISHER_INTERVAL", "5s");
         bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_INTERVAL", "5s");
         bEnv.put("RAREGEN_RECOVERY_CONFIRMATION_FALLBACK_MIN_AGE", "30s");
+        // local pace for webhook retries: a receiver back after a minute gets its events within seconds
+        // (AWS keeps 10 s doubling to 1 h)
+        bEnv.put("RAREGEN_WEBHOOKS_BACKOFF_BASE", "1s");
+        bEnv.put("RAREGEN_WEBHOOKS_BACKOFF_CAP", "10s");
         ChildApp broadcaster = new ChildApp("broadcaster", snapshot(o.broadcasterJar(), runDir), o.javaOpts(), bEnv, logs, log);
 
         // the functions app migrates the schema in its local environment; the broadcaster runs Flyway too (idempotent)

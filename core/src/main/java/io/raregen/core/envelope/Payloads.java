@@ -50,6 +50,21 @@ public final class Payloads {
         return canonical(n);
     }
 
+    /** {"type":"webhook-register","pubkey":...,"url":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String webhookRegister(PublicKey publicKey, String url, String nonce, Instant createdAt) {
+        if (publicKey == null || url == null || url.isBlank()) {
+            throw new IllegalArgumentException("public key and url are required");
+        }
+        requireFields(nonce, createdAt);
+        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
+        n.put("type", EnvelopeVerifier.TYPE_WEBHOOK_REGISTER);
+        n.put("pubkey", publicKey.hex());
+        n.put("url", url);
+        n.put("nonce", nonce);
+        n.put("createdAt", createdAt.toString());
+        return canonical(n);
+    }
+
     /** {"type":"backup-share","pubkey":...,"share":{encrypted share},"nonce":...,"createdAt":...} in RFC 8785 form. */
     public static String backupShare(PublicKey publicKey, JsonNode encryptedShare, String nonce, Instant createdAt) {
         if (publicKey == null || encryptedShare == null || !encryptedShare.isObject()) {
