@@ -54,12 +54,19 @@ public final class WebhookDeliverer implements AutoCloseable {
                    Instant firstAttemptAt) {
     }
 
+    /*
+     * The oldest due delivery that is the first pending one of its webhook and job (so a job's events arrive in
+     * order), skipping webhooks that already have as many deliveries in flight here as allowed. NOT EXISTS looks up
+     * one (webhook, job) in idx_webhook_deliveries_job instead of ranking every pending row on each claim.
+     */
     private static final String CLAIM = """
             SELECT d.id, d.webhook_id, d.event_id, w.url, w.secret, d.body, d.attempts, d.first_attempt_at
             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
             WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.disabled_at IS NULL
-              AND d.id IN (SELECT DISTINCT ON (h.webhook_id, h.job_id) h.id FROM webhook_deliveries h
-                           WHERE h.status = 'pending' ORDER BY h.webhook_id, h.job_id, h.id)
+              AND NOT (d.webhook_id = ANY (?))
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h
+                              WHERE h.webhook_id = d.webhook_id AND h.job_id = d.job_id
+                                AND h.status = 'pending' AND h.id < d.id)
             ORDER BY d.next_attempt_at, d.id
             LIMIT 1
             FOR UPDATE OF d SKIP LOCKED""";
@@ -73,9 +80,25 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final ExecutorService httpExecutor;
     private final ScheduledExecutorService watchdog;
     private final HttpClient http;
+    private final int maxInFlightPerWebhook;
+    /** Deliveries being sent by this process, per webhook: a slow receiver holds only its own share of workers. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WebhookDeliverer(DataSource ds, Backoff backoff, Duration timeout, boolean allowLoopback,
                             WebhookUrl.Resolver resolver, Listener listener) {
+        this(ds, backoff, timeout, allowLoopback, resolver, listener, WebhookSettings.DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK);
+    }
+
+    /**
+     * @param maxInFlightPerWebhook deliveries of one webhook sent at once by this process; a receiver that hangs
+     *                              holds at most this many workers, the others keep serving every other receiver
+     */
+    public WebhookDeliverer(DataSource ds, Backoff backoff, Duration timeout, boolean allowLoopback,
+                            WebhookUrl.Resolver resolver, Listener listener, int maxInFlightPerWebhook) {
+        if (maxInFlightPerWebhook < 1) {
+            throw new IllegalArgumentException("maxInFlightPerWebhook must be at least 1");
+        }
+        this.maxInFlightPerWebhook = maxInFlightPerWebhook;
         this.ds = ds;
         this.backoff = backoff;
         this.timeout = timeout;
@@ -106,27 +129,41 @@ public final class WebhookDeliverer implements AutoCloseable {
             return Outcome.NONE;
         }
         Claimed d = claimed.get();
-        Result r = send(d);
-        Outcome o = record(d, r);
-        listener.outcome(o);
-        return o;
+        try {
+            Result r = send(d);
+            Outcome o = record(d, r);
+            listener.outcome(o);
+            return o;
+        } finally {
+            inFlight.computeIfPresent(d.webhookId(), (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    /** Webhooks with as many deliveries in flight here as allowed. */
+    private UUID[] busyWebhooks() {
+        return inFlight.entrySet().stream().filter(e -> e.getValue() >= maxInFlightPerWebhook)
+                .map(java.util.Map.Entry::getKey).toArray(UUID[]::new);
     }
 
     /** Status code (or -1) and a short error, never a header, a body or the secret. */
     record Result(int status, String error) {
     }
 
-    private Optional<Claimed> claim() throws SQLException {
+    /** One claim at a time in this process, so the per-webhook in-flight count is exact. */
+    private synchronized Optional<Claimed> claim() throws SQLException {
         try (Connection c = ds.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 Claimed d = null;
-                try (PreparedStatement ps = c.prepareStatement(CLAIM); ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        Timestamp first = rs.getTimestamp(8);
-                        d = new Claimed(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getBytes(6), rs.getInt(7), first == null ? null : first.toInstant());
+                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                    ps.setArray(1, c.createArrayOf("uuid", busyWebhooks()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            Timestamp first = rs.getTimestamp(8);
+                            d = new Claimed(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), rs.getBytes(6), rs.getInt(7), first == null ? null : first.toInstant());
+                        }
                     }
                 }
                 if (d == null) {
@@ -145,6 +182,7 @@ public final class WebhookDeliverer implements AutoCloseable {
                     ps.executeUpdate();
                 }
                 c.commit();
+                inFlight.merge(d.webhookId(), 1, Integer::sum);
                 return Optional.of(new Claimed(d.id(), d.webhookId(), d.eventId(), d.url(), d.secret(), d.body(),
                         d.attempts(), d.firstAttemptAt() == null ? now : d.firstAttemptAt()));
             } catch (SQLException | RuntimeException e) {

@@ -50,7 +50,7 @@ final class WebhookService {
                             default -> { }
                         }
                     }
-                });
+                }, settings.getMaxInFlightPerWebhook());
         WebhookFanout fanout = new WebhookFanout(ds, settings.getFanoutBatch());
         long poll = Math.max(10, settings.getPollInterval().toMillis());
         this.fanoutExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "webhook-fanout"));

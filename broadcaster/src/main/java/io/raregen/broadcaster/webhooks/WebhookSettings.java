@@ -8,12 +8,16 @@ import java.time.Duration;
 /** Webhook fan-out and delivery ({@code raregen.webhooks.*}); see docs/WEBHOOKS.md. */
 @ConfigurationProperties("raregen.webhooks")
 public class WebhookSettings {
+    /** Default of {@link #maxInFlightPerWebhook}. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK = 2;
     /** Whether this broadcaster fans out and delivers webhooks at all. */
     private boolean enabled = true;
     /** Delay between rounds of the fan-out, and a worker's sleep when nothing is due. */
     private Duration pollInterval = Duration.ofSeconds(1);
     /** Deliveries in flight at once (one worker thread each): a receiver that hangs holds one of them. */
     private int workers = 8;
+    /** Deliveries of one webhook in flight at once in this broadcaster: a hanging receiver holds no more workers. */
+    private int maxInFlightPerWebhook = DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK;
     /** Connect and request timeout of one delivery. */
     private Duration timeout = Duration.ofSeconds(10);
     /** A delivery not delivered this long after its first attempt goes dead (a dead letter). */
@@ -36,6 +40,8 @@ public class WebhookSettings {
     public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
     public int getWorkers() { return workers; }
     public void setWorkers(int workers) { this.workers = workers; }
+    public int getMaxInFlightPerWebhook() { return maxInFlightPerWebhook; }
+    public void setMaxInFlightPerWebhook(int maxInFlightPerWebhook) { this.maxInFlightPerWebhook = maxInFlightPerWebhook; }
     public Duration getTimeout() { return timeout; }
     public void setTimeout(Duration timeout) { this.timeout = timeout; }
     public Duration getMaxAge() { return maxAge; }

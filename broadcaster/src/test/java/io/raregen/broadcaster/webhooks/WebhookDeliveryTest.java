@@ -366,6 +366,43 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aSlowReceiver_holdsAtMostItsShareOfWorkers_whileAnotherReceiverIsServed() throws Exception {
+        PublicKey slowKey = newIdentity();
+        PublicKey fastKey = newIdentity();
+        AtomicInteger slowNow = new AtomicInteger();
+        AtomicInteger slowMax = new AtomicInteger();
+        UUID slow = register(slowKey, receiver(null, (ex, body) -> {
+            slowMax.accumulateAndGet(slowNow.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(1500); // answers, but slowly (well within the timeout: each call here is one in flight)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                slowNow.decrementAndGet();
+            }
+            ex.sendResponseHeaders(200, -1);
+        }));
+        List<Received> got = new CopyOnWriteArrayList<>();
+        register(fastKey, receiver(got, ok(got)));
+        // more of the slow receiver's deliveries due at once than there are workers
+        for (int i = 0; i < 12; i++) {
+            sentJob(slowKey);
+        }
+        run(deliverer(FAST, Duration.ofSeconds(10)), 4);
+        await("the slow receiver is busy", () -> slowNow.get() >= 1);
+        for (int i = 0; i < 5; i++) {
+            sentJob(fastKey);
+        }
+        await("the healthy receiver got its 5 events", () -> got.size() >= 5);
+        assertTrue(count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'", slow) > 0,
+                "served while the slow receiver still had deliveries waiting");
+        await("the slow receiver got everything too",
+                () -> count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'delivered'", slow) == 12);
+        assertTrue(slowMax.get() <= WebhookSettings.DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK,
+                "the slow receiver held " + slowMax.get() + " of 4 workers at once");
+    }
+
+    @Test
     void redirects_areNotFollowed() throws Exception {
         PublicKey key = newIdentity();
         List<Received> target = new CopyOnWriteArrayList<>();
