@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * sent. Modes: {@code queue} (backlog claim off: every job comes through its message),
  * {@code backlog} (backlog claim on), {@code sustained} (rate limit 500 tx / 3 s, jobs fed steadily).
  *
+ * <p>{@code -Dbench.webhooks=fast|slow} compares, in the same run, drains without and with a webhook registered for
+ * the client's key (so every job's sent event is delivered): rounds of {@code bench.rounds} (3) pairs, A (none) and B
+ * (webhook) alternating so that table growth and machine noise fall on both. {@code fast}: the receiver answers 204
+ * at once; {@code slow}: it sleeps 30 s per call (the delivery times out after 10 s). Webhook fan-out and 8 delivery
+ * workers run in the same JVM as the pipeline, against the same Postgres, the whole time.
+ *
  * <pre>java -Xmx256m -cp ... io.raregen.broadcaster.bench.DrainBenchmark backlog 20000</pre>
  */
 public final class DrainBenchmark {
@@ -72,8 +78,11 @@ public final class DrainBenchmark {
             }
             long t0 = System.nanoTime();
             int funded = 0;
-            while (funded < warmup + n + 100) {
-                int k = Math.min(5_000, warmup + n + 100 - funded);
+            // the webhook comparison drains n jobs twice per round
+            int drains = System.getProperty("bench.webhooks", "").isEmpty() ? 1 : 2 * Integer.getInteger("bench.rounds", 3);
+            int need = warmup + n * drains + 100;
+            while (funded < need) {
+                int k = Math.min(5_000, need - funded);
                 kit.fundPool(k, 1000);
                 funded += k;
             }
@@ -86,11 +95,18 @@ public final class DrainBenchmark {
                 sustained(kit, sqs, queue, p, seconds, feedPerSecond);
                 p.close();
             } else {
-                if (warmup > 0) {
-                    System.out.printf("warm-up: %d jobs%n", warmup);
-                    drain(kit, sqs, queue, mode, warmup, peakHeap, false);
+                String webhooks = System.getProperty("bench.webhooks", "");
+                try (WebhookLoad hooks = webhooks.isEmpty() ? null : WebhookLoad.start(kit, webhooks)) {
+                    if (warmup > 0) {
+                        System.out.printf("warm-up: %d jobs%n", warmup);
+                        drain(kit, sqs, queue, mode, warmup, peakHeap, false);
+                    }
+                    if (hooks == null) {
+                        drain(kit, sqs, queue, mode, n, peakHeap, true);
+                    } else {
+                        compareWebhooks(kit, sqs, queue, mode, n, peakHeap, hooks);
+                    }
                 }
-                drain(kit, sqs, queue, mode, n, peakHeap, true);
             }
             System.out.printf("failed=%d, distinct txids=%d of %d jobs, batches=%d%n",
                     kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed'"),
@@ -138,8 +154,52 @@ public final class DrainBenchmark {
         }
     }
 
-    /** Pre-queues {@code n} jobs (rows + messages), then runs a fresh pipeline until all of them are sent. */
-    private static void drain(TestKit kit, LocalSqs sqs, String queue, String mode, int n, AtomicLong peakHeap, boolean report)
+    /** Alternates drains without (A) and with (B) a webhook for the client's key; prints each rate and the ratio. */
+    private static void compareWebhooks(TestKit kit, LocalSqs sqs, String queue, String mode, int n, AtomicLong peakHeap,
+                                        WebhookLoad hooks) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            hooks.enabled(false);
+            double a = drain(kit, sqs, queue, mode, n, peakHeap, true);
+            without.add(a);
+            hooks.enabled(true);
+            long deliveredBefore = hooks.received();
+            long bStart = System.nanoTime();
+            double b = drain(kit, sqs, queue, mode, n, peakHeap, true);
+            with.add(b);
+            long duringB = hooks.received() - deliveredBefore;
+            // a fast receiver's deliveries finish before the next A, so that none of B's work falls on A (a slow
+            // receiver's never would: two calls at a time, each timing out after 10 s)
+            long waitStart = System.nanoTime();
+            while (hooks.kind.equals("fast") && kit.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'") > 0
+                    && System.nanoTime() - waitStart < TimeUnit.MINUTES.toNanos(10)) {
+                Thread.sleep(200);
+            }
+            double total = (System.nanoTime() - bStart) / 1e9;
+            System.out.printf("round %d: without webhooks %.0f tx/s, with a %s webhook %.0f tx/s (B/A %.3f); receiver got %d"
+                            + " calls during B's drain%s%n",
+                    r, a, hooks.kind, b, b / a, duringB, hooks.kind.equals("fast")
+                            ? String.format(", all %d delivered %.1f s after B started (%.0f deliveries/s)", n, total, n / total) : "");
+        }
+        hooks.enabled(false);
+        double ma = median(without);
+        double mb = median(with);
+        System.out.printf("webhooks=%s: median without %.0f tx/s, with %.0f tx/s, ratio %.3f (%d rounds of %d jobs each)%n",
+                hooks.kind, ma, mb, mb / ma, rounds, n);
+        System.out.printf("webhook deliveries: %s%n", kit.strings("SELECT status || '=' || count(*) FROM webhook_deliveries GROUP BY status"));
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    /** Pre-queues {@code n} jobs (rows + messages), then runs a fresh pipeline until all of them are sent; returns tx/s. */
+    private static double drain(TestKit kit, LocalSqs sqs, String queue, String mode, int n, AtomicLong peakHeap, boolean report)
             throws Exception {
         List<String> ids = kit.insertJobs(n);
         // -Dbench.idsPerMessage=N: messages in the intake's packed form ({"jobIds":[…]}, N ids each);
@@ -203,6 +263,7 @@ public final class DrainBenchmark {
             cpuAfter.printSince(cpuBefore, n);
         }
         // what the receivers left behind is acknowledged by the next pipeline (or the warm-up's by the timed one)
+        return n / secs;
     }
 
     /** {@code aggregate} (a count, an age in µs) over the sent jobs among {@code ids}. */
