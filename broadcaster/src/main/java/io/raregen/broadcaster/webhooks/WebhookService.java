@@ -65,14 +65,14 @@ final class WebhookService {
         }, poll, poll, TimeUnit.MILLISECONDS);
         this.workers = Executors.newFixedThreadPool(settings.getWorkers(), r -> daemon(r, "webhook-worker"));
         for (int i = 0; i < settings.getWorkers(); i++) {
-            workers.submit(() -> work(poll));
+            workers.submit(() -> work(poll, Math.max(1, settings.getClaimBatch())));
         }
     }
 
-    private void work(long pollMs) {
+    private void work(long pollMs, int batch) {
         while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                if (deliverer.deliverOne() == WebhookDeliverer.Outcome.NONE) {
+                if (deliverer.deliverBatch(batch) == 0) {
                     Thread.sleep(pollMs);
                 }
             } catch (InterruptedException e) {

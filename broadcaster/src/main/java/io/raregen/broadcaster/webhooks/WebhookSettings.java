@@ -16,6 +16,8 @@ public class WebhookSettings {
     private Duration pollInterval = Duration.ofSeconds(1);
     /** Deliveries in flight at once (one worker thread each): a receiver that hangs holds one of them. */
     private int workers = 8;
+    /** Deliveries a worker claims in one transaction and sends side by side. */
+    private int claimBatch = 16;
     /** Deliveries of one webhook in flight at once in this broadcaster: a hanging receiver holds no more workers. */
     private int maxInFlightPerWebhook = DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK;
     /** Connect and request timeout of one delivery. */
@@ -40,6 +42,8 @@ public class WebhookSettings {
     public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
     public int getWorkers() { return workers; }
     public void setWorkers(int workers) { this.workers = workers; }
+    public int getClaimBatch() { return claimBatch; }
+    public void setClaimBatch(int claimBatch) { this.claimBatch = claimBatch; }
     public int getMaxInFlightPerWebhook() { return maxInFlightPerWebhook; }
     public void setMaxInFlightPerWebhook(int maxInFlightPerWebhook) { this.maxInFlightPerWebhook = maxInFlightPerWebhook; }
     public Duration getTimeout() { return timeout; }

@@ -68,7 +68,7 @@ final class WebhookLoad implements AutoCloseable {
         });
         threads.submit(() -> loop(() -> fanout.runOnce() > 0, poll));
         for (int i = 0; i < settings.getWorkers(); i++) {
-            threads.submit(() -> loop(() -> deliverer.deliverOne() != WebhookDeliverer.Outcome.NONE, poll));
+            threads.submit(() -> loop(() -> deliverer.deliverBatch(settings.getClaimBatch()) > 0, poll));
         }
         kit.sql("INSERT INTO webhooks (id, pubkey, url, secret, disabled_at) VALUES ('" + webhookId + "', '"
                 + kit.client.publicKey().hex() + "', 'http://127.0.0.1:" + receiver.getAddress().getPort()

@@ -153,7 +153,7 @@ class WebhookDeliveryTest {
             workers.submit(() -> {
                 while (running.get()) {
                     try {
-                        if (d.deliverOne() == WebhookDeliverer.Outcome.NONE) {
+                        if (d.deliverBatch(new WebhookSettings().getClaimBatch()) == 0) {
                             Thread.sleep(20);
                         }
                     } catch (InterruptedException e) {

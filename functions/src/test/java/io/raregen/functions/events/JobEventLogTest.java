@@ -103,6 +103,39 @@ class JobEventLogTest {
     }
 
     @Test
+    void aPageForOneKey_movesItsPositionPastOtherKeysEvents_andAFullPageStopsAtItsLastEvent() throws SQLException {
+        EventId start = JobEventLog.head(reader);
+        String alice;
+        try (Connection c = db.connect()) {
+            alice = sentJob(c, ALICE);
+            for (int i = 0; i < 3; i++) {
+                sentJob(c, BOB);
+            }
+        }
+        List<JobEvent> all = readAtLeast(start, 4);
+        EventId last = all.get(all.size() - 1).id();
+
+        // Alice's reader gets her one event, and its position moves to the head: past Bob's three
+        JobEventLog.Page page = JobEventLog.readPage(reader, start, Optional.of(ALICE), 10);
+        assertEquals(List.of(alice), page.events().stream().map(e -> e.jobId().value()).toList());
+        assertEquals(last, page.position());
+        // so the next read from there finds nothing, without walking Bob's events again
+        JobEventLog.Page next = JobEventLog.readPage(reader, page.position(), Optional.of(ALICE), 10);
+        assertEquals(List.of(), next.events());
+        assertEquals(last, next.position());
+
+        // a full page says only as far as its last event: what is after it is still to be read
+        JobEventLog.Page full = JobEventLog.readPage(reader, start, Optional.empty(), 2);
+        assertEquals(all.subList(0, 2), full.events());
+        assertEquals(all.get(1).id(), full.position());
+        JobEventLog.Page rest = JobEventLog.readPage(reader, full.position(), Optional.empty(), 10);
+        assertEquals(all.subList(2, 4), rest.events());
+
+        // nothing new: the position stays where it was
+        assertEquals(last, JobEventLog.readPage(reader, last, Optional.empty(), 10).position());
+    }
+
+    @Test
     void idsFromTheFutureAreRecognised() throws SQLException {
         assertTrue(JobEventLog.isPast(reader, JobEventLog.head(reader)));
         assertFalse(JobEventLog.isPast(reader, new EventId(Long.MAX_VALUE / 2, 1)));
