@@ -92,6 +92,11 @@ public final class PublishPipeline implements AutoCloseable {
         this.loops = new LoopScheduler(p.heartbeats(), 2);
     }
 
+    /** True while the drain is working through a backlog (claims come back full): other work should wait. */
+    public boolean saturated() {
+        return collector.claimingBacklog() || collector.pending() >= parts.pipeline().getMaxBatchSize();
+    }
+
     public BatchCollector collector() {
         return collector;
     }

@@ -59,19 +59,19 @@ public final class WebhookDeliverer implements AutoCloseable {
     }
 
     /*
-     * The oldest due delivery that is the first pending one of its webhook and job (so a job's events arrive in
-     * order), skipping webhooks that already have as many deliveries in flight here as allowed. NOT EXISTS looks up
-     * one (webhook, job) in idx_webhook_deliveries_job instead of ranking every pending row on each claim.
+     * Due deliveries, oldest due first, that are the first pending one of their webhook and job (so a job's events
+     * arrive in order: webhook_delivery_is_head, migration V32), skipping webhooks that already have as many calls
+     * open here as allowed. Ordered by next_attempt_at alone, as idx_webhook_deliveries_due is: the scan stops after
+     * LIMIT rows (with "id" as a second key, each fan-out round's rows, which share one next_attempt_at, were all
+     * read and sorted on every claim).
      */
     private static final String CLAIM = """
             SELECT d.id, d.webhook_id, d.event_id, w.url, w.secret, d.body, d.attempts, d.first_attempt_at
             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
             WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.disabled_at IS NULL
               AND NOT (d.webhook_id = ANY (?))
-              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h
-                              WHERE h.webhook_id = d.webhook_id AND h.job_id = d.job_id
-                                AND h.status = 'pending' AND h.id < d.id)
-            ORDER BY d.next_attempt_at, d.id
+              AND webhook_delivery_is_head(d.webhook_id, d.job_id, d.id)
+            ORDER BY d.next_attempt_at
             LIMIT ?
             FOR UPDATE OF d SKIP LOCKED""";
 

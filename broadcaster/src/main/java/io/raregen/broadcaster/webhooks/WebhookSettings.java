@@ -16,6 +16,8 @@ public class WebhookSettings {
     private Duration pollInterval = Duration.ofSeconds(1);
     /** Deliveries in flight at once (one worker thread each): a receiver that hangs holds one of them. */
     private int workers = 8;
+    /** Delivery workers that go on while the drain is saturated (a backlog); the others wait for it to end. */
+    private int workersWhileDraining = 1;
     /** Deliveries a worker claims in one transaction and sends side by side. */
     private int claimBatch = 16;
     /** Deliveries of one webhook in flight at once in this broadcaster: a hanging receiver holds no more workers. */
@@ -42,6 +44,8 @@ public class WebhookSettings {
     public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
     public int getWorkers() { return workers; }
     public void setWorkers(int workers) { this.workers = workers; }
+    public int getWorkersWhileDraining() { return workersWhileDraining; }
+    public void setWorkersWhileDraining(int workersWhileDraining) { this.workersWhileDraining = workersWhileDraining; }
     public int getClaimBatch() { return claimBatch; }
     public void setClaimBatch(int claimBatch) { this.claimBatch = claimBatch; }
     public int getMaxInFlightPerWebhook() { return maxInFlightPerWebhook; }

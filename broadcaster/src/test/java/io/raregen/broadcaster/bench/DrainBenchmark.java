@@ -98,8 +98,15 @@ public final class DrainBenchmark {
                 String webhooks = System.getProperty("bench.webhooks", "");
                 try (WebhookLoad hooks = webhooks.isEmpty() ? null : WebhookLoad.start(kit, webhooks)) {
                     if (warmup > 0) {
-                        System.out.printf("warm-up: %d jobs%n", warmup);
-                        drain(kit, sqs, queue, mode, warmup, peakHeap, false);
+                        System.out.printf("warm-up: %d jobs%s%n", warmup, hooks == null ? "" : ", with the webhook (its code warms up too)");
+                        if (hooks != null) {
+                            hooks.enabled(true);
+                        }
+                        drain(kit, sqs, queue, mode, warmup, peakHeap, false, hooks);
+                        if (hooks != null) {
+                            awaitDelivered(kit, hooks);
+                            hooks.enabled(false);
+                        }
                     }
                     if (hooks == null) {
                         drain(kit, sqs, queue, mode, n, peakHeap, true);
@@ -162,21 +169,17 @@ public final class DrainBenchmark {
         List<Double> with = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             hooks.enabled(false);
-            double a = drain(kit, sqs, queue, mode, n, peakHeap, true);
+            double a = drain(kit, sqs, queue, mode, n, peakHeap, true, hooks);
             without.add(a);
             hooks.enabled(true);
             long deliveredBefore = hooks.received();
             long bStart = System.nanoTime();
-            double b = drain(kit, sqs, queue, mode, n, peakHeap, true);
+            double b = drain(kit, sqs, queue, mode, n, peakHeap, true, hooks);
             with.add(b);
             long duringB = hooks.received() - deliveredBefore;
             // a fast receiver's deliveries finish before the next A, so that none of B's work falls on A (a slow
             // receiver's never would: two calls at a time, each timing out after 10 s)
-            long waitStart = System.nanoTime();
-            while (hooks.kind.equals("fast") && kit.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'") > 0
-                    && System.nanoTime() - waitStart < TimeUnit.MINUTES.toNanos(10)) {
-                Thread.sleep(200);
-            }
+            awaitDelivered(kit, hooks);
             double total = (System.nanoTime() - bStart) / 1e9;
             System.out.printf("round %d: without webhooks %.0f tx/s, with a %s webhook %.0f tx/s (B/A %.3f); receiver got %d"
                             + " calls during B's drain%s%n",
@@ -191,6 +194,15 @@ public final class DrainBenchmark {
         System.out.printf("webhook deliveries: %s%n", kit.strings("SELECT status || '=' || count(*) FROM webhook_deliveries GROUP BY status"));
     }
 
+    /** Waits for a fast receiver's deliveries to be done (a slow one's never would). */
+    private static void awaitDelivered(TestKit kit, WebhookLoad hooks) throws InterruptedException {
+        long waitStart = System.nanoTime();
+        while (hooks.kind.equals("fast") && kit.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'") > 0
+                && System.nanoTime() - waitStart < TimeUnit.MINUTES.toNanos(10)) {
+            Thread.sleep(200);
+        }
+    }
+
     private static double median(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         s.sort(Double::compare);
@@ -201,6 +213,11 @@ public final class DrainBenchmark {
     /** Pre-queues {@code n} jobs (rows + messages), then runs a fresh pipeline until all of them are sent; returns tx/s. */
     private static double drain(TestKit kit, LocalSqs sqs, String queue, String mode, int n, AtomicLong peakHeap, boolean report)
             throws Exception {
+        return drain(kit, sqs, queue, mode, n, peakHeap, report, null);
+    }
+
+    private static double drain(TestKit kit, LocalSqs sqs, String queue, String mode, int n, AtomicLong peakHeap, boolean report,
+                                WebhookLoad hooks) throws Exception {
         List<String> ids = kit.insertJobs(n);
         // -Dbench.idsPerMessage=N: messages in the intake's packed form ({"jobIds":[…]}, N ids each);
         // 1 (default) is one message per job, the worst case for the queue path
@@ -223,6 +240,9 @@ public final class DrainBenchmark {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PublishPipeline p = kit.pipeline(pp, recoveryProperties(mode), RateLimiter.unlimited(), sqs.client, queue,
                 PipelineHooks.NONE, "bench", registry);
+        if (hooks != null && Boolean.parseBoolean(System.getProperty("bench.webhookYield", "true"))) {
+            hooks.yieldTo(p::saturated);
+        }
         peakHeap.set(0);
         CpuAccount cpuBefore = CpuAccount.now();
         long start = System.nanoTime();

@@ -5,6 +5,7 @@ import io.raregen.broadcaster.support.TestKit;
 import io.raregen.broadcaster.webhooks.WebhookDeliverer;
 import io.raregen.broadcaster.webhooks.WebhookFanout;
 import io.raregen.broadcaster.webhooks.WebhookSettings;
+import io.raregen.broadcaster.webhooks.WebhookWorkers;
 import io.raregen.core.webhooks.WebhookUrl;
 
 import java.io.IOException;
@@ -25,8 +26,9 @@ final class WebhookLoad implements AutoCloseable {
     private final TestKit kit;
     private final HttpServer receiver;
     private final WebhookDeliverer deliverer;
-    private final ExecutorService threads;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final WebhookWorkers workers;
+    /** The running drain's saturation ({@code PublishPipeline.saturated}), as the broadcaster wires it. */
+    private volatile java.util.function.BooleanSupplier yieldTo;
     private final AtomicLong received = new AtomicLong();
     private final UUID webhookId = UUID.randomUUID();
 
@@ -59,17 +61,8 @@ final class WebhookLoad implements AutoCloseable {
         WebhookSettings settings = new WebhookSettings();
         this.deliverer = new WebhookDeliverer(kit.ds, settings.backoff(), settings.getTimeout(), true,
                 WebhookUrl.Resolver.SYSTEM, new WebhookDeliverer.Listener() { }, settings.getMaxInFlightPerWebhook());
-        WebhookFanout fanout = new WebhookFanout(kit.ds, settings.getFanoutBatch());
-        long poll = settings.getPollInterval().toMillis();
-        this.threads = Executors.newFixedThreadPool(settings.getWorkers() + 1, r -> {
-            Thread t = new Thread(r, "bench-webhooks");
-            t.setDaemon(true);
-            return t;
-        });
-        threads.submit(() -> loop(() -> fanout.runOnce() > 0, poll));
-        for (int i = 0; i < settings.getWorkers(); i++) {
-            threads.submit(() -> loop(() -> deliverer.deliverBatch(settings.getClaimBatch()) > 0, poll));
-        }
+        this.workers = new WebhookWorkers(new WebhookFanout(kit.ds, settings.getFanoutBatch()), deliverer, settings,
+                () -> yieldTo != null && yieldTo.getAsBoolean());
         kit.sql("INSERT INTO webhooks (id, pubkey, url, secret, disabled_at) VALUES ('" + webhookId + "', '"
                 + kit.client.publicKey().hex() + "', 'http://127.0.0.1:" + receiver.getAddress().getPort()
                 + "/hook', 'whsec_bench', now())");
@@ -79,23 +72,9 @@ final class WebhookLoad implements AutoCloseable {
         return new WebhookLoad(kit, kind);
     }
 
-    private interface Step {
-        boolean run() throws Exception;
-    }
-
-    private Void loop(Step step, long idleMs) {
-        while (running.get()) {
-            try {
-                if (!step.run()) {
-                    Thread.sleep(idleMs);
-                }
-            } catch (InterruptedException e) {
-                return null;
-            } catch (Exception e) {
-                System.out.println("webhook load: " + e);
-            }
-        }
-        return null;
+    /** The delivery loops wait while this says the drain is saturated. */
+    void yieldTo(java.util.function.BooleanSupplier drainBusy) {
+        this.yieldTo = drainBusy;
     }
 
     /** Registers (on) or disables (off) the client's webhook: off, the fan-out finds no webhook for new events. */
@@ -109,13 +88,7 @@ final class WebhookLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        threads.shutdownNow();
-        try {
-            threads.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close();
         deliverer.close();
         receiver.stop(0);
     }
