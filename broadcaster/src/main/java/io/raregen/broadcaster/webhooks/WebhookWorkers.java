@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The threads of webhook work: one fan-out loop and {@code workers} delivery loops. While the drain is saturated
  * ({@code drainBusy}: the collector is claiming a backlog), only {@code workersWhileDraining} delivery loops go on and
- * the others wait: on a machine whose cores the drain already fills, every delivery made then is taken from the
+ * the others wait, and the fan-out reads one page of events per interval instead of reading on to the head: on a machine whose cores the drain already fills, every delivery made then is taken from the
  * broadcast. Notifications fall behind during a backlog and catch up after it; the event stream, read straight from
  * the job event log, does not wait.
  */
@@ -30,8 +30,9 @@ public final class WebhookWorkers implements AutoCloseable {
         this.fanoutExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "webhook-fanout"));
         fanoutExecutor.scheduleWithFixedDelay(() -> {
             try {
-                while (running && fanout.runOnce() > 0) {
-                    // keep going while there is a backlog
+                // one round per interval while the drain is saturated; otherwise on until the log is read
+                while (running && fanout.runOnce() > 0 && !drainBusy.getAsBoolean()) {
+                    // keep going while there is a backlog of events
                 }
             } catch (Exception e) {
                 LOG.warn("webhook fan-out failed: {}", e.toString());
