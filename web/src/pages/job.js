@@ -13,32 +13,113 @@ const STEPS = [
 ];
 const ORDER = { queued: 0, processing: 0, signed: 1, sent: 2, mined: 3 };
 
+const POLL_MS = 2000;
+const SAFETY_MS = 30000;
+const READY_WITHIN_MS = 5000;
+
+/** The URL of the API's event stream for one key, from now on (EventSource adds Last-Event-ID when it reconnects). */
+export function eventsUrl(pubkey) {
+  return `/v1/events?pubkey=${encodeURIComponent(pubkey)}&from=now`;
+}
+
 export function JobPage({ jobId, config, keys }) {
   const [job, setJob] = useState(null);
   const [error, setError] = useState(null);
+  const [mode, setMode] = useState(null);
   const timer = useRef();
 
+  // Follows the job until mined or failed: by the API's event stream (GET /v1/events) when the browser has
+  // EventSource, re-reading the job on each of its events; by polling every 2 s otherwise, or when the stream
+  // does not open. While streaming, a slow re-read every 30 s covers anything a stream could miss.
   useEffect(() => {
     let stop = false;
+    let source = null;
+    let polling = false;
+    let gone = false; // a 4xx: no job to follow
     setJob(null);
     setError(null);
-    const tick = async () => {
+    setMode(null);
+    const final = (j) => j && (j.status === 'mined' || j.status === 'failed');
+    const closeStream = () => {
+      if (source) source.close();
+      source = null;
+    };
+    const load = async () => {
       try {
         const r = await api.job(jobId);
-        if (stop) return;
+        if (stop) return null;
         setJob(r.body);
         setError(null);
-        if (r.body.status === 'mined' || r.body.status === 'failed') return;
+        if (final(r.body)) {
+          closeStream();
+          clearTimeout(timer.current);
+        }
+        return r.body;
       } catch (e) {
-        if (stop) return;
+        if (stop) return null;
         setError(e);
-        if (e.status >= 400 && e.status < 500) return;
+        if (e.status >= 400 && e.status < 500) {
+          gone = true;
+          closeStream();
+          clearTimeout(timer.current);
+        }
+        return null;
       }
-      timer.current = setTimeout(tick, 2000);
     };
-    tick();
+    const poll = async () => {
+      polling = true;
+      closeStream();
+      setMode('poll');
+      const j = await load();
+      if (stop || gone || final(j)) return;
+      timer.current = setTimeout(poll, POLL_MS);
+    };
+    const safety = async () => {
+      const j = await load();
+      if (!stop && !polling && !gone && !final(j)) timer.current = setTimeout(safety, SAFETY_MS);
+    };
+    const stream = (pubkey) => {
+      source = new EventSource(eventsUrl(pubkey));
+      let ready = false;
+      const fallback = setTimeout(() => { if (!ready && !stop) poll(); }, READY_WITHIN_MS);
+      source.addEventListener('ready', () => {
+        ready = true;
+        clearTimeout(fallback);
+        setMode('stream');
+        // the job may have moved between the first read and the stream's start: read it once more
+        clearTimeout(timer.current);
+        safety();
+      });
+      for (const type of ['job.sent', 'job.mined', 'job.failed', 'job.reorged']) {
+        source.addEventListener(type, (ev) => {
+          try {
+            if (JSON.parse(ev.data).jobId === jobId) load();
+          } catch {
+            // not an event of ours
+          }
+        });
+      }
+      source.onerror = () => {
+        // EventSource reconnects by itself after each window; a closed one did not come back
+        if (source && source.readyState === EventSource.CLOSED && !stop) {
+          clearTimeout(fallback);
+          poll();
+        }
+      };
+    };
+    (async () => {
+      const j = await load();
+      if (stop || gone || final(j)) return;
+      if (!j) {
+        poll(); // the API did not answer: try again in a moment
+        return;
+      }
+      if (typeof window.EventSource === 'function') stream(j.pubkey);
+      else poll();
+    })();
     return () => {
       stop = true;
+      closeStream();
       clearTimeout(timer.current);
     };
   }, [jobId]);
@@ -51,6 +132,10 @@ export function JobPage({ jobId, config, keys }) {
       <div class="card">
         <div class="row spread"><h2>Progress</h2><${StatusBadge} status=${job.status} /></div>
         <${Timeline} job=${job} />
+        ${mode && html`<p class="muted live" id="job-live" data-mode=${mode}>${
+          job.status === 'mined' || job.status === 'failed'
+            ? (mode === 'stream' ? 'Followed live by the event stream' : 'Followed by checking every 2 s')
+            : mode === 'stream' ? html`<span class="live-dot" aria-hidden="true"></span> Live updates from the event stream` : 'Checking every 2 s'}</p>`}
         ${job.status === 'failed' && html`<${Notice} kind="error" id="job-failed">Failed: ${job.error?.code} — ${job.error?.detail}<//>`}
         <dl class="facts">
           ${job.txid && html`<dt>Transaction</dt><dd><${Mono} cls="wrap" id="job-txid">${job.txid}<//></dd>`}

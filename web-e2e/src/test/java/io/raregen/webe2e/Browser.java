@@ -119,6 +119,11 @@ final class Browser implements AutoCloseable {
         input.sendKeys(String.join("\n", files.stream().map(p -> p.toAbsolutePath().toString()).toList()));
     }
 
+    /** Runs {@code script} in every document this browser opens from now on, before the page's own scripts. */
+    void beforeEachDocument(String script) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+    }
+
     Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }

@@ -304,6 +304,54 @@ class WebAppEndToEndTest extends BrowserAgainstStackTest {
         }
     }
 
+    @Test
+    @Order(8)
+    void jobPage_followsAJobByTheEventStream_andByPollingWhereThereIsNoEventSource() throws Exception {
+        io.raregen.core.keys.KeyPair key = io.raregen.core.keys.KeyPair.generate();
+        HttpResponse<String> reg = post("/v1/identities", io.raregen.core.envelope.EnvelopeSigner.sign(
+                io.raregen.core.envelope.Payloads.register(key.publicKey(), "web-sse-" + System.nanoTime(), java.time.Instant.now()),
+                key).toJson());
+        assertEquals(201, reg.statusCode(), reg.body());
+
+        // a job opened while it is still on its way: the page follows it by GET /v1/events
+        String streamed = publish(key, "followed by the event stream");
+        browser.route("#/jobs/" + streamed);
+        browser.until(Duration.ofSeconds(30), d -> "stream".equals(browser.el("#job-live").getAttribute("data-mode")));
+        browser.until(MINED_TIMEOUT, d -> browser.all("#timeline [data-step=mined][data-done=true]").size() == 1);
+        assertEquals("stream", browser.el("#job-live").getAttribute("data-mode"), "no fallback to polling");
+        Number streams = (Number) browser.js("return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/v1/events?pubkey=" + key.publicKey().hex() + "')).length");
+        assertTrue(streams.intValue() >= 1, "the page opened the key's event stream");
+        browser.assertNoConsoleErrors("the job page on the event stream");
+
+        // a browser without EventSource: the same page polls, and the job still gets to mined
+        try (Browser old = new Browser(tmp.resolve("browser-no-eventsource"))) {
+            old.beforeEachDocument("delete window.EventSource;");
+            String polled = publish(key, "followed by polling");
+            old.open(stack.webUrl() + "#/jobs/" + polled);
+            old.until(Duration.ofSeconds(30), d -> "poll".equals(old.el("#job-live").getAttribute("data-mode")));
+            old.until(MINED_TIMEOUT, d -> old.all("#timeline [data-step=mined][data-done=true]").size() == 1);
+            Number none = (Number) old.js("return performance.getEntriesByType('resource')"
+                    + ".filter(e => e.name.includes('/v1/events')).length");
+            assertEquals(0, none.intValue(), "no stream without EventSource");
+            old.assertNoConsoleErrors("the job page polling");
+        }
+    }
+
+    private String publish(io.raregen.core.keys.KeyPair key, String title) throws Exception {
+        ObjectNode record = JSON.createObjectNode().put("title", title);
+        HttpResponse<String> r = post("/v1/publish", io.raregen.core.envelope.EnvelopeSigner.sign(
+                io.raregen.core.envelope.Payloads.publish(record, "web-sse-" + System.nanoTime(), java.time.Instant.now(), null),
+                key).toJson());
+        assertEquals(202, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).path("jobId").asText();
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
