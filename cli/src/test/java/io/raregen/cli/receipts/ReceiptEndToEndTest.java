@@ -12,9 +12,6 @@ import io.raregen.core.keys.KeyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import static io.raregen.cli.support.JsonHttp.get;
+import static io.raregen.cli.support.JsonHttp.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -44,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReceiptEndToEndTest {
     private static final HexFormat HEX = HexFormat.of();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void receipt_fromThe202ToTheBeef_verifiesWithRaregenAndBsvSdk_failsWhenTampered_andFollowsAReorg(@TempDir Path tmp)
@@ -190,16 +188,6 @@ class ReceiptEndToEndTest {
         throw new AssertionError("receipt did not get there in " + timeout + ": " + last + "\n" + stack.tail());
     }
 
-    private HttpResponse<String> post(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     static String sha256(String s) throws Exception {
         return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

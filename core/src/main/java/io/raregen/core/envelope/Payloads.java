@@ -38,60 +38,44 @@ public final class Payloads {
 
     /** {"type":"register","pubkey":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
     public static String register(PublicKey publicKey, String nonce, Instant createdAt) {
-        if (publicKey == null) {
-            throw new IllegalArgumentException("public key must not be null");
-        }
-        requireFields(nonce, createdAt);
-        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
-        n.put("type", EnvelopeVerifier.TYPE_REGISTER);
-        n.put("pubkey", publicKey.hex());
-        n.put("nonce", nonce);
-        n.put("createdAt", createdAt.toString());
-        return canonical(n);
+        return canonical(keyed(EnvelopeVerifier.TYPE_REGISTER, publicKey, nonce, createdAt));
     }
 
     /** {"type":"webhook-register","pubkey":...,"url":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
     public static String webhookRegister(PublicKey publicKey, String url, String nonce, Instant createdAt) {
-        if (publicKey == null || url == null || url.isBlank()) {
-            throw new IllegalArgumentException("public key and url are required");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("url is required");
         }
-        requireFields(nonce, createdAt);
-        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
-        n.put("type", EnvelopeVerifier.TYPE_WEBHOOK_REGISTER);
-        n.put("pubkey", publicKey.hex());
-        n.put("url", url);
-        n.put("nonce", nonce);
-        n.put("createdAt", createdAt.toString());
-        return canonical(n);
+        return canonical(keyed(EnvelopeVerifier.TYPE_WEBHOOK_REGISTER, publicKey, nonce, createdAt).put("url", url));
     }
 
     /** {"type":"backup-share","pubkey":...,"share":{encrypted share},"nonce":...,"createdAt":...} in RFC 8785 form. */
     public static String backupShare(PublicKey publicKey, JsonNode encryptedShare, String nonce, Instant createdAt) {
-        if (publicKey == null || encryptedShare == null || !encryptedShare.isObject()) {
-            throw new IllegalArgumentException("public key and the encrypted share object are required");
+        if (encryptedShare == null || !encryptedShare.isObject()) {
+            throw new IllegalArgumentException("the encrypted share object is required");
         }
-        requireFields(nonce, createdAt);
-        ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
-        n.put("type", EnvelopeVerifier.TYPE_BACKUP_SHARE);
-        n.put("pubkey", publicKey.hex());
+        ObjectNode n = keyed(EnvelopeVerifier.TYPE_BACKUP_SHARE, publicKey, nonce, createdAt);
         n.set("share", encryptedShare);
-        n.put("nonce", nonce);
-        n.put("createdAt", createdAt.toString());
         return canonical(n);
     }
 
     /** {"type":"backup-share-delete","pubkey":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
     public static String backupShareDelete(PublicKey publicKey, String nonce, Instant createdAt) {
+        return canonical(keyed(EnvelopeVerifier.TYPE_BACKUP_SHARE_DELETE, publicKey, nonce, createdAt));
+    }
+
+    /** The members every request about one key has: type, pubkey, nonce, createdAt (members sort when canonicalised). */
+    private static ObjectNode keyed(String type, PublicKey publicKey, String nonce, Instant createdAt) {
         if (publicKey == null) {
             throw new IllegalArgumentException("public key must not be null");
         }
         requireFields(nonce, createdAt);
         ObjectNode n = Envelope.STRICT_JSON.createObjectNode();
-        n.put("type", EnvelopeVerifier.TYPE_BACKUP_SHARE_DELETE);
+        n.put("type", type);
         n.put("pubkey", publicKey.hex());
         n.put("nonce", nonce);
         n.put("createdAt", createdAt.toString());
-        return canonical(n);
+        return n;
     }
 
     private static void requireFields(String nonce, Instant createdAt) {
