@@ -9,6 +9,8 @@ import io.raregen.cli.commands.PublishCommand;
 import io.raregen.cli.commands.RegisterCommand;
 import io.raregen.cli.commands.StatusCommand;
 import io.raregen.cli.commands.VerifyCommand;
+import io.raregen.cli.commands.WebhooksCommand;
+import io.raregen.cli.commands.EventsCommand;
 import io.raregen.cli.support.CliEnvironment;
 import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "raregen", mixinStandardHelpOptions = true, versionProvider = RaregenCli.Version.class,
         description = "Publish client-signed records on BSV through a RareGen API, verify them, and operate the service.",
         subcommands = {KeysCommand.class, RegisterCommand.class, PublishCommand.class, StatusCommand.class,
-                VerifyCommand.class, PoolCommand.class, JobsCommand.class, OpsCommand.class, BenchCommand.class,
+                VerifyCommand.class, WebhooksCommand.class, EventsCommand.class, PoolCommand.class, JobsCommand.class,
+                OpsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a check or job failed, 2 usage, 3 API error, 4 keys, 5 input."})
 public final class RaregenCli implements Runnable {

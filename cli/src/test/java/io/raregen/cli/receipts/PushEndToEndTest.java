@@ -48,11 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Push instead of poll, end to end on {@code ./raregen local}: a client registers a webhook and follows its key's event
+ * Push instead of poll, end to end on {@code ./raregen local}: a client registers a webhook ({@code raregen webhooks add})
+ * and follows its key's event
  * stream, publishes records, and its webhook receiver is down for a while in the middle. Afterwards the receiver holds a
  * {@code job.sent} and a {@code job.mined} event for every job, each with a valid signature, in order per job; the
  * event-stream client, which reconnected with {@code Last-Event-ID} (at each window's end and once by force), holds
- * exactly the same events, as does a replay of the stream from the start; every mined job's receipt verifies with
+ * exactly the same events, as does {@code raregen events} replaying the stream from the start; every mined job's receipt verifies with
  * {@code raregen verify} and with {@code @bsv/sdk}; mined statuses came by batched ARC callbacks, not by polling.
  *
  * <p>CI runs a small case; the drill of the issue is {@code -Draregen.push.jobs=1000 -Draregen.push.outage=60}
@@ -72,19 +73,23 @@ class PushEndToEndTest {
             String api = stack.apiUrl();
             String chain = stack.chainUrl();
 
-            // GIVEN a registered key with a webhook to a receiver on this machine, and a stream client following it
-            KeyPair key = KeyPair.generate();
-            Envelope reg = EnvelopeSigner.sign(Payloads.register(key.publicKey(), "reg-" + System.nanoTime(), Instant.now()), key);
-            assertEquals(201, post(api + "/v1/identities", reg.toJson()).statusCode());
+            // GIVEN a client with a CLI key, registered, and a webhook to a receiver on this machine (added by the CLI)
+            Path home = tmp.resolve("home");
+            InProcessCli cli = new InProcessCli(home, api);
+            cli.ok("keys", "new", "--kdf-iterations", "1000");
+            cli.ok("register");
+            KeyPair key = io.raregen.cli.keys.Keys.unlock(io.raregen.cli.keys.KeyFile.load(home),
+                    "end to end passphrase".toCharArray()).identity();
             Receiver receiver = new Receiver();
             receiver.start();
             String hookUrl = "http://127.0.0.1:" + receiver.port + "/hook";
-            Envelope hookReg = EnvelopeSigner.sign(Payloads.webhookRegister(key.publicKey(), hookUrl, "wh-" + System.nanoTime(),
-                    Instant.now()), key);
-            HttpResponse<String> hook = post(api + "/v1/webhooks", hookReg.toJson());
-            assertEquals(201, hook.statusCode(), hook.body());
-            String secret = Json.MAPPER.readTree(hook.body()).path("secret").asText();
-            assertTrue(secret.startsWith("whsec_"), hook.body());
+            JsonNode hook = Json.MAPPER.readTree(cli.ok("webhooks", "add", hookUrl, "--json"));
+            String secret = hook.path("secret").asText();
+            assertTrue(secret.startsWith("whsec_"), hook.toString());
+            JsonNode listed = Json.MAPPER.readTree(cli.ok("webhooks", "list", "--json")).path("webhooks");
+            assertEquals(1, listed.size(), listed.toString());
+            assertEquals(hook.path("id").asText(), listed.get(0).path("id").asText());
+            assertEquals("active", listed.get(0).path("status").asText());
 
             try (StreamFollower stream = new StreamFollower(api, key.publicKey().hex())) {
                 stream.start();
@@ -146,13 +151,20 @@ class PushEndToEndTest {
                 for (Map.Entry<String, JsonNode> e : stream.events.entrySet()) {
                     assertEquals(hookEvents.get(e.getKey()), e.getValue(), "same event JSON on both paths");
                 }
-                // and a replay of the stream from the start returns them again
-                assertEquals(hookEvents.keySet(), replayFromStart(api, key.publicKey().hex(), hookEvents.size()));
+                // and `raregen events` replays the stream from the start: the same events again
+                Set<String> replayed = new TreeSet<>();
+                for (String line : cli.ok("events", "--from", "start", "--max", Integer.toString(hookEvents.size()),
+                        "--timeout", "120", "--json").split("\n")) {
+                    if (!line.isBlank()) {
+                        replayed.add(Json.MAPPER.readTree(line).path("id").asText());
+                    }
+                }
+                assertEquals(new TreeSet<>(hookEvents.keySet()), replayed);
+                assertEquals("No dead letters.", cli.ok("webhooks", "dead-letters", hook.path("id").asText()).trim());
 
                 // every mined job's receipt verifies with raregen verify and with @bsv/sdk
                 Path keys = tmp.resolve("service-keys.json");
                 Files.writeString(keys, get(api + "/v1/service-keys").body());
-                InProcessCli cli = new InProcessCli(tmp.resolve("home"), api);
                 BeefCheck sdk = new BeefCheck();
                 for (String job : jobs) {
                     JsonNode receipt = Json.MAPPER.readTree(get(api + "/v1/jobs/" + job + "/receipt").body());
@@ -211,34 +223,6 @@ class PushEndToEndTest {
         throw new AssertionError(what + ": " + missing.size() + " events missing after " + timeout + ", e.g. "
                 + missing.stream().limit(5).toList() + "\n" + stack.tail());
     }
-
-    /** Reads the key's stream from the start of the log until {@code n} job events came; returns their ids. */
-    private Set<String> replayFromStart(String api, String pubkey, int n) throws Exception {
-        Set<String> ids = new LinkedHashSet<>();
-        String last = null;
-        for (int round = 0; round < 20 && ids.size() < n; round++) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(api + "/v1/events?pubkey=" + pubkey))
-                    .timeout(Duration.ofSeconds(60)).GET();
-            if (last != null) {
-                rb.header("Last-Event-ID", last);
-            }
-            HttpResponse<InputStream> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, r.statusCode());
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-                SseEvent e;
-                while (ids.size() < n && (e = SseEvent.next(in)) != null) {
-                    if (e.id() != null) {
-                        last = e.id();
-                    }
-                    if (e.event() != null && e.event().startsWith("job.")) {
-                        ids.add(e.id());
-                    }
-                }
-            }
-        }
-        return ids;
-    }
-
 
     /** One webhook POST as it arrived. */
     record Delivery(String eventId, String signature, byte[] body) {

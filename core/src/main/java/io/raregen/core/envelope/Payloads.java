@@ -49,6 +49,28 @@ public final class Payloads {
         return canonical(keyed(EnvelopeVerifier.TYPE_WEBHOOK_REGISTER, publicKey, nonce, createdAt).put("url", url));
     }
 
+    /** {"type":"webhook-list","pubkey":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String webhookList(PublicKey publicKey, String nonce, Instant createdAt) {
+        return canonical(keyed(EnvelopeVerifier.TYPE_WEBHOOK_LIST, publicKey, nonce, createdAt));
+    }
+
+    /** {"type":"webhook-delete","pubkey":...,"webhookId":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String webhookDelete(PublicKey publicKey, String webhookId, String nonce, Instant createdAt) {
+        return webhookAction(EnvelopeVerifier.TYPE_WEBHOOK_DELETE, publicKey, webhookId, nonce, createdAt);
+    }
+
+    /** {"type":"webhook-replay","pubkey":...,"webhookId":...,"nonce":...,"createdAt":...} in RFC 8785 form. */
+    public static String webhookReplay(PublicKey publicKey, String webhookId, String nonce, Instant createdAt) {
+        return webhookAction(EnvelopeVerifier.TYPE_WEBHOOK_REPLAY, publicKey, webhookId, nonce, createdAt);
+    }
+
+    private static String webhookAction(String type, PublicKey publicKey, String webhookId, String nonce, Instant createdAt) {
+        if (webhookId == null || webhookId.isBlank()) {
+            throw new IllegalArgumentException("webhookId is required");
+        }
+        return canonical(keyed(type, publicKey, nonce, createdAt).put("webhookId", webhookId));
+    }
+
     /** {"type":"backup-share","pubkey":...,"share":{encrypted share},"nonce":...,"createdAt":...} in RFC 8785 form. */
     public static String backupShare(PublicKey publicKey, JsonNode encryptedShare, String nonce, Instant createdAt) {
         if (encryptedShare == null || !encryptedShare.isObject()) {
