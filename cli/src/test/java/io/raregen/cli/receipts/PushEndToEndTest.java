@@ -161,6 +161,11 @@ class PushEndToEndTest {
                 }
                 assertEquals(new TreeSet<>(hookEvents.keySet()), replayed);
                 assertEquals("No dead letters.", cli.ok("webhooks", "dead-letters", hook.path("id").asText()).trim());
+                assertEquals(0, Json.MAPPER.readTree(cli.ok("webhooks", "replay", hook.path("id").asText(), "--json"))
+                        .path("replayed").asInt());
+                cli.ok("webhooks", "delete", hook.path("id").asText());
+                assertEquals("disabled", Json.MAPPER.readTree(cli.ok("webhooks", "list", "--json")).path("webhooks").get(0)
+                        .path("status").asText(), "deleted: nothing more is sent to it");
 
                 // every mined job's receipt verifies with raregen verify and with @bsv/sdk
                 Path keys = tmp.resolve("service-keys.json");
