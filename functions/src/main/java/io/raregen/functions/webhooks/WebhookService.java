@@ -98,14 +98,20 @@ public class WebhookService {
                     }
                 }
                 Instant created;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO webhooks (id, pubkey, url, secret) VALUES (?, ?, ?, ?) RETURNING created_at")) {
+                // one webhook per signed request: the same envelope again (a replay, a retry) writes nothing
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO webhooks (id, pubkey, url, secret, register_nonce) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (pubkey, register_nonce) DO NOTHING RETURNING created_at""")) {
                     ps.setObject(1, id);
                     ps.setString(2, key.hex());
                     ps.setString(3, valid.toString());
                     ps.setString(4, secret);
+                    ps.setString(5, env.nonce());
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
+                        if (!rs.next()) {
+                            throw new ApiException(ErrorCode.NONCE_REUSED,
+                                    "this signed registration was already used (a webhook exists for it); sign a new one with a fresh nonce");
+                        }
                         created = rs.getTimestamp(1).toInstant();
                     }
                 }

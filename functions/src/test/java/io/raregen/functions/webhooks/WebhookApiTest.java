@@ -141,6 +141,20 @@ class WebhookApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void theSameSignedRegistrationTwice_makesOneWebhook_andTheSecondIsNonceReused() {
+        KeyPair own = KeyPair.generate(); // its own key: the other tests count this class's key's webhooks
+        assertEquals(201, send(ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(own)))).status());
+        String body = signed(own, payload(own, "webhook-register", "url", "https://93.184.216.34/once"));
+        int before = webhookRows();
+        ApiResponse first = send(ApiRequest.postJson("/v1/webhooks", body));
+        assertEquals(201, first.status(), first.toString());
+        ApiResponse again = send(ApiRequest.postJson("/v1/webhooks", body));
+        assertEquals(409, again.status(), again.toString());
+        assertEquals("NONCE_REUSED", again.code(), again.toString());
+        assertEquals(before + 1, webhookRows(), "one webhook, one secret");
+    }
+
+    @Test
     void badSignature_andUnknownIdentity_areRefused() {
         int before = webhookRows();
         Envelope real = EnvelopeSigner.sign(payload(key, "webhook-register", "url", "https://93.184.216.34/a"), key);
