@@ -61,6 +61,11 @@ final class InProcessStack implements AutoCloseable {
         return new InProcessStack(s, db, out);
     }
 
+    /** Delays every answer of the local chain's ARC API by {@code ms} (0: back to none): jobs stay on their way that long. */
+    void chainLatency(long ms) {
+        stack.chain().faults().latencyMs(ms);
+    }
+
     String webUrl() {
         return stack.webUrl();
     }

@@ -313,10 +313,14 @@ class WebAppEndToEndTest extends BrowserAgainstStackTest {
                 key).toJson());
         assertEquals(201, reg.statusCode(), reg.body());
 
-        // a job opened while it is still on its way: the page follows it by GET /v1/events
+        // a job opened while it is still on its way (the chain answers 8 s late, so it cannot be mined before the page
+        // has loaded): the page follows it by GET /v1/events
+        stack.chainLatency(8_000);
         String streamed = publish(key, "followed by the event stream");
         browser.route("#/jobs/" + streamed);
         browser.until(Duration.ofSeconds(30), d -> "stream".equals(browser.el("#job-live").getAttribute("data-mode")));
+        stack.chainLatency(0);
+        browser.screenshot("job-live");
         browser.until(MINED_TIMEOUT, d -> browser.all("#timeline [data-step=mined][data-done=true]").size() == 1);
         assertEquals("stream", browser.el("#job-live").getAttribute("data-mode"), "no fallback to polling");
         Number streams = (Number) browser.js("return performance.getEntriesByType('resource')"
@@ -327,9 +331,11 @@ class WebAppEndToEndTest extends BrowserAgainstStackTest {
         // a browser without EventSource: the same page polls, and the job still gets to mined
         try (Browser old = new Browser(tmp.resolve("browser-no-eventsource"))) {
             old.beforeEachDocument("delete window.EventSource;");
+            stack.chainLatency(8_000);
             String polled = publish(key, "followed by polling");
             old.open(stack.webUrl() + "#/jobs/" + polled);
             old.until(Duration.ofSeconds(30), d -> "poll".equals(old.el("#job-live").getAttribute("data-mode")));
+            stack.chainLatency(0);
             old.until(MINED_TIMEOUT, d -> old.all("#timeline [data-step=mined][data-done=true]").size() == 1);
             Number none = (Number) old.js("return performance.getEntriesByType('resource')"
                     + ".filter(e => e.name.includes('/v1/events')).length");
