@@ -210,7 +210,7 @@ public final class ResultApplier {
             fail(job, "DOUBLE_SPEND", reason, true);
             return;
         }
-        if (store.discardForResign(job.jobId(), job.tx().txid())) {
+        if (store.discardForResign(job.jobId(), job.tx().txid(), reason)) {
             for (Outpoint o : inputs(job)) {
                 pool.markDirty(o, reason.length() > 500 ? reason.substring(0, 500) : reason);
             }
@@ -226,7 +226,7 @@ public final class ResultApplier {
             if ("465".equals(code) && feePolicy instanceof ArcFeePolicy arc) {
                 arc.refresh();
             }
-            if (store.discardForResign(job.jobId(), job.tx().txid())) {
+            if (store.discardForResign(job.jobId(), job.tx().txid(), "rejected " + code + ": " + detail)) {
                 if ("462".equals(code)) {
                     for (Outpoint o : inputs(job)) {
                         pool.markDirty(o, "rejected 462: " + detail);

@@ -279,11 +279,17 @@ public final class PublishJobStore {
      * The network definitively refused this stored transaction (or a different transaction won an
      * input): discard it — its spends rows, raw_tx and txid — and put the job back in the queue to
      * be re-signed with another UTXO. One transaction; signed → processing → queued are both legal
-     * because raw_tx becomes NULL in the same update. False when the job no longer holds that txid.
+     * because raw_tx becomes NULL in the same update, and both audit rows carry {@code reason} (what the network
+     * said). False when the job no longer holds that txid.
      */
-    public boolean discardForResign(String jobId, Txid txid) {
+    public boolean discardForResign(String jobId, Txid txid, String reason) {
         return inTransaction(() -> "discarding tx of job " + jobId, c -> {
             int n;
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('raregen.transition_reason', ?, true)")) {
+                String r = "re-sign: " + reason;
+                ps.setString(1, r.length() > 500 ? r.substring(0, 500) : r);
+                ps.execute();
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
                             + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {

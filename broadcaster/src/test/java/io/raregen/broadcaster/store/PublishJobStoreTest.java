@@ -179,13 +179,18 @@ class PublishJobStoreTest {
         ClaimedJob j = kit.store.claim(batch, "test", ids, 0).jobs().get(0);
         SignedJob s = sign(j, fakeUtxo(1000));
         kit.store.storeSigned(batch, List.of(s));
-        assertTrue(kit.store.discardForResign(j.jobId(), s.tx().txid()));
+        assertTrue(kit.store.discardForResign(j.jobId(), s.tx().txid(), "rejected 465: fee too low"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL AND txid IS NULL AND job_id = '" + j.jobId() + "'"));
         assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + j.jobId() + "'"));
         assertEquals(List.of("queued", "processing", "signed", "processing", "queued"),
                 kit.strings("SELECT to_status FROM publish_job_transitions WHERE job_id = '" + j.jobId() + "' ORDER BY id"));
+        // both backward steps say why, in the audit trail
+        assertEquals(List.of("re-sign: rejected 465: fee too low", "re-sign: rejected 465: fee too low"),
+                kit.strings("SELECT reason FROM publish_job_transitions WHERE job_id = '" + j.jobId()
+                        + "' AND from_status IN ('signed', 'processing') AND to_status IN ('processing', 'queued') AND id > ("
+                        + "SELECT min(id) FROM publish_job_transitions WHERE job_id = '" + j.jobId() + "' AND to_status = 'signed') ORDER BY id"));
         // a second discard of the same txid changes nothing
-        assertTrue(!kit.store.discardForResign(j.jobId(), s.tx().txid()));
+        assertTrue(!kit.store.discardForResign(j.jobId(), s.tx().txid(), "again"));
     }
 
     @Test
