@@ -44,8 +44,8 @@ public final class WebhookDeliverer implements AutoCloseable {
     public static final int MAX_RESPONSE_BYTES = 64 * 1024;
     private static final String USER_AGENT = "RareGen-Webhooks/1";
 
-    /** What one call did. */
-    public enum Outcome { NONE, DELIVERED, RETRY, DEAD, GONE }
+    /** What became of one delivery. */
+    public enum Outcome { DELIVERED, RETRY, DEAD, GONE }
 
     /** Counters for metrics; no-op by default. */
     public interface Listener {
@@ -101,11 +101,6 @@ public final class WebhookDeliverer implements AutoCloseable {
     /** Deliveries being sent by this process, per webhook: a slow receiver holds only its own share of workers. */
     private final java.util.concurrent.ConcurrentHashMap<UUID, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public WebhookDeliverer(DataSource ds, Backoff backoff, Duration timeout, boolean allowLoopback,
-                            WebhookUrl.Resolver resolver, Listener listener) {
-        this(ds, backoff, timeout, allowLoopback, resolver, listener, WebhookSettings.DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK);
-    }
-
     /**
      * @param maxInFlightPerWebhook deliveries of one webhook sent at once by this process; a receiver that hangs
      *                              holds at most this many workers, the others keep serving every other receiver
@@ -143,8 +138,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     /**
      * Claims up to {@code max} due deliveries in one transaction, sends them side by side, and records every
      * success in one statement (a failure on its own, with its backoff): two round trips to Postgres for a batch
-     * instead of three statements and two commits per delivery, so delivery keeps up with the drain without
-     * taking its database time. Returns how many deliveries were claimed (0: nothing due).
+     * instead of three statements and two commits per delivery. Returns how many deliveries were claimed (0: nothing due).
      */
     public int deliverBatch(int max) throws SQLException, InterruptedException {
         List<Claimed> claimed = claim(max);
@@ -165,7 +159,7 @@ public final class WebhookDeliverer implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     r = new Result(-1, "send: " + e.getCause().getClass().getSimpleName());
                 }
-                if (r.status() >= 200 && r.status() < 300) {
+                if (r.ok()) {
                     delivered.add(claimed.get(i));
                     codes.add(r.status());
                 } else {
@@ -214,7 +208,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     private Result sendTimed(Claimed d) throws InterruptedException {
         long t0 = System.nanoTime();
         Result r = send(d);
-        boolean fast = r.status() >= 200 && r.status() < 300 && System.nanoTime() - t0 < HEALTHY_CALL.toNanos();
+        boolean fast = r.ok() && System.nanoTime() - t0 < HEALTHY_CALL.toNanos();
         if (fast) {
             healthy.add(d.webhookId());
         } else {
@@ -231,6 +225,9 @@ public final class WebhookDeliverer implements AutoCloseable {
 
     /** Status code (or -1) and a short error, never a header, a body or the secret. */
     record Result(int status, String error) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
     }
 
     /**
@@ -369,9 +366,9 @@ public final class WebhookDeliverer implements AutoCloseable {
     private Outcome record(Claimed d, Result r) throws SQLException {
         int attempts = d.attempts() + 1;
         Integer code = r.status() > 0 ? r.status() : null;
-        String error = r.error() != null ? r.error() : (r.status() >= 200 && r.status() < 300 ? null : "http " + r.status());
+        String error = r.error() != null ? r.error() : (r.ok() ? null : "http " + r.status());
         try (Connection c = ds.getConnection()) {
-            if (r.status() >= 200 && r.status() < 300) {
+            if (r.ok()) {
                 update(c, "UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), attempts = ?, "
                         + "last_status_code = ?, last_error = NULL WHERE id = ?", attempts, code, d.id());
                 return Outcome.DELIVERED;

@@ -4,13 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
-import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.core.webhooks.WebhookUrl;
 import jakarta.annotation.PreDestroy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 
@@ -23,8 +21,6 @@ import javax.sql.DataSource;
 @Context
 @Requires(property = "raregen.webhooks.enabled", notEquals = "false")
 final class WebhookService {
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
-
     private final WebhookWorkers workers;
     private final WebhookDeliverer deliverer;
 
@@ -44,7 +40,6 @@ final class WebhookService {
                             case RETRY -> failed.increment();
                             case DEAD -> { failed.increment(); dead.increment(); }
                             case GONE -> gone.increment();
-                            default -> { }
                         }
                     }
                 }, settings.getMaxInFlightPerWebhook());

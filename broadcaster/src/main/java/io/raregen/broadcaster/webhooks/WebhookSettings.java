@@ -8,8 +8,6 @@ import java.time.Duration;
 /** Webhook fan-out and delivery ({@code raregen.webhooks.*}); see docs/WEBHOOKS.md. */
 @ConfigurationProperties("raregen.webhooks")
 public class WebhookSettings {
-    /** Default of {@link #maxInFlightPerWebhook}. */
-    public static final int DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK = 2;
     /** Whether this broadcaster fans out and delivers webhooks at all. */
     private boolean enabled = true;
     /** Delay between rounds of the fan-out, and a worker's sleep when nothing is due. */
@@ -21,7 +19,7 @@ public class WebhookSettings {
     /** Deliveries a worker claims in one transaction and sends side by side. */
     private int claimBatch = 16;
     /** Deliveries of one webhook in flight at once in this broadcaster: a hanging receiver holds no more workers. */
-    private int maxInFlightPerWebhook = DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK;
+    private int maxInFlightPerWebhook = 2;
     /** Connect and request timeout of one delivery. */
     private Duration timeout = Duration.ofSeconds(10);
     /** A delivery not delivered this long after its first attempt goes dead (a dead letter). */

@@ -126,7 +126,7 @@ class WebhookDeliveryTest {
 
     private WebhookDeliverer deliverer(Backoff backoff, Duration timeout) {
         WebhookDeliverer d = new WebhookDeliverer(ds, backoff, timeout, true, WebhookUrl.Resolver.SYSTEM,
-                new WebhookDeliverer.Listener() { });
+                new WebhookDeliverer.Listener() { }, new WebhookSettings().getMaxInFlightPerWebhook());
         closeables.add(d);
         return d;
     }
@@ -398,7 +398,7 @@ class WebhookDeliveryTest {
                 "served while the slow receiver still had deliveries waiting");
         await("the slow receiver got everything too",
                 () -> count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'delivered'", slow) == 12);
-        assertTrue(slowMax.get() <= WebhookSettings.DEFAULT_MAX_IN_FLIGHT_PER_WEBHOOK,
+        assertTrue(slowMax.get() <= new WebhookSettings().getMaxInFlightPerWebhook(),
                 "the slow receiver held " + slowMax.get() + " of 4 workers at once");
     }
 

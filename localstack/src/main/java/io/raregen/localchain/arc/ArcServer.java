@@ -227,8 +227,8 @@ public final class ArcServer implements AutoCloseable {
     }
 
     /** The ledger's counts, and how the chain was asked and answered: status queries, callbacks delivered. */
-    private java.util.Map<String, Object> stats() {
-        java.util.Map<String, Object> m = json.convertValue(ledger.stats(),
+    private Map<String, Object> stats() {
+        Map<String, Object> m = json.convertValue(ledger.stats(),
                 new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
         m.put("statusQueries", statusQueries.get());
         m.put("callbacksDelivered", chain.callbacks().delivered());

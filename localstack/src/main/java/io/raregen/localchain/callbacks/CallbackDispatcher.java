@@ -99,11 +99,16 @@ public final class CallbackDispatcher implements StatusListener {
         if (full) {
             flush(key);
         } else if (first) {
-            try {
-                scheduler.schedule(() -> flush(key), BATCH_LINGER.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                abandoned.incrementAndGet();
-            }
+            later(key);
+        }
+    }
+
+    /** Sends what waits for {@code key} after the linger (nothing when the chain is shutting down). */
+    private void later(BatchKey key) {
+        try {
+            scheduler.schedule(() -> flush(key), BATCH_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            LOG.debug("callbacks for {} not sent: the chain is stopping", key);
         }
     }
 
@@ -118,7 +123,7 @@ public final class CallbackDispatcher implements StatusListener {
             batch = new ArrayList<>(list.subList(0, n));
             list.subList(0, n).clear();
             if (!list.isEmpty()) {
-                scheduler.schedule(() -> flush(key), BATCH_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                later(key);
             }
         }
         attempt(key.url(), key.token(), encode(new BatchPayload(batch.size(), batch)),
