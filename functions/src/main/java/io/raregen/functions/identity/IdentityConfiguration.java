@@ -6,7 +6,8 @@ import io.micronaut.core.bind.annotation.Bindable;
 /**
  * Identity settings ({@code raregen.identity.*}).
  *
- * @param registrationMode {@code open} (default; local runs) or {@code admin} (bearer operator token required)
+ * @param registrationMode {@code open} (default; local runs), {@code admin} (bearer operator token required) or
+ *                         {@code account} (a session required; the AWS default)
  */
 @ConfigurationProperties("raregen.identity")
 public record IdentityConfiguration(@Bindable(defaultValue = "OPEN") RegistrationMode registrationMode) {

@@ -10,7 +10,8 @@ public interface JobStore {
 
     /**
      * Inserts the job as {@code queued} in one transaction, unless the key is not an active
-     * identity, the nonce is already taken for that key, or the key's publish quota is spent. {@code body} is the
+     * identity, the nonce is already taken for that key, the key's publish quota is spent, or the key's account
+     * cannot pay (then nothing is charged either). {@code body} is the
      * request body exactly as accepted (kept for receipts), or null.
      */
     Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body);
@@ -33,6 +34,9 @@ public interface JobStore {
 
         /** The key is registered but revoked. */
         record RevokedIdentity() implements Insertion { }
+
+        /** The key's account has no credit left. */
+        record CreditsExhausted() implements Insertion { }
 
         /** The key's quota has no token left; one is there again after {@code retryAfterNanos}. */
         record RateLimited(long retryAfterNanos) implements Insertion { }

@@ -40,50 +40,79 @@ import java.util.Optional;
  * taken in one global order, as the job rows are. A job whose (key, nonce) already exists takes no token, so a
  * byte-identical retry is free, and of several requests with one nonce in a group only the first can take one (a
  * duplicate racing its original from another instance, in another statement, may still take one).
+ *
+ * <p>A key that belongs to an account is charged one credit per job in the same statement: the statement locks the
+ * balance rows of the accounts in the group (in account order, after the quota rows), inserts only the jobs their
+ * account can pay for, then debits each account once by the number of jobs actually inserted, with one ledger entry
+ * per account and group. So a hot account pays one row update per group commit, not per request; a retry (its
+ * nonce exists) and a refused job are never charged, and a duplicate racing its original from another instance
+ * is charged only if it is the one inserted.
  */
 @Singleton
 public class PostgresJobStore implements JobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresJobStore.class);
 
-    private static final String INSERT = """
-            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                      envelope, envelope_sha256)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
-            WHERE EXISTS (SELECT 1 FROM identities WHERE pubkey = ? AND status = 'active')
-            ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
-            RETURNING created_at
-            """;
-
-    // the same guard and conflict rule for many rows; rows keep the order of the arrays
-    private static final String INSERT_GROUP = """
-            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                      envelope, envelope_sha256)
-            SELECT r.job_id, r.pubkey, r.nonce, r.record_id, r.signed_payload, r.signature, r.payload_hash,
-                   convert_to(r.envelope, 'UTF8'), r.envelope_sha256
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                       envelope, envelope_sha256, ord)
-            WHERE EXISTS (SELECT 1 FROM identities i WHERE i.pubkey = r.pubkey AND i.status = 'active')
-            ORDER BY r.ord
-            ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
-            RETURNING job_id, created_at
-            """;
-
-    // the group statement under the quota; parameters: the nine arrays, then burst ×3, (burst, rate) ×3
-    private static final String INSERT_GROUP_WITH_QUOTA = """
-            WITH r AS (
+    // the nine request arrays, one row each, in request order
+    private static final String ROWS = """
+            r AS (
               SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                    WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
                                          envelope, envelope_sha256, ord)
             ),
             fresh AS (
               SELECT d.*, row_number() OVER (PARTITION BY d.pubkey ORDER BY d.ord) AS n
-              FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.* FROM r
-                    WHERE EXISTS (SELECT 1 FROM identities i WHERE i.pubkey = r.pubkey AND i.status = 'active')
-                      AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.pubkey = r.pubkey AND j.nonce = r.nonce)
+              FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.*, i.account_id FROM r
+                    JOIN identities i ON i.pubkey = r.pubkey AND i.status = 'active'
+                    WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.pubkey = r.pubkey AND j.nonce = r.nonce)
                     ORDER BY r.pubkey, r.nonce, r.ord) d
             ),
+            """;
+
+    // from the rows that may be inserted ("eligible", with a rank per account): lock the balances of their accounts,
+    // insert those their account can pay for (a key of no account pays nothing), and debit each account once for
+    // the jobs actually inserted, with one ledger entry
+    private static final String CHARGE_AND_INSERT = """
+            funds AS (
+              SELECT b.account_id, b.credits FROM account_balances b
+              WHERE b.account_id IN (SELECT e.account_id FROM eligible e WHERE e.account_id IS NOT NULL)
+              ORDER BY b.account_id
+              FOR UPDATE
+            ),
+            ins AS (
+              INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+                                        envelope, envelope_sha256, account_id)
+              SELECT e.job_id, e.pubkey, e.nonce, e.record_id, e.signed_payload, e.signature, e.payload_hash,
+                     convert_to(e.envelope, 'UTF8'), e.envelope_sha256, e.account_id
+              FROM eligible e LEFT JOIN funds b ON b.account_id = e.account_id
+              WHERE e.account_id IS NULL OR e.an <= b.credits
+              ORDER BY e.ord
+              ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
+              RETURNING job_id, created_at, account_id
+            ),
+            debit AS (
+              UPDATE account_balances b SET credits = b.credits - n.jobs
+              FROM (SELECT account_id, count(*) AS jobs FROM ins WHERE account_id IS NOT NULL GROUP BY account_id) n
+              WHERE b.account_id = n.account_id
+              RETURNING b.account_id, n.jobs
+            ),
+            entry AS (
+              INSERT INTO credit_ledger (account_id, delta, kind, jobs)
+              SELECT account_id, -jobs, 'publish', jobs FROM debit
+            )
+            SELECT job_id, created_at FROM ins
+            """;
+
+    // the group statement; rows keep the order of the arrays
+    private static final String INSERT_GROUP = "WITH " + ROWS + """
+            eligible AS (
+              SELECT f.*, row_number() OVER (PARTITION BY f.account_id ORDER BY f.ord) AS an FROM fresh f
+            ),
+            """ + CHARGE_AND_INSERT;
+
+    // the group statement under the quota: the take first (only a job that got a token may be charged);
+    // parameters: the nine arrays, then burst ×3, (burst, rate) ×3
+    private static final String INSERT_GROUP_WITH_QUOTA = "WITH " + ROWS + """
             take AS (
               INSERT INTO publish_quotas AS q (pubkey, tokens, refilled_at, granted)
               SELECT pubkey, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
@@ -97,26 +126,25 @@ public class PostgresJobStore implements JobStore {
                     + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
                 refilled_at = GREATEST(q.refilled_at, statement_timestamp())
               RETURNING q.pubkey, q.granted
-            )
-            INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                      envelope, envelope_sha256)
-            SELECT f.job_id, f.pubkey, f.nonce, f.record_id, f.signed_payload, f.signature, f.payload_hash,
-                   convert_to(f.envelope, 'UTF8'), f.envelope_sha256
-            FROM fresh f JOIN take t ON t.pubkey = f.pubkey
-            WHERE f.n <= t.granted
-            ORDER BY f.ord
-            ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
-            RETURNING job_id, created_at
-            """;
+            ),
+            eligible AS (
+              SELECT f.*, row_number() OVER (PARTITION BY f.account_id ORDER BY f.ord) AS an
+              FROM fresh f JOIN take t ON t.pubkey = f.pubkey
+              WHERE f.n <= t.granted
+            ),
+            """ + CHARGE_AND_INSERT;
 
-    // the key's quota level now (a full bucket without a row); parameters: burst, rate, burst, nonce, pubkey
+    // the key's quota level now (a full bucket without a row) and its account's credits (null: no account);
+    // parameters: burst, rate, burst, nonce, pubkey
     private static final String EXPLAIN_MISS = """
             SELECT i.status, j.job_id, j.payload_hash, j.status,
                    LEAST(?::float8, COALESCE(q.tokens
-                       + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8))
+                       + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8)),
+                   b.credits
             FROM identities i
             LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
             LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
+            LEFT JOIN account_balances b ON b.account_id = i.account_id
             WHERE i.pubkey = ?
             """;
 
@@ -208,25 +236,7 @@ public class PostgresJobStore implements JobStore {
     }
 
     private Optional<Instant> tryInsert(Connection c, NewJob job) throws SQLException {
-        if (quota.enabled()) {
-            return Optional.ofNullable(tryInsertAll(c, List.of(job)).get(job.jobId().value()));
-        }
-        VerifiedEnvelope envelope = job.envelope();
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, job.jobId().value());
-            ps.setString(2, job.pubkey());
-            ps.setString(3, envelope.nonce());
-            ps.setString(4, envelope.recordId().orElse(null));
-            ps.setString(5, envelope.envelope().signedPayload());
-            ps.setString(6, envelope.envelope().signature());
-            ps.setString(7, envelope.payloadHashHex());
-            ps.setBytes(8, job.body() == null ? null : job.body().bytes());
-            ps.setString(9, job.body() == null ? null : job.body().sha256());
-            ps.setString(10, job.pubkey());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
-            }
-        }
+        return Optional.ofNullable(tryInsertAll(c, List.of(job)).get(job.jobId().value()));
     }
 
     /** Inserts the jobs in one statement; returns created_at by job id for the rows it inserted. */
@@ -287,6 +297,10 @@ public class PostgresJobStore implements JobStore {
                 String existing = rs.getString(2);
                 if (existing == null) {
                     double level = rs.getDouble(5);
+                    long credits = rs.getLong(6);
+                    if (!rs.wasNull() && credits < 1) {
+                        return Optional.of(new Insertion.CreditsExhausted());
+                    }
                     if (quota.enabled() && level < 1) {
                         return Optional.of(new Insertion.RateLimited(TokenBucketMath.nanosUntilOneToken(level, quota.rate())));
                     }

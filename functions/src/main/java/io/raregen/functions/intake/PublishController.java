@@ -1,7 +1,9 @@
 package io.raregen.functions.intake;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -40,13 +42,16 @@ public class PublishController {
     @ApiResponse(responseCode = "202", description = "accepted", content = @Content(schema = @Schema(implementation = PublishResponse.class)))
     @ApiResponse(responseCode = "200", description = "retry of an accepted request", content = @Content(schema = @Schema(implementation = PublishResponse.class)))
     @ApiResponse(responseCode = "400", description = "envelope rejected", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "403", description = "IDENTITY_UNKNOWN / IDENTITY_REVOKED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "SESSION_INVALID (a session token was sent and is dead)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "402", description = "CREDITS_EXHAUSTED (the key's account has no credit left)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "IDENTITY_UNKNOWN / IDENTITY_REVOKED / IDENTITY_OTHER_ACCOUNT", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "NONCE_REUSED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE / BODY_TOO_LARGE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE / CHARSET_UNSUPPORTED", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "429", description = "RATE_LIMITED (the key's publish quota; Retry-After in seconds)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public HttpResponse<PublishResponse> publish(@Nullable @Body byte[] body) {
-        PublishService.PublishOutcome outcome = service.publish(RequestBodies.utf8(body));
+    public HttpResponse<PublishResponse> publish(@Nullable @Body byte[] body,
+                                                 @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        PublishService.PublishOutcome outcome = service.publish(RequestBodies.utf8(body), authorization);
         PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(),
                 "/v1/jobs/" + outcome.jobId().value(), outcome.receipt());
         return HttpResponse.<PublishResponse>status(outcome.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)

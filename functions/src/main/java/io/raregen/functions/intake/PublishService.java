@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.core.envelope.EnvelopeVerifier;
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.types.JobId;
+import io.raregen.functions.accounts.AccountService;
+import io.raregen.functions.accounts.AccountStore;
+import io.raregen.functions.accounts.Session;
+import io.micronaut.core.annotation.Nullable;
 import io.raregen.functions.queue.JobQueue;
 import io.raregen.functions.queue.QueueConfiguration;
 import io.raregen.functions.receipts.AcceptanceReceipt;
@@ -17,6 +21,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,9 +46,16 @@ public class PublishService {
     private final Counter replayed;
     private final Counter enqueueFailures;
     private final Counter rateLimited;
+    private final Counter creditsExhausted;
+
+    private final AccountService accounts;
+    private final AccountStore owners;
 
     public PublishService(EnvelopeReader reader, JobStore jobs, JobQueue queue, QueueConfiguration queueConfig,
-                          ReceiptSigner receipts, ReceiptService storedReceipts, MeterRegistry meters) {
+                          ReceiptSigner receipts, ReceiptService storedReceipts, MeterRegistry meters,
+                          AccountService accounts, AccountStore owners) {
+        this.accounts = accounts;
+        this.owners = owners;
         this.reader = reader;
         this.receipts = receipts;
         this.storedReceipts = storedReceipts;
@@ -54,10 +66,25 @@ public class PublishService {
         this.replayed = meters.counter("raregen.intake.replayed");
         this.enqueueFailures = meters.counter("raregen.intake.enqueue.failures");
         this.rateLimited = meters.counter("raregen.intake.rate.limited");
+        this.creditsExhausted = meters.counter("raregen.intake.credits.exhausted");
     }
 
     public PublishOutcome publish(String body) {
+        return publish(body, null);
+    }
+
+    /**
+     * With a session ({@code Authorization: Bearer rgs_…}) the signing key must be one of the session's account;
+     * without one the key's signature alone authorises the publish, as it always has.
+     */
+    public PublishOutcome publish(String body, @Nullable String authorization) {
+        Optional<Session> session = AccountService.carriesSession(authorization)
+                ? Optional.of(accounts.requireSession(authorization)) : Optional.empty();
         VerifiedEnvelope envelope = reader.read(body, EnvelopeVerifier.TYPE_PUBLISH);
+        if (session.isPresent() && !session.get().accountId().equals(owners.owner(envelope.publicKey()).orElse(null))) {
+            throw new ApiException(ErrorCode.IDENTITY_OTHER_ACCOUNT,
+                    "public key " + envelope.publicKey().hex() + " is not a key of the signed-in account");
+        }
         AcceptedBody acceptedBody = AcceptedBody.of(body);
         JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope, acceptedBody);
         if (insertion instanceof JobStore.Insertion.Created created) {
@@ -81,6 +108,11 @@ public class PublishService {
             long seconds = (limited.retryAfterNanos() + 999_999_999L) / 1_000_000_000L;
             throw new RateLimitedException("public key " + envelope.publicKey().hex()
                     + " has used its publish quota; retry after " + seconds + " s", seconds);
+        }
+        if (insertion instanceof JobStore.Insertion.CreditsExhausted) {
+            creditsExhausted.increment();
+            throw new ApiException(ErrorCode.CREDITS_EXHAUSTED, "the account of public key " + envelope.publicKey().hex()
+                    + " has no credits left; top up or ask the operator for a grant");
         }
         if (insertion instanceof JobStore.Insertion.RevokedIdentity) {
             throw new ApiException(ErrorCode.IDENTITY_REVOKED, "public key " + envelope.publicKey().hex() + " has been revoked");

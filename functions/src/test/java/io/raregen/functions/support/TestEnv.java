@@ -47,6 +47,7 @@ public final class TestEnv implements AutoCloseable {
         p.put("raregen.events.poll-interval", "100ms");
         p.put("raregen.events.heartbeat", "1s");
         p.put("raregen.identity.registration-mode", "open");
+        p.put("raregen.accounts.code-key", "42".repeat(32));
         return p;
     }
 
