@@ -17,7 +17,8 @@ import java.util.HexFormat;
  * The local stack's own secrets, generated once and kept in {@code <stateDir>/secrets.json}
  * (mode 600): the pool key, the funding key, the operator token, the ARC callback token (the
  * broadcaster sends it as {@code X-CallbackToken}, the functions app checks it on
- * {@code POST /v1/callbacks/arc}) and the receipt key (the functions app signs receipts with it). Local and regtest only: in AWS these come from Secrets Manager.
+ * {@code POST /v1/callbacks/arc}) the receipt key (the functions app signs receipts with it) and the sign-in code key (the functions app
+ * hashes sign-in codes with it). Local and regtest only: in AWS these come from Secrets Manager.
  * {@link #toString()} never prints them.
  */
 public final class LocalSecrets {
@@ -28,8 +29,11 @@ public final class LocalSecrets {
     private final String adminToken;
     private final String arcCallbackToken;
     private final KeyPair receiptKey;
+    private final String codeKey;
 
-    private LocalSecrets(KeyPair poolKey, KeyPair fundingKey, String adminToken, String arcCallbackToken, KeyPair receiptKey) {
+    private LocalSecrets(KeyPair poolKey, KeyPair fundingKey, String adminToken, String arcCallbackToken, KeyPair receiptKey,
+                         String codeKey) {
+        this.codeKey = codeKey;
         this.poolKey = poolKey;
         this.fundingKey = fundingKey;
         this.adminToken = adminToken;
@@ -43,17 +47,20 @@ public final class LocalSecrets {
             JsonNode n = json.readTree(file.toFile());
             String callbackToken = n.path("arcCallbackToken").asText("");
             String receiptWif = n.path("receiptWif").asText("");
+            String codeKey = n.path("codeKey").asText("");
             LocalSecrets s = new LocalSecrets(KeyPair.fromWif(n.path("poolWif").asText()),
                     KeyPair.fromWif(n.path("fundingWif").asText()), n.path("adminToken").asText(),
                     callbackToken.isEmpty() ? randomToken() : callbackToken,
-                    receiptWif.isEmpty() ? KeyPair.generate() : KeyPair.fromWif(receiptWif));
-            if (callbackToken.isEmpty() || receiptWif.isEmpty()) {
-                // a state directory from before callbacks or receipts were wired: add what is missing, keep the rest
+                    receiptWif.isEmpty() ? KeyPair.generate() : KeyPair.fromWif(receiptWif),
+                    codeKey.isEmpty() ? randomHex(32) : codeKey);
+            if (callbackToken.isEmpty() || receiptWif.isEmpty() || codeKey.isEmpty()) {
+                // a state directory from before callbacks, receipts or accounts were wired: add what is missing, keep the rest
                 s.write(file, json);
             }
             return s;
         }
-        LocalSecrets s = new LocalSecrets(KeyPair.generate(), KeyPair.generate(), randomToken(), randomToken(), KeyPair.generate());
+        LocalSecrets s = new LocalSecrets(KeyPair.generate(), KeyPair.generate(), randomToken(), randomToken(), KeyPair.generate(),
+                randomHex(32));
         Files.createDirectories(stateDir);
         s.write(file, json);
         return s;
@@ -67,6 +74,7 @@ public final class LocalSecrets {
         n.put("adminToken", adminToken);
         n.put("arcCallbackToken", arcCallbackToken);
         n.put("receiptWif", receiptKey.toWif(Network.REGTEST));
+        n.put("codeKey", codeKey);
         Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -76,9 +84,13 @@ public final class LocalSecrets {
     }
 
     private static String randomToken() {
-        byte[] token = new byte[24];
-        new SecureRandom().nextBytes(token);
-        return HexFormat.of().formatHex(token);
+        return randomHex(24);
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     public KeyPair poolKey() {
@@ -101,6 +113,11 @@ public final class LocalSecrets {
     /** The key the functions app signs receipts with. */
     public KeyPair receiptKey() {
         return receiptKey;
+    }
+
+    /** The key sign-in codes are hashed with (64 hex characters). */
+    public String codeKey() {
+        return codeKey;
     }
 
     public String fundingAddress() {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
- * The whole system on one machine: ElasticMQ and the local chain in this process, Postgres (the
+ * The whole system on one machine: ElasticMQ, the mail server and the local chain in this process, Postgres (the
  * machine's or embedded), and the functions app and the broadcaster as supervised child processes
  * wired together through the same configuration keys they use in AWS (docs/ARCHITECTURE.md).
  */
@@ -35,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalDatabase db;
     private LocalQueue queue;
     private LocalChain chain;
+    private LocalMail mail;
     private LocalSecrets secrets;
     private PoolFunding.Funded funded;
     private volatile String failure;
@@ -71,6 +72,10 @@ public final class LocalStack implements AutoCloseable {
         log.info("local chain: " + chain.arcUrl() + " (height " + chain.tip().height() + ", a block every "
                 + o.blockInterval().toMillis() / 1000.0 + " s)");
 
+        mail = LocalMail.start(o.smtpPort(), o.stateDir(), log, json);
+        log.info("mail server: smtp://127.0.0.1:" + mail.port() + " (sign-in codes are printed here and kept in "
+                + mail.inbox() + ")");
+
         Path logs = o.stateDir().resolve("logs");
         Map<String, String> common = commonEnv();
 
@@ -82,6 +87,10 @@ public final class LocalStack implements AutoCloseable {
         fEnv.put("RAREGEN_SITE_HEADERS_URL", headersUrl());
         // the operator dashboard's dead-letter depth (raregen.ops.dlq-url)
         fEnv.put("RAREGEN_OPS_DLQ_URL", queue.dlqUrl());
+        // sign-in codes go to the local mail server, hashed with the stack's own code key
+        fEnv.put("RAREGEN_MAIL_SMTP_HOST", "127.0.0.1");
+        fEnv.put("RAREGEN_MAIL_SMTP_PORT", Integer.toString(mail.port()));
+        fEnv.put("RAREGEN_ACCOUNTS_CODE_KEY", secrets.codeKey());
         // receipts are signed with the stack's own receipt key (published at GET /v1/service-keys)
         fEnv.put("RAREGEN_RECEIPTS_SIGNING_KEY", secrets.receiptKey().toWif(io.raregen.core.keys.Network.REGTEST));
         // the children run from copies, so that rebuilding target/ while the stack runs cannot pull classes
@@ -162,7 +171,8 @@ public final class LocalStack implements AutoCloseable {
                 + "RAREGEN_ADMIN_TOKEN=" + secrets.adminToken() + "\n"
                 + "RAREGEN_OPERATOR_API=" + broadcasterUrl() + "\n"
                 + "RAREGEN_DB_URL=" + db.urlWithCredentials() + "\n"
-                + "RAREGEN_HEADERS_URL=" + headersUrl() + "\n";
+                + "RAREGEN_HEADERS_URL=" + headersUrl() + "\n"
+                + "RAREGEN_LOCAL_MAILBOX=" + mail.inbox() + "\n";
         Path f = o.stateDir().resolve("cli.env");
         Files.writeString(f, env);
         try {
@@ -269,6 +279,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (queue != null) {
             queue.close();
+        }
+        if (mail != null) {
+            mail.close();
         }
         if (db != null) {
             db.close();

@@ -17,6 +17,7 @@ import java.util.List;
  * @param broadcasterPort  broadcaster /health and /prometheus (default 8081)
  * @param chainPort        local chain ARC API (default 9090)
  * @param sqsPort          ElasticMQ (default 9324)
+ * @param smtpPort         the local mail server, where sign-in codes go (default 2525)
  * @param dbUrl            admin JDBC URL of a Postgres server to use (default {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres});
  *                         when nothing answers there an embedded Postgres runs from {@code <stateDir>/pg}
  * @param dbName           database created on that server (default raregen_local)
@@ -27,7 +28,7 @@ import java.util.List;
  * @param javaOpts         JVM options of the two child applications (default {@code -Xmx512m})
  * @param healthTimeout    how long to wait for each application's /health (default 120 s)
  */
-public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broadcasterPort, int chainPort, int sqsPort,
+public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broadcasterPort, int chainPort, int sqsPort, int smtpPort,
                                 String dbUrl, String dbName, int embeddedDbPort, Duration blockInterval, long fundSats,
                                 boolean fresh, List<String> javaOpts, Duration healthTimeout) {
 
@@ -37,7 +38,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
 
     public static LocalStackOptions defaults() {
         Path repo = Path.of("").toAbsolutePath();
-        return new LocalStackOptions(repo, repo.resolve(DEFAULT_STATE_DIR), 8080, 8081, 9090, 9324, DEFAULT_DB_URL,
+        return new LocalStackOptions(repo, repo.resolve(DEFAULT_STATE_DIR), 8080, 8081, 9090, 9324, 2525, DEFAULT_DB_URL,
                 "raregen_local", 5433, Duration.ofSeconds(5), 100_000_000L, false, List.of("-Xmx512m"), Duration.ofSeconds(120));
     }
 
@@ -59,6 +60,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
               --broadcaster-port N    broadcaster port (default 8081)
               --chain-port N          local chain (ARC API) port (default 9090)
               --sqs-port N            ElasticMQ port (default 9324)
+              --smtp-port N           local mail server port, where sign-in codes go (default 2525)
               --db-url JDBC_URL       Postgres admin URL (default %s)
               --db-name NAME          database to create and use (default raregen_local)
               --embedded-db-port N    port of the embedded Postgres when no server answers (default 5433)
@@ -78,7 +80,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
         LocalStackOptions o = defaults();
         Path repo = o.repo;
         Path stateDir = null;
-        int api = o.apiPort, bc = o.broadcasterPort, chain = o.chainPort, sqs = o.sqsPort, edb = o.embeddedDbPort;
+        int api = o.apiPort, bc = o.broadcasterPort, chain = o.chainPort, sqs = o.sqsPort, smtp = o.smtpPort, edb = o.embeddedDbPort;
         String dbUrl = o.dbUrl, dbName = o.dbName;
         Duration block = o.blockInterval, health = o.healthTimeout;
         long fund = o.fundSats;
@@ -102,6 +104,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
                 case "--broadcaster-port" -> bc = port(a, ++i, f);
                 case "--chain-port" -> chain = port(a, ++i, f);
                 case "--sqs-port" -> sqs = port(a, ++i, f);
+                case "--smtp-port" -> smtp = port(a, ++i, f);
                 case "--embedded-db-port" -> edb = port(a, ++i, f);
                 case "--db-url" -> dbUrl = value(a, ++i, f);
                 case "--db-name" -> {
@@ -119,7 +122,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
                 default -> throw new IllegalArgumentException("unknown option " + f + " (see --help)");
             }
         }
-        return new LocalStackOptions(repo, stateDir != null ? stateDir : repo.resolve(DEFAULT_STATE_DIR), api, bc, chain, sqs,
+        return new LocalStackOptions(repo, stateDir != null ? stateDir : repo.resolve(DEFAULT_STATE_DIR), api, bc, chain, sqs, smtp,
                 dbUrl, dbName, edb, block, fund, fresh, javaOpts, health);
     }
 

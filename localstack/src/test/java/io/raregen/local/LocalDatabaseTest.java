@@ -147,7 +147,7 @@ class LocalDatabaseTest {
     @Test
     void parse_readsEveryFlag_andRejectsUnknownOnes() {
         LocalStackOptions o = LocalStackOptions.parse(new String[] {"--api-port", "18080", "--broadcaster-port=18081",
-                "--chain-port", "19090", "--sqs-port", "19324", "--block-interval", "0.5", "--fund-sats", "5000", "--fresh",
+                "--chain-port", "19090", "--sqs-port", "19324", "--smtp-port", "12525", "--block-interval", "0.5", "--fund-sats", "5000", "--fresh",
                 "--java-opts", "-Xmx256m -XX:+UseSerialGC"});
         assertEquals(18080, o.apiPort());
         assertEquals(18081, o.broadcasterPort());
