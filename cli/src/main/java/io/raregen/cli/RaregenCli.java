@@ -1,6 +1,9 @@
 package io.raregen.cli;
 
+import io.raregen.cli.commands.AccountsCommand;
 import io.raregen.cli.commands.BenchCommand;
+import io.raregen.cli.commands.LoginCommand;
+import io.raregen.cli.commands.LogoutCommand;
 import io.raregen.cli.commands.JobsCommand;
 import io.raregen.cli.commands.KeysCommand;
 import io.raregen.cli.commands.OpsCommand;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code raregen} command line (docs/CLI.md). */
 @Command(name = "raregen", mixinStandardHelpOptions = true, versionProvider = RaregenCli.Version.class,
         description = "Publish client-signed records on BSV through a RareGen API, verify them, and operate the service.",
-        subcommands = {KeysCommand.class, RegisterCommand.class, PublishCommand.class, StatusCommand.class,
+        subcommands = {KeysCommand.class, LoginCommand.class, LogoutCommand.class, AccountsCommand.class, RegisterCommand.class, PublishCommand.class, StatusCommand.class,
                 VerifyCommand.class, WebhooksCommand.class, EventsCommand.class, PoolCommand.class, JobsCommand.class,
                 OpsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},

@@ -31,13 +31,28 @@ public final class ApiClient {
     private final String adminToken;
     private final HttpClient http;
     private final Duration timeout;
+    private final String sessionToken;
 
     public ApiClient(String baseUrl, String adminToken, Duration timeout) {
+        this(baseUrl, adminToken, timeout, null);
+    }
+
+    private ApiClient(String baseUrl, String adminToken, Duration timeout, String sessionToken) {
         String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.base = URI.create(b);
         this.adminToken = adminToken;
         this.timeout = timeout;
+        this.sessionToken = sessionToken;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The same API, with a session token sent on every request that is not an operator's (null: none). */
+    public ApiClient withSession(String token) {
+        return new ApiClient(base.toString(), adminToken, timeout, token);
+    }
+
+    public boolean hasSession() {
+        return sessionToken != null;
     }
 
     public URI base() {
@@ -45,8 +60,9 @@ public final class ApiClient {
     }
 
     public Response register(Envelope e) throws ApiException {
-        // in admin registration mode the operator token is required; in open mode it is ignored
-        return post("/v1/identities", envelopeJson(e), true);
+        // signed in: the session binds the key to the account; else the operator token, required in admin
+        // registration mode and ignored in open mode
+        return post("/v1/identities", envelopeJson(e), !hasSession());
     }
 
     public Response publish(Envelope e) throws ApiException {
@@ -115,6 +131,10 @@ public final class ApiClient {
         return send(request(path, admin).GET().build());
     }
 
+    public Response delete(String path, boolean admin) throws ApiException {
+        return send(request(path, admin).DELETE().build());
+    }
+
     public Response post(String path, String jsonBody, boolean admin) throws ApiException {
         return send(request(path, admin)
                 .header("Content-Type", "application/json")
@@ -127,6 +147,8 @@ public final class ApiClient {
                 .header("Accept", "application/json, application/problem+json");
         if (admin && adminToken != null) {
             b.header("Authorization", "Bearer " + adminToken);
+        } else if (sessionToken != null) {
+            b.header("Authorization", "Bearer " + sessionToken);
         }
         return b;
     }

@@ -1,6 +1,7 @@
 package io.raregen.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.cli.accounts.SessionFile;
 import io.raregen.cli.api.ApiClient;
 import io.raregen.cli.api.ApiException;
 import io.raregen.cli.keys.Keys;
@@ -36,6 +37,11 @@ public final class RegisterCommand extends BaseCommand {
     public Integer call() {
         WalletKeys keys = Keys.unlock(env(), env().home(home));
         ApiClient client = api.client(env());
+        // signed in (raregen login): the key becomes the account's
+        java.util.Optional<SessionFile> session = SessionFile.load(env().home(home), client.base().toString());
+        if (session.isPresent()) {
+            client = client.withSession(session.get().token());
+        }
         ApiClient.Response r;
         try {
             r = register(client, keys.identity(), env().clock().instant());
@@ -50,7 +56,7 @@ public final class RegisterCommand extends BaseCommand {
             printJson(n);
         } else {
             out().println((r.status() == 201 ? "Registered " : "Already registered ") + keys.identity().publicKey().hex()
-                    + " at " + client.base());
+                    + " at " + client.base() + session.map(s -> " to account " + s.email()).orElse(""));
         }
         return ExitCodes.OK;
     }

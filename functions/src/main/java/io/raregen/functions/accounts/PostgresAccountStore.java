@@ -297,8 +297,9 @@ public class PostgresAccountStore implements AccountStore {
     }
 
     private static LedgerEntry entry(ResultSet rs) throws SQLException {
-        int jobs = rs.getInt(4);
-        return new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.wasNull() ? null : jobs,
+        int count = rs.getInt(4);
+        Integer jobs = rs.wasNull() ? null : count;
+        return new LedgerEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), jobs,
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant());
     }
 }

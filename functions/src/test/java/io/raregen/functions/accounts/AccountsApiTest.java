@@ -146,6 +146,7 @@ class AccountsApiTest {
         JsonNode ledger = withSession(ApiRequest.get("/v1/accounts/me/ledger"), token).json();
         assertEquals(3, ledger.get("credits").asLong());
         assertEquals("starter", ledger.get("entries").get(0).get("kind").asText());
+        assertFalse(ledger.get("entries").get(0).has("jobs"), "only a publish debit counts jobs");
 
         assertEquals(202, requestCode(email).status());
         ApiResponse second = signIn(email, mail.code(email, 2, MAIL_WAIT));

@@ -1,0 +1,207 @@
+package io.raregen.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.cli.accounts.SessionFile;
+import io.raregen.cli.api.ApiClient;
+import io.raregen.cli.api.ApiException;
+import io.raregen.cli.support.CliException;
+import io.raregen.cli.support.ExitCodes;
+import io.raregen.cli.support.Json;
+import io.raregen.cli.support.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** {@code raregen accounts …}: the signed-in account (me, ledger, jobs) and the operator's view and grants. */
+@Command(name = "accounts", mixinStandardHelpOptions = true,
+        description = "Your account (after `raregen login`): balance, keys, ledger, jobs. Operators: show and grant.",
+        subcommands = {AccountsCommand.Me.class, AccountsCommand.Ledger.class, AccountsCommand.Jobs.class,
+                AccountsCommand.Show.class, AccountsCommand.Grant.class})
+public final class AccountsCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A subcommand that reads the signed-in account with the saved session. */
+    abstract static class Mine extends BaseCommand {
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Option(names = "--home", paramLabel = "DIR", description = "Where the session is kept (default: $RAREGEN_HOME or ~/.raregen).")
+        Path home;
+
+        @Option(names = "--json", description = "Print the API's answer as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            ApiClient client = api.client(env());
+            SessionFile session = SessionFile.load(env().home(home), client.base().toString()).orElseThrow(() -> new CliException(
+                    ExitCodes.API, "NOT_SIGNED_IN", "not signed in at " + client.base() + ": run `raregen login EMAIL` first", null));
+            try {
+                JsonNode r = client.withSession(session.token()).get(path(), false).body();
+                if (json) {
+                    printJson(r);
+                } else {
+                    show(r);
+                }
+                return ExitCodes.OK;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
+        }
+
+        abstract String path();
+
+        abstract void show(JsonNode r);
+    }
+
+    @Command(name = "me", mixinStandardHelpOptions = true, description = "Your account: email, credits, plan and keys.")
+    static final class Me extends Mine {
+        @Override
+        String path() {
+            return "/v1/accounts/me";
+        }
+
+        @Override
+        void show(JsonNode r) {
+            JsonNode a = r.path("account");
+            out().println("Account  " + a.path("accountId").asText());
+            out().println("Email    " + a.path("email").asText());
+            out().println("Credits  " + a.path("credits").asLong());
+            out().println("Plan     " + (a.path("plan").isMissingNode() || a.path("plan").isNull() ? "none" : a.path("plan").asText()));
+            out().println("Keys     " + r.path("keys").size());
+            for (JsonNode k : r.path("keys")) {
+                out().println("  " + k.path("pubkey").asText() + "  " + k.path("status").asText());
+            }
+        }
+    }
+
+    @Command(name = "ledger", mixinStandardHelpOptions = true, description = "Every change of your credits, newest first.")
+    static final class Ledger extends Mine {
+        @Option(names = "--limit", defaultValue = "50", description = "How many entries (1–200, default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        String path() {
+            return "/v1/accounts/me/ledger?limit=" + limit;
+        }
+
+        @Override
+        void show(JsonNode r) {
+            out().println("Credits: " + r.path("credits").asLong());
+            Table t = new Table("ENTRY", "WHEN", "CHANGE", "KIND", "DETAIL");
+            for (JsonNode e : r.path("entries")) {
+                String detail = e.has("jobs") ? e.path("jobs").asInt() + " job(s)"
+                        : e.has("jobId") ? e.path("jobId").asText() : e.path("note").asText("");
+                long delta = e.path("delta").asLong();
+                t.row(e.path("entryId").asText(), e.path("createdAt").asText(), (delta > 0 ? "+" : "") + delta,
+                        e.path("kind").asText(), detail);
+            }
+            t.print(out());
+        }
+    }
+
+    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "The newest jobs published with your keys.")
+    static final class Jobs extends Mine {
+        @Option(names = "--limit", defaultValue = "50", description = "How many jobs (1–200, default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        String path() {
+            return "/v1/accounts/me/jobs?limit=" + limit;
+        }
+
+        @Override
+        void show(JsonNode r) {
+            Table t = new Table("JOB", "STATUS", "CREATED", "TXID");
+            for (JsonNode j : r.path("jobs")) {
+                t.row(j.path("jobId").asText(), j.path("status").asText(), j.path("createdAt").asText(), j.path("txid").asText("-"));
+            }
+            t.print(out());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Operator: an account by email or id, with its keys and newest ledger entries.")
+    static final class Show extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
+        String who;
+
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Override
+        public Integer call() {
+            try {
+                printJson(find(api.client(env()), who));
+                return ExitCodes.OK;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
+        }
+    }
+
+    @Command(name = "grant", mixinStandardHelpOptions = true, description = "Operator: add credits to an account (one ledger entry).")
+    static final class Grant extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
+        String who;
+
+        @Parameters(index = "1", paramLabel = "CREDITS")
+        long credits;
+
+        @Option(names = "--note", description = "Why, for the ledger.")
+        String note;
+
+        @Option(names = "--reference", description = "An idempotency key: the same reference grants once.")
+        String reference;
+
+        @Option(names = "--json", description = "Print the API's answer as JSON.")
+        boolean json;
+
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Override
+        public Integer call() {
+            ApiClient client = api.client(env());
+            try {
+                String accountId = find(client, who).path("account").path("accountId").asText();
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                body.put("credits", credits);
+                if (note != null) {
+                    body.put("note", note);
+                }
+                if (reference != null) {
+                    body.put("reference", reference);
+                }
+                ApiClient.Response r = client.post("/v1/ops/accounts/" + accountId + "/grants", body.toString(), true);
+                if (json) {
+                    printJson(r.body());
+                } else {
+                    out().println((r.body().path("repeated").asBoolean() ? "Already granted (reference " + reference + "): "
+                            : "Granted " + credits + " credits: ") + "balance " + r.body().path("credits").asLong());
+                }
+                return ExitCodes.OK;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
+        }
+    }
+
+    static JsonNode find(ApiClient client, String who) throws ApiException {
+        String path = who.contains("@") ? "/v1/ops/accounts?email=" + URLEncoder.encode(who, StandardCharsets.UTF_8)
+                : "/v1/ops/accounts/" + URLEncoder.encode(who, StandardCharsets.UTF_8);
+        return client.get(path, true).body();
+    }
+}
