@@ -14,7 +14,6 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.server.util.HttpClientAddressResolver;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
@@ -44,15 +43,12 @@ public class AccountController {
     private final AccountStore accounts;
     private final Sessions sessions;
     private final AccountsConfiguration config;
-    private final HttpClientAddressResolver clientAddress;
 
-    public AccountController(AccountService service, AccountStore accounts, Sessions sessions, AccountsConfiguration config,
-                             HttpClientAddressResolver clientAddress) {
+    public AccountController(AccountService service, AccountStore accounts, Sessions sessions, AccountsConfiguration config) {
         this.service = service;
         this.accounts = accounts;
         this.sessions = sessions;
         this.config = config;
-        this.clientAddress = clientAddress;
     }
 
     @Post(uri = "/otp", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -63,7 +59,7 @@ public class AccountController {
     @ApiResponse(responseCode = "429", description = "RATE_LIMITED (per address, per client), with Retry-After", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "503", description = "MAIL_UNAVAILABLE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<CodeSent> requestCode(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        service.requestCode(JsonFields.of(body).text("email"), clientAddress.resolve(request));
+        service.requestCode(JsonFields.of(body).text("email"), clientAddress(request));
         return HttpResponse.<CodeSent>status(HttpStatus.ACCEPTED).body(new CodeSent("sent", config.codeTtl().toSeconds()));
     }
 
@@ -155,6 +151,19 @@ public class AccountController {
             throw new ApiException(ErrorCode.SESSION_NOT_FOUND, "this account has no live session " + sessionId);
         }
         return HttpResponse.noContent();
+    }
+
+    /**
+     * The peer's address: on Netty the socket's, on Lambda the source IP API Gateway saw. Not a forwarding header,
+     * which any client can write to slip out of its bucket.
+     */
+    @Nullable
+    private static String clientAddress(HttpRequest<?> request) {
+        java.net.InetSocketAddress peer = request.getRemoteAddress();
+        if (peer == null) {
+            return null;
+        }
+        return peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
     }
 
     static int limit(@Nullable String limit) {

@@ -82,6 +82,7 @@ public class AccountService {
             mailer.get().sendCode(to, code, config.codeTtl());
         } catch (CodeMailer.MailUnavailableException e) {
             LOG.warn("sign-in code to an address at {} not sent: {}", to.domain(), e.getMessage());
+            codes.discard(to);
             throw new ApiException(ErrorCode.MAIL_UNAVAILABLE, "the sign-in code could not be sent; try again in a minute", e);
         }
     }

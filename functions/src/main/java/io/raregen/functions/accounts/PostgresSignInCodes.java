@@ -86,6 +86,15 @@ public class PostgresSignInCodes implements SignInCodes {
     }
 
     @Override
+    public void discard(EmailAddress to) {
+        try (Connection c = dataSource.getConnection()) {
+            run(c, DELETE, to);
+        } catch (SQLException e) {
+            throw new StorageException("discarding the sign-in code", e);
+        }
+    }
+
+    @Override
     public boolean consume(EmailAddress to, Predicate<byte[]> matches, int maxTries) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);

@@ -19,6 +19,9 @@ public interface SignInCodes {
     /** Stores the code's hash for the address, replacing any earlier code (and its tries). */
     void store(EmailAddress to, byte[] codeHash, Instant expiresAt);
 
+    /** Deletes the address's code (one that could not be sent). */
+    void discard(EmailAddress to);
+
     /**
      * Checks a code entered for the address, in one transaction: a live code that {@code matches} is consumed
      * (deleted) and the answer is true; otherwise its tries go up by one and a code at {@code maxTries} is deleted.

@@ -128,7 +128,7 @@ class AccountsApiTest {
         assertEquals("sent", sent.json().get("status").asText());
         assertEquals(600, sent.json().get("expiresInSeconds").asLong());
         String code = mail.code(email, 1, MAIL_WAIT);
-        assertEquals(0, env.count("SELECT count(*) FROM account_codes WHERE convert_from(code_hash, 'LATIN1') LIKE ?", "%" + code + "%"),
+        assertEquals(0, env.count("SELECT count(*) FROM account_codes WHERE position(convert_to(?, 'UTF8') in code_hash) > 0", code),
                 "the code is not stored in the clear");
 
         ApiResponse first = signIn(email.toUpperCase(java.util.Locale.ROOT), code);
@@ -138,7 +138,7 @@ class AccountsApiTest {
         assertTrue(token.startsWith("rgs_"), token);
         assertEquals(3, first.json().get("account").get("credits").asLong());
         assertEquals(email, first.json().get("account").get("email").asText());
-        assertEquals(0, env.count("SELECT count(*) FROM account_sessions WHERE convert_from(token_hash, 'LATIN1') LIKE ?", "%" + token.substring(4, 20) + "%"),
+        assertEquals(0, env.count("SELECT count(*) FROM account_sessions WHERE position(convert_to(?, 'UTF8') in token_hash) > 0", token.substring(4, 20)),
                 "the token is not stored in the clear");
 
         JsonNode me = me(token);
