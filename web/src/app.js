@@ -7,8 +7,9 @@ import { KeysPage } from './pages/keys.js';
 import { PublishPage } from './pages/publish.js';
 import { JobPage } from './pages/job.js';
 import { OpsPage } from './pages/ops.js';
+import { AccountPage } from './pages/account.js';
 import { loadConfig, DEFAULT_CONFIG, ULID } from './lib/api.js';
-import { keyStore } from './lib/store.js';
+import { keyStore, accountSession } from './lib/store.js';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 
@@ -46,6 +47,7 @@ function App() {
   const route = useRoute();
   const [config, setConfig] = useState(DEFAULT_CONFIG);
   const [keys, setKeys] = useState({ loading: true });
+  const [session, setSession] = useState(accountSession.get());
 
   async function reloadKeys() {
     const [doc, registered] = await Promise.all([keyStore.load(), keyStore.registered()]);
@@ -61,7 +63,8 @@ function App() {
   if (keys.loading) page = html`<p class="muted page">Loading…</p>`;
   else if (keys.error) page = html`<section class="page"><${Notice} kind="error">This browser does not let the page store keys (IndexedDB): ${keys.error}<//></section>`;
   else if (section === 'jobs' && arg) page = html`<${JobPage} jobId=${arg.toUpperCase()} config=${config} keys=${keys} />`;
-  else if (section === 'keys') page = html`<${KeysPage} keys=${keys} onChange=${reloadKeys} />`;
+  else if (section === 'keys') page = html`<${KeysPage} keys=${keys} onChange=${reloadKeys} session=${session} />`;
+  else if (section === 'account') page = html`<${AccountPage} session=${session} onSession=${setSession} />`;
   else if (section === 'ops') page = html`<${OpsPage} />`;
   else if (section === 'publish' || keys.doc) page = html`<${PublishPage} keys=${keys} config=${config} />`;
   else page = html`<${Welcome} />`;
@@ -73,6 +76,7 @@ function App() {
       <nav class="nav">
         ${nav('#/publish', 'Publish', section === 'publish' || (!section && keys.doc))}
         ${nav('#/keys', 'Keys', section === 'keys')}
+        <a href="#/account" class=${section === 'account' ? 'active' : ''} id="nav-account">${session ? 'Account' : 'Sign in'}</a>
         ${nav('#/ops', 'Operator', section === 'ops')}
       </nav>
       <${JobSearch} />

@@ -30,7 +30,16 @@ async function call(method, path, { body, token } = {}) {
 }
 
 export const api = {
-  register: (envelope) => call('POST', '/v1/identities', { body: envelope }),
+  // signed in, the session binds the key to the account
+  register: (envelope, token) => call('POST', '/v1/identities', { body: envelope, token }),
+  requestCode: (email) => call('POST', '/v1/accounts/otp', { body: { email } }),
+  signIn: (email, code) => call('POST', '/v1/accounts/session', { body: { email, code } }),
+  signOut: (token) => call('DELETE', '/v1/accounts/session', { token }),
+  me: (token) => call('GET', '/v1/accounts/me', { token }),
+  ledger: (token, limit = 200) => call('GET', `/v1/accounts/me/ledger?limit=${limit}`, { token }),
+  accountJobs: (token, limit = 20) => call('GET', `/v1/accounts/me/jobs?limit=${limit}`, { token }),
+  sessions: (token) => call('GET', '/v1/accounts/me/sessions', { token }),
+  revokeSession: (token, id) => call('DELETE', `/v1/accounts/me/sessions/${encodeURIComponent(id)}`, { token }),
   identity: (pubkey) => call('GET', `/v1/identities/${encodeURIComponent(pubkey)}`),
   putBackupShare: (pubkey, envelope) => call('PUT', `/v1/identities/${encodeURIComponent(pubkey)}/backup-share`, { body: envelope }),
   getBackupShare: (pubkey) => call('GET', `/v1/identities/${encodeURIComponent(pubkey)}/backup-share`),

@@ -38,3 +38,18 @@ export const operatorToken = {
   set: (t) => sessionStorage.setItem(TOKEN, t),
   clear: () => sessionStorage.removeItem(TOKEN),
 };
+
+// The signed-in account's session ({token, email, accountId}): kept across tabs and restarts like a
+// site's login, until signed out or refused by the API.
+const SESSION = 'raregen.session';
+export const accountSession = {
+  get: () => {
+    try {
+      return JSON.parse(localStorage.getItem(SESSION)) || null;
+    } catch {
+      return null;
+    }
+  },
+  set: (s) => localStorage.setItem(SESSION, JSON.stringify(s)),
+  clear: () => localStorage.removeItem(SESSION),
+};

@@ -10,12 +10,12 @@ import { BackupCard, RecoverCard } from './backup.js';
 
 const MIN_PASSPHRASE = 8;
 
-export function KeysPage({ keys, onChange }) {
+export function KeysPage({ keys, onChange, session }) {
   return html`<section class="page">
     <h1>Your keys</h1>
     <p class="lead">Your identity key signs every record. It is generated in this browser and stored here encrypted
       with your passphrase; RareGen never sees it. The key file is the same one the <code>raregen</code> command line uses.</p>
-    ${keys.doc ? html`<${KeyCard} keys=${keys} onChange=${onChange} />` : html`<${NewKey} onChange=${onChange} />`}
+    ${keys.doc ? html`<${KeyCard} keys=${keys} onChange=${onChange} session=${session} />` : html`<${NewKey} onChange=${onChange} />`}
   </section>`;
 }
 
@@ -87,7 +87,7 @@ function ImportKey({ onChange, replacing }) {
   </div>`;
 }
 
-function KeyCard({ keys, onChange }) {
+function KeyCard({ keys, onChange, session }) {
   const { doc, registered } = keys;
   const [pass, setPass] = useState('');
   const [busy, setBusy] = useState(false);
@@ -102,10 +102,11 @@ function KeyCard({ keys, onChange }) {
       const { identity } = await unlockKeyFile(doc, pass);
       const env = sign(registerPayload(doc.public.identity), identity);
       identity.fill(0);
-      const r = await api.register(env);
+      const r = await api.register(env, session?.token);
       await keyStore.markRegistered(doc.public.identity);
       setPass('');
-      setMsg({ kind: 'ok', text: r.status === 201 ? 'Registered. You can publish now.' : 'This key was already registered. You can publish now.' });
+      const owner = session ? ` It belongs to your account ${session.email}.` : '';
+      setMsg({ kind: 'ok', text: (r.status === 201 ? 'Registered. You can publish now.' : 'This key was already registered. You can publish now.') + owner });
       await onChange();
     } catch (err) {
       setMsg({ kind: 'error', text: err instanceof WrongPassphraseError ? 'Wrong passphrase: nothing was sent.' : `Registration failed: ${err.code ? err.code + ' — ' : ''}${err.message}` });

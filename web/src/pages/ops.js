@@ -1,8 +1,8 @@
 // The operator dashboard: per-minute history from the API's operator endpoints drawn with
 // uPlot (pool depth against its alert threshold, throughput, batch sizes, latency
 // percentiles, error rate), the DLQ, the funding address and the failed jobs with a retry.
-import { useState, useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import { useState, useEffect } from 'preact/hooks';
+import { Chart } from '../chart.js';
 import { html, Notice, Field, Mono, fmtTime } from '../ui.js';
 import { api } from '../lib/api.js';
 import { operatorToken } from '../lib/store.js';
@@ -141,36 +141,3 @@ function Stat({ label, value, sub, warn, id }) {
     <span class="stat-value">${value ?? '—'}</span>${sub && html`<span class="stat-sub">${sub}</span>`}</div>`;
 }
 
-/** One uPlot chart that follows its container's width. */
-function Chart({ id, title, unit, xs, series }) {
-  const box = useRef();
-  const plot = useRef();
-  useEffect(() => {
-    const el = box.current;
-    const opts = {
-      width: Math.max(280, el.clientWidth),
-      height: 220,
-      legend: { show: true },
-      cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
-      axes: [
-        { stroke: MUTED, grid: { stroke: GRID }, ticks: { stroke: GRID } },
-        { stroke: MUTED, grid: { stroke: GRID }, ticks: { stroke: GRID }, size: 56 },
-      ],
-      // a few minutes of history (a fresh stack) would be a speck as a line: mark sparse series' points
-      series: [{}, ...series.map((s) => ({
-        label: s.label, stroke: s.stroke, fill: s.fill, dash: s.dash, width: 2, spanGaps: false,
-        points: { show: s.data.filter((v) => v != null).length < 15, size: 7, fill: s.stroke },
-      }))],
-    };
-    plot.current = new uPlot(opts, [xs, ...series.map((s) => s.data)], el);
-    const ro = new ResizeObserver(() => plot.current.setSize({ width: Math.max(280, el.clientWidth), height: 220 }));
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-      plot.current.destroy();
-    };
-  }, [JSON.stringify(xs), JSON.stringify(series.map((s) => s.data))]);
-  return html`<div class="card chart" data-chart=${id}><div class="row spread"><h3>${title}</h3><span class="muted small">${unit}</span></div>
-    <div ref=${box} id=${id} class="chart-box" data-points=${xs.length}></div></div>`;
-}

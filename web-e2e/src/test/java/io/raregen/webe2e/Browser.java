@@ -130,9 +130,13 @@ final class Browser implements AutoCloseable {
 
     /** Fails when the page logged an error (a script error, a failed request, a CSP violation) since the last call. */
     void assertNoConsoleErrors(String where) {
-        List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-        assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "console errors on " + where);
+        assertEquals(List.of(), takeConsoleErrors(), "console errors on " + where);
+    }
+
+    /** The errors logged since the last look (a refused request is one: Chromium logs every 4xx it loads). */
+    List<String> takeConsoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
     }
 
     Path screenshot(String name) throws IOException {

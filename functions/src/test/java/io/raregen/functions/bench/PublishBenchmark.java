@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * generator takes as little of the shared CPU as possible; {@code jdk} is the JDK HttpClient
  * (~170 µs CPU per request here), kept for comparison.
  *
+ * <p>{@code -Dbench.accounts=none|one|per-key}: the keys belong to no account (nothing charged, the default), all
+ * to one account (every publish debits the same balance row: the hot-account case), or each to its own.
+ *
  * <p>The queue settings are application.yml's unless {@code -Dbench.senders}, {@code -Dbench.linger} or
  * {@code -Dbench.maxIds} ({@code raregen.queue.max-ids-per-message}; 1 = one message per job) is given. After the run every message on the queue is read and its job ids matched
  * with the stored jobs; {@code -Dbench.readQueue=false} skips that (one message per job is slow to read)
@@ -70,12 +73,27 @@ public final class PublishBenchmark {
                 EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
                 URI publish = server.getURI().resolve("/v1/publish");
 
+                // -Dbench.accounts: none (keys of no account: nothing is charged), one (every key is one account's:
+                // one hot balance row), per-key (each key its own account)
+                String accounts = System.getProperty("bench.accounts", "none");
+                if (!List.of("none", "one", "per-key").contains(accounts)) {
+                    throw new IllegalArgumentException("-Dbench.accounts must be none, one or per-key, not " + accounts);
+                }
                 List<KeyPair> keys = new ArrayList<>();
+                String account = null;
                 for (int i = 0; i < identityCount; i++) {
                     KeyPair k = KeyPair.generate();
                     keys.add(k);
-                    env.execute("INSERT INTO identities (pubkey) VALUES (?)", k.publicKey().hex());
+                    if (!accounts.equals("none") && (account == null || accounts.equals("per-key"))) {
+                        account = java.util.UUID.randomUUID().toString();
+                        env.execute("INSERT INTO accounts (account_id, email) VALUES (?::uuid, ?)", account, "bench" + i + "@example.com");
+                        env.execute("INSERT INTO account_balances (account_id, credits) VALUES (?::uuid, 1000000000)", account);
+                        env.execute("INSERT INTO credit_ledger (account_id, delta, kind) VALUES (?::uuid, 1000000000, 'grant')", account);
+                    }
+                    env.execute("INSERT INTO identities (pubkey, account_id) VALUES (?, ?::uuid)", k.publicKey().hex(),
+                            accounts.equals("none") ? null : account);
                 }
+                System.out.printf("accounts: %s%n", accounts);
                 String clientKind = System.getProperty("bench.client", "socket");
                 if (!clientKind.equals("socket") && !clientKind.equals("jdk")) {
                     throw new IllegalArgumentException("-Dbench.client must be socket or jdk, not " + clientKind);
@@ -214,6 +232,15 @@ public final class PublishBenchmark {
                 long inserts = env.count("SELECT count(DISTINCT xmin::text) FROM publish_jobs");
                 System.out.printf("jobs stored: %,d in %,d insert statements (%.2f rows per statement)%n",
                         jobs, inserts, inserts == 0 ? 0 : jobs / (double) inserts);
+                if (!accounts.equals("none")) {
+                    long charged = env.count("SELECT count(*) FROM publish_jobs WHERE account_id IS NOT NULL");
+                    long debited = env.count("SELECT coalesce(-sum(delta), 0) FROM credit_ledger WHERE kind = 'publish'");
+                    long debits = env.count("SELECT count(*) FROM credit_ledger WHERE kind = 'publish'");
+                    long off = env.count("SELECT count(*) FROM account_balances b WHERE b.credits <> "
+                            + "(SELECT sum(delta) FROM credit_ledger l WHERE l.account_id = b.account_id)");
+                    System.out.printf("credits: %,d jobs charged, %,d credits debited in %,d ledger entries (%.2f jobs per entry); "
+                            + "balances off their ledger: %d%n", charged, debited, debits, debits == 0 ? 0 : debited / (double) debits, off);
+                }
                 if (Boolean.parseBoolean(System.getProperty("bench.readQueue", "true"))) {
                     // a message carries one or many ids: read them all and match them with the stored jobs
                     long t0 = System.nanoTime();
