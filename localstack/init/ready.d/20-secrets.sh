@@ -27,3 +27,5 @@ put_secret raregen/admin-token '{"token":"local-admin-token"}'
 put_secret raregen/arc-callback-token '{"token":"local-arc-callback-token"}'
 # the functions' receipt signing key: 64 random hex characters, as the CDK stack generates it
 put_secret raregen/receipt-key "{\"key\":\"$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')\"}"
+# the key sign-in codes are hashed with: 64 random hex characters, as the CDK stack generates it
+put_secret raregen/accounts-code-key "{\"key\":\"$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')\"}"

@@ -43,7 +43,9 @@ public record AppConfig(
         /* bump after rotating a secret the Lambdas read: new versions, new SnapStart snapshots */
         String secretsEpoch,
         /* the built web app (web/target/dist/), relative to infra-cdk/ */
-        String webDist) {
+        String webDist,
+        /* the sender of sign-in mail: an SES email identity the stack declares (verify it once, docs/ACCOUNTS.md) */
+        String mailFrom) {
 
     public AppConfig {
         Objects.requireNonNull(stage, "stage");
@@ -52,6 +54,9 @@ public record AppConfig(
         }
         if (broadcasterDesiredCount < 1 || broadcasterMaxCount < broadcasterDesiredCount) {
             throw new IllegalArgumentException("need 1 <= broadcasterDesiredCount <= broadcasterMaxCount");
+        }
+        if (mailFrom == null || !mailFrom.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new IllegalArgumentException("mailFrom must be an email address: " + mailFrom);
         }
         if (backupRetentionDays < 1) {
             throw new IllegalArgumentException("backupRetentionDays >= 1: automated backups and point-in-time recovery stay on");
@@ -86,7 +91,8 @@ public record AppConfig(
                 null,
                 "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3",
                 "1",
-                ResourceNames.DEFAULT_WEB_DIST);
+                ResourceNames.DEFAULT_WEB_DIST,
+                "no-reply@raregen.example");
     }
 
     /** Reads each key from CDK context, falling back to {@link #defaults()}. */
@@ -120,7 +126,8 @@ public record AppConfig(
                 str(node, "alarmEmail", d.alarmEmail()),
                 str(node, "metricsSidecarImage", d.metricsSidecarImage()),
                 str(node, "secretsEpoch", d.secretsEpoch()),
-                str(node, "webDist", d.webDist()));
+                str(node, "webDist", d.webDist()),
+                str(node, "mailFrom", d.mailFrom()));
     }
 
     /** A copy pointing at other build outputs; tests use it so they never need the other modules built. */
@@ -129,7 +136,7 @@ public record AppConfig(
                 arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
                 poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
-                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, webDist);
+                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, webDist, mailFrom);
     }
 
     /** A copy serving another web app directory (tests: a placeholder page). */
@@ -138,7 +145,7 @@ public record AppConfig(
                 arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
                 poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
-                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, dir);
+                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, dir, mailFrom);
     }
 
     /** The prefix of every stack name: {@code Raregen-<stage>}. */

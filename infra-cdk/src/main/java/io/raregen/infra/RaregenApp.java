@@ -77,7 +77,7 @@ public final class RaregenApp {
                 network, data,
                 new ApiStack.ApiProps(config.stage(), config.functionsCode(), config.network(), config.arcUrl(),
                         config.apiRateLimit(), config.apiBurstLimit(), config.publishRateLimit(),
-                        config.publishBurstLimit(), config.secretsEpoch()));
+                        config.publishBurstLimit(), config.secretsEpoch(), config.mailFrom()));
         // new Lambda code must not serve before the broadcaster has migrated the schema it expects
         api.addStackDependency(broadcaster, "the broadcaster runs the database migrations");
 

@@ -31,6 +31,8 @@ public final class ResourceNames {
     public static final String SECRET_ARC_CALLBACK_TOKEN = "raregen/arc-callback-token";
     /** The functions' receipt signing key (64 hex characters, generated; GET /v1/service-keys publishes its public key). */
     public static final String SECRET_RECEIPT_KEY = "raregen/receipt-key";
+    /** The key sign-in codes are hashed with (64 hex characters, generated; docs/ACCOUNTS.md). */
+    public static final String SECRET_ACCOUNTS_CODE_KEY = "raregen/accounts-code-key";
 
     /**
      * Each application secret is a JSON object with one field named like the last segment of the Micronaut
@@ -44,11 +46,12 @@ public final class ResourceNames {
     public static final String FIELD_ADMIN_TOKEN = "token";
     public static final String FIELD_ARC_CALLBACK_TOKEN = "token";
     public static final String FIELD_RECEIPT_KEY = "key";
+    public static final String FIELD_ACCOUNTS_CODE_KEY = "key";
 
     /** Every secret the init scripts must create for a local run. */
     public static final List<String> APP_SECRETS = List.of(
             SECRET_DB, SECRET_ARC_TOKEN, SECRET_POOL_WIF, SECRET_FUNDING_WIF, SECRET_ADMIN_TOKEN, SECRET_ARC_CALLBACK_TOKEN,
-            SECRET_RECEIPT_KEY);
+            SECRET_RECEIPT_KEY, SECRET_ACCOUNTS_CODE_KEY);
 
     /** Database name and master user created on RDS. */
     public static final String DB_NAME = "raregen";
@@ -106,6 +109,9 @@ public final class ResourceNames {
         public static final String ADMIN_TOKEN_SECRET_ARN = "RAREGEN_ADMIN_TOKEN_SECRET_ARN";
         public static final String ARC_CALLBACK_TOKEN_SECRET_ARN = "RAREGEN_ARC_CALLBACK_TOKEN_SECRET_ARN";
         public static final String RECEIPT_KEY_SECRET_ARN = "RAREGEN_RECEIPT_KEY_SECRET_ARN";
+        public static final String ACCOUNTS_CODE_KEY_SECRET_ARN = "RAREGEN_ACCOUNTS_CODE_KEY_SECRET_ARN";
+        /** The sender of sign-in mail ({@code raregen.accounts.mail-from}): the stack's SES identity. */
+        public static final String ACCOUNTS_MAIL_FROM = "RAREGEN_ACCOUNTS_MAIL_FROM";
         /** The broadcaster's independent block header source ({@code raregen.headers.*}). */
         public static final String HEADERS_URL = "RAREGEN_HEADERS_URL";
         public static final String HEADERS_HEIGHT_URL = "RAREGEN_HEADERS_HEIGHT_URL";

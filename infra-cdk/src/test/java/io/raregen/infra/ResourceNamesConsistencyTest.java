@@ -142,7 +142,7 @@ class ResourceNamesConsistencyTest {
         // local-only switches (raregen.keys.generate-if-missing, raregen.webhooks.allow-loopback-http); never set in AWS
         Set<String> localOnly = Set.of("RAREGEN_KEYS_GENERATE_IF_MISSING", "RAREGEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP");
         Set<String> secretArns = Set.of(Env.DB_SECRET_ARN, Env.ADMIN_TOKEN_SECRET_ARN, Env.ARC_CALLBACK_TOKEN_SECRET_ARN,
-                Env.RECEIPT_KEY_SECRET_ARN);
+                Env.RECEIPT_KEY_SECRET_ARN, Env.ACCOUNTS_CODE_KEY_SECRET_ARN);
         for (String key : env.keySet()) {
             boolean known = Env.ARCHITECTURE_KEYS.contains(key) || key.startsWith("AWS_") || localOnly.contains(key)
                     || secretArns.contains(key);
@@ -162,6 +162,8 @@ class ResourceNamesConsistencyTest {
         assertEquals(ResourceNames.SECRET_ARC_CALLBACK_TOKEN, env.get(Env.ARC_CALLBACK_TOKEN_SECRET_ARN));
         assertEquals(ResourceNames.SECRET_RECEIPT_KEY, env.get(Env.RECEIPT_KEY_SECRET_ARN));
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_RECEIPT_KEY + " "), "the receipt key is generated at init");
+        assertEquals(ResourceNames.SECRET_ACCOUNTS_CODE_KEY, env.get(Env.ACCOUNTS_CODE_KEY_SECRET_ARN));
+        assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ACCOUNTS_CODE_KEY + " "), "the code key is generated at init");
         // the broadcaster's plain token (ECS injects it in AWS) is the value the secret holds
         assertTrue(initScripts.contains("put_secret " + ResourceNames.SECRET_ARC_CALLBACK_TOKEN + " '{\"token\":\""
                 + env.get(Env.ARC_CALLBACK_TOKEN) + "\"}'"));

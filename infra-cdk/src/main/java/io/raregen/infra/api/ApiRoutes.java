@@ -52,7 +52,19 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/series"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/summary"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/failed-jobs"),
-            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/ops/jobs/{id}/retry"));
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/ops/jobs/{id}/retry"),
+            // accounts (docs/ACCOUNTS.md): the intake function holds the SES permission
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/accounts/otp"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/accounts/session"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.DELETE, "/v1/accounts/session"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/ledger"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/jobs"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/sessions"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.DELETE, "/v1/accounts/me/sessions/{id}"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/accounts"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/accounts/{id}"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/ops/accounts/{id}/grants"));
 
     /** Routes with a tighter limit than the stage default: writes that cost money or database rows. */
     public static final String PUBLISH_ROUTE = "POST /v1/publish";

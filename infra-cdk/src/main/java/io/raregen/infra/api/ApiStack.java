@@ -42,6 +42,11 @@ import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.ses.ConfigurationSet;
+import software.amazon.awscdk.services.ses.ConfigurationSetProps;
+import software.amazon.awscdk.services.ses.EmailIdentity;
+import software.amazon.awscdk.services.ses.EmailIdentityProps;
+import software.amazon.awscdk.services.ses.Identity;
 import software.constructs.Construct;
 
 /**
@@ -53,6 +58,7 @@ public class ApiStack extends Stack {
     public static final String ALIAS = "live";
 
     private final HttpApi httpApi;
+    private final EmailIdentity mailIdentity;
     private final HttpStage stage;
     private final Map<ApiFunctionKind, Function> functions = new EnumMap<>(ApiFunctionKind.class);
     private final Map<ApiFunctionKind, Alias> aliases = new EnumMap<>(ApiFunctionKind.class);
@@ -75,6 +81,21 @@ public class ApiStack extends Stack {
         // C1 only: API handlers are short; full JIT warm-up costs more than it returns on Lambda
         common.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
+        // sign-in codes go out through SES from this address (an email identity: SES mails it a link to verify it
+        // once after the first deploy); sends are recorded by the configuration set's reputation metrics
+        ConfigurationSet mailConfig = new ConfigurationSet(this, "MailConfiguration", ConfigurationSetProps.builder()
+                .reputationMetrics(true)
+                .sendingEnabled(true)
+                .build());
+        mailIdentity = new EmailIdentity(this, "MailIdentity", EmailIdentityProps.builder()
+                .identity(Identity.email(api.mailFrom()))
+                .configurationSet(mailConfig)
+                .build());
+        // every function builds the accounts service at init (the Lambda host creates its singletons eagerly),
+        // and the Lambda environment requires the code key
+        common.put(Env.ACCOUNTS_CODE_KEY_SECRET_ARN, data.secrets().accountsCodeKey().getSecretArn());
+        common.put(Env.ACCOUNTS_MAIL_FROM, api.mailFrom());
+
         for (ApiFunctionKind kind : ApiFunctionKind.values()) {
             Map<String, String> env = new LinkedHashMap<>(common);
             if (kind == ApiFunctionKind.INTAKE || kind == ApiFunctionKind.VERIFICATION) {
@@ -92,11 +113,14 @@ public class ApiStack extends Stack {
             }
             Function fn = function(kind, code, env, network);
             data.database().secret().grantRead(fn);
+            data.secrets().accountsCodeKey().grantRead(fn);
             if (kind == ApiFunctionKind.INTAKE || kind == ApiFunctionKind.VERIFICATION) {
                 data.secrets().receiptKey().grantRead(fn);
             }
             if (kind == ApiFunctionKind.INTAKE) {
                 data.queue().queue().grantSendMessages(fn);
+                // POST /v1/accounts/otp mails the sign-in code
+                mailIdentity.grantSendEmail(fn);
                 data.secrets().adminToken().grantRead(fn);
                 // GET /v1/ops/summary shows the DLQ's depth: the attribute only, never a message
                 data.queue().deadLetterQueue().grant(fn, "sqs:GetQueueAttributes");
@@ -231,6 +255,6 @@ public class ApiStack extends Stack {
      */
     public record ApiProps(String stage, String functionsCode, String network, String arcUrl,
                            int rateLimit, int burstLimit, int publishRateLimit, int publishBurstLimit,
-                           String secretsEpoch) {
+                           String secretsEpoch, String mailFrom) {
     }
 }

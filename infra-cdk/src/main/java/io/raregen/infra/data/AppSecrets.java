@@ -24,6 +24,7 @@ public class AppSecrets extends Construct {
     private final Secret adminToken;
     private final Secret arcCallbackToken;
     private final Secret receiptKey;
+    private final Secret accountsCodeKey;
 
     public AppSecrets(Construct scope, String id) {
         super(scope, id);
@@ -38,20 +39,30 @@ public class AppSecrets extends Construct {
         arcCallbackToken = secret("ArcCallbackToken", ResourceNames.SECRET_ARC_CALLBACK_TOKEN, ResourceNames.FIELD_ARC_CALLBACK_TOKEN,
                 "Token ARC presents on POST /v1/callbacks/arc (sent as X-CallbackToken by the broadcaster); generated");
         // a secp256k1 private key is any 256-bit number below the group order: 64 generated hex characters are one
-        receiptKey = new Secret(this, "ReceiptKey", SecretProps.builder()
-                .secretName(ResourceNames.SECRET_RECEIPT_KEY)
-                .description("Private key (64 hex) the functions sign receipts with; GET /v1/service-keys publishes its public key."
-                        + " Rotating it: publish the old public key as retired (raregen.receipts.retired-keys), then put a new value")
+        receiptKey = hexSecret("ReceiptKey", ResourceNames.SECRET_RECEIPT_KEY, ResourceNames.FIELD_RECEIPT_KEY,
+                "Private key (64 hex) the functions sign receipts with; GET /v1/service-keys publishes its public key."
+                        + " Rotating it: publish the old public key as retired (raregen.receipts.retired-keys), then put a new value",
+                // receipts already handed out name this key: never delete it with the stack
+                RemovalPolicy.RETAIN);
+        accountsCodeKey = hexSecret("AccountsCodeKey", ResourceNames.SECRET_ACCOUNTS_CODE_KEY, ResourceNames.FIELD_ACCOUNTS_CODE_KEY,
+                "HMAC key (64 hex) sign-in codes are hashed with; a new value only voids the codes of the last 10 minutes",
+                RemovalPolicy.DESTROY);
+    }
+
+    /** A JSON secret {@code {"<field>": "<64 generated hex characters>"}}. */
+    private Secret hexSecret(String id, String name, String field, String description, RemovalPolicy removal) {
+        return new Secret(this, id, SecretProps.builder()
+                .secretName(name)
+                .description(description)
                 .generateSecretString(SecretStringGenerator.builder()
                         .secretStringTemplate("{}")
-                        .generateStringKey(ResourceNames.FIELD_RECEIPT_KEY)
+                        .generateStringKey(field)
                         .passwordLength(64)
                         .excludePunctuation(true)
                         .includeSpace(false)
                         .excludeCharacters("ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ")
                         .build())
-                // receipts already handed out name this key: never delete it with the stack
-                .removalPolicy(RemovalPolicy.RETAIN)
+                .removalPolicy(removal)
                 .build());
     }
 
@@ -93,5 +104,9 @@ public class AppSecrets extends Construct {
 
     public Secret receiptKey() {
         return receiptKey;
+    }
+
+    public Secret accountsCodeKey() {
+        return accountsCodeKey;
     }
 }

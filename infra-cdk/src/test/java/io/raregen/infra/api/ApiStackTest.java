@@ -93,7 +93,8 @@ class ApiStackTest {
     void operatorRoutes_runOnTheOneFunctionThatReadsTheAdminToken() {
         // these controllers answer 403 without the operator token; a function without the secret can never check it
         List<String> operatorRoutes = List.of("GET /v1/pool", "GET /v1/ops/series", "GET /v1/ops/summary",
-                "GET /v1/ops/failed-jobs", "POST /v1/ops/jobs/{id}/retry");
+                "GET /v1/ops/failed-jobs", "POST /v1/ops/jobs/{id}/retry", "GET /v1/ops/accounts", "GET /v1/ops/accounts/{id}",
+                "POST /v1/ops/accounts/{id}/grants");
         for (ApiRoutes.Route r : ApiRoutes.ALL) {
             if (operatorRoutes.contains(r.key())) {
                 assertEquals(ApiFunctionKind.INTAKE, r.function(), r.key());
@@ -167,6 +168,30 @@ class ApiStackTest {
         for (Map.Entry<String, Object> fn : functions.entrySet()) {
             Map<String, Object> vars = map(map(props(fn.getValue()).get("Environment")).get("Variables"));
             assertEquals(fn.getKey().startsWith("Verification"), vars.containsKey(Env.ARC_CALLBACK_TOKEN_SECRET_ARN), fn.getKey());
+        }
+    }
+
+    @Test
+    void signInMail_goesThroughTheStacksSesIdentity_andOnlyIntakeMaySendIt() {
+        template.hasResourceProperties("AWS::SES::EmailIdentity", Match.objectLike(Map.of(
+                "EmailIdentity", "no-reply@raregen.example",
+                "ConfigurationSetAttributes", Match.objectLike(Map.of("ConfigurationSetName", Match.anyValue())))));
+        template.resourceCountIs("AWS::SES::ConfigurationSet", 1);
+        Map<String, Object> policies = io.raregen.infra.Json.resources(template, "AWS::IAM::Policy");
+        int senders = 0;
+        for (Map.Entry<String, Object> policy : policies.entrySet()) {
+            String text = String.valueOf(props(policy.getValue()).get("PolicyDocument"));
+            boolean sends = text.contains("ses:SendEmail");
+            assertEquals(policy.getKey().startsWith("Intake"), sends, policy.getKey());
+            senders += sends ? 1 : 0;
+            // every function builds the accounts service at init and must read the code key
+            assertTrue(text.contains("SecretsAccountsCodeKey"), policy.getKey() + " reads the sign-in code key");
+        }
+        assertEquals(1, senders);
+        for (Map.Entry<String, Object> fn : functions.entrySet()) {
+            Map<String, Object> vars = map(map(props(fn.getValue()).get("Environment")).get("Variables"));
+            assertTrue(vars.containsKey(Env.ACCOUNTS_CODE_KEY_SECRET_ARN), fn.getKey());
+            assertEquals("no-reply@raregen.example", vars.get(Env.ACCOUNTS_MAIL_FROM), fn.getKey());
         }
     }
 

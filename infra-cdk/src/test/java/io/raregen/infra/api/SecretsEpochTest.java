@@ -33,7 +33,7 @@ class SecretsEpochTest {
                 d.poolReplenishMinDepth(), d.poolSplitBatchSize(), d.deletionProtection(), d.multiAz(),
                 d.dbInstanceType(), d.backupRetentionDays(), d.natGateways(), d.broadcasterDesiredCount(),
                 d.broadcasterMaxCount(), d.apiRateLimit(), d.apiBurstLimit(), d.publishRateLimit(),
-                d.publishBurstLimit(), d.alarmEmail(), d.metricsSidecarImage(), "2", d.webDist());
+                d.publishBurstLimit(), d.alarmEmail(), d.metricsSidecarImage(), "2", d.webDist(), d.mailFrom());
         Template after = Template.fromStack(RaregenApp.build(app, bumped).api());
         Set<String> afterIds = Json.resources(after, "AWS::Lambda::Version").keySet();
 
