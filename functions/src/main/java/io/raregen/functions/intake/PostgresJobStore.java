@@ -37,7 +37,8 @@ import java.util.Optional;
  * upserts each key's {@code publish_quotas} row (refill by elapsed time, take at most what is there, remember how
  * many it granted) and inserts only the jobs that got one, so the quota costs the group commit no extra round trip.
  * The upsert locks the key's row until the commit, which serialises takes of one key across instances; keys are
- * taken in one global order, as the job rows are. A job whose (key, nonce) already exists takes no token, so a
+ * taken in one global order, as the job rows are. A key that belongs to an account takes from the account's bucket
+ * ({@code account_quotas}, after the key rows, in account order) instead of its own. A job whose (key, nonce) already exists takes no token, so a
  * byte-identical retry is free, and of several requests with one nonce in a group only the first can take one (a
  * duplicate racing its original from another instance, in another statement, may still take one).
  *
@@ -61,7 +62,7 @@ public class PostgresJobStore implements JobStore {
                                          envelope, envelope_sha256, ord)
             ),
             fresh AS (
-              SELECT d.*, row_number() OVER (PARTITION BY d.pubkey ORDER BY d.ord) AS n
+              SELECT d.*, row_number() OVER (PARTITION BY coalesce(d.account_id::text, d.pubkey) ORDER BY d.ord) AS n
               FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.*, i.account_id FROM r
                     JOIN identities i ON i.pubkey = r.pubkey AND i.status = 'active'
                     WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.pubkey = r.pubkey AND j.nonce = r.nonce)
@@ -110,13 +111,14 @@ public class PostgresJobStore implements JobStore {
             ),
             """ + CHARGE_AND_INSERT;
 
-    // the group statement under the quota: the take first (only a job that got a token may be charged);
-    // parameters: the nine arrays, then burst ×3, (burst, rate) ×3
+    // the group statement under the quota: the takes first (only a job that got a token may be charged), from the
+    // key's bucket for a key of no account, else from its account's; parameters: the nine arrays, then for each of
+    // the two buckets burst ×3, (burst, rate) ×3
     private static final String INSERT_GROUP_WITH_QUOTA = "WITH " + ROWS + """
             take AS (
               INSERT INTO publish_quotas AS q (pubkey, tokens, refilled_at, granted)
               SELECT pubkey, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
-              FROM fresh GROUP BY pubkey ORDER BY pubkey
+              FROM fresh WHERE account_id IS NULL GROUP BY pubkey ORDER BY pubkey
               ON CONFLICT (pubkey) DO UPDATE SET
                 granted = LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
                     + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
@@ -127,23 +129,45 @@ public class PostgresJobStore implements JobStore {
                 refilled_at = GREATEST(q.refilled_at, statement_timestamp())
               RETURNING q.pubkey, q.granted
             ),
+            take_account AS (
+              INSERT INTO account_quotas AS q (account_id, tokens, refilled_at, granted)
+              SELECT account_id, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
+              FROM fresh WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY account_id
+              ON CONFLICT (account_id) DO UPDATE SET
+                granted = LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
+                tokens = LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8)
+                  - LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
+                refilled_at = GREATEST(q.refilled_at, statement_timestamp())
+              RETURNING q.account_id, q.granted
+            ),
             eligible AS (
               SELECT f.*, row_number() OVER (PARTITION BY f.account_id ORDER BY f.ord) AS an
-              FROM fresh f JOIN take t ON t.pubkey = f.pubkey
-              WHERE f.n <= t.granted
+              FROM fresh f
+              LEFT JOIN take t ON f.account_id IS NULL AND t.pubkey = f.pubkey
+              LEFT JOIN take_account ta ON ta.account_id = f.account_id
+              WHERE f.n <= coalesce(t.granted, ta.granted, 0)
             ),
             """ + CHARGE_AND_INSERT;
 
-    // the key's quota level now (a full bucket without a row) and its account's credits (null: no account);
-    // parameters: burst, rate, burst, nonce, pubkey
+    // the quota level now of the key's bucket (its account's when it has one; a full bucket without a row) and its
+    // account's credits (null: no account); parameters: burst, rate, burst, account burst, account rate, account
+    // burst, nonce, pubkey
     private static final String EXPLAIN_MISS = """
             SELECT i.status, j.job_id, j.payload_hash, j.status,
-                   LEAST(?::float8, COALESCE(q.tokens
-                       + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8)),
-                   b.credits
+                   CASE WHEN i.account_id IS NULL
+                     THEN LEAST(?::float8, COALESCE(q.tokens
+                       + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8))
+                     ELSE LEAST(?::float8, COALESCE(aq.tokens
+                       + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - aq.refilled_at)))::float8 * ?::float8, ?::float8))
+                   END,
+                   b.credits, i.account_id IS NOT NULL
             FROM identities i
             LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
             LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
+            LEFT JOIN account_quotas aq ON aq.account_id = i.account_id
             LEFT JOIN account_balances b ON b.account_id = i.account_id
             WHERE i.pubkey = ?
             """;
@@ -264,7 +288,9 @@ public class PostgresJobStore implements JobStore {
             }
             if (quota.enabled()) {
                 double[] bucket = {quota.burst(), quota.burst(), quota.burst(),
-                        quota.burst(), quota.rate(), quota.burst(), quota.rate(), quota.burst(), quota.rate()};
+                        quota.burst(), quota.rate(), quota.burst(), quota.rate(), quota.burst(), quota.rate(),
+                        quota.accountBurst(), quota.accountBurst(), quota.accountBurst(), quota.accountBurst(), quota.accountRate(),
+                        quota.accountBurst(), quota.accountRate(), quota.accountBurst(), quota.accountRate()};
                 for (int i = 0; i < bucket.length; i++) {
                     ps.setDouble(columns.length + 1 + i, bucket[i]);
                 }
@@ -285,8 +311,11 @@ public class PostgresJobStore implements JobStore {
             ps.setDouble(1, quota.burst());
             ps.setDouble(2, quota.rate());
             ps.setDouble(3, quota.burst());
-            ps.setString(4, envelope.nonce());
-            ps.setString(5, pubkey);
+            ps.setDouble(4, quota.accountBurst());
+            ps.setDouble(5, quota.accountRate());
+            ps.setDouble(6, quota.accountBurst());
+            ps.setString(7, envelope.nonce());
+            ps.setString(8, pubkey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.of(new Insertion.UnknownIdentity());
@@ -302,7 +331,8 @@ public class PostgresJobStore implements JobStore {
                         return Optional.of(new Insertion.CreditsExhausted());
                     }
                     if (quota.enabled() && level < 1) {
-                        return Optional.of(new Insertion.RateLimited(TokenBucketMath.nanosUntilOneToken(level, quota.rate())));
+                        double rate = rs.getBoolean(7) ? quota.accountRate() : quota.rate();
+                        return Optional.of(new Insertion.RateLimited(TokenBucketMath.nanosUntilOneToken(level, rate)));
                     }
                     return Optional.empty();
                 }

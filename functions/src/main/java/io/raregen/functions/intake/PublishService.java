@@ -107,7 +107,7 @@ public class PublishService {
             rateLimited.increment();
             long seconds = (limited.retryAfterNanos() + 999_999_999L) / 1_000_000_000L;
             throw new RateLimitedException("public key " + envelope.publicKey().hex()
-                    + " has used its publish quota; retry after " + seconds + " s", seconds);
+                    + " has used its publish quota (its account's, when it belongs to one); retry after " + seconds + " s", seconds);
         }
         if (insertion instanceof JobStore.Insertion.CreditsExhausted) {
             creditsExhausted.increment();

@@ -69,6 +69,8 @@ public final class PublishBenchmark {
             props.put("raregen.intake.quota.enabled", System.getProperty("bench.quota", "true"));
             props.put("raregen.intake.quota.rate", "1000000");
             props.put("raregen.intake.quota.burst", "1000000");
+            props.put("raregen.intake.quota.account-rate", "1000000");
+            props.put("raregen.intake.quota.account-burst", "1000000");
             try (ApplicationContext ctx = ApplicationContext.run(props, "bench")) {
                 EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
                 URI publish = server.getURI().resolve("/v1/publish");

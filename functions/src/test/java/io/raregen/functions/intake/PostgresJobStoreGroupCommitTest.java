@@ -226,7 +226,7 @@ class PostgresJobStoreGroupCommitTest {
 
     private PostgresJobStore store(int insertBatchMax) {
         return new PostgresJobStore(dataSource, new IntakeConfiguration(100_000, Duration.ofMinutes(5), insertBatchMax),
-                new QuotaConfiguration(false, 1, 1));
+                new QuotaConfiguration(false, 1, 1, 1, 1));
     }
 
     /**
