@@ -33,7 +33,7 @@ class LambdaFixturesTest {
     void start() {
         env = TestEnv.create();
         Map<String, String> p = new HashMap<>(env.properties());
-        p.remove("raregen.identity.registration-mode"); // application-lambda.yml says admin
+        p.remove("raregen.identity.registration-mode"); // application-lambda.yml says account
         lambda = new LambdaTransport(p);
     }
 
@@ -66,14 +66,17 @@ class LambdaFixturesTest {
     }
 
     @Test
-    void register_inLambdaAdminMode_needsOperatorToken() {
+    void register_inLambdaAccountMode_needsASessionOrTheOperatorToken() {
         KeyPair key = KeyPair.generate();
         ApiRequest register = ApiRequest.postJson("/v1/identities", Envelopes.body(Envelopes.register(key)));
 
         ApiResponse anonymous = lambda.send(register);
         assertEquals(401, anonymous.status(), anonymous.toString());
-        assertEquals("UNAUTHORIZED", anonymous.code());
+        assertEquals("SESSION_INVALID", anonymous.code());
         assertEquals(0, env.count("SELECT count(*) FROM identities WHERE pubkey = ?", key.publicKey().hex()));
+        ApiResponse wrong = lambda.send(register.withHeader("Authorization", "Bearer not-the-operator-token"));
+        assertEquals(401, wrong.status(), wrong.toString());
+        assertEquals("UNAUTHORIZED", wrong.code());
 
         ApiResponse operator = lambda.send(register.asOperator());
         assertEquals(201, operator.status(), operator.toString());
