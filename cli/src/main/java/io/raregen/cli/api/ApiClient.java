@@ -131,6 +131,12 @@ public final class ApiClient {
         return send(request(path, admin).GET().build());
     }
 
+    public Response put(String path, String jsonBody, boolean admin) throws ApiException {
+        return send(request(path, admin)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)).build());
+    }
+
     public Response delete(String path, boolean admin) throws ApiException {
         return send(request(path, admin).DELETE().build());
     }

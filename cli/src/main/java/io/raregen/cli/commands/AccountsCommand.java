@@ -22,7 +22,8 @@ import java.nio.file.Path;
 @Command(name = "accounts", mixinStandardHelpOptions = true,
         description = "Your account (after `raregen login`): balance, keys, ledger, jobs. Operators: show and grant.",
         subcommands = {AccountsCommand.Me.class, AccountsCommand.Ledger.class, AccountsCommand.Jobs.class,
-                AccountsCommand.Show.class, AccountsCommand.Grant.class})
+                AccountsCommand.Show.class, AccountsCommand.Grant.class, AccountsCommand.AssignPlan.class,
+                AccountsCommand.Plans.class, AccountsCommand.DefinePlan.class})
 public final class AccountsCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -192,6 +193,84 @@ public final class AccountsCommand implements Runnable {
                     out().println((r.body().path("repeated").asBoolean() ? "Already granted (reference " + reference + "): "
                             : "Granted " + credits + " credits: ") + "balance " + r.body().path("credits").asLong());
                 }
+                return ExitCodes.OK;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Operator: put an account on a plan (its monthly allowance is granted within the hour), or on `none`.")
+    static final class AssignPlan extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
+        String who;
+
+        @Parameters(index = "1", paramLabel = "PLAN|none")
+        String plan;
+
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Override
+        public Integer call() {
+            ApiClient client = api.client(env());
+            try {
+                String accountId = find(client, who).path("account").path("accountId").asText();
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                if ("none".equals(plan)) {
+                    body.putNull("plan");
+                } else {
+                    body.put("plan", plan);
+                }
+                JsonNode r = client.put("/v1/ops/accounts/" + accountId + "/plan", body.toString(), true).body();
+                out().println(r.path("account").path("email").asText() + " is on " + r.path("account").path("plan").asText("no plan"));
+                return ExitCodes.OK;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
+        }
+    }
+
+    @Command(name = "plans", mixinStandardHelpOptions = true, description = "Operator: the plans and their monthly allowances.")
+    static final class Plans extends BaseCommand {
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Override
+        public Integer call() {
+            try {
+                JsonNode r = api.client(env()).get("/v1/ops/plans", true).body();
+                Table t = new Table("PLAN", "CREDITS/MONTH", "UPDATED");
+                for (JsonNode p : r.path("plans")) {
+                    t.row(p.path("name").asText(), p.path("monthlyCredits").asLong(), p.path("updatedAt").asText());
+                }
+                t.print(out());
+                return ExitCodes.OK;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
+        }
+    }
+
+    @Command(name = "define-plan", mixinStandardHelpOptions = true, description = "Operator: create a plan or change its monthly allowance.")
+    static final class DefinePlan extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "PLAN")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "CREDITS_PER_MONTH")
+        long credits;
+
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Override
+        public Integer call() {
+            try {
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                body.put("monthlyCredits", credits);
+                JsonNode r = api.client(env()).put("/v1/ops/plans/" + URLEncoder.encode(name, StandardCharsets.UTF_8), body.toString(), true).body();
+                out().println("Plan " + r.path("name").asText() + ": " + r.path("monthlyCredits").asLong() + " credits a month");
                 return ExitCodes.OK;
             } catch (ApiException e) {
                 throw apiFailure(e);

@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -41,8 +42,10 @@ public class OperatorAccountController {
     private final OperatorGuard operator;
     private final AccountService service;
     private final AccountStore accounts;
+    private final PlanStore plans;
 
-    public OperatorAccountController(OperatorGuard operator, AccountService service, AccountStore accounts) {
+    public OperatorAccountController(OperatorGuard operator, AccountService service, AccountStore accounts, PlanStore plans) {
+        this.plans = plans;
         this.operator = operator;
         this.service = service;
         this.accounts = accounts;
@@ -90,6 +93,34 @@ public class OperatorAccountController {
                 .orElseThrow(() -> new ApiException(ErrorCode.ACCOUNT_NOT_FOUND, "no account " + id));
         return HttpResponse.<Granted>status(c.repeated() ? HttpStatus.OK : HttpStatus.CREATED)
                 .body(new Granted(c.entry(), c.balance(), c.repeated()));
+    }
+
+    @Put(uri = "/{accountId}/plan", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Put an account on a plan, or on none (operator)", description = "Body {\"plan\": \"pro\"} or {\"plan\": null}. "
+            + "The plan's monthly allowance is granted by the broadcaster within the hour, once per calendar month.")
+    @ApiResponse(responseCode = "200", description = "the account", content = @Content(schema = @Schema(implementation = OperatorView.class)))
+    @ApiResponse(responseCode = "404", description = "ACCOUNT_NOT_FOUND / PLAN_NOT_FOUND", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public OperatorView assignPlan(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                   @PathVariable String accountId, @Nullable @Body byte[] body) {
+        operator.requireOperator(authorization);
+        AccountId id = AccountController.accountId(accountId);
+        String plan = JsonFields.of(body).text("plan");
+        if (plan != null) {
+            planName(plan);
+        }
+        switch (plans.assign(id, plan)) {
+            case NO_SUCH_ACCOUNT -> throw new ApiException(ErrorCode.ACCOUNT_NOT_FOUND, "no account " + id);
+            case NO_SUCH_PLAN -> throw new ApiException(ErrorCode.PLAN_NOT_FOUND, "no plan " + plan + " (PUT /v1/ops/plans/" + plan + " first)");
+            default -> {
+                return view(service.account(id));
+            }
+        }
+    }
+
+    static void planName(String name) {
+        if (!name.matches("[a-z][a-z0-9-]{0,31}")) {
+            throw new ApiException(ErrorCode.PLAN_NAME_INVALID, "a plan name is 1-32 characters of a-z, 0-9 and '-', starting with a letter");
+        }
     }
 
     private OperatorView view(Account a) {

@@ -48,6 +48,8 @@ public enum ErrorCode {
     ACCOUNT_ID_INVALID(HttpStatus.BAD_REQUEST, "Account id is not a UUID"),
     ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such account"),
     CREDITS_INVALID(HttpStatus.BAD_REQUEST, "Credits must be a whole number from 1 to 1,000,000,000"),
+    PLAN_NAME_INVALID(HttpStatus.BAD_REQUEST, "Plan name must be 1-32 characters of a-z, 0-9 and '-', starting with a letter"),
+    PLAN_NOT_FOUND(HttpStatus.NOT_FOUND, "No such plan"),
     CREDITS_EXHAUSTED(HttpStatus.PAYMENT_REQUIRED, "The key's account has no credits left"),
     IDENTITY_OTHER_ACCOUNT(HttpStatus.FORBIDDEN, "The key belongs to another account"),
     BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request"),

@@ -454,4 +454,39 @@ class AccountsApiTest {
         assertNotEquals(0, found.get("ledger").size());
         assertEquals(401, http.send(ApiRequest.get("/v1/ops/accounts?email=x@example.com")).status());
     }
+
+    @Test
+    void plans_areDefinedAndAssignedByTheOperatorOnly_withStableCodes() {
+        String token = signUp(address());
+        String accountId = me(token).get("account").get("accountId").asText();
+        ApiRequest pro = new ApiRequest("PUT", "/v1/ops/plans/pro", "{\"monthlyCredits\":5000}", Map.of("Content-Type", "application/json"));
+        assertEquals(401, http.send(pro).status(), "not without the operator token");
+        ApiResponse created = http.send(pro.asOperator());
+        assertEquals(200, created.status(), created.toString());
+        assertEquals(5000, created.json().get("monthlyCredits").asLong());
+        for (String bad : List.of("Pro", "1pro", "pro_plan", "p".repeat(33))) {
+            ApiResponse r = http.send(new ApiRequest("PUT", "/v1/ops/plans/" + bad, "{\"monthlyCredits\":5}",
+                    Map.of("Content-Type", "application/json")).asOperator());
+            assertEquals("PLAN_NAME_INVALID", r.code(), bad);
+        }
+        assertEquals("CREDITS_INVALID", http.send(new ApiRequest("PUT", "/v1/ops/plans/pro", "{\"monthlyCredits\":0}",
+                Map.of("Content-Type", "application/json")).asOperator()).code());
+        assertEquals(5000, http.send(ApiRequest.get("/v1/ops/plans").asOperator()).json().get("plans").get(0).get("monthlyCredits").asLong());
+
+        String path = "/v1/ops/accounts/" + accountId + "/plan";
+        ApiResponse unknown = http.send(new ApiRequest("PUT", path, "{\"plan\":\"gold\"}", Map.of("Content-Type", "application/json")).asOperator());
+        assertEquals(404, unknown.status());
+        assertEquals("PLAN_NOT_FOUND", unknown.code());
+        ApiResponse on = http.send(new ApiRequest("PUT", path, "{\"plan\":\"pro\"}", Map.of("Content-Type", "application/json")).asOperator());
+        assertEquals(200, on.status(), on.toString());
+        assertEquals("pro", on.json().get("account").get("plan").asText());
+        assertEquals("pro", me(token).get("account").get("plan").asText());
+        assertEquals(401, withSession(new ApiRequest("PUT", path, "{\"plan\":null}", Map.of("Content-Type", "application/json")), token).status(),
+                "an account cannot choose its own plan");
+        ApiResponse off = http.send(new ApiRequest("PUT", path, "{\"plan\":null}", Map.of("Content-Type", "application/json")).asOperator());
+        assertEquals(200, off.status());
+        assertFalse(me(token).get("account").has("plan"));
+        assertEquals("ACCOUNT_NOT_FOUND", http.send(new ApiRequest("PUT", "/v1/ops/accounts/" + java.util.UUID.randomUUID() + "/plan",
+                "{\"plan\":\"pro\"}", Map.of("Content-Type", "application/json")).asOperator()).code());
+    }
 }

@@ -64,7 +64,10 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.INTAKE, HttpMethod.DELETE, "/v1/accounts/me/sessions/{id}"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/accounts"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/accounts/{id}"),
-            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/ops/accounts/{id}/grants"));
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/ops/accounts/{id}/grants"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.PUT, "/v1/ops/accounts/{id}/plan"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/plans"),
+            new Route(ApiFunctionKind.INTAKE, HttpMethod.PUT, "/v1/ops/plans/{name}"));
 
     /** Routes with a tighter limit than the stage default: writes that cost money or database rows. */
     public static final String PUBLISH_ROUTE = "POST /v1/publish";

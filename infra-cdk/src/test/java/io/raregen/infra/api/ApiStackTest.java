@@ -94,7 +94,7 @@ class ApiStackTest {
         // these controllers answer 403 without the operator token; a function without the secret can never check it
         List<String> operatorRoutes = List.of("GET /v1/pool", "GET /v1/ops/series", "GET /v1/ops/summary",
                 "GET /v1/ops/failed-jobs", "POST /v1/ops/jobs/{id}/retry", "GET /v1/ops/accounts", "GET /v1/ops/accounts/{id}",
-                "POST /v1/ops/accounts/{id}/grants");
+                "POST /v1/ops/accounts/{id}/grants", "PUT /v1/ops/accounts/{id}/plan", "GET /v1/ops/plans", "PUT /v1/ops/plans/{name}");
         for (ApiRoutes.Route r : ApiRoutes.ALL) {
             if (operatorRoutes.contains(r.key())) {
                 assertEquals(ApiFunctionKind.INTAKE, r.function(), r.key());
