@@ -139,6 +139,8 @@ public final class ArcServer implements AutoCloseable {
             default -> {
                 if (path.startsWith("/v1/tx/")) {
                     requireGet(method, () -> getTx(ex, path.substring("/v1/tx/".length())));
+                } else if (path.startsWith("/woc/")) {
+                    requireGet(method, () -> whatsOnChain(ex, path));
                 } else if (path.startsWith("/admin/blocks/")) {
                     String id = path.substring("/admin/blocks/".length());
                     // the web app (on the API's origin) checks merkle roots against these headers from the browser
@@ -345,6 +347,56 @@ public final class ArcServer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ admin
+
+    /**
+     * The few WhatsOnChain routes the broadcaster's discovery uses, with WhatsOnChain's shapes, under
+     * {@code /woc/{net}/}: {@code address/{address}/unspent} ({@code [{"height","tx_pos","tx_hash","value"}]},
+     * height 0 while unmined), {@code tx/{txid}/hex} (the raw transaction as text) and {@code chain/info}
+     * ({@code {"blocks": tip height}}).
+     */
+    private void whatsOnChain(HttpExchange ex, String path) throws Exception {
+        String[] p = path.split("/");
+        // "", "woc", net, ...
+        if (p.length == 6 && p[3].equals("address") && p[5].equals("unspent")) {
+            byte[] script;
+            try {
+                script = P2pkh.lockingScriptForAddress(p[4]);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("not a P2PKH address: " + p[4]);
+            }
+            List<Object> list = new ArrayList<>();
+            for (io.raregen.localchain.ledger.Ledger.Unspent u : ledger.unspent(script)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("height", u.height());
+                m.put("tx_pos", u.outpoint().vout());
+                m.put("tx_hash", u.outpoint().txid().hex());
+                m.put("value", u.value());
+                list.add(m);
+            }
+            sendJson(ex, 200, arcJson.value(list));
+        } else if (p.length == 6 && p[3].equals("tx") && p[5].equals("hex")) {
+            byte[] raw;
+            try {
+                raw = ledger.raw(io.raregen.core.types.Txid.fromHex(p[4]));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("not a txid: " + p[4]);
+            }
+            if (raw == null) {
+                sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "no transaction " + p[4], null);
+            } else {
+                byte[] body = HexFormat.of().formatHex(raw).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                ex.getResponseHeaders().set("Content-Type", "text/plain");
+                ex.sendResponseHeaders(200, body.length);
+                try (var os = ex.getResponseBody()) {
+                    os.write(body);
+                }
+            }
+        } else if (p.length == 5 && p[3].equals("chain") && p[4].equals("info")) {
+            sendJson(ex, 200, arcJson.value(Map.of("blocks", ledger.tip().height())));
+        } else {
+            sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "no route GET " + path, null);
+        }
+    }
 
     private void adminFaucet(HttpExchange ex) throws Exception {
         JsonNode req = readJson(ex);

@@ -402,6 +402,34 @@ public final class Ledger {
 
     // ------------------------------------------------------------------ waiting and reading
 
+    /** An unspent output and the height of the block that holds its transaction (0: not mined yet). */
+    public record Unspent(Outpoint outpoint, long value, long height) {
+    }
+
+    /**
+     * The unspent outputs locked by {@code script} (a scan of every coin: the local chain holds thousands, and
+     * address look-ups are for the few deposit addresses a test or a local run watches).
+     */
+    public List<Unspent> unspent(byte[] script) {
+        List<Unspent> out = new ArrayList<>();
+        for (Map.Entry<Outpoint, Coin> e : coins.entrySet()) {
+            Coin c = e.getValue();
+            if (c.spentBy == null && java.util.Arrays.equals(c.script, script)) {
+                TxEntry tx = accepted.get(e.getKey().txid());
+                Long height = tx == null ? null : tx.view.blockHeight();
+                out.add(new Unspent(e.getKey(), c.value, height == null ? 0 : height));
+            }
+        }
+        out.sort(java.util.Comparator.comparing((Unspent u) -> u.outpoint().txid().hex()).thenComparingInt(u -> u.outpoint().vout()));
+        return out;
+    }
+
+    /** The raw bytes of an accepted transaction, or null. */
+    public byte[] raw(Txid txid) {
+        TxEntry e = accepted.get(txid);
+        return e == null ? null : e.raw;
+    }
+
     /** The current view of a transaction, or null if unknown. */
     public TxView view(String txidHex) {
         Txid txid;
