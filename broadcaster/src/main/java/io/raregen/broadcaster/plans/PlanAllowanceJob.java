@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.plans;
 
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -23,8 +24,9 @@ public class PlanAllowanceJob {
 
     private final PlanAllowances allowances;
 
-    public PlanAllowanceJob(DataSource dataSource) {
-        this.allowances = new PlanAllowances(dataSource, Clock.systemUTC());
+    public PlanAllowanceJob(DataSource wrapped, DataSourceResolver resolver) {
+        // plain JDBC: the real pool, not Micronaut's transaction-aware proxy
+        this.allowances = new PlanAllowances(resolver.resolve(wrapped), Clock.systemUTC());
     }
 
     @Scheduled(fixedDelay = "${raregen.plans.interval:1h}", initialDelay = "${raregen.plans.initial-delay:30s}")

@@ -43,8 +43,11 @@ public class AccountController {
     private final AccountStore accounts;
     private final Sessions sessions;
     private final AccountsConfiguration config;
+    private final Deposits deposits;
 
-    public AccountController(AccountService service, AccountStore accounts, Sessions sessions, AccountsConfiguration config) {
+    public AccountController(AccountService service, AccountStore accounts, Sessions sessions, AccountsConfiguration config,
+                             Deposits deposits) {
+        this.deposits = deposits;
         this.service = service;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -120,6 +123,22 @@ public class AccountController {
     public Jobs jobs(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @QueryValue String limit) {
         Session s = service.requireSession(authorization);
         return new Jobs(accounts.jobs(s.accountId(), limit(limit)));
+    }
+
+    @Get(uri = "/me/deposit", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Top up in BSV: the account's deposit address, the price and the payments seen",
+            description = "The address is the account's own (never another account's). A payment is credited at floor(satoshis / "
+                    + "satsPerCredit) credits once it is `confirmations` blocks deep.")
+    @ApiResponse(responseCode = "200", description = "the deposit address", content = @Content(schema = @Schema(implementation = Deposit.class)))
+    @ApiResponse(responseCode = "503", description = "DEPOSITS_UNAVAILABLE", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Deposit deposit(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        Session s = service.requireSession(authorization);
+        Deposits.Terms terms = deposits.terms().orElseThrow(() -> new ApiException(ErrorCode.DEPOSITS_UNAVAILABLE,
+                "the broadcaster has not published its deposit terms yet; try again in a minute"));
+        int index = deposits.indexOf(s.accountId());
+        String address = io.raregen.core.keys.DepositKeys.fromXpub(terms.xpub())
+                .address(index, io.raregen.core.keys.Network.parse(terms.network()));
+        return new Deposit(address, terms.network(), terms.satsPerCredit(), terms.confirmations(), deposits.payments(s.accountId()));
     }
 
     @Get(uri = "/me/sessions", produces = MediaType.APPLICATION_JSON)
@@ -221,6 +240,11 @@ public class AccountController {
     /** A session in a list. */
     @Serdeable
     public record SessionView(UUID sessionId, Instant createdAt, Instant expiresAt, @Nullable String userAgent, boolean current) {
+    }
+
+    /** GET /me/deposit. */
+    @Serdeable
+    public record Deposit(String address, String network, long satsPerCredit, int confirmations, List<Deposits.Payment> payments) {
     }
 
     /** GET /me/sessions. */

@@ -50,6 +50,7 @@ public enum ErrorCode {
     CREDITS_INVALID(HttpStatus.BAD_REQUEST, "Credits must be a whole number from 1 to 1,000,000,000"),
     PLAN_NAME_INVALID(HttpStatus.BAD_REQUEST, "Plan name must be 1-32 characters of a-z, 0-9 and '-', starting with a letter"),
     PLAN_NOT_FOUND(HttpStatus.NOT_FOUND, "No such plan"),
+    DEPOSITS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Top-ups are not available yet: no deposit terms are published"),
     CREDITS_EXHAUSTED(HttpStatus.PAYMENT_REQUIRED, "The key's account has no credits left"),
     IDENTITY_OTHER_ACCOUNT(HttpStatus.FORBIDDEN, "The key belongs to another account"),
     BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request"),
