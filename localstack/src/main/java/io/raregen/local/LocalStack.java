@@ -123,6 +123,11 @@ public final class LocalStack implements AutoCloseable {
         // (AWS keeps 10 s doubling to 1 h)
         bEnv.put("RAREGEN_WEBHOOKS_BACKOFF_BASE", "1s");
         bEnv.put("RAREGEN_WEBHOOKS_BACKOFF_CAP", "10s");
+        // top-ups: the deposit addresses are read from the local chain's WhatsOnChain-shaped routes every 2 s and a
+        // payment is credited two blocks deep (AWS: WhatsOnChain every 30 s, six blocks)
+        bEnv.put("RAREGEN_DEPOSITS_CHAIN_URL", chain.arcUrl() + "/woc");
+        bEnv.put("RAREGEN_DEPOSITS_INTERVAL", "2s");
+        bEnv.put("RAREGEN_DEPOSITS_CONFIRMATIONS", "2");
         ChildApp broadcaster = new ChildApp("broadcaster", snapshot(o.broadcasterJar(), runDir), o.javaOpts(), bEnv, logs, log);
 
         // the functions app migrates the schema in its local environment; the broadcaster runs Flyway too (idempotent)
@@ -172,7 +177,8 @@ public final class LocalStack implements AutoCloseable {
                 + "RAREGEN_OPERATOR_API=" + broadcasterUrl() + "\n"
                 + "RAREGEN_DB_URL=" + db.urlWithCredentials() + "\n"
                 + "RAREGEN_HEADERS_URL=" + headersUrl() + "\n"
-                + "RAREGEN_LOCAL_MAILBOX=" + mail.inbox() + "\n";
+                + "RAREGEN_LOCAL_MAILBOX=" + mail.inbox() + "\n"
+                + "RAREGEN_LOCAL_CHAIN=" + chain.arcUrl() + "\n";
         Path f = o.stateDir().resolve("cli.env");
         Files.writeString(f, env);
         try {

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 @Command(name = "accounts", mixinStandardHelpOptions = true,
         description = "Your account (after `raregen login`): balance, keys, ledger, jobs. Operators: show and grant.",
         subcommands = {AccountsCommand.Me.class, AccountsCommand.Ledger.class, AccountsCommand.Jobs.class,
+                AccountsCommand.Deposit.class, AccountsCommand.Topup.class,
                 AccountsCommand.Show.class, AccountsCommand.Grant.class, AccountsCommand.AssignPlan.class,
                 AccountsCommand.Plans.class, AccountsCommand.DefinePlan.class})
 public final class AccountsCommand implements Runnable {
@@ -131,6 +132,88 @@ public final class AccountsCommand implements Runnable {
                 t.row(j.path("jobId").asText(), j.path("status").asText(), j.path("createdAt").asText(), j.path("txid").asText("-"));
             }
             t.print(out());
+        }
+    }
+
+    @Command(name = "deposit", mixinStandardHelpOptions = true,
+            description = "Top up in BSV: your deposit address, the price, and the payments seen (credited after the confirmations).")
+    static final class Deposit extends Mine {
+        @Override
+        String path() {
+            return "/v1/accounts/me/deposit";
+        }
+
+        @Override
+        void show(JsonNode r) {
+            out().println("Pay to   " + r.path("address").asText() + "  (" + r.path("network").asText() + ")");
+            out().println("Price    " + r.path("satsPerCredit").asLong() + " sats per credit, credited " + r.path("confirmations").asInt()
+                    + " blocks deep");
+            Table t = new Table("PAYMENT", "SATS", "HEIGHT", "CREDITS");
+            for (JsonNode p : r.path("payments")) {
+                t.row(p.path("txid").asText() + ":" + p.path("vout").asInt(), p.path("satoshis").asLong(),
+                        p.path("height").asInt() == 0 ? "unmined" : p.path("height").asText(),
+                        p.has("credits") ? "+" + p.path("credits").asLong() : "waiting");
+            }
+            if (!t.isEmpty()) {
+                t.print(out());
+            }
+        }
+    }
+
+    @Command(name = "topup", mixinStandardHelpOptions = true,
+            description = {"Local stack only: pay SATS to your deposit address from the local chain's faucet, then wait for the credits.",
+                    "Against a real network, pay the address `raregen accounts deposit` shows from your own wallet."})
+    static final class Topup extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "SATS")
+        long sats;
+
+        @Mixin
+        ApiOptions api = new ApiOptions();
+
+        @Option(names = "--home", paramLabel = "DIR", description = "Where the session is kept (default: $RAREGEN_HOME or ~/.raregen).")
+        Path home;
+
+        @Option(names = "--wait", defaultValue = "60", description = "Seconds to wait for the credits (default ${DEFAULT-VALUE}; 0: do not wait).")
+        int waitSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            String chain = env().env("RAREGEN_LOCAL_CHAIN");
+            if (chain == null) {
+                throw new CliException(ExitCodes.USAGE, "NOT_LOCAL", "topup pays from the local chain's faucet and needs the local stack "
+                        + "(RAREGEN_LOCAL_CHAIN from its cli.env); elsewhere pay the address `raregen accounts deposit` shows", null);
+            }
+            ApiClient client = api.client(env());
+            SessionFile session = SessionFile.load(env().home(home), client.base().toString()).orElseThrow(() -> new CliException(
+                    ExitCodes.API, "NOT_SIGNED_IN", "not signed in at " + client.base() + ": run `raregen login EMAIL` first", null));
+            ApiClient mine = client.withSession(session.token());
+            try {
+                JsonNode deposit = mine.get("/v1/accounts/me/deposit", false).body();
+                long before = mine.get("/v1/accounts/me", false).body().path("account").path("credits").asLong();
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                body.put("address", deposit.path("address").asText());
+                body.put("satoshis", sats);
+                JsonNode paid = new ApiClient(chain, null, java.time.Duration.ofSeconds(10)).post("/admin/faucet", body.toString(), false).body();
+                out().println("Paid " + sats + " sats to " + deposit.path("address").asText() + " in " + paid.path("txid").asText());
+                long expected = sats / deposit.path("satsPerCredit").asLong();
+                if (waitSeconds <= 0) {
+                    return ExitCodes.OK;
+                }
+                long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    long now = mine.get("/v1/accounts/me", false).body().path("account").path("credits").asLong();
+                    if (now >= before + expected) {
+                        out().println("Credited " + (now - before) + " credits after " + deposit.path("confirmations").asInt()
+                                + " confirmations: balance " + now);
+                        return ExitCodes.OK;
+                    }
+                    Thread.sleep(1000);
+                }
+                out().println("Not credited within " + waitSeconds + " s; `raregen accounts deposit` shows the payment");
+                return ExitCodes.FAILED;
+            } catch (ApiException e) {
+                throw apiFailure(e);
+            }
         }
     }
 

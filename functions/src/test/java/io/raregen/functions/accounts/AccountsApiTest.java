@@ -489,4 +489,28 @@ class AccountsApiTest {
         assertEquals("ACCOUNT_NOT_FOUND", http.send(new ApiRequest("PUT", "/v1/ops/accounts/" + java.util.UUID.randomUUID() + "/plan",
                 "{\"plan\":\"pro\"}", Map.of("Content-Type", "application/json")).asOperator()).code());
     }
+
+    @Test
+    void depositAddress_isTheAccountsOwn_derivedFromThePublishedTerms() {
+        String alice = signUp(address());
+        String bob = signUp(address());
+        env.execute("DELETE FROM deposit_terms");
+        ApiResponse none = withSession(ApiRequest.get("/v1/accounts/me/deposit"), alice);
+        assertEquals(503, none.status(), none.toString());
+        assertEquals("DEPOSITS_UNAVAILABLE", none.code());
+
+        io.raregen.core.keys.DepositKeys keys = io.raregen.core.keys.DepositKeys.fromServiceKey(KeyPair.fromPrivateKeyHex("44".repeat(32)));
+        env.execute("INSERT INTO deposit_terms (xpub, network, sats_per_credit, confirmations) VALUES (?, 'regtest', 100, 6)", keys.xpub());
+        JsonNode a = withSession(ApiRequest.get("/v1/accounts/me/deposit"), alice).json();
+        JsonNode again = withSession(ApiRequest.get("/v1/accounts/me/deposit"), alice).json();
+        JsonNode b = withSession(ApiRequest.get("/v1/accounts/me/deposit"), bob).json();
+        assertEquals(a.get("address"), again.get("address"), "the same address every time");
+        assertNotEquals(a.get("address").asText(), b.get("address").asText(), "never another account's");
+        long aliceIndex = env.count("SELECT deposit_index FROM accounts WHERE email = ?", me(alice).get("account").get("email").asText());
+        assertEquals(keys.address((int) aliceIndex, io.raregen.core.keys.Network.REGTEST), a.get("address").asText());
+        assertEquals(100, a.get("satsPerCredit").asLong());
+        assertEquals(6, a.get("confirmations").asInt());
+        assertEquals(0, a.get("payments").size());
+        assertEquals(401, http.send(ApiRequest.get("/v1/accounts/me/deposit")).status());
+    }
 }
