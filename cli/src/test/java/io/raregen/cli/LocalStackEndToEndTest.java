@@ -113,6 +113,11 @@ class LocalStackEndToEndTest {
 
             // AND the operator view works against the same stack
             assertTrue(cli.ok("pool", "--admin-token", stack.adminToken()).contains("Conservation"));
+
+            // AND a new user with an account (docs/ACCOUNTS.md): signs up with the code the stack's mail server got,
+            // registers a key to the account, publishes (one credit), tops up from the local faucet and sees the
+            // credits arrive after the confirmations
+            accountsFlow(stack, tmp);
         } finally {
             // WHEN the user presses Ctrl-C (also the cleanup when the body failed)
             exited = stack.stop();
@@ -126,6 +131,31 @@ class LocalStackEndToEndTest {
         }
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", api).close());
         assertTrue(stack.output().contains("stopped; data kept in"), stack.tail());
+    }
+
+    private static void accountsFlow(LocalStackProcess stack, Path tmp) throws Exception {
+        InProcessCli alice = new InProcessCli(tmp.resolve("alice"), stack.apiUrl())
+                .env("RAREGEN_LOCAL_MAILBOX", tmp.resolve("state/mail/inbox.jsonl").toString())
+                .env("RAREGEN_LOCAL_CHAIN", stack.chainUrl());
+        String login = alice.ok("login", "alice@example.com");
+        assertTrue(login.contains("Signed up as alice@example.com") && login.contains("10 credits"), login);
+        alice.ok("keys", "new", "--kdf-iterations", "1000");
+        assertTrue(alice.ok("register").contains("to account alice@example.com"));
+        Path record = tmp.resolve("alice-record.json");
+        Files.writeString(record, "{\"title\":\"paid with a credit\"}");
+        alice.ok("publish", "--wait", "--wait-timeout", "120", record.toString());
+        assertEquals(9, Json.MAPPER.readTree(alice.ok("accounts", "me", "--json")).path("account").path("credits").asLong());
+
+        String topup = alice.ok("accounts", "topup", "20000", "--wait", "90");
+        assertTrue(topup.contains("Credited 200 credits"), topup);
+        JsonNode ledger = Json.MAPPER.readTree(alice.ok("accounts", "ledger", "--json"));
+        assertEquals(209, ledger.path("credits").asLong(), ledger.toString());
+        List<String> kinds = new ArrayList<>();
+        ledger.path("entries").forEach(e -> kinds.add(e.path("kind").asText()));
+        assertEquals(List.of("topup", "publish", "starter"), kinds);
+        JsonNode deposit = Json.MAPPER.readTree(alice.ok("accounts", "deposit", "--json"));
+        assertEquals(200, deposit.path("payments").get(0).path("credits").asLong(), deposit.toString());
+        alice.ok("logout");
     }
 
     /** Rows of {@code arc_callbacks} with outcome {@code mined} for these txids, waiting up to {@code timeout} for one. */
