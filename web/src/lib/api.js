@@ -39,6 +39,7 @@ export const api = {
   ledger: (token, limit = 200) => call('GET', `/v1/accounts/me/ledger?limit=${limit}`, { token }),
   accountJobs: (token, limit = 20) => call('GET', `/v1/accounts/me/jobs?limit=${limit}`, { token }),
   sessions: (token) => call('GET', '/v1/accounts/me/sessions', { token }),
+  deposit: (token) => call('GET', '/v1/accounts/me/deposit', { token }),
   revokeSession: (token, id) => call('DELETE', `/v1/accounts/me/sessions/${encodeURIComponent(id)}`, { token }),
   identity: (pubkey) => call('GET', `/v1/identities/${encodeURIComponent(pubkey)}`),
   putBackupShare: (pubkey, envelope) => call('PUT', `/v1/identities/${encodeURIComponent(pubkey)}/backup-share`, { body: envelope }),

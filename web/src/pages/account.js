@@ -5,6 +5,7 @@ import { html, Notice, Field, Mono, fmtTime, short, StatusBadge } from '../ui.js
 import { Chart } from '../chart.js';
 import { api } from '../lib/api.js';
 import { accountSession } from '../lib/store.js';
+import qrcode from 'qrcode-generator';
 
 const GOLD = '#f2c94c';
 
@@ -135,6 +136,7 @@ function Account({ session, onSession }) {
     </div>
     ${credits < 1 && html`<${Notice} kind="error" id="no-credits">No credits left: publishing answers CREDITS_EXHAUSTED until credits are added.<//>`}
     <${CreditsChart} entries=${ledger.entries} balance=${credits} />
+    <${TopUp} token=${session.token} onCredited=${load} />
     <div class="grid2">
       <div class="card span-all"><h2>Credit history</h2>
         <table class="table" id="ledger"><thead><tr><th>When</th><th>Change</th><th>Kind</th><th>Detail</th></tr></thead>
@@ -156,6 +158,54 @@ function Account({ session, onSession }) {
               <td>${fmtTime(j.createdAt)}</td></tr>`)}</tbody></table>`}</div>
     </div>
   </section>`;
+}
+
+/** Top up in BSV: the account's own deposit address (with a QR code), the price, and the payments seen. */
+function TopUp({ token, onCredited }) {
+  const [deposit, setDeposit] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let credited = -1;
+    let stop = false;
+    async function poll() {
+      try {
+        const r = await api.deposit(token);
+        if (stop) return;
+        setDeposit(r.body);
+        const n = r.body.payments.filter((p) => p.creditedAt).length;
+        if (credited >= 0 && n > credited) onCredited();
+        credited = n;
+      } catch (err) {
+        if (!stop) setError(err.code === 'DEPOSITS_UNAVAILABLE' ? 'Top-ups open once the service has published its deposit terms.' : err.message);
+      }
+    }
+    poll();
+    // a payment is credited a few blocks after it is sent: follow it while the page is open
+    const t = setInterval(poll, 5000);
+    return () => {
+      stop = true;
+      clearInterval(t);
+    };
+  }, [token]);
+  if (error) return html`<div class="card" id="topup"><h2>Top up</h2><p class="muted">${error}</p></div>`;
+  if (!deposit) return null;
+  const qr = qrcode(0, 'M');
+  qr.addData(`bitcoin:${deposit.address}`);
+  qr.make();
+  return html`<div class="card" id="topup"><h2>Top up with BSV</h2>
+    <div class="row topup">
+      <div class="qr" dangerouslySetInnerHTML=${{ __html: qr.createSvgTag({ cellSize: 3, margin: 2, scalable: true }) }} />
+      <div>
+        <p>Send BSV to your own deposit address:</p>
+        <p><${Mono} cls="wrap" id="deposit-address">${deposit.address}<//></p>
+        <p class="muted small">${`${deposit.satsPerCredit} satoshis buy one credit. A payment is credited once it is ${deposit.confirmations} blocks deep (${deposit.network}).`}</p>
+      </div>
+    </div>
+    ${deposit.payments.length > 0 && html`<table class="table" id="deposit-payments"><thead><tr><th>Payment</th><th>Satoshis</th><th>Status</th></tr></thead>
+      <tbody>${deposit.payments.map((p) => html`<tr data-credited=${p.creditedAt ? 'true' : 'false'}><td><${Mono}>${short(p.txid, 16)}:${p.vout}<//></td><td>${p.satoshis}</td>
+        <td>${p.creditedAt ? html`<span class="badge badge-mined">+${p.credits} credits</span>`
+          : html`<span class="badge badge-queued">${p.height ? `in block ${p.height}, waiting for confirmations` : 'not mined yet'}</span>`}</td></tr>`)}</tbody></table>`}
+  </div>`;
 }
 
 /** The balance over time, rebuilt from the ledger (newest first) back from today's balance. */

@@ -109,6 +109,11 @@ final class InProcessStack implements AutoCloseable {
         throw new AssertionError("no sign-in mail " + nth + " to " + email + " in " + inbox);
     }
 
+    /** Pays {@code sats} to a P2PKH address from the local chain's faucet (as a user's wallet would). */
+    void pay(String address, long sats) {
+        stack.chain().faucet(io.raregen.core.keys.P2pkh.lockingScriptForAddress(address), sats);
+    }
+
     /** Jobs stored for this public key: what "nothing was sent" is checked against. */
     long jobsOf(String pubkey) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM publish_jobs WHERE pubkey = ?")) {

@@ -96,7 +96,22 @@ class WebAccountEndToEndTest extends BrowserAgainstStackTest {
 
     @Test
     @Order(3)
+    void aPaymentToTheDepositAddress_arrivesAsCredits_afterItsConfirmations() throws Exception {
+        String address = browser.waitFor("#deposit-address").getText();
+        assertTrue(address.matches("[mn][1-9A-HJ-NP-Za-km-z]{25,34}"), "a regtest P2PKH address: " + address);
+        stack.pay(address, 30_000);
+        browser.until(Duration.ofSeconds(60), d -> "309".equals(browser.el("#credits-value").getText()));
+        browser.until(Duration.ofSeconds(10), d -> browser.all("#deposit-payments tr[data-credited=true]").size() == 1);
+        assertEquals(1, browser.all("#ledger tr[data-kind=topup]").size());
+        browser.scrollTo("#topup");
+        browser.screenshot("account-topup");
+        browser.assertNoConsoleErrors("the account page after a top-up");
+    }
+
+    @Test
+    @Order(4)
     void signOut_revokesTheSession_andTheFormIsBack() throws Exception {
+        browser.js("window.scrollTo(0, 0)");
         browser.click("#sign-out");
         browser.waitFor("#signin-email");
         assertEquals("Sign in", browser.el("#nav-account").getText());
