@@ -13,15 +13,13 @@ import io.raregen.core.tx.FeeRate;
 import io.raregen.localchain.FaucetOutput;
 import io.raregen.localchain.LocalChain;
 import io.raregen.localchain.LocalChainConfig;
+import io.raregen.broadcaster.support.Sql;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
@@ -155,22 +153,14 @@ class DepositWatchTest {
     }
 
     private void sql(String s) throws SQLException {
-        try (Connection c = db.connect(); var st = c.createStatement()) {
-            st.execute(s);
-        }
+        new Sql(db).run(s);
     }
 
     private long count(String s) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(s); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return new Sql(db).number(s);
     }
 
     private String text(String s) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(s); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return new Sql(db).text(s);
     }
 }

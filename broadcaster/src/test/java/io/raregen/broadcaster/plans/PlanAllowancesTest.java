@@ -1,14 +1,12 @@
 package io.raregen.broadcaster.plans;
 
+import io.raregen.broadcaster.support.Sql;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -97,22 +95,14 @@ class PlanAllowancesTest {
     }
 
     private void sql(String s) throws SQLException {
-        try (Connection c = db.connect(); var st = c.createStatement()) {
-            st.execute(s);
-        }
+        new Sql(db).run(s);
     }
 
     private long count(String s) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(s); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return new Sql(db).number(s);
     }
 
     private String text(String s) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(s); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return new Sql(db).text(s);
     }
 }

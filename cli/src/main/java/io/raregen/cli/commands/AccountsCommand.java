@@ -217,27 +217,37 @@ public final class AccountsCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Operator: an account by email or id, with its keys and newest ledger entries.")
-    static final class Show extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
-        String who;
-
+    /** An operator subcommand: the API with the operator token, its failures as CLI errors. */
+    abstract static class Operator extends BaseCommand {
         @Mixin
         ApiOptions api = new ApiOptions();
 
         @Override
         public Integer call() {
             try {
-                printJson(find(api.client(env()), who));
-                return ExitCodes.OK;
+                return run(api.client(env()));
             } catch (ApiException e) {
                 throw apiFailure(e);
             }
         }
+
+        abstract int run(ApiClient client) throws ApiException;
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Operator: an account by email or id, with its keys and newest ledger entries.")
+    static final class Show extends Operator {
+        @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
+        String who;
+
+        @Override
+        int run(ApiClient client) throws ApiException {
+            printJson(find(client, who));
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "grant", mixinStandardHelpOptions = true, description = "Operator: add credits to an account (one ledger entry).")
-    static final class Grant extends BaseCommand {
+    static final class Grant extends Operator {
         @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
         String who;
 
@@ -253,111 +263,80 @@ public final class AccountsCommand implements Runnable {
         @Option(names = "--json", description = "Print the API's answer as JSON.")
         boolean json;
 
-        @Mixin
-        ApiOptions api = new ApiOptions();
-
         @Override
-        public Integer call() {
-            ApiClient client = api.client(env());
-            try {
-                String accountId = find(client, who).path("account").path("accountId").asText();
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                body.put("credits", credits);
-                if (note != null) {
-                    body.put("note", note);
-                }
-                if (reference != null) {
-                    body.put("reference", reference);
-                }
-                ApiClient.Response r = client.post("/v1/ops/accounts/" + accountId + "/grants", body.toString(), true);
-                if (json) {
-                    printJson(r.body());
-                } else {
-                    out().println((r.body().path("repeated").asBoolean() ? "Already granted (reference " + reference + "): "
-                            : "Granted " + credits + " credits: ") + "balance " + r.body().path("credits").asLong());
-                }
-                return ExitCodes.OK;
-            } catch (ApiException e) {
-                throw apiFailure(e);
+        int run(ApiClient client) throws ApiException {
+            String accountId = find(client, who).path("account").path("accountId").asText();
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("credits", credits);
+            if (note != null) {
+                body.put("note", note);
             }
+            if (reference != null) {
+                body.put("reference", reference);
+            }
+            ApiClient.Response r = client.post("/v1/ops/accounts/" + accountId + "/grants", body.toString(), true);
+            if (json) {
+                printJson(r.body());
+            } else {
+                out().println((r.body().path("repeated").asBoolean() ? "Already granted (reference " + reference + "): "
+                        : "Granted " + credits + " credits: ") + "balance " + r.body().path("credits").asLong());
+            }
+            return ExitCodes.OK;
         }
     }
 
     @Command(name = "plan", mixinStandardHelpOptions = true,
             description = "Operator: put an account on a plan (its monthly allowance is granted within the hour), or on `none`.")
-    static final class AssignPlan extends BaseCommand {
+    static final class AssignPlan extends Operator {
         @Parameters(index = "0", paramLabel = "EMAIL|ACCOUNT_ID")
         String who;
 
         @Parameters(index = "1", paramLabel = "PLAN|none")
         String plan;
 
-        @Mixin
-        ApiOptions api = new ApiOptions();
-
         @Override
-        public Integer call() {
-            ApiClient client = api.client(env());
-            try {
-                String accountId = find(client, who).path("account").path("accountId").asText();
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                if ("none".equals(plan)) {
-                    body.putNull("plan");
-                } else {
-                    body.put("plan", plan);
-                }
-                JsonNode r = client.put("/v1/ops/accounts/" + accountId + "/plan", body.toString(), true).body();
-                out().println(r.path("account").path("email").asText() + " is on " + r.path("account").path("plan").asText("no plan"));
-                return ExitCodes.OK;
-            } catch (ApiException e) {
-                throw apiFailure(e);
+        int run(ApiClient client) throws ApiException {
+            String accountId = find(client, who).path("account").path("accountId").asText();
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            if ("none".equals(plan)) {
+                body.putNull("plan");
+            } else {
+                body.put("plan", plan);
             }
+            JsonNode r = client.put("/v1/ops/accounts/" + accountId + "/plan", body.toString(), true).body();
+            out().println(r.path("account").path("email").asText() + " is on " + r.path("account").path("plan").asText("no plan"));
+            return ExitCodes.OK;
         }
     }
 
     @Command(name = "plans", mixinStandardHelpOptions = true, description = "Operator: the plans and their monthly allowances.")
-    static final class Plans extends BaseCommand {
-        @Mixin
-        ApiOptions api = new ApiOptions();
-
+    static final class Plans extends Operator {
         @Override
-        public Integer call() {
-            try {
-                JsonNode r = api.client(env()).get("/v1/ops/plans", true).body();
-                Table t = new Table("PLAN", "CREDITS/MONTH", "UPDATED");
-                for (JsonNode p : r.path("plans")) {
-                    t.row(p.path("name").asText(), p.path("monthlyCredits").asLong(), p.path("updatedAt").asText());
-                }
-                t.print(out());
-                return ExitCodes.OK;
-            } catch (ApiException e) {
-                throw apiFailure(e);
+        int run(ApiClient client) throws ApiException {
+            Table t = new Table("PLAN", "CREDITS/MONTH", "UPDATED");
+            for (JsonNode p : client.get("/v1/ops/plans", true).body().path("plans")) {
+                t.row(p.path("name").asText(), p.path("monthlyCredits").asLong(), p.path("updatedAt").asText());
             }
+            t.print(out());
+            return ExitCodes.OK;
         }
     }
 
     @Command(name = "define-plan", mixinStandardHelpOptions = true, description = "Operator: create a plan or change its monthly allowance.")
-    static final class DefinePlan extends BaseCommand {
+    static final class DefinePlan extends Operator {
         @Parameters(index = "0", paramLabel = "PLAN")
         String name;
 
         @Parameters(index = "1", paramLabel = "CREDITS_PER_MONTH")
         long credits;
 
-        @Mixin
-        ApiOptions api = new ApiOptions();
-
         @Override
-        public Integer call() {
-            try {
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                body.put("monthlyCredits", credits);
-                JsonNode r = api.client(env()).put("/v1/ops/plans/" + URLEncoder.encode(name, StandardCharsets.UTF_8), body.toString(), true).body();
-                out().println("Plan " + r.path("name").asText() + ": " + r.path("monthlyCredits").asLong() + " credits a month");
-                return ExitCodes.OK;
-            } catch (ApiException e) {
-                throw apiFailure(e);
-            }
+        int run(ApiClient client) throws ApiException {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("monthlyCredits", credits);
+            JsonNode r = client.put("/v1/ops/plans/" + URLEncoder.encode(name, StandardCharsets.UTF_8), body.toString(), true).body();
+            out().println("Plan " + r.path("name").asText() + ": " + r.path("monthlyCredits").asLong() + " credits a month");
+            return ExitCodes.OK;
         }
     }
 

@@ -111,38 +111,36 @@ public class PostgresJobStore implements JobStore {
             ),
             """ + CHARGE_AND_INSERT;
 
+    /**
+     * A CTE that takes tokens from one kind of bucket for the fresh rows {@code where} selects, one bucket per
+     * {@code key}: refill by elapsed time, take at most what is there, remember how many it granted. Parameters:
+     * burst ×3, (burst, rate) ×3.
+     */
+    private static String take(String name, String table, String key, String where) {
+        return """
+            %1$s AS (
+              INSERT INTO %2$s AS q (%3$s, tokens, refilled_at, granted)
+              SELECT %3$s, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
+              FROM fresh WHERE %4$s GROUP BY %3$s ORDER BY %3$s
+              ON CONFLICT (%3$s) DO UPDATE SET
+                granted = LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
+                tokens = LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8)
+                  - LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
+                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
+                refilled_at = GREATEST(q.refilled_at, statement_timestamp())
+              RETURNING q.%3$s, q.granted
+            ),
+            """.formatted(name, table, key, where);
+    }
+
     // the group statement under the quota: the takes first (only a job that got a token may be charged), from the
-    // key's bucket for a key of no account, else from its account's; parameters: the nine arrays, then for each of
-    // the two buckets burst ×3, (burst, rate) ×3
-    private static final String INSERT_GROUP_WITH_QUOTA = "WITH " + ROWS + """
-            take AS (
-              INSERT INTO publish_quotas AS q (pubkey, tokens, refilled_at, granted)
-              SELECT pubkey, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
-              FROM fresh WHERE account_id IS NULL GROUP BY pubkey ORDER BY pubkey
-              ON CONFLICT (pubkey) DO UPDATE SET
-                granted = LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
-                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
-                tokens = LEAST(?::float8, q.tokens
-                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8)
-                  - LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
-                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
-                refilled_at = GREATEST(q.refilled_at, statement_timestamp())
-              RETURNING q.pubkey, q.granted
-            ),
-            take_account AS (
-              INSERT INTO account_quotas AS q (account_id, tokens, refilled_at, granted)
-              SELECT account_id, ?::float8 - LEAST(count(*), floor(?::float8)), statement_timestamp(), LEAST(count(*), floor(?::float8))
-              FROM fresh WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY account_id
-              ON CONFLICT (account_id) DO UPDATE SET
-                granted = LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
-                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
-                tokens = LEAST(?::float8, q.tokens
-                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8)
-                  - LEAST(EXCLUDED.granted, floor(LEAST(?::float8, q.tokens
-                    + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8))),
-                refilled_at = GREATEST(q.refilled_at, statement_timestamp())
-              RETURNING q.account_id, q.granted
-            ),
+    // key's bucket for a key of no account, else from its account's (after the key buckets, in account order);
+    // parameters: the nine arrays, then the key bucket's, then the account bucket's
+    private static final String INSERT_GROUP_WITH_QUOTA = "WITH " + ROWS
+            + take("take", "publish_quotas", "pubkey", "account_id IS NULL")
+            + take("take_account", "account_quotas", "account_id", "account_id IS NOT NULL") + """
             eligible AS (
               SELECT f.*, row_number() OVER (PARTITION BY f.account_id ORDER BY f.ord) AS an
               FROM fresh f
