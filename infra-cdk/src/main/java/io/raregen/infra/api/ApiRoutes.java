@@ -31,6 +31,7 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.INTAKE, HttpMethod.PUT, "/v1/identities/{pubkey}/backup-share"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.DELETE, "/v1/identities/{pubkey}/backup-share"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/identities/{pubkey}/backup-share"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/identities/{pubkey}"),
             // webhooks: signed writes on intake (it verifies envelopes); the open dead-letter read on status
             new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/webhooks"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.POST, "/v1/webhooks/list"),
@@ -61,6 +62,7 @@ public final class ApiRoutes {
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/ledger"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/jobs"),
             new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/sessions"),
+            new Route(ApiFunctionKind.STATUS, HttpMethod.GET, "/v1/accounts/me/deposit"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.DELETE, "/v1/accounts/me/sessions/{id}"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/accounts"),
             new Route(ApiFunctionKind.INTAKE, HttpMethod.GET, "/v1/ops/accounts/{id}"),
