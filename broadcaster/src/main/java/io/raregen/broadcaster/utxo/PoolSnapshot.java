@@ -10,6 +10,9 @@ import java.util.Map;
  * <p>{@code totalUnspentSats} counts {@code available} and {@code reserved} outputs (not {@code pending}
  * ones, whose parent is not accepted yet); {@code fundedSats} is every output that did not come from a
  * transaction of ours (imports, faucet); {@code retiredSats} left the pool (spent elsewhere, swept).
+ * {@code feesPaidSats} counts the fee of every transaction of ours the pool has applied: sent or mined, and also one
+ * still {@code signed} whose inputs are already marked spent by it (ARC accepted it, its change is in the pool, and
+ * "sent" is recorded a moment later) — without that, the audit reported those fees as missing during every drain.
  */
 public record PoolSnapshot(
         Map<String, Long> countByStatus,

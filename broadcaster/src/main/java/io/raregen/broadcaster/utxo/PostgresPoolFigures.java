@@ -39,8 +39,10 @@ final class PostgresPoolFigures {
                  AND chain_depth < ?) AS publish_available,
               (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
                  AND dirty = FALSE) AS funding_available_sats,
-              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined'))
-              + (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status IN ('sent', 'mined')) AS fees,
+              (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE j.status IN ('sent', 'mined')
+                 OR (j.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = j.txid AND s.status = 'spent')))
+              + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE t.status IN ('sent', 'mined')
+                 OR (t.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = t.txid AND s.status = 'spent'))) AS fees,
               (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
                  WHERE u.status <> 'pending'
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
