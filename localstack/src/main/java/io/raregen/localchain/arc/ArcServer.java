@@ -252,6 +252,8 @@ public final class ArcServer implements AutoCloseable {
     }
 
     private void submit(HttpExchange ex, boolean single) throws Exception {
+        // the transactions' arrival, as a network's rate limit counts it: when the request came in
+        long receivedAt = System.currentTimeMillis();
         if (requestFaults(ex)) {
             return;
         }
@@ -283,7 +285,7 @@ public final class ArcServer implements AutoCloseable {
                     flag(h.getFirst("X-CallbackBatch")));
         }
         SubmitOptions options = new SubmitOptions(flag(h.getFirst("X-SkipScriptValidation")),
-                flag(h.getFirst("X-SkipFeeValidation")), flag(h.getFirst("X-SkipTxValidation")), callback);
+                flag(h.getFirst("X-SkipFeeValidation")), flag(h.getFirst("X-SkipTxValidation")), callback, receivedAt);
 
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {

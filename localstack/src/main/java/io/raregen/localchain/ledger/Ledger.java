@@ -227,7 +227,11 @@ public final class Ledger {
                 }
             }
         }
-        return new TxEntry(c.txid(), c.raw(), prevouts, inputOutpoints, outputs, false, null);
+        TxEntry entry = new TxEntry(c.txid(), c.raw(), prevouts, inputOutpoints, outputs, false, null);
+        if (options.receivedAtMillis() > 0) {
+            entry.receivedAtMillis = options.receivedAtMillis();
+        }
+        return entry;
     }
 
     private TxOutput lookupOutput(Outpoint op, Map<Txid, Candidate> earlier) {
@@ -421,6 +425,21 @@ public final class Ledger {
             }
         }
         out.sort(java.util.Comparator.comparing((Unspent u) -> u.outpoint().txid().hex()).thenComparingInt(u -> u.outpoint().vout()));
+        return out;
+    }
+
+    /**
+     * When each accepted transaction (faucet payments aside) reached the chain, in milliseconds since the epoch,
+     * sorted: the network's view of a broadcaster's rate, whatever the broadcaster stamps in its own database.
+     */
+    public List<Long> arrivalMillis() {
+        List<Long> out = new ArrayList<>();
+        for (TxEntry e : accepted.values()) {
+            if (!e.faucet) {
+                out.add(e.receivedAtMillis);
+            }
+        }
+        java.util.Collections.sort(out);
         return out;
     }
 
