@@ -175,11 +175,6 @@ public final class LocalChain implements AutoCloseable {
         return ledger.block(height);
     }
 
-    /** Arrival times of the accepted transactions (faucet payments aside), sorted; see {@link Ledger#arrivalMillis()}. */
-    public java.util.List<Long> arrivalMillis() {
-        return ledger.arrivalMillis();
-    }
-
     public Ledger.Stats stats() {
         return ledger.stats();
     }

@@ -83,30 +83,13 @@ final class InProcessStack implements AutoCloseable {
     }
 
     /**
-     * The code of the {@code nth} (1-based) sign-in mail to {@code email} that reached the stack's mail server
-     * (its launcher keeps every message in {@code <stateDir>/mail/inbox.jsonl}); waits up to 20 s for it.
+     * The code of the first sign-in mail to {@code email} that reached the stack's mail server, read as
+     * {@code raregen login} reads it (the launcher keeps every message in {@code <stateDir>/mail/inbox.jsonl}).
      */
-    String mailedCode(String email, int nth) throws Exception {
-        java.nio.file.Path inbox = stack.options().stateDir().resolve("mail/inbox.jsonl");
-        java.util.regex.Pattern code = java.util.regex.Pattern.compile("sign-in code: ([0-9]{6})");
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(inbox)) {
-                java.util.List<String> codes = new java.util.ArrayList<>();
-                for (String line : Files.readAllLines(inbox)) {
-                    com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
-                    java.util.regex.Matcher m = code.matcher(n.path("subject").asText());
-                    if (n.path("to").asText().equalsIgnoreCase(email) && m.find()) {
-                        codes.add(m.group(1));
-                    }
-                }
-                if (codes.size() >= nth) {
-                    return codes.get(nth - 1);
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no sign-in mail " + nth + " to " + email + " in " + inbox);
+    String mailedCode(String email) throws InterruptedException {
+        return new io.raregen.cli.accounts.LocalMailbox(stack.options().stateDir().resolve("mail/inbox.jsonl"))
+                .awaitCode(email, 0, java.time.Duration.ofSeconds(20))
+                .orElseThrow(() -> new AssertionError("no sign-in mail to " + email));
     }
 
     /** Pays {@code sats} to a P2PKH address from the local chain's faucet (as a user's wallet would). */

@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * BSV top-ups ({@code raregen.deposits.*}, docs/ACCOUNTS.md#top-up-in-bsv): the watch of every account's deposit
- * address, the price, and where the chain is read.
+ * address, the price, and where the chain is read. How often the watch runs is the schedule's own
+ * {@code raregen.deposits.interval} (default 30 s, {@link DepositWatchJob}).
  */
 @ConfigurationProperties("raregen.deposits")
 public class DepositSettings {
@@ -16,9 +17,7 @@ public class DepositSettings {
     private long satsPerCredit = 100;
     /** Blocks a payment must be in (the block that holds it counts as one) before it is credited. */
     private int confirmations = 6;
-    /** How often the addresses are read (also {@code raregen.deposits.interval} of the schedule). */
-    private Duration interval = Duration.ofSeconds(30);
-    /** WhatsOnChain-shaped API: {@code {url}/{main|test}/address/{a}/unspent}, {@code /tx/{txid}/hex}, {@code /chain/info}. */
+    /** WhatsOnChain-shaped API: {@code {url}/{main|test}/address/{a}/unspent} and {@code /chain/info}. */
     private String chainUrl = "https://api.whatsonchain.com/v1/bsv";
     /** Optional WhatsOnChain API key (a secret, never logged). */
     private String apiKey;
@@ -52,14 +51,6 @@ public class DepositSettings {
             throw new IllegalArgumentException("raregen.deposits.confirmations must be at least 1");
         }
         this.confirmations = confirmations;
-    }
-
-    public Duration getInterval() {
-        return interval;
-    }
-
-    public void setInterval(Duration interval) {
-        this.interval = interval;
     }
 
     public String getChainUrl() {

@@ -3,7 +3,6 @@ package io.raregen.broadcaster.deposits;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.fees.FeePolicy;
-import io.raregen.broadcaster.funding.FundingDiscovery;
 import io.raregen.broadcaster.funding.FundingService;
 import io.raregen.core.keys.DepositKeys;
 import io.raregen.core.keys.KeyPair;
@@ -71,7 +70,7 @@ public final class DepositWatch {
         int seen = 0;
         int credited = 0;
         for (DepositStore.Watched w : watched) {
-            for (FundingDiscovery.Discovered d : chain.unspent(keys.address(w.index(), network))) {
+            for (DepositChain.Payment d : chain.unspent(keys.address(w.index(), network))) {
                 store.seen(w.accountId(), d.outpoint(), d.satoshis(), Math.max(0, d.height()));
                 seen++;
                 if (d.height() > 0 && tip - d.height() + 1 >= settings.getConfirmations()

@@ -6,7 +6,6 @@ import io.raregen.core.types.AccountId;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** Plans (a monthly allowance of credits) and which account is on which. */
 public interface PlanStore {
@@ -30,9 +29,4 @@ public interface PlanStore {
 
     /** Result of {@link #assign}. */
     enum Assignment { DONE, NO_SUCH_ACCOUNT, NO_SUCH_PLAN }
-
-    /** The plan of this name, if any. */
-    default Optional<Plan> find(String name) {
-        return list().stream().filter(p -> p.name().equals(name)).findFirst();
-    }
 }

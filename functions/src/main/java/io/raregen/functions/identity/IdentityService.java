@@ -2,7 +2,6 @@ package io.raregen.functions.identity;
 
 import io.micronaut.core.annotation.Nullable;
 import io.raregen.core.envelope.EnvelopeVerifier;
-import io.raregen.core.types.AccountId;
 import io.raregen.functions.accounts.AccountService;
 import io.raregen.functions.accounts.AccountStore;
 import io.raregen.functions.accounts.Session;
@@ -51,13 +50,7 @@ public class IdentityService {
             operator.requireOperator(authorization);
         }
         VerifiedEnvelope envelope = reader.read(body, EnvelopeVerifier.TYPE_REGISTER);
-        if (session.isPresent()) {
-            // refused before the insert when another account already owns the key
-            Optional<AccountId> owner = accounts.owner(envelope.publicKey());
-            if (owner.isPresent() && !owner.get().equals(session.get().accountId())) {
-                throw otherAccount(envelope.publicKey());
-            }
-        }
+        // a key another account owns exists already, so the insert below writes nothing and the bind refuses it
         IdentityRegistry.Registration registration = registry.register(envelope.publicKey());
         if (!registration.identity().active()) {
             throw new ApiException(ErrorCode.IDENTITY_REVOKED,

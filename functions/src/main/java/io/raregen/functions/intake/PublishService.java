@@ -69,10 +69,6 @@ public class PublishService {
         this.creditsExhausted = meters.counter("raregen.intake.credits.exhausted");
     }
 
-    public PublishOutcome publish(String body) {
-        return publish(body, null);
-    }
-
     /**
      * With a session ({@code Authorization: Bearer rgs_…}) the signing key must be one of the session's account;
      * without one the key's signature alone authorises the publish, as it always has.

@@ -252,8 +252,6 @@ public final class ArcServer implements AutoCloseable {
     }
 
     private void submit(HttpExchange ex, boolean single) throws Exception {
-        // the transactions' arrival, as a network's rate limit counts it: when the request came in
-        long receivedAt = System.currentTimeMillis();
         if (requestFaults(ex)) {
             return;
         }
@@ -285,7 +283,7 @@ public final class ArcServer implements AutoCloseable {
                     flag(h.getFirst("X-CallbackBatch")));
         }
         SubmitOptions options = new SubmitOptions(flag(h.getFirst("X-SkipScriptValidation")),
-                flag(h.getFirst("X-SkipFeeValidation")), flag(h.getFirst("X-SkipTxValidation")), callback, receivedAt);
+                flag(h.getFirst("X-SkipFeeValidation")), flag(h.getFirst("X-SkipTxValidation")), callback);
 
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
@@ -351,9 +349,9 @@ public final class ArcServer implements AutoCloseable {
     // ------------------------------------------------------------------ admin
 
     /**
-     * The few WhatsOnChain routes the broadcaster's discovery uses, with WhatsOnChain's shapes, under
+     * The two WhatsOnChain routes the broadcaster's deposit watch reads, with WhatsOnChain's shapes, under
      * {@code /woc/{net}/}: {@code address/{address}/unspent} ({@code [{"height","tx_pos","tx_hash","value"}]},
-     * height 0 while unmined), {@code tx/{txid}/hex} (the raw transaction as text) and {@code chain/info}
+     * height 0 while unmined) and {@code chain/info}
      * ({@code {"blocks": tip height}}).
      */
     private void whatsOnChain(HttpExchange ex, String path) throws Exception {
@@ -376,23 +374,6 @@ public final class ArcServer implements AutoCloseable {
                 list.add(m);
             }
             sendJson(ex, 200, arcJson.value(list));
-        } else if (p.length == 6 && p[3].equals("tx") && p[5].equals("hex")) {
-            byte[] raw;
-            try {
-                raw = ledger.raw(io.raregen.core.types.Txid.fromHex(p[4]));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestException("not a txid: " + p[4]);
-            }
-            if (raw == null) {
-                sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "no transaction " + p[4], null);
-            } else {
-                byte[] body = HexFormat.of().formatHex(raw).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                ex.getResponseHeaders().set("Content-Type", "text/plain");
-                ex.sendResponseHeaders(200, body.length);
-                try (var os = ex.getResponseBody()) {
-                    os.write(body);
-                }
-            }
         } else if (p.length == 5 && p[3].equals("chain") && p[4].equals("info")) {
             sendJson(ex, 200, arcJson.value(Map.of("blocks", ledger.tip().height())));
         } else {

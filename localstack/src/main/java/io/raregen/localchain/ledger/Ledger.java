@@ -227,11 +227,7 @@ public final class Ledger {
                 }
             }
         }
-        TxEntry entry = new TxEntry(c.txid(), c.raw(), prevouts, inputOutpoints, outputs, false, null);
-        if (options.receivedAtMillis() > 0) {
-            entry.receivedAtMillis = options.receivedAtMillis();
-        }
-        return entry;
+        return new TxEntry(c.txid(), c.raw(), prevouts, inputOutpoints, outputs, false, null);
     }
 
     private TxOutput lookupOutput(Outpoint op, Map<Txid, Candidate> earlier) {
@@ -428,26 +424,6 @@ public final class Ledger {
         return out;
     }
 
-    /**
-     * When each accepted transaction (faucet payments aside) reached the chain, in milliseconds since the epoch,
-     * sorted: the network's view of a broadcaster's rate, whatever the broadcaster stamps in its own database.
-     */
-    public List<Long> arrivalMillis() {
-        List<Long> out = new ArrayList<>();
-        for (TxEntry e : accepted.values()) {
-            if (!e.faucet) {
-                out.add(e.receivedAtMillis);
-            }
-        }
-        java.util.Collections.sort(out);
-        return out;
-    }
-
-    /** The raw bytes of an accepted transaction, or null. */
-    public byte[] raw(Txid txid) {
-        TxEntry e = accepted.get(txid);
-        return e == null ? null : e.raw;
-    }
 
     /** The current view of a transaction, or null if unknown. */
     public TxView view(String txidHex) {

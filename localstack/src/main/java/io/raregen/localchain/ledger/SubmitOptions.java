@@ -7,14 +7,8 @@ package io.raregen.localchain.ledger;
  * @param skipFeeValidation    X-SkipFeeValidation
  * @param skipTxValidation     X-SkipTxValidation: skips every policy check; inputs and conflicts are still checked
  * @param callback             null when no X-CallbackUrl was sent
- * @param receivedAtMillis     when the request reached the chain (its transactions' arrival time, as a network
- *                             counts a rate); 0: when each transaction is taken in
  */
 public record SubmitOptions(boolean skipScriptValidation, boolean skipFeeValidation, boolean skipTxValidation,
-                            CallbackTarget callback, long receivedAtMillis) {
-    public static final SubmitOptions DEFAULT = new SubmitOptions(false, false, false, null, 0);
-
-    public SubmitOptions(boolean skipScriptValidation, boolean skipFeeValidation, boolean skipTxValidation, CallbackTarget callback) {
-        this(skipScriptValidation, skipFeeValidation, skipTxValidation, callback, 0);
-    }
+                            CallbackTarget callback) {
+    public static final SubmitOptions DEFAULT = new SubmitOptions(false, false, false, null);
 }

@@ -16,8 +16,7 @@ final class TxEntry {
     final List<Outpoint> inputs;
     final List<TxOutput> outputs;
     final boolean faucet;
-    /** When the transaction reached the chain (its request's arrival for a submit). */
-    long receivedAtMillis;
+    final long receivedAtMillis;
     /** Latest view; replaced (never mutated) so readers need no lock. */
     volatile TxView view;
     int depth;
