@@ -8,6 +8,7 @@ import io.raregen.core.types.Outpoint;
 import io.raregen.localchain.arc.ArcServer;
 import io.raregen.localchain.blocks.Block;
 import io.raregen.localchain.callbacks.CallbackDispatcher;
+import io.raregen.localchain.faults.FaultSettings;
 import io.raregen.localchain.faults.Faults;
 import io.raregen.localchain.ledger.Ledger;
 import io.raregen.localchain.ledger.LedgerState;
@@ -39,7 +40,15 @@ public final class LocalChain implements AutoCloseable {
     private final Ledger ledger;
     private final ArcServer server;
     private final StateFile stateFile;
+    private final List<Door> doors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
+
+    /**
+     * Another ARC endpoint onto this chain, as a second ARC provider is another door onto the same
+     * network: what one door accepts, every door reports. Its fault switches are its own.
+     */
+    public record Door(String name, String arcUrl, Faults faults, ArcServer server) {
+    }
 
     private LocalChain(LocalChainConfig config) throws IOException {
         this.config = config;
@@ -113,6 +122,26 @@ public final class LocalChain implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Opens another door onto this chain on {@code port} (0: any free port), with its own fault switches (none at first). */
+    public Door openDoor(String name, int port) {
+        Faults doorFaults = new Faults(FaultSettings.NONE);
+        ArcServer s = new ArcServer(this, config, ledger, doorFaults, json, true, port);
+        try {
+            s.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("door " + name + " could not start", e);
+        }
+        Door d = new Door(name, "http://" + config.host() + ":" + s.port(), doorFaults, s);
+        doors.add(d);
+        LOG.info("local chain door {} listening on {}", name, d.arcUrl());
+        return d;
+    }
+
+    /** The doors opened so far. */
+    public List<Door> doors() {
+        return List.copyOf(doors);
     }
 
     public LocalChainConfig config() {
@@ -202,6 +231,7 @@ public final class LocalChain implements AutoCloseable {
             return;
         }
         closed = true;
+        doors.forEach(d -> d.server().close());
         server.close();
         scheduler.shutdownNow();
         saveQuietly();

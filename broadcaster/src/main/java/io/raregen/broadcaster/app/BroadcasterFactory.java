@@ -26,6 +26,10 @@ import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.providers.Provider;
+import io.raregen.broadcaster.providers.ProviderRouter;
+import io.raregen.broadcaster.providers.ProviderSettings;
+import io.raregen.broadcaster.providers.RoutingSettings;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.LocalRateLimiter;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
@@ -48,6 +52,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Builds the framework-free pipeline from typed configuration. */
@@ -65,15 +71,32 @@ public class BroadcasterFactory {
         return new PipelineMetrics(registry);
     }
 
+    /** The fee rate comes from the first provider's policy. */
     @Singleton
-    ArcFeePolicy feePolicy(ArcProperties arc, FeeProperties fees) {
-        return new ArcFeePolicy(arc, new FeeRate(fees.getFallbackSatoshis(), fees.getFallbackBytes()));
+    ArcFeePolicy feePolicy(ArcProperties arc, List<ProviderSettings> providers, FeeProperties fees) {
+        return new ArcFeePolicy(ProviderSettings.effective(arc, providers).get(0).arc(arc),
+                new FeeRate(fees.getFallbackSatoshis(), fees.getFallbackBytes()));
     }
 
     @Singleton
-    TransactionBroadcaster transactionBroadcaster(ArcProperties arc, WocProperties woc) {
-        TransactionBroadcaster primary = new ArcTransactionBroadcaster(arc);
-        return woc.isEnabled() ? new FallbackTransactionBroadcaster(primary, new WocTransactionBroadcaster(woc)) : primary;
+    @Bean(preDestroy = "close")
+    ProviderRouter providerRouter(ArcProperties arc, List<ProviderSettings> configured, RoutingSettings routing,
+                                  RateLimitProperties rate, DataSource wrapped, DataSourceResolver resolver, MeterRegistry registry) {
+        DataSource dataSource = resolver.resolve(wrapped);
+        List<Provider> providers = new ArrayList<>();
+        for (ProviderSettings p : ProviderSettings.effective(arc, configured)) {
+            RateLimiter budget = p.getRateCapacity() <= 0 ? RateLimiter.unlimited()
+                    : rate.isShared() ? new PostgresRateLimiter(dataSource, "arc:" + p.getName(), p.getRateCapacity(), p.getRatePeriod())
+                    : new LocalRateLimiter(p.getRateCapacity(), p.getRatePeriod());
+            providers.add(new Provider(p, new ArcTransactionBroadcaster(p.arc(arc)), budget, registry));
+        }
+        LOG.info("broadcast providers {} ({})", providers.stream().map(Provider::name).toList(), routing.getPolicy());
+        return new ProviderRouter(providers, routing, registry);
+    }
+
+    @Singleton
+    TransactionBroadcaster transactionBroadcaster(ProviderRouter router, WocProperties woc) {
+        return woc.isEnabled() ? new FallbackTransactionBroadcaster(router, new WocTransactionBroadcaster(woc)) : router;
     }
 
     @Singleton

@@ -52,6 +52,24 @@ public class ArcProperties {
     public Duration getRequestTimeoutMargin() { return requestTimeoutMargin; }
     public void setRequestTimeoutMargin(Duration requestTimeoutMargin) { this.requestTimeoutMargin = requestTimeoutMargin; }
 
+    /** These settings for another endpoint: its url and token, and its X-MaxTimeout when given. */
+    public ArcProperties forEndpoint(String endpointUrl, String endpointToken, Integer endpointMaxTimeoutSeconds) {
+        ArcProperties p = new ArcProperties();
+        p.url = endpointUrl;
+        p.token = endpointToken;
+        p.waitFor = waitFor;
+        p.maxTimeoutSeconds = endpointMaxTimeoutSeconds != null ? endpointMaxTimeoutSeconds : maxTimeoutSeconds;
+        p.callbackUrl = callbackUrl;
+        p.callbackToken = callbackToken;
+        p.callbackBatch = callbackBatch;
+        p.bodyFormat = bodyFormat;
+        p.maxTxsPerRequest = maxTxsPerRequest;
+        p.maxRequestBytes = maxRequestBytes;
+        p.connectTimeout = connectTimeout;
+        p.requestTimeoutMargin = requestTimeoutMargin;
+        return p;
+    }
+
     @Override
     public String toString() {
         return "ArcProperties[url=" + url + ", waitFor=" + waitFor + ", token=" + (token == null ? "unset" : "***") + "]";

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.config.ArcProperties;
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.config.RecoveryProperties;
@@ -177,9 +178,17 @@ public final class TestKit implements AutoCloseable {
     public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry) {
+        return pipeline(pp, rp, limiter, new ArcTransactionBroadcaster(arcProperties()), sqs, queueUrl, hooks, instanceId, registry);
+    }
+
+    /** A pipeline broadcasting through {@code broadcaster} (several providers, for instance). */
+    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+                                    TransactionBroadcaster broadcaster,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    PipelineHooks hooks, String instanceId, MeterRegistry registry) {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
         return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
-                new ArcTransactionBroadcaster(arcProperties()), limiter, 500, sqs, queueUrl,
+                broadcaster, limiter, 500, sqs, queueUrl,
                 new PipelineMetrics(registry), new Heartbeats(), hooks, false));
     }
 

@@ -57,10 +57,24 @@ public final class ArcServer implements AutoCloseable {
     private final BodyDecoder bodies;
     /** GET /v1/tx/{txid} requests: the polling that callbacks should make rare. */
     private final java.util.concurrent.atomic.AtomicLong statusQueries = new java.util.concurrent.atomic.AtomicLong();
+    /** Set on an extra door: its forced rejections are its own answer and never reach the ledger. */
+    private final boolean door;
+    private final int port;
     private HttpServer server;
     private ExecutorService workers;
 
+    /** The chain's own endpoint, on the configured port; its faults are the ledger's. */
     public ArcServer(LocalChain chain, LocalChainConfig config, Ledger ledger, Faults faults, ObjectMapper json) {
+        this(chain, config, ledger, faults, json, false, config.port());
+    }
+
+    /**
+     * Another door onto the same ledger ({@code door} true), on {@code port} (0: any free port), with
+     * fault switches of its own: it can be down, slow or hang while the others answer, and its
+     * {@code rejectRate}/{@code rejectNext} make it reject transactions the network would accept.
+     */
+    public ArcServer(LocalChain chain, LocalChainConfig config, Ledger ledger, Faults faults, ObjectMapper json,
+                     boolean door, int port) {
         this.chain = chain;
         this.config = config;
         this.ledger = ledger;
@@ -68,10 +82,12 @@ public final class ArcServer implements AutoCloseable {
         this.json = json;
         this.arcJson = new ArcJson(json);
         this.bodies = new BodyDecoder(json);
+        this.door = door;
+        this.port = port;
     }
 
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 512);
+        server = HttpServer.create(new InetSocketAddress(config.host(), port), 512);
         AtomicInteger n = new AtomicInteger();
         workers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -294,7 +310,7 @@ public final class ArcServer implements AutoCloseable {
         for (int i = 0; i < raws.size(); i++) {
             candidates.add(TxDecoder.decode(raws.get(i), i));
         }
-        List<SubmitOutcome> outcomes = ledger.submit(candidates, options);
+        List<SubmitOutcome> outcomes = door ? submitThroughDoor(candidates, options) : ledger.submit(candidates, options);
 
         // usually every status is already final enough: only the others make the request wait
         List<String> waiting = new ArrayList<>();
@@ -334,6 +350,27 @@ public final class ArcServer implements AutoCloseable {
         }
         ordered.sort(Comparator.comparing((SubmitOutcome o) -> o.isError()).thenComparing(SubmitOutcome::txid));
         sendJson(ex, 200, arcJson.batch(ordered));
+    }
+
+    /** A door's forced rejections are answered here; the rest go to the ledger, answers in request order. */
+    private List<SubmitOutcome> submitThroughDoor(List<Candidate> candidates, SubmitOptions options) {
+        SubmitOutcome[] out = new SubmitOutcome[candidates.size()];
+        List<Candidate> passed = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            if (faults.forceReject()) {
+                out[i] = SubmitOutcome.status(new TxView(candidates.get(i).txid().hex(), TxStatus.REJECTED, null, null, null,
+                        "rejected by this door only (fault injection)", List.of(), Instant.now()));
+            } else {
+                passed.add(candidates.get(i));
+                at.add(i);
+            }
+        }
+        List<SubmitOutcome> fromLedger = passed.isEmpty() ? List.of() : ledger.submit(passed, options);
+        for (int k = 0; k < fromLedger.size(); k++) {
+            out[at.get(k)] = fromLedger.get(k);
+        }
+        return List.of(out);
     }
 
     /** The view after waiting (the submit-time view may be older). */
