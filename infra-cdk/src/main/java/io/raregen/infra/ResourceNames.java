@@ -154,6 +154,14 @@ public final class ResourceNames {
         public static final String PUBLISH_DURATION = "raregen_publish_duration_seconds";
         /** Gauge: broadcasts failed in a row since the last success (alarm at 5: docs/OPERATIONS.md#broadcast-failures). */
         public static final String CONSECUTIVE_BROADCAST_FAILURES = "raregen_broadcast_consecutive_failures";
+        /** Gauge: broadcast providers whose circuit breaker is not open (alarm at 0: docs/OPERATIONS.md#providers-down). */
+        public static final String PROVIDERS_AVAILABLE = "raregen_arc_providers_available";
+        /** Gauge per provider ({@link #PROVIDER_DIMENSION}): its breaker, 0 closed, 1 half-open, 2 open. */
+        public static final String PROVIDER_BREAKER = "raregen_arc_provider_breaker";
+        /** Counter: transactions on which providers gave opposite verdicts. */
+        public static final String PROVIDER_DISAGREEMENTS = "raregen_arc_disagreements_total";
+        /** The label of the per-provider metrics: the provider's configured name. */
+        public static final String PROVIDER_DIMENSION = "provider";
         /** Gauge: jobs in processing/signed longer than the recovery bound (alarm: docs/OPERATIONS.md#stuck-jobs). */
         public static final String STUCK_JOBS = "raregen_jobs_stuck";
 
@@ -164,6 +172,7 @@ public final class ResourceNames {
         public static final String INTAKE_ENQUEUE_FAILURES = "raregen_intake_enqueue_failures";
 
         public static final List<String> ALL = List.of(
-                POOL_DEPTH, POOL_PUBLISH_AVAILABLE, BATCH_SIZE, TX_PER_SEC, PUBLISH_DURATION, CONSECUTIVE_BROADCAST_FAILURES, STUCK_JOBS);
+                POOL_DEPTH, POOL_PUBLISH_AVAILABLE, BATCH_SIZE, TX_PER_SEC, PUBLISH_DURATION, CONSECUTIVE_BROADCAST_FAILURES, STUCK_JOBS,
+                PROVIDERS_AVAILABLE, PROVIDER_BREAKER, PROVIDER_DISAGREEMENTS);
     }
 }

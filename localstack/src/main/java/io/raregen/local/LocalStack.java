@@ -26,6 +26,8 @@ public final class LocalStack implements AutoCloseable {
     private static final int MAX_RESTARTS = 3;
     /** Under the state directory: copies of the jars the stack runs from (kept by --fresh). */
     static final String RUN_DIR = "run";
+    /** The broadcaster's name for the chain's own endpoint; its doors are local2, local3. */
+    static final String LOCAL_PROVIDER = "local";
 
     private final LocalStackOptions o;
     private final Log log;
@@ -72,6 +74,12 @@ public final class LocalStack implements AutoCloseable {
         log.info("local chain: " + chain.arcUrl() + " (height " + chain.tip().height() + ", a block every "
                 + o.blockInterval().toMillis() / 1000.0 + " s)");
 
+        for (int i = 0; i < o.doorPorts().size(); i++) {
+            LocalChain.Door d = chain.openDoor(LOCAL_PROVIDER + (i + 2), o.doorPorts().get(i));
+            log.info("local chain door " + d.name() + ": " + d.arcUrl() + " (the same chain; its own faults at "
+                    + d.arcUrl() + "/admin/faults)");
+        }
+
         mail = LocalMail.start(o.smtpPort(), o.stateDir(), log, json);
         log.info("mail server: smtp://127.0.0.1:" + mail.port() + " (sign-in codes are printed here and kept in "
                 + mail.inbox() + ")");
@@ -102,6 +110,8 @@ public final class LocalStack implements AutoCloseable {
         bEnv.put("MICRONAUT_SERVER_PORT", Integer.toString(o.broadcasterPort()));
         bEnv.put("BROADCASTER_PORT", Integer.toString(o.broadcasterPort()));
         bEnv.put("RAREGEN_ARC_URL", chain.arcUrl());
+        // each door onto the chain is one more provider, tried in this order (primary-with-failover)
+        bEnv.putAll(providerEnv());
         bEnv.put("RAREGEN_KEYS_POOL_WIF", secrets.poolKey().toWif(io.raregen.core.keys.Network.REGTEST));
         bEnv.put("RAREGEN_KEYS_FUNDING_WIF", secrets.fundingKey().toWif(io.raregen.core.keys.Network.REGTEST));
         // every broadcast asks the local chain for status callbacks (MINED and REJECTED by default) to the
@@ -229,6 +239,22 @@ public final class LocalStack implements AutoCloseable {
     /** The web app, served by the functions app on the API's origin. */
     public String webUrl() {
         return apiUrl() + "/";
+    }
+
+    /** The chain's own endpoint as provider "local" (priority 1), then each door ("local2", "local3"). */
+    private Map<String, String> providerEnv() {
+        Map<String, String> env = new HashMap<>();
+        if (chain.doors().isEmpty()) {
+            return env;
+        }
+        env.put("RAREGEN_ARC_PROVIDERS_" + LOCAL_PROVIDER.toUpperCase() + "_URL", chain.arcUrl());
+        env.put("RAREGEN_ARC_PROVIDERS_" + LOCAL_PROVIDER.toUpperCase() + "_PRIORITY", "1");
+        int priority = 2;
+        for (LocalChain.Door d : chain.doors()) {
+            env.put("RAREGEN_ARC_PROVIDERS_" + d.name().toUpperCase() + "_URL", d.arcUrl());
+            env.put("RAREGEN_ARC_PROVIDERS_" + d.name().toUpperCase() + "_PRIORITY", Integer.toString(priority++));
+        }
+        return env;
     }
 
     /** Block headers by hash from the local chain: what verifiers compare merkle roots with. */

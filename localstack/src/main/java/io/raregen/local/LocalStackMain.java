@@ -55,6 +55,10 @@ public final class LocalStackMain {
         b.append("  broadcaster   ").append(s.broadcasterUrl()).append("/health   ").append(s.broadcasterUrl()).append("/prometheus\n");
         b.append("  local chain   ").append(s.chain().arcUrl()).append("   (ARC API; a block every ")
                 .append(o.blockInterval().toMillis() / 1000.0).append(" s; blocks at /admin/blocks)\n");
+        for (var d : s.chain().doors()) {
+            b.append("  another door  ").append(d.arcUrl()).append("   (provider ").append(d.name())
+                    .append(": the same chain; its faults at /admin/faults)\n");
+        }
         b.append("  SQS           ").append(s.queue().queueUrl()).append("   (+ ").append(LocalQueue.DLQ).append(")\n");
         b.append("  Postgres      ").append(s.database().url()).append(s.database().embedded() ? "   (embedded)" : "").append('\n');
         b.append("  funding       ").append(s.secrets().fundingAddress()).append(" (regtest): ")

@@ -18,6 +18,8 @@ import java.util.List;
  * @param chainPort        local chain ARC API (default 9090)
  * @param sqsPort          ElasticMQ (default 9324)
  * @param smtpPort         the local mail server, where sign-in codes go (default 2525)
+ * @param doorPorts        more ARC endpoints onto the same local chain, one per port, which the broadcaster
+ *                         uses as further providers (default one, on 9091; 0 = any free port; none = no extra door)
  * @param dbUrl            admin JDBC URL of a Postgres server to use (default {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres});
  *                         when nothing answers there an embedded Postgres runs from {@code <stateDir>/pg}
  * @param dbName           database created on that server (default raregen_local)
@@ -29,6 +31,7 @@ import java.util.List;
  * @param healthTimeout    how long to wait for each application's /health (default 120 s)
  */
 public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broadcasterPort, int chainPort, int sqsPort, int smtpPort,
+                                List<Integer> doorPorts,
                                 String dbUrl, String dbName, int embeddedDbPort, Duration blockInterval, long fundSats,
                                 boolean fresh, List<String> javaOpts, Duration healthTimeout) {
 
@@ -38,7 +41,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
 
     public static LocalStackOptions defaults() {
         Path repo = Path.of("").toAbsolutePath();
-        return new LocalStackOptions(repo, repo.resolve(DEFAULT_STATE_DIR), 8080, 8081, 9090, 9324, 2525, DEFAULT_DB_URL,
+        return new LocalStackOptions(repo, repo.resolve(DEFAULT_STATE_DIR), 8080, 8081, 9090, 9324, 2525, List.of(9091), DEFAULT_DB_URL,
                 "raregen_local", 5433, Duration.ofSeconds(5), 100_000_000L, false, List.of("-Xmx512m"), Duration.ofSeconds(120));
     }
 
@@ -61,6 +64,9 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
               --chain-port N          local chain (ARC API) port (default 9090)
               --sqs-port N            ElasticMQ port (default 9324)
               --smtp-port N           local mail server port, where sign-in codes go (default 2525)
+              --door-ports N[,N]      more ARC endpoints onto the local chain, which the broadcaster uses as
+                                      further providers (failover); 0 = any free port, none = no extra door
+                                      (default 9091)
               --db-url JDBC_URL       Postgres admin URL (default %s)
               --db-name NAME          database to create and use (default raregen_local)
               --embedded-db-port N    port of the embedded Postgres when no server answers (default 5433)
@@ -81,6 +87,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
         Path repo = o.repo;
         Path stateDir = null;
         int api = o.apiPort, bc = o.broadcasterPort, chain = o.chainPort, sqs = o.sqsPort, smtp = o.smtpPort, edb = o.embeddedDbPort;
+        List<Integer> doors = o.doorPorts;
         String dbUrl = o.dbUrl, dbName = o.dbName;
         Duration block = o.blockInterval, health = o.healthTimeout;
         long fund = o.fundSats;
@@ -106,6 +113,19 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
                 case "--sqs-port" -> sqs = port(a, ++i, f);
                 case "--smtp-port" -> smtp = port(a, ++i, f);
                 case "--embedded-db-port" -> edb = port(a, ++i, f);
+                case "--door-ports" -> {
+                    String v = value(a, ++i, f);
+                    List<Integer> ps = new ArrayList<>();
+                    if (!v.equals("none")) {
+                        for (String p : v.split(",")) {
+                            ps.add(port(List.of(p.trim()), 0, f));
+                        }
+                    }
+                    if (ps.size() > 2) {
+                        throw new IllegalArgumentException(f + " takes at most two ports (three providers in all)");
+                    }
+                    doors = List.copyOf(ps);
+                }
                 case "--db-url" -> dbUrl = value(a, ++i, f);
                 case "--db-name" -> {
                     dbName = value(a, ++i, f);
@@ -123,7 +143,7 @@ public record LocalStackOptions(Path repo, Path stateDir, int apiPort, int broad
             }
         }
         return new LocalStackOptions(repo, stateDir != null ? stateDir : repo.resolve(DEFAULT_STATE_DIR), api, bc, chain, sqs, smtp,
-                dbUrl, dbName, edb, block, fund, fresh, javaOpts, health);
+                doors, dbUrl, dbName, edb, block, fund, fresh, javaOpts, health);
     }
 
     private static String value(List<String> a, int i, String flag) {

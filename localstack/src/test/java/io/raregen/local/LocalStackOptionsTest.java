@@ -38,4 +38,14 @@ class LocalStackOptionsTest {
         assertEquals(java.nio.file.Path.of("/tmp/explicit"), o.stateDir());
         assertEquals(o.repo().resolve(".raregen-local"), LocalStackOptions.parse(new String[0]).stateDir());
     }
+
+    @Test
+    void doorPorts_oneByDefault_alistOrNone() {
+        assertEquals(java.util.List.of(9091), LocalStackOptions.parse(new String[0]).doorPorts());
+        assertEquals(java.util.List.of(7001, 0), LocalStackOptions.parse(new String[] {"--door-ports", "7001,0"}).doorPorts());
+        assertEquals(java.util.List.of(), LocalStackOptions.parse(new String[] {"--door-ports=none"}).doorPorts());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LocalStackOptions.parse(new String[] {"--door-ports", "1,2,3"}));
+        assertTrue(e.getMessage().contains("at most two"), e.getMessage());
+    }
 }

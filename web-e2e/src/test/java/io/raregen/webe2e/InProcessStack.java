@@ -45,7 +45,7 @@ final class InProcessStack implements AutoCloseable {
         LocalStackOptions o = LocalStackOptions.parse(new String[] {
             "--repo", REPO.toString(), "--state-dir", stateDir.toString(), "--fresh",
             "--api-port", "" + freePort(), "--broadcaster-port", "" + freePort(), "--chain-port", "" + freePort(),
-            "--sqs-port", "" + freePort(), "--smtp-port", "" + freePort(), "--embedded-db-port", "" + freePort(),
+            "--sqs-port", "" + freePort(), "--smtp-port", "" + freePort(), "--door-ports", "" + freePort(), "--embedded-db-port", "" + freePort(),
             "--db-url", ADMIN_DB_URL, "--db-name", db, "--block-interval", "1", "--fund-sats", "10000000",
             "--java-opts", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"});
         Path log = Files.createDirectories(REPO.resolve("web-e2e/target")).resolve(logName);

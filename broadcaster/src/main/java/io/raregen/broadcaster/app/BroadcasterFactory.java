@@ -71,10 +71,10 @@ public class BroadcasterFactory {
         return new PipelineMetrics(registry);
     }
 
-    /** The fee rate comes from the first provider's policy. */
+    /** The fee rate comes from the policy of the first provider that answers, in failover order. */
     @Singleton
     ArcFeePolicy feePolicy(ArcProperties arc, List<ProviderSettings> providers, FeeProperties fees) {
-        return new ArcFeePolicy(ProviderSettings.effective(arc, providers).get(0).arc(arc),
+        return new ArcFeePolicy(ProviderSettings.effective(arc, providers).stream().map(p -> p.arc(arc)).toList(),
                 new FeeRate(fees.getFallbackSatoshis(), fees.getFallbackBytes()));
     }
 

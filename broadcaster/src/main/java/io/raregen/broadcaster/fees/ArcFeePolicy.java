@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,16 +23,22 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ArcFeePolicy implements FeePolicy {
     private static final Logger LOG = LoggerFactory.getLogger(ArcFeePolicy.class);
 
-    private final ArcProperties arc;
+    private final List<ArcProperties> sources;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicReference<FeeRate> rate;
     private volatile boolean fromNetwork;
 
     public ArcFeePolicy(ArcProperties arc, FeeRate fallback) {
-        this.arc = arc;
+        this(List.of(arc), fallback);
+    }
+
+    /** Reads the policy from the first of {@code sources} (the providers, in failover order) that answers. */
+    public ArcFeePolicy(List<ArcProperties> sources, FeeRate fallback) {
+        this.sources = List.copyOf(sources);
         this.rate = new AtomicReference<>(fallback);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(arc.getConnectTimeout()).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(sources.get(0).getConnectTimeout()).build();
     }
 
     @Override
@@ -44,8 +51,17 @@ public final class ArcFeePolicy implements FeePolicy {
         return fromNetwork;
     }
 
-    /** Reads the policy; returns true when the rate was updated. */
+    /** Reads the policy from the first source that answers with one; returns true when the rate was read. */
     public boolean refresh() {
+        for (ArcProperties arc : sources) {
+            if (refresh(arc)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean refresh(ArcProperties arc) {
         String base = arc.getUrl().endsWith("/") ? arc.getUrl().substring(0, arc.getUrl().length() - 1) : arc.getUrl();
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/v1/policy"))
                 .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET();

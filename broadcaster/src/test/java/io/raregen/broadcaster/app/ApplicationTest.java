@@ -50,7 +50,13 @@ class ApplicationTest {
             props.put("datasources.default.url", db.jdbcUrlWithoutCredentials());
             props.put("datasources.default.username", db.username());
             props.put("datasources.default.password", db.password());
-            props.put("raregen.arc.url", chain.arcUrl());
+            // two providers: the first a door that is down, so the job goes out through the second
+            LocalChain.Door down = chain.openDoor("down", 0);
+            down.faults().errorRate(1.0);
+            props.put("raregen.arc.providers.down.url", down.arcUrl());
+            props.put("raregen.arc.providers.down.priority", 1);
+            props.put("raregen.arc.providers.chain.url", chain.arcUrl());
+            props.put("raregen.arc.providers.chain.priority", 2);
             props.put("raregen.queue.url", queue);
             props.put("raregen.aws.endpoint", sqs.client.serviceClientConfiguration().endpointOverride().get().toString());
             props.put("raregen.keys.pool-wif", poolKey.toWif(Network.REGTEST));
@@ -111,6 +117,9 @@ class ApplicationTest {
                 // exact sample names (the dashboard and README use these families), not prefixes
                 java.util.Set<String> samples = prom.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
                         .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+                assertTrue(prom.body().contains("raregen_arc_provider_breaker{provider=\"down\"}"), "the down door's breaker is exported");
+                assertTrue(prom.body().contains("raregen_arc_provider_latency_seconds_count{call=\"broadcast\",provider=\"chain\"}"),
+                        "the job went out through the second provider");
                 for (String metric : new String[]{"raregen_batch_size_count", "raregen_tx_per_sec",
                         "raregen_publish_duration_seconds_count", "raregen_broadcast_outcomes_total",
                         // histogram buckets, so Prometheus can compute percentiles (histogram_quantile)

@@ -145,7 +145,7 @@ public final class LocalStackProcess implements AutoCloseable {
             cmd.addAll(List.of("--state-dir", options.stateDir().toString()));
         }
         cmd.addAll(List.of("--api-port", "" + apiPort, "--broadcaster-port", "" + broadcasterPort,
-                "--chain-port", "" + chainPort, "--sqs-port", "" + sqs, "--smtp-port", "" + freePort(), "--db-url", ADMIN_DB_URL, "--db-name", dbName,
+                "--chain-port", "" + chainPort, "--sqs-port", "" + sqs, "--smtp-port", "" + freePort(), "--door-ports", "" + freePort(), "--db-url", ADMIN_DB_URL, "--db-name", dbName,
                 "--embedded-db-port", "" + pg, "--block-interval", "" + options.blockInterval(),
                 "--fund-sats", "" + options.fundSats(), "--java-opts", options.javaOpts()));
         if (options.fresh()) {

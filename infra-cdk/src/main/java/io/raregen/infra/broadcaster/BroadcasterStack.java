@@ -257,7 +257,7 @@ public class BroadcasterStack extends Stack {
     /**
      * OpenTelemetry collector: scrape /prometheus every 30 s and write the raregen_* metrics to CloudWatch as
      * embedded metric format, namespace {@value Metrics#NAMESPACE}, dimension {@value Metrics#STAGE_DIMENSION}
-     * (plus {@value Metrics#STATUS_DIMENSION} where the metric has that label).
+     * (plus {@value Metrics#STATUS_DIMENSION} or {@value Metrics#PROVIDER_DIMENSION} where the metric has that label).
      */
     static String collectorConfig(String stage, String logGroupName) {
         return String.join("\n",
@@ -283,9 +283,9 @@ public class BroadcasterStack extends Stack {
                 "    log_group_name: " + logGroupName,
                 "    dimension_rollup_option: NoDimensionRollup",
                 "    metric_declarations:",
-                // pool depth is labelled by UTXO status; everything else has no label but the stage
+                // pool depth is labelled by UTXO status, the provider metrics by provider; the rest by the stage only
                 "      - dimensions: [[" + Metrics.STAGE_DIMENSION + "], [" + Metrics.STAGE_DIMENSION + ", "
-                        + Metrics.STATUS_DIMENSION + "]]",
+                        + Metrics.STATUS_DIMENSION + "], [" + Metrics.STAGE_DIMENSION + ", " + Metrics.PROVIDER_DIMENSION + "]]",
                 "        metric_name_selectors: ['^raregen_.*']",
                 "service:",
                 "  extensions: [health_check]",

@@ -109,6 +109,16 @@ public class MonitoringStack extends Stack {
                         .treatMissingData(TreatMissingData.NOT_BREACHING)
                         .build());
 
+        alarm("providers-down", raregen(Metrics.PROVIDERS_AVAILABLE, "Minimum", Duration.minutes(1)),
+                CreateAlarmOptions.builder()
+                        .alarmDescription("Every ARC provider's circuit breaker is open for 2 minutes: publication has"
+                                + " stopped. Runbook: docs/OPERATIONS.md#providers-down")
+                        .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                        .threshold(1)
+                        .evaluationPeriods(2)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .build());
+
         alarm("stuck-jobs", raregen(Metrics.STUCK_JOBS, "Maximum", Duration.minutes(5)),
                 CreateAlarmOptions.builder()
                         .alarmDescription("Jobs stuck in processing/signed beyond the recovery bound for 10 minutes"
@@ -242,7 +252,12 @@ public class MonitoringStack extends Stack {
                                 raregen(Metrics.CONSECUTIVE_BROADCAST_FAILURES, "Maximum", Duration.minutes(1)),
                                 raregen(Metrics.STUCK_JOBS, "Maximum", Duration.minutes(1))), List.of(
                                 HorizontalAnnotation.builder().value(5).label("failures alarm").build())),
-                        graph("Broadcaster running tasks", List.of(runningTasks), List.of())),
+                        graph("Broadcaster running tasks", List.of(runningTasks), List.of()),
+                        graph("Broadcast providers: breakers (2 = open) / available / disagreements", List.of(
+                                perProvider(Metrics.PROVIDER_BREAKER, "Maximum"),
+                                raregen(Metrics.PROVIDERS_AVAILABLE, "Minimum", Duration.minutes(1)),
+                                raregen(Metrics.PROVIDER_DISAGREEMENTS, "Sum", Duration.minutes(1))), List.of(
+                                HorizontalAnnotation.builder().value(1).label("providers-down below").build()))),
                 List.of(
                         graph("API requests / 4xx / 5xx", List.of(api.httpApi().metricCount(sum5m()),
                                 api.httpApi().metricClientError(sum5m()), api.httpApi().metricServerError(sum5m())), List.of()),
@@ -285,6 +300,17 @@ public class MonitoringStack extends Stack {
                 .dimensionsMap(Map.of(Metrics.STAGE_DIMENSION, stage))
                 .statistic(statistic)
                 .period(period)
+                .build());
+    }
+
+    /** One line per provider, whatever their names: a search over the provider dimension. */
+    private MathExpression perProvider(String name, String statistic) {
+        return new MathExpression(MathExpressionProps.builder()
+                .expression("SEARCH('{" + Metrics.NAMESPACE + "," + Metrics.STAGE_DIMENSION + "," + Metrics.PROVIDER_DIMENSION
+                        + "} MetricName=\"" + name + "\" " + Metrics.STAGE_DIMENSION + "=\"" + stage + "\"', '"
+                        + statistic + "', 60)")
+                .label(name)
+                .period(Duration.minutes(1))
                 .build());
     }
 

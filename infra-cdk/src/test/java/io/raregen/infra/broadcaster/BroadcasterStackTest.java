@@ -153,7 +153,8 @@ class BroadcasterStackTest {
                 map(list(scrape.get("static_configs")).get(0)).get("targets"));
         Map<String, Object> emf = map(map(parsed.get("exporters")).get("awsemf"));
         assertEquals(Metrics.NAMESPACE, emf.get("namespace"));
-        assertEquals(List.of(List.of(Metrics.STAGE_DIMENSION), List.of(Metrics.STAGE_DIMENSION, Metrics.STATUS_DIMENSION)),
+        assertEquals(List.of(List.of(Metrics.STAGE_DIMENSION), List.of(Metrics.STAGE_DIMENSION, Metrics.STATUS_DIMENSION),
+                        List.of(Metrics.STAGE_DIMENSION, Metrics.PROVIDER_DIMENSION)),
                 map(list(emf.get("metric_declarations")).get(0)).get("dimensions"));
     }
 

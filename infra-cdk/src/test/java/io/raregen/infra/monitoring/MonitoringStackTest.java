@@ -62,6 +62,15 @@ class MonitoringStackTest {
     }
 
     @Test
+    void providersDownAlarm_firesWhenNoProviderIsAvailableForTwoMinutes() {
+        Map<String, Object> a = alarm("providers-down");
+        assertEquals(Metrics.PROVIDERS_AVAILABLE, a.get("MetricName"));
+        assertEquals(1, ((Number) a.get("Threshold")).intValue());
+        assertEquals("LessThanThreshold", a.get("ComparisonOperator"));
+        assertEquals(120, ((Number) a.get("Period")).intValue() * ((Number) a.get("EvaluationPeriods")).intValue());
+    }
+
+    @Test
     void stuckJobsAlarm_firesWhenAnyJobIsStuckForTenMinutes() {
         Map<String, Object> a = alarm("stuck-jobs");
         assertEquals(Metrics.STUCK_JOBS, a.get("MetricName"));
