@@ -204,6 +204,14 @@ public final class LocalChain implements AutoCloseable {
         return ledger.block(height);
     }
 
+    /**
+     * Every transaction submitted through ARC's API so far, with the moment its request was received, in arrival
+     * order: the network's own view of a client's rate (faucet payments are not submissions and are not listed).
+     */
+    public List<Arrival> arrivals() {
+        return server.arrivals().all();
+    }
+
     public Ledger.Stats stats() {
         return ledger.stats();
     }

@@ -106,8 +106,8 @@ public class BroadcasterFactory {
             return RateLimiter.unlimited();
         }
         return props.isShared()
-                ? new PostgresRateLimiter(dataSource, props.getBucketName(), props.getCapacity(), props.getPeriod())
-                : new LocalRateLimiter(props.getCapacity(), props.getPeriod());
+                ? new PostgresRateLimiter(dataSource, props.getBucketName(), props.getCapacity(), props.getPeriod(), props.getArrivalSpread())
+                : new LocalRateLimiter(props.getCapacity(), props.getPeriod(), props.getArrivalSpread());
     }
 
     @Singleton

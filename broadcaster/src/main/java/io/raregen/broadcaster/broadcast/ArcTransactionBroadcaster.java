@@ -57,6 +57,11 @@ public final class ArcTransactionBroadcaster implements TransactionBroadcaster {
         return out;
     }
 
+    @Override
+    public int firstRequestSize(List<SignedTransaction> transactions) {
+        return transactions.isEmpty() ? 0 : chunks(transactions).get(0).size();
+    }
+
     /** Splits into requests of at most maxTxsPerRequest transactions and maxRequestBytes of body. */
     List<List<SignedTransaction>> chunks(List<SignedTransaction> txs) {
         List<List<SignedTransaction>> chunks = new ArrayList<>();

@@ -50,6 +50,11 @@ public final class FallbackTransactionBroadcaster implements TransactionBroadcas
     }
 
     @Override
+    public int firstRequestSize(List<SignedTransaction> transactions) {
+        return primary.firstRequestSize(transactions);
+    }
+
+    @Override
     public BroadcastResult status(Txid txid) {
         BroadcastResult r = primary.status(txid);
         if (r.outcome() == Outcome.UNKNOWN && !NetworkStatus.isNotFound(r)) {

@@ -13,6 +13,13 @@ public class RateLimitProperties {
     /** shared: one bucket row in Postgres for every instance; local: per process. */
     private boolean shared = true;
     private String bucketName = "arc-broadcast";
+    /**
+     * How late after its tokens were taken a request may reach ARC and still be within the limit: the bucket refills
+     * at capacity per period but holds at most capacity - rate × arrival-spread, so that ARC, counting arrivals, sees
+     * no window w with more than capacity + rate × w however the requests' delays differ (docs/OPERATIONS.md#the-broadcast-rate-limit).
+     * Must be shorter than the period.
+     */
+    private Duration arrivalSpread = Duration.ofSeconds(1);
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -24,4 +31,6 @@ public class RateLimitProperties {
     public void setShared(boolean shared) { this.shared = shared; }
     public String getBucketName() { return bucketName; }
     public void setBucketName(String bucketName) { this.bucketName = bucketName; }
+    public Duration getArrivalSpread() { return arrivalSpread; }
+    public void setArrivalSpread(Duration arrivalSpread) { this.arrivalSpread = arrivalSpread; }
 }

@@ -72,7 +72,10 @@ public final class BatchSender {
         List<SignedJob> open = new ArrayList<>();
         int i = 0;
         while (i < jobs.size()) {
-            int wanted = Math.min(chunkSize, jobs.size() - i);
+            // tokens for one request at a time: a grant split over several requests would reach the network
+            // answer after answer, long after its tokens were taken
+            int wanted = Math.max(1, broadcaster.firstRequestSize(
+                    jobs.subList(i, Math.min(jobs.size(), i + chunkSize)).stream().map(SignedJob::tx).toList()));
             // each job's own signed_at / stamp is what the rescuer reads: a stamp on one chunk does not cover the next.
             // The stamp comes before the tokens, so no database write stands between taking them and the send and the
             // network sees the pace the bucket grants (measured at the local chain: with the write in between, a 1 s

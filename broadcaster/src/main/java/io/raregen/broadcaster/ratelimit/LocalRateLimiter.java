@@ -6,26 +6,35 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-/** A token bucket inside one process (WhatsOnChain's 3 req/s, or a single-instance ARC limit). */
+/**
+ * A token bucket inside one process (WhatsOnChain's 3 req/s, or a single-instance ARC limit); with an
+ * {@code arrivalSpread} its burst is {@code capacity - rate × arrivalSpread}, as for {@link PostgresRateLimiter}.
+ */
 public final class LocalRateLimiter implements RateLimiter {
-    private final long capacity;
-    private final long periodNanos;
+    private final double burst;
+    private final double perSecond;
     private final LongSupplier nanoClock;
     private double tokens;
     private long last;
 
+    /** An exact bucket: capacity per period, bursts of capacity. */
     public LocalRateLimiter(long capacity, Duration period) {
-        this(capacity, period, System::nanoTime);
+        this(capacity, period, Duration.ZERO, System::nanoTime);
+    }
+
+    public LocalRateLimiter(long capacity, Duration period, Duration arrivalSpread) {
+        this(capacity, period, arrivalSpread, System::nanoTime);
     }
 
     LocalRateLimiter(long capacity, Duration period, LongSupplier nanoClock) {
-        if (capacity < 1 || period.isZero() || period.isNegative()) {
-            throw new IllegalArgumentException("capacity >= 1 and a positive period required");
-        }
-        this.capacity = capacity;
-        this.periodNanos = period.toNanos();
+        this(capacity, period, Duration.ZERO, nanoClock);
+    }
+
+    LocalRateLimiter(long capacity, Duration period, Duration arrivalSpread, LongSupplier nanoClock) {
+        this.perSecond = TokenBucketMath.perSecond(capacity, period);
+        this.burst = TokenBucketMath.burst(capacity, period, arrivalSpread);
         this.nanoClock = nanoClock;
-        this.tokens = capacity;
+        this.tokens = burst;
         this.last = nanoClock.getAsLong();
     }
 
@@ -38,7 +47,7 @@ public final class LocalRateLimiter implements RateLimiter {
                 if (granted > 0) {
                     return granted;
                 }
-                waitNanos = TokenBucketMath.nanosUntilOneToken(tokens, capacity, periodNanos);
+                waitNanos = TokenBucketMath.nanosUntilOneToken(tokens, perSecond);
             }
             TimeUnit.NANOSECONDS.sleep(waitNanos);
         }
@@ -51,7 +60,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
     private int takeLocked(int wanted) {
         long now = nanoClock.getAsLong();
-        tokens = TokenBucketMath.refill(tokens, now - last, capacity, periodNanos);
+        tokens = Math.min(burst, tokens + Math.max(0, now - last) * perSecond / 1e9);
         last = now;
         int granted = (int) Math.min(wanted, Math.floor(tokens));
         tokens -= granted;

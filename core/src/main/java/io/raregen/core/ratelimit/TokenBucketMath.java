@@ -25,4 +25,30 @@ public final class TokenBucketMath {
         double missing = Math.max(0, 1.0 - tokens);
         return Math.max(1_000_000L, (long) Math.ceil(missing * 1e9 / perSecond));
     }
+
+    /** The refill rate of a bucket of {@code capacity} per {@code period}, in tokens a second. */
+    public static double perSecond(long capacity, java.time.Duration period) {
+        if (capacity < 1 || period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("capacity >= 1 and a positive period required");
+        }
+        return capacity * 1e9 / period.toNanos();
+    }
+
+    /**
+     * The most a bucket of {@code capacity} per {@code period} may hold when every grant may reach the network up to
+     * {@code spread} after it was taken: {@code capacity - rate × spread}, so that takes in any span w + spread stay
+     * within capacity + rate × w. Refuses a spread that leaves less than one token.
+     */
+    public static double burst(long capacity, java.time.Duration period, java.time.Duration spread) {
+        double rate = perSecond(capacity, period);
+        if (spread.isNegative()) {
+            throw new IllegalArgumentException("a negative arrival spread");
+        }
+        double burst = capacity - rate * spread.toNanos() / 1e9;
+        if (burst < 1) {
+            throw new IllegalArgumentException("an arrival spread of " + spread + " leaves no burst in a bucket of "
+                    + capacity + " per " + period + ": it must be shorter than the period");
+        }
+        return burst;
+    }
 }

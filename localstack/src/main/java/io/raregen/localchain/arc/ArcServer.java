@@ -55,6 +55,7 @@ public final class ArcServer implements AutoCloseable {
     private final ObjectMapper json;
     private final ArcJson arcJson;
     private final BodyDecoder bodies;
+    private final Arrivals arrivals = new Arrivals();
     /** GET /v1/tx/{txid} requests: the polling that callbacks should make rare. */
     private final java.util.concurrent.atomic.AtomicLong statusQueries = new java.util.concurrent.atomic.AtomicLong();
     /** Set on an extra door: its forced rejections are its own answer and never reach the ledger. */
@@ -102,6 +103,11 @@ public final class ArcServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** When each submitted transaction arrived (see {@link Arrivals}). */
+    public Arrivals arrivals() {
+        return arrivals;
     }
 
     @Override
@@ -268,6 +274,21 @@ public final class ArcServer implements AutoCloseable {
     }
 
     private void submit(HttpExchange ex, boolean single) throws Exception {
+        // the arrival, as a rate limit at the network's door counts it: the moment the request is received, before
+        // any fault, delay or validation; every transaction the request carries has arrived, accepted or not
+        long receivedAt = System.currentTimeMillis();
+        byte[] body = ex.getRequestBody().readAllBytes(); // left open: a fault drains it, handle() closes the exchange
+        List<Candidate> candidates = new ArrayList<>();
+        BadRequestException undecodable = null;
+        try {
+            List<byte[]> raws = bodies.decode(ex.getRequestHeaders().getFirst("Content-Type"), body, single);
+            for (int i = 0; i < raws.size(); i++) {
+                candidates.add(TxDecoder.decode(raws.get(i), i));
+            }
+        } catch (BadRequestException e) {
+            undecodable = e; // answered below, after the header checks, as before
+        }
+        arrivals.record(candidates.stream().map(c -> c.txid().hex()).toList(), receivedAt);
         if (requestFaults(ex)) {
             return;
         }
@@ -301,14 +322,8 @@ public final class ArcServer implements AutoCloseable {
         SubmitOptions options = new SubmitOptions(flag(h.getFirst("X-SkipScriptValidation")),
                 flag(h.getFirst("X-SkipFeeValidation")), flag(h.getFirst("X-SkipTxValidation")), callback);
 
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readAllBytes();
-        }
-        List<byte[]> raws = bodies.decode(h.getFirst("Content-Type"), body, single);
-        List<Candidate> candidates = new ArrayList<>(raws.size());
-        for (int i = 0; i < raws.size(); i++) {
-            candidates.add(TxDecoder.decode(raws.get(i), i));
+        if (undecodable != null) {
+            throw undecodable;
         }
         List<SubmitOutcome> outcomes = door ? submitThroughDoor(candidates, options) : ledger.submit(candidates, options);
 
