@@ -127,7 +127,7 @@ public final class LocalChain implements AutoCloseable {
     /** Opens another door onto this chain on {@code port} (0: any free port), with its own fault switches (none at first). */
     public Door openDoor(String name, int port) {
         Faults doorFaults = new Faults(FaultSettings.NONE);
-        ArcServer s = new ArcServer(this, config, ledger, doorFaults, json, true, port);
+        ArcServer s = new ArcServer(this, config, ledger, doorFaults, json, true, port, server.arrivals());
         try {
             s.start();
         } catch (IOException e) {

@@ -111,6 +111,11 @@ public final class Provider {
         return results;
     }
 
+    /** How many of {@code txs} this provider's client sends in its first request. */
+    int firstRequestSize(List<SignedTransaction> txs) {
+        return client.firstRequestSize(txs);
+    }
+
     /** The provider's view of one txid; null when the breaker keeps it out. */
     BroadcastResult status(Txid txid) {
         if (!breaker.tryAcquirePermission()) {

@@ -228,6 +228,12 @@ public final class ProviderRouter implements TransactionBroadcaster, AutoCloseab
         }
     }
 
+    /** Every provider splits requests alike (the common ARC settings): the first one's split stands for all. */
+    @Override
+    public int firstRequestSize(List<SignedTransaction> transactions) {
+        return providers.get(0).firstRequestSize(transactions);
+    }
+
     @Override
     public BroadcastResult status(Txid txid) {
         List<Answer> a = new ArrayList<>();

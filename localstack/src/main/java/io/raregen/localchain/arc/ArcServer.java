@@ -55,7 +55,8 @@ public final class ArcServer implements AutoCloseable {
     private final ObjectMapper json;
     private final ArcJson arcJson;
     private final BodyDecoder bodies;
-    private final Arrivals arrivals = new Arrivals();
+    /** Shared by the chain's own endpoint and its doors: one log of what reached the network. */
+    private final Arrivals arrivals;
     /** GET /v1/tx/{txid} requests: the polling that callbacks should make rare. */
     private final java.util.concurrent.atomic.AtomicLong statusQueries = new java.util.concurrent.atomic.AtomicLong();
     /** Set on an extra door: its forced rejections are its own answer and never reach the ledger. */
@@ -66,7 +67,7 @@ public final class ArcServer implements AutoCloseable {
 
     /** The chain's own endpoint, on the configured port; its faults are the ledger's. */
     public ArcServer(LocalChain chain, LocalChainConfig config, Ledger ledger, Faults faults, ObjectMapper json) {
-        this(chain, config, ledger, faults, json, false, config.port());
+        this(chain, config, ledger, faults, json, false, config.port(), new Arrivals());
     }
 
     /**
@@ -75,7 +76,7 @@ public final class ArcServer implements AutoCloseable {
      * {@code rejectRate}/{@code rejectNext} make it reject transactions the network would accept.
      */
     public ArcServer(LocalChain chain, LocalChainConfig config, Ledger ledger, Faults faults, ObjectMapper json,
-                     boolean door, int port) {
+                     boolean door, int port, Arrivals arrivals) {
         this.chain = chain;
         this.config = config;
         this.ledger = ledger;
@@ -85,6 +86,7 @@ public final class ArcServer implements AutoCloseable {
         this.bodies = new BodyDecoder(json);
         this.door = door;
         this.port = port;
+        this.arrivals = arrivals;
     }
 
     public void start() throws IOException {
