@@ -38,7 +38,7 @@ public final class WocChainReader implements ChainReader {
         this.base = u + "/" + network;
         this.apiKey = apiKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.attempts = 3;
     }
 

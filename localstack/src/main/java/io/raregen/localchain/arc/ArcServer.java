@@ -73,6 +73,12 @@ public final class ArcServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        // The JDK server writes a response's headers and body separately with Nagle on: a client that sends one small
+        // request at a time (WhatsOnChain-shaped reads) then waits ~40 ms for the delayed ACK on every answer. Read
+        // once per JVM when the first server is created; an explicit setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 512);
         AtomicInteger n = new AtomicInteger();
         workers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 60, TimeUnit.SECONDS,
