@@ -423,7 +423,7 @@ public final class ChainReconciliation {
         }, "reconcile: " + (previous == null ? "published after the backup" : "re-signed after the backup, replaces "
                 + previous.hex()) + " (" + where + ")");
         findings.add(new Finding(kind, job.jobId(), null, s,
-                job.status() + " → sent: the chain holds this job's record in " + s.hex() + " (" + where + "), "
+                job.status() + " → sent: the chain holds this job's record in this transaction (" + where + "), "
                         + (previous == null ? "" : "not the stored " + previous.hex() + ", ") + "spending " + inputs.size()
                         + " pool output(s); attached with fee " + Satoshis.of(fee) + " and " + change.size() + " change output(s)",
                 done));
