@@ -138,6 +138,7 @@ class OpsReconcileCommandTest {
                 + "ORDER BY id) FROM publish_job_transitions WHERE job_id = '" + jobId + "' AND reason LIKE 'reconcile:%'"));
 
         InProcessCli.Result again = cli.run("ops", "reconcile", "--apply", "--json");
+        System.out.println("$ raregen ops reconcile --apply --json\n" + again.out());
         assertEquals(0, again.code(), again.out() + again.err());
         JsonNode j = JSON.readTree(again.out());
         assertTrue(j.path("inAgreement").asBoolean());
