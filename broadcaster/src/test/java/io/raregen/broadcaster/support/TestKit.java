@@ -54,21 +54,40 @@ public final class TestKit implements AutoCloseable {
 
     public final TestDatabase db;
     public final HikariDataSource ds;
-    public final KeyPair poolKey = KeyPair.generate();
-    public final KeyPair client = KeyPair.generate();
+    public final KeyPair poolKey;
+    public final KeyPair client;
     public final PostgresUtxoPool pool;
     public final PublishJobStore store;
     public LocalChain chain;
+    /** False for a kit that shares another kit's chain ({@link #onRestored}): closing it leaves the chain running. */
+    private boolean ownsChain = true;
 
     public TestKit() {
-        this.db = TestDatabase.create();
+        this(TestDatabase.create(), KeyPair.generate(), KeyPair.generate());
+        registerClient();
+    }
+
+    private TestKit(TestDatabase db, KeyPair poolKey, KeyPair client) {
+        this.db = db;
+        this.poolKey = poolKey;
+        this.client = client;
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(db.jdbcUrl());
         hc.setMaximumPoolSize(24);
         this.ds = new HikariDataSource(hc);
         this.pool = new PostgresUtxoPool(ds, new PoolSettings());
         this.store = new PublishJobStore(ds);
-        registerClient();
+    }
+
+    /**
+     * A kit on {@code restored} (a copy of this kit's database, e.g. from pg_restore) with this kit's keys and chain:
+     * the services of a restore drill. Closing it drops {@code restored} but not the shared chain.
+     */
+    public TestKit onRestored(TestDatabase restored) {
+        TestKit k = new TestKit(restored, poolKey, client);
+        k.chain = chain;
+        k.ownsChain = false;
+        return k;
     }
 
     public TestKit withChain(Consumer<LocalChainConfig.Builder> tweak) {
@@ -246,7 +265,7 @@ public final class TestKit implements AutoCloseable {
 
     @Override
     public void close() {
-        if (chain != null) {
+        if (chain != null && ownsChain) {
             chain.close();
         }
         ds.close();

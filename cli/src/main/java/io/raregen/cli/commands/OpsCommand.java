@@ -16,7 +16,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /** {@code raregen ops}: the original batch mode's monitoring queries as tables (docs/CLI.md). */
-@Command(name = "ops", mixinStandardHelpOptions = true,
+@Command(name = "ops", mixinStandardHelpOptions = true, subcommands = OpsReconcileCommand.class,
         description = "The four monitoring queries (throughput, batch health, pool depth, error rate), read from Postgres.")
 public final class OpsCommand extends BaseCommand {
 

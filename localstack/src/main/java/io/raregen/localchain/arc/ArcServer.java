@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.raregen.core.keys.P2pkh;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Txid;
 import io.raregen.localchain.ArcErrorCode;
 import io.raregen.localchain.LocalChain;
 import io.raregen.localchain.LocalChainConfig;
@@ -90,6 +92,12 @@ public final class ArcServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        // The JDK server writes a response's headers and body separately with Nagle on: a client that sends one small
+        // request at a time (WhatsOnChain-shaped reads) then waits ~40 ms for the delayed ACK on every answer. Read
+        // once per JVM when the first server is created; an explicit setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         server = HttpServer.create(new InetSocketAddress(config.host(), port), 512);
         AtomicInteger n = new AtomicInteger();
         workers = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 60, TimeUnit.SECONDS,
@@ -403,10 +411,14 @@ public final class ArcServer implements AutoCloseable {
     // ------------------------------------------------------------------ admin
 
     /**
-     * The two WhatsOnChain routes the broadcaster's deposit watch reads, with WhatsOnChain's shapes, under
-     * {@code /woc/{net}/}: {@code address/{address}/unspent} ({@code [{"height","tx_pos","tx_hash","value"}]},
-     * height 0 while unmined) and {@code chain/info}
-     * ({@code {"blocks": tip height}}).
+     * The WhatsOnChain routes the broadcaster's deposit watch and {@code raregen ops reconcile} read, with
+     * WhatsOnChain's shapes, under {@code /woc/{net}/}: {@code address/{address}/unspent}
+     * ({@code [{"height","tx_pos","tx_hash","value"}]}, height 0 while unmined), {@code chain/info}
+     * ({@code {"blocks": tip height}}), {@code tx/hash/{txid}} ({@code {"txid","hash","size","blockhash",
+     * "blockheight","confirmations"}}, block fields null while unmined), {@code tx/{txid}/hex} (the raw
+     * transaction as hex text) and {@code tx/{txid}/{vout}/spent} ({@code {"txid","vin","status"}} of the spending
+     * transaction, status {@code confirmed|unconfirmed}; 404 while the output is unspent). Only accepted
+     * transactions (mempool or mined) exist here, as on WhatsOnChain.
      */
     private void whatsOnChain(HttpExchange ex, String path) throws Exception {
         String[] p = path.split("/");
@@ -430,8 +442,60 @@ public final class ArcServer implements AutoCloseable {
             sendJson(ex, 200, arcJson.value(list));
         } else if (p.length == 5 && p[3].equals("chain") && p[4].equals("info")) {
             sendJson(ex, 200, arcJson.value(Map.of("blocks", ledger.tip().height())));
+        } else if (p.length == 6 && p[3].equals("tx") && p[4].equals("hash")) {
+            Ledger.AcceptedTx t = ledger.acceptedTx(wocTxid(p[5]));
+            if (t == null) {
+                sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "unknown transaction " + p[5], p[5]);
+                return;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("txid", p[5]);
+            m.put("hash", p[5]);
+            m.put("size", t.raw().length);
+            m.put("blockhash", t.view().blockHash());
+            m.put("blockheight", t.view().blockHeight());
+            m.put("confirmations", t.view().blockHeight() == null ? 0 : ledger.tip().height() - t.view().blockHeight() + 1);
+            sendJson(ex, 200, arcJson.value(m));
+        } else if (p.length == 6 && p[3].equals("tx") && p[5].equals("hex")) {
+            Ledger.AcceptedTx t = ledger.acceptedTx(wocTxid(p[4]));
+            if (t == null) {
+                sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "unknown transaction " + p[4], p[4]);
+                return;
+            }
+            byte[] body = HexFormat.of().formatHex(t.raw()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        } else if (p.length == 7 && p[3].equals("tx") && p[6].equals("spent")) {
+            int vout;
+            try {
+                vout = Integer.parseInt(p[5]);
+            } catch (NumberFormatException e) {
+                throw new BadRequestException("vout must be a number: " + p[5]);
+            }
+            if (vout < 0) {
+                throw new BadRequestException("vout must not be negative: " + p[5]);
+            }
+            Ledger.Spend s = ledger.spender(new Outpoint(wocTxid(p[4]), vout));
+            if (s == null) {
+                sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "output " + p[4] + ":" + vout + " is not spent", p[4]);
+                return;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("txid", s.txid().hex());
+            m.put("vin", s.vin());
+            m.put("status", s.view().blockHeight() == null ? "unconfirmed" : "confirmed");
+            sendJson(ex, 200, arcJson.value(m));
         } else {
             sendProblem(ex, ArcErrorCode.NOT_FOUND, 404, "no route GET " + path, null);
+        }
+    }
+
+    private static Txid wocTxid(String hex) throws BadRequestException {
+        try {
+            return Txid.fromHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("not a txid: " + hex);
         }
     }
 

@@ -425,6 +425,38 @@ public final class Ledger {
     }
 
 
+    /** An accepted transaction's bytes and view (mempool or mined), for WhatsOnChain-shaped reads. */
+    public record AcceptedTx(byte[] raw, TxView view) {
+    }
+
+    /** The accepted transaction {@code txid} (mempool or mined), or null: orphans, rejected and losers are not on the chain. */
+    public AcceptedTx acceptedTx(Txid txid) {
+        TxEntry e = accepted.get(txid);
+        return e == null ? null : new AcceptedTx(e.raw.clone(), e.view);
+    }
+
+    /** Which accepted transaction spends an output, and with which input. */
+    public record Spend(Txid txid, int vin, TxView view) {
+    }
+
+    /** The accepted transaction spending {@code outpoint}, or null while it is unspent (or unknown). */
+    public Spend spender(Outpoint outpoint) {
+        lock.lock();
+        try {
+            Coin c = coins.get(outpoint);
+            if (c == null || c.spentBy == null) {
+                return null;
+            }
+            TxEntry e = accepted.get(c.spentBy);
+            if (e == null) {
+                return null;
+            }
+            return new Spend(e.txid, e.inputs.indexOf(outpoint), e.view);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The current view of a transaction, or null if unknown. */
     public TxView view(String txidHex) {
         Txid txid;

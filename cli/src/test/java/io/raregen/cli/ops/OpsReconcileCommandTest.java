@@ -1,0 +1,177 @@
+package io.raregen.cli.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raregen.cli.support.InProcessCli;
+import io.raregen.core.envelope.Envelope;
+import io.raregen.core.envelope.EnvelopeSigner;
+import io.raregen.core.envelope.Payloads;
+import io.raregen.core.keys.KeyPair;
+import io.raregen.core.tx.FeeRate;
+import io.raregen.core.tx.PublishTransactions;
+import io.raregen.core.tx.SignedTransaction;
+import io.raregen.core.tx.TransactionBuilder;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Ulid;
+import io.raregen.localchain.FaucetOutput;
+import io.raregen.localchain.LocalChain;
+import io.raregen.localchain.LocalChainConfig;
+import io.raregen.migrations.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code raregen ops reconcile} in this JVM against a real database and the local chain over HTTP: a database that
+ * missed two things the chain saw (a queued job's record published from a pool output; another pool output spent by a
+ * stranger) is shown the difference (exit 1, nothing written), brought in line with {@code --apply} (exit 0), and a
+ * second run finds nothing. The full drill (pg_dump mid-drain, restore, broadcaster) is the broadcaster's
+ * RestoreDrillTest.
+ */
+class OpsReconcileCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final FeeRate RATE = new FeeRate(100, 1000);
+
+    TestDatabase db;
+    LocalChain chain;
+    InProcessCli cli;
+    final KeyPair poolKey = KeyPair.generate();
+    final KeyPair client = KeyPair.generate();
+
+    @BeforeEach
+    void setUp(@TempDir Path home) {
+        db = TestDatabase.create();
+        chain = LocalChain.start(LocalChainConfig.builder().manualMining().build());
+        cli = new InProcessCli(home, "http://127.0.0.1:9").env("RAREGEN_DB_URL", db.jdbcUrl())
+                .env("RAREGEN_CHAIN_URL", chain.arcUrl() + "/woc").env("RAREGEN_NETWORK", "test");
+    }
+
+    @AfterEach
+    void tearDown() {
+        chain.close();
+        db.close();
+    }
+
+    @Test
+    void aRecordPublishedAfterTheBackup_isAttachedToItsJob_andAStrangersSpendIsRetired() throws Exception {
+        List<FaucetOutput> funded = chain.faucet(poolKey.p2pkhLockingScript(), 1000, 3);
+        Utxo forRecord = funded.get(0).utxo();
+        Utxo forStranger = funded.get(1).utxo();
+        Utxo untouched = funded.get(2).utxo();
+        String jobId;
+        Envelope env;
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO identities (pubkey) VALUES ('" + client.publicKey().hex() + "')");
+            for (Utxo u : funded.stream().map(FaucetOutput::utxo).toList()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) "
+                        + "VALUES (?, ?, ?, ?, 'publish')")) {
+                    ps.setString(1, u.outpoint().txid().hex());
+                    ps.setInt(2, u.outpoint().vout());
+                    ps.setLong(3, u.satoshis().value());
+                    ps.setBytes(4, u.lockingScript());
+                    ps.executeUpdate();
+                }
+            }
+            String nonce = "n-" + Ulid.generate();
+            env = EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"after the backup\"}"), nonce, Instant.now(), null), client);
+            jobId = Ulid.generate();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, "
+                    + "payload_hash, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
+                ps.setString(1, jobId);
+                ps.setString(2, env.pubkey());
+                ps.setString(3, nonce);
+                ps.setString(4, env.signedPayload());
+                ps.setString(5, env.signature());
+                ps.setString(6, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(env.signedPayload().getBytes("UTF-8"))));
+                ps.executeUpdate();
+            }
+        }
+        // what the database never saw: the job's record published from one pool output, another spent elsewhere
+        SignedTransaction published = PublishTransactions.build(List.of(forRecord), poolKey, env, poolKey.p2pkhLockingScript(), RATE);
+        SignedTransaction stranger = new TransactionBuilder().addInput(forStranger).changeTo(KeyPair.generate().p2pkhLockingScript())
+                .sign(poolKey, RATE);
+        submit(published);
+        submit(stranger);
+
+        InProcessCli.Result dry = cli.run("ops", "reconcile");
+        assertEquals(1, dry.code(), dry.out() + dry.err());
+        System.out.println("$ raregen ops reconcile\n" + dry.out());
+        assertTrue(dry.out().contains("PUBLISHED_AFTER_BACKUP") && dry.out().contains(jobId), dry.out());
+        assertTrue(dry.out().contains("OUTPUT_SPENT_ELSEWHERE") && dry.out().contains(stranger.txid().hex()), dry.out());
+        assertTrue(dry.out().contains("2 change(s) to apply (dry run"), dry.out());
+        assertEquals("queued", string("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'"), "a dry run writes nothing");
+        assertEquals("3", string("SELECT count(*) FROM utxos WHERE status = 'available'"));
+
+        InProcessCli.Result apply = cli.run("ops", "reconcile", "--apply");
+        System.out.println("$ raregen ops reconcile --apply\n" + apply.out());
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        assertTrue(apply.out().contains("2 change(s) applied"), apply.out());
+        assertEquals("sent " + published.txid().hex() + " " + published.fee().value(),
+                string("SELECT status || ' ' || txid || ' ' || fee_sats FROM publish_jobs WHERE job_id = '" + jobId + "'"));
+        assertEquals(HexFormat.of().formatHex(published.raw()),
+                string("SELECT encode(raw_tx, 'hex') FROM publish_jobs WHERE job_id = '" + jobId + "'"));
+        assertEquals("spent " + published.txid().hex(), utxo(forRecord));
+        assertEquals("retired " + stranger.txid().hex(), utxo(forStranger));
+        assertEquals("available null", utxo(untouched));
+        assertEquals("1", string("SELECT count(*) FROM utxos WHERE txid = '" + published.txid().hex() + "' AND status = 'available'"),
+                "the change went to the pool");
+        assertEquals("queued>processing|processing>signed|signed>sent", string("SELECT string_agg(from_status || '>' || to_status, '|' "
+                + "ORDER BY id) FROM publish_job_transitions WHERE job_id = '" + jobId + "' AND reason LIKE 'reconcile:%'"));
+
+        InProcessCli.Result again = cli.run("ops", "reconcile", "--apply", "--json");
+        System.out.println("$ raregen ops reconcile --apply --json\n" + again.out());
+        assertEquals(0, again.code(), again.out() + again.err());
+        JsonNode j = JSON.readTree(again.out());
+        assertTrue(j.path("inAgreement").asBoolean());
+        assertEquals(0, j.path("findings").size());
+        assertEquals(1, j.path("jobsChecked").asInt());
+
+        assertEquals(0, cli.run("ops").code(), "plain 'raregen ops' still prints the monitoring queries");
+        InProcessCli.Result badNet = cli.run("ops", "reconcile", "--network", "regtest");
+        assertEquals(2, badNet.code());
+        assertTrue(badNet.err().contains("BAD_NETWORK"), badNet.err());
+        InProcessCli.Result noChain = cli.run("ops", "reconcile", "--chain-url", "http://127.0.0.1:9/woc");
+        assertEquals(3, noChain.code(), noChain.out() + noChain.err());
+        assertTrue(noChain.err().contains("CHAIN_UNREACHABLE"), noChain.err());
+        assertFalse(noChain.err().contains("password"), noChain.err());
+    }
+
+    private void submit(SignedTransaction tx) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(chain.arcUrl() + "/v1/tx"))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(tx.rawHex())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("SEEN_ON_NETWORK") || r.body().contains("ACCEPTED"), r.body());
+    }
+
+    private String utxo(Utxo u) throws Exception {
+        return string("SELECT status || ' ' || coalesce(spent_by_txid, 'null') FROM utxos WHERE txid = '" + u.outpoint().txid().hex()
+                + "' AND vout = " + u.outpoint().vout());
+    }
+
+    private String string(String sql) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
