@@ -60,10 +60,16 @@ public final class TestKit implements AutoCloseable {
     public LocalChain chain;
 
     public TestKit() {
-        this.db = TestDatabase.create();
+        this(TestDatabase.create(), hc -> { });
+    }
+
+    /** A kit on {@code db} (e.g. on a {@code RestartablePostgres}), its pool configured further by {@code tweak}. */
+    public TestKit(TestDatabase db, Consumer<HikariConfig> tweak) {
+        this.db = db;
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(db.jdbcUrl());
         hc.setMaximumPoolSize(24);
+        tweak.accept(hc);
         this.ds = new HikariDataSource(hc);
         this.pool = new PostgresUtxoPool(ds, new PoolSettings());
         this.store = new PublishJobStore(ds);
@@ -177,10 +183,17 @@ public final class TestKit implements AutoCloseable {
     public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry) {
+        return pipeline(pp, rp, limiter, sqs, queueUrl, hooks, instanceId, registry, new Heartbeats());
+    }
+
+    /** {@link #pipeline} beating {@code heartbeats} (a test may watch its threads). */
+    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    PipelineHooks hooks, String instanceId, MeterRegistry registry, Heartbeats heartbeats) {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
         return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
                 new ArcTransactionBroadcaster(arcProperties()), limiter, 500, sqs, queueUrl,
-                new PipelineMetrics(registry), new Heartbeats(), hooks, false));
+                new PipelineMetrics(registry), heartbeats, hooks, false));
     }
 
     public long scalar(String sql) {
