@@ -200,7 +200,7 @@ public final class BatchPipeline implements AutoCloseable {
             LOG.warn("{} in batch {}", crash.getMessage(), claim.batchId());
         } catch (RuntimeException e) {
             if (DatabaseOutage.is(e)) {
-                LOG.warn("batch {}: database unavailable while preparing; its jobs were handed back: {}", claim.batchId(),
+                LOG.warn("batch {}: database unavailable while preparing it: {}", claim.batchId(),
                         DatabaseOutage.describe(e));
             } else {
                 LOG.error("preparing batch {} failed", claim.batchId(), e);
