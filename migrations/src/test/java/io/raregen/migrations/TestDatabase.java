@@ -46,9 +46,19 @@ public final class TestDatabase implements AutoCloseable {
         return db;
     }
 
+    /** Creates a new migrated database on the server of {@code adminUrl} (e.g. a {@link RestartablePostgres}). */
+    public static TestDatabase create(String adminUrl) {
+        TestDatabase db = createEmpty(adminUrl);
+        db.migrate();
+        return db;
+    }
+
     /** Creates a new database with no schema (for migration tests). */
     public static TestDatabase createEmpty() {
-        String admin = adminUrl();
+        return createEmpty(adminUrl());
+    }
+
+    private static TestDatabase createEmpty(String admin) {
         String name = "raregen_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = DriverManager.getConnection(admin); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);

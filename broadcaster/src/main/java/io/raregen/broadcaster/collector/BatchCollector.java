@@ -2,6 +2,7 @@ package io.raregen.broadcaster.collector;
 
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.receive.Incoming;
+import io.raregen.broadcaster.store.DatabaseOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,11 @@ public final class BatchCollector implements Runnable {
     private volatile boolean running = true;
     private volatile boolean claimingBacklog;
     private volatile Thread thread;
+    // the current run of failed submissions (collector thread only)
+    private static final Duration STILL_FAILING_EVERY = Duration.ofSeconds(30);
+    private int failures;
+    private long failingSince;
+    private long lastFailureLog;
 
     public BatchCollector(int maxBatchSize, Duration window, Duration linger, boolean backlogClaim, BatchSink sink,
                           Pause pause, Heartbeats heartbeats) {
@@ -124,6 +130,7 @@ public final class BatchCollector implements Runnable {
                 }
                 int limit = backlogClaim ? Math.max(0, maxBatchSize - batch.size()) : 0;
                 Claimed claimed = sink.submit(batch, limit);
+                recovered();
                 // a backlog while batches come back full, or while Postgres filled the whole backlog limit
                 // (messages for jobs claimed earlier make a batch short without meaning the backlog is gone)
                 claimingBacklog = backlogClaim
@@ -136,7 +143,7 @@ public final class BatchCollector implements Runnable {
                 break;
             } catch (RuntimeException e) {
                 // e.g. the database is unreachable: the messages were not acknowledged and come back
-                LOG.error("batch submission failed; retrying shortly", e);
+                failing(e);
                 claimingBacklog = false;
                 try {
                     Thread.sleep(1000);
@@ -144,6 +151,38 @@ public final class BatchCollector implements Runnable {
                     break;
                 }
             }
+        }
+    }
+
+    /**
+     * Logs a failed submission without flooding: a database outage as one line when it begins and one every
+     * {@link #STILL_FAILING_EVERY} while it lasts (never a stack trace per attempt); any other failure with its
+     * stack trace, the first of a run of failures only.
+     */
+    private void failing(RuntimeException e) {
+        long now = System.nanoTime();
+        failures++;
+        if (failures == 1) {
+            failingSince = now;
+            lastFailureLog = now;
+            if (DatabaseOutage.is(e)) {
+                LOG.warn("database unavailable, batch submission retried every second until it is back: {}",
+                        DatabaseOutage.describe(e));
+            } else {
+                LOG.error("batch submission failed; retrying every second", e);
+            }
+        } else if (now - lastFailureLog >= STILL_FAILING_EVERY.toNanos()) {
+            lastFailureLog = now;
+            LOG.warn("batch submission still failing after {} attempts over {} s: {}", failures,
+                    (now - failingSince) / 1_000_000_000L, DatabaseOutage.describe(e));
+        }
+    }
+
+    private void recovered() {
+        if (failures > 0) {
+            LOG.warn("batch submission works again after {} failed attempts over {} ms", failures,
+                    (System.nanoTime() - failingSince) / 1_000_000);
+            failures = 0;
         }
     }
 

@@ -7,6 +7,7 @@ import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.receive.MessageAcker;
 import io.raregen.broadcaster.sign.BatchSigner;
 import io.raregen.broadcaster.store.ClaimedJob;
+import io.raregen.broadcaster.store.DatabaseOutage;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SignedJob;
 import io.raregen.broadcaster.store.StoreException;
@@ -60,6 +61,7 @@ public final class BatchPipeline implements AutoCloseable {
     private final ExecutorService prepareExec;
     private final ExecutorService sendExec;
     private volatile long starvedUntil;
+    private volatile boolean closing;
 
     public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
                          BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
@@ -118,12 +120,7 @@ public final class BatchPipeline implements AutoCloseable {
             Set<String> notClaimed = new HashSet<>(ids);
             notClaimed.removeAll(claimed);
             if (!notClaimed.isEmpty()) {
-                Set<String> known = store.existing(notClaimed);
-                int unknown = notClaimed.size() - known.size();
-                if (unknown > 0) {
-                    LOG.warn("{} queue messages name jobs that do not exist; deleting them", unknown);
-                    metrics.poison(unknown);
-                }
+                countUnknown(notClaimed);
             }
             if (acker != null && !receipts.isEmpty()) {
                 acker.ack(receipts);
@@ -150,6 +147,22 @@ public final class BatchPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts the messages naming jobs that do not exist. Only a count: when the database fails here the claim has
+     * committed all the same, so the claimed jobs must still go on (never to wait for the rescuer).
+     */
+    private void countUnknown(Set<String> notClaimed) {
+        try {
+            int unknown = notClaimed.size() - store.existing(notClaimed).size();
+            if (unknown > 0) {
+                LOG.warn("{} queue messages name jobs that do not exist; deleting them", unknown);
+                metrics.poison(unknown);
+            }
+        } catch (StoreException e) {
+            LOG.warn("could not check {} queue messages for unknown jobs: {}", notClaimed.size(), DatabaseOutage.describe(e));
+        }
+    }
+
     private void prepareAndSend(PublishJobStore.Claim claim) {
         boolean handedOff = false;
         try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId())) {
@@ -172,7 +185,12 @@ public final class BatchPipeline implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     // the jobs are stored as signed: the rescuer re-sends the same bytes
-                    LOG.error("broadcast of batch {} failed; the rescuer will re-send it", claim.batchId(), e);
+                    if (DatabaseOutage.is(e)) {
+                        LOG.warn("batch {}: database unavailable while broadcasting or recording results; the rescuer "
+                                + "re-sends its stored transactions: {}", claim.batchId(), DatabaseOutage.describe(e));
+                    } else {
+                        LOG.error("broadcast of batch {} failed; the rescuer will re-send it", claim.batchId(), e);
+                    }
                 } finally {
                     inHand.release();
                 }
@@ -181,7 +199,12 @@ public final class BatchPipeline implements AutoCloseable {
         } catch (PipelineHooks.SimulatedCrash crash) {
             LOG.warn("{} in batch {}", crash.getMessage(), claim.batchId());
         } catch (RuntimeException e) {
-            LOG.error("preparing batch {} failed", claim.batchId(), e);
+            if (DatabaseOutage.is(e)) {
+                LOG.warn("batch {}: database unavailable while preparing it: {}", claim.batchId(),
+                        DatabaseOutage.describe(e));
+            } else {
+                LOG.error("preparing batch {} failed", claim.batchId(), e);
+            }
         } finally {
             if (!handedOff) {
                 inHand.release();
@@ -212,7 +235,7 @@ public final class BatchPipeline implements AutoCloseable {
                 reservations.put(r.jobId(), r);
             }
         } catch (RuntimeException e) {
-            store.handBack(batchId, ids(signable));
+            compensate(batchId, "handing back its jobs", () -> store.handBack(batchId, ids(signable)));
             throw e;
         }
         List<ClaimedJob> reserved = new ArrayList<>(signable.size());
@@ -237,8 +260,10 @@ public final class BatchPipeline implements AutoCloseable {
         try {
             outcome = signer.sign(reserved, reservations, poolKey, rate);
         } catch (RuntimeException e) {
-            release(reservations.values());
-            store.handBack(batchId, ids(reserved));
+            compensate(batchId, "returning its reservations and jobs", () -> {
+                release(reservations.values());
+                store.handBack(batchId, ids(reserved));
+            });
             throw e;
         }
         List<String> insufficient = new ArrayList<>();
@@ -256,15 +281,25 @@ public final class BatchPipeline implements AutoCloseable {
         long t2 = System.nanoTime();
         Set<String> stored;
         try {
+            hooks.beforeStore(batchId);
             stored = store.storeSigned(batchId, outcome.signed());
             LOG.info("batch {}: {} jobs reserved in {} ms, signed in {} ms, stored in {} ms", batchId, reserved.size(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         } catch (StoreException e) {
-            // nothing of the batch is stored: nothing may be broadcast; give every input and job back
-            LOG.error("storing batch {} failed; handing its jobs back", batchId, e);
+            // nothing of the batch is stored (or, if the connection broke during the commit, maybe all of it: the
+            // release keeps every input a stored transaction spends, the hand-back every job with a stored
+            // transaction, and the rescuer re-sends those): nothing may be broadcast; give every input and job back
+            if (DatabaseOutage.is(e)) {
+                LOG.warn("batch {}: database unavailable while storing it; handing its jobs back: {}", batchId,
+                        DatabaseOutage.describe(e));
+            } else {
+                LOG.error("storing batch {} failed; handing its jobs back", batchId, e);
+            }
             List<String> signedIds = outcome.signed().stream().map(SignedJob::jobId).toList();
-            release(signedIds, reservations);
-            store.handBack(batchId, signedIds);
+            compensate(batchId, "returning its reservations and jobs", () -> {
+                release(signedIds, reservations);
+                store.handBack(batchId, signedIds);
+            });
             return List.of();
         }
         List<SignedJob> out = new ArrayList<>(stored.size());
@@ -279,6 +314,45 @@ public final class BatchPipeline implements AutoCloseable {
         }
         release(takenOver, reservations);
         return out;
+    }
+
+    /**
+     * A clean-up that must outlive a database outage: a batch that failed because the database went away must not
+     * leave its UTXOs reserved for the whole lease, nor its jobs to the rescuer's {@code rescue-processing-after}.
+     * Retried with backoff (0.2 s doubling to 5 s) while the failure is an outage, for at most half the reservation
+     * lease and never past {@link #close}; after that the leases lapse and the rescuer requeues the jobs as before.
+     */
+    private void compensate(String batchId, String what, Runnable action) {
+        long deadline = System.nanoTime() + lease.toNanos() / 2;
+        long backoffMs = 200;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                action.run();
+                if (attempt > 1) {
+                    LOG.warn("batch {}: {} done after {} attempts", batchId, what, attempt);
+                }
+                return;
+            } catch (RuntimeException e) {
+                boolean retry = DatabaseOutage.is(e) && !closing
+                        && System.nanoTime() + backoffMs * 1_000_000 < deadline;
+                if (!retry) {
+                    LOG.error("batch {}: {} failed; its leases lapse and the rescuer requeues its jobs", batchId, what, e);
+                    return;
+                }
+                if (attempt == 1) {
+                    LOG.warn("batch {}: database unavailable, {} retried until it is back: {}", batchId, what,
+                            DatabaseOutage.describe(e));
+                }
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    LOG.warn("batch {}: interrupted before {}; its leases lapse and the rescuer requeues its jobs", batchId, what);
+                    return;
+                }
+                backoffMs = Math.min(5000, backoffMs * 2);
+            }
+        }
     }
 
     private void failUnsigned(String batchId, String jobId, String code, String detail) {
@@ -317,6 +391,7 @@ public final class BatchPipeline implements AutoCloseable {
 
     /** Finishes the batches in hand (prepare, store, broadcast) within {@code grace}, all stages together. */
     public void close(Duration grace) throws InterruptedException {
+        closing = true;
         long deadline = System.nanoTime() + grace.toNanos();
         prepareExec.shutdown();
         prepareExec.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -326,6 +401,7 @@ public final class BatchPipeline implements AutoCloseable {
 
     /** Stops at once, abandoning batches in hand (tests: the crash of a process). */
     public void kill() {
+        closing = true;
         prepareExec.shutdownNow();
         sendExec.shutdownNow();
     }

@@ -11,6 +11,10 @@ public interface PipelineHooks {
     default void afterClaim(String batchId) {
     }
 
+    /** After the batch is reserved and signed, before the transaction that stores it. */
+    default void beforeStore(String batchId) {
+    }
+
     default void afterStore(String batchId) {
     }
 

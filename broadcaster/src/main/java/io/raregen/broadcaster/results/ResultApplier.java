@@ -8,6 +8,7 @@ import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.headers.InclusionCheck;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.broadcaster.store.DatabaseOutage;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SentJob;
 import io.raregen.broadcaster.store.SignedJob;
@@ -163,7 +164,12 @@ public final class ResultApplier {
                 throw new IllegalStateException("interrupted while updating the pool", ie);
             } catch (ExecutionException ee) {
                 // these stay signed: the rescuer re-sends them and applies the (idempotent) pool update again
-                LOG.error("pool update failed for {} accepted transactions; they stay signed", e.getKey().size(), ee.getCause());
+                if (DatabaseOutage.is(ee.getCause())) {
+                    LOG.warn("database unavailable: pool update of {} accepted transactions not done; they stay signed: {}",
+                            e.getKey().size(), DatabaseOutage.describe(ee.getCause()));
+                } else {
+                    LOG.error("pool update failed for {} accepted transactions; they stay signed", e.getKey().size(), ee.getCause());
+                }
             }
         }
         for (SentJob s : store.markSent(pairs)) {

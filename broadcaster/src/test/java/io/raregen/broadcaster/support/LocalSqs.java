@@ -37,8 +37,13 @@ public final class LocalSqs implements AutoCloseable {
     }
 
     public String createQueue() {
+        return createQueue(30);
+    }
+
+    /** A fresh queue whose received-but-not-deleted messages come back after {@code visibilitySeconds}. */
+    public String createQueue(int visibilitySeconds) {
         return client.createQueue(CreateQueueRequest.builder().queueName("raregen-publish-" + UUID.randomUUID().toString().substring(0, 8))
-                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")).build()).queueUrl();
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilitySeconds))).build()).queueUrl();
     }
 
     public void sendJobIds(String queueUrl, List<String> ids) {

@@ -63,17 +63,23 @@ public final class TestKit implements AutoCloseable {
     private boolean ownsChain = true;
 
     public TestKit() {
-        this(TestDatabase.create(), KeyPair.generate(), KeyPair.generate());
+        this(TestDatabase.create(), hc -> { });
+    }
+
+    /** A kit on {@code db} (e.g. on a {@code RestartablePostgres}), its pool configured further by {@code tweak}. */
+    public TestKit(TestDatabase db, Consumer<HikariConfig> tweak) {
+        this(db, tweak, KeyPair.generate(), KeyPair.generate());
         registerClient();
     }
 
-    private TestKit(TestDatabase db, KeyPair poolKey, KeyPair client) {
+    private TestKit(TestDatabase db, Consumer<HikariConfig> tweak, KeyPair poolKey, KeyPair client) {
         this.db = db;
         this.poolKey = poolKey;
         this.client = client;
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(db.jdbcUrl());
         hc.setMaximumPoolSize(24);
+        tweak.accept(hc);
         this.ds = new HikariDataSource(hc);
         this.pool = new PostgresUtxoPool(ds, new PoolSettings());
         this.store = new PublishJobStore(ds);
@@ -84,7 +90,7 @@ public final class TestKit implements AutoCloseable {
      * the services of a restore drill. Closing it drops {@code restored} but not the shared chain.
      */
     public TestKit onRestored(TestDatabase restored) {
-        TestKit k = new TestKit(restored, poolKey, client);
+        TestKit k = new TestKit(restored, hc -> { }, poolKey, client);
         k.chain = chain;
         k.ownsChain = false;
         return k;
@@ -197,7 +203,16 @@ public final class TestKit implements AutoCloseable {
     public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry) {
-        return pipeline(pp, rp, limiter, new ArcTransactionBroadcaster(arcProperties()), sqs, queueUrl, hooks, instanceId, registry);
+        return pipeline(pp, rp, limiter, new ArcTransactionBroadcaster(arcProperties()), sqs, queueUrl, hooks, instanceId,
+                registry, new Heartbeats());
+    }
+
+    /** {@link #pipeline} beating {@code heartbeats} (a test may watch its threads). */
+    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    PipelineHooks hooks, String instanceId, MeterRegistry registry, Heartbeats heartbeats) {
+        return pipeline(pp, rp, limiter, new ArcTransactionBroadcaster(arcProperties()), sqs, queueUrl, hooks, instanceId,
+                registry, heartbeats);
     }
 
     /** A pipeline broadcasting through {@code broadcaster} (several providers, for instance). */
@@ -205,10 +220,17 @@ public final class TestKit implements AutoCloseable {
                                     TransactionBroadcaster broadcaster,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry) {
+        return pipeline(pp, rp, limiter, broadcaster, sqs, queueUrl, hooks, instanceId, registry, new Heartbeats());
+    }
+
+    private PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+                                     TransactionBroadcaster broadcaster,
+                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                     PipelineHooks hooks, String instanceId, MeterRegistry registry, Heartbeats heartbeats) {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
         return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
                 broadcaster, limiter, 500, sqs, queueUrl,
-                new PipelineMetrics(registry), new Heartbeats(), hooks, false));
+                new PipelineMetrics(registry), heartbeats, hooks, false));
     }
 
     public long scalar(String sql) {

@@ -177,6 +177,8 @@ public class PostgresJobStore implements JobStore {
 
     private final DataSource dataSource;
     private final GroupCommitter<NewJob, GroupOutcome> groups;
+    // when a group last found no connection within the pool's connection timeout (null: never)
+    private volatile ConnectionFailure lastConnectionFailure;
     private final QuotaConfiguration quota;
 
     public PostgresJobStore(DataSource dataSource, IntakeConfiguration config, QuotaConfiguration quota) {
@@ -227,20 +229,27 @@ public class PostgresJobStore implements JobStore {
 
     /** Runs one group: a lone job with the single-row statement, several with one multi-row statement. */
     private List<GroupOutcome> insertGroup(List<NewJob> jobs) {
-        if (jobs.size() == 1) {
-            try (Connection c = dataSource.getConnection()) {
-                Optional<Instant> created = tryInsert(c, jobs.get(0));
-                return List.of(created.<GroupOutcome>map(GroupOutcome.Inserted::new).orElse(GroupOutcome.Missed.INSTANCE));
-            } catch (SQLException e) {
-                return List.of(new GroupOutcome.Failed(e));
-            }
+        ConnectionFailure down = lastConnectionFailure;
+        if (down != null && jobs.stream().allMatch(j -> j.queuedAt() - down.at() < 0)) {
+            // every job of this group was already waiting while the previous group spent the whole connection
+            // timeout finding the database unreachable: answer now instead of making them wait a second timeout
+            return jobs.stream().<GroupOutcome>map(j -> new GroupOutcome.Failed(down.cause())).toList();
         }
         Connection c;
         try {
             c = dataSource.getConnection();
         } catch (SQLException e) {
+            lastConnectionFailure = new ConnectionFailure(System.nanoTime(), e);
             // no connection for the group means none for its members either
             return jobs.stream().<GroupOutcome>map(j -> new GroupOutcome.Failed(e)).toList();
+        }
+        if (jobs.size() == 1) {
+            try (c) {
+                Optional<Instant> created = tryInsert(c, jobs.get(0));
+                return List.of(created.<GroupOutcome>map(GroupOutcome.Inserted::new).orElse(GroupOutcome.Missed.INSTANCE));
+            } catch (SQLException e) {
+                return List.of(new GroupOutcome.Failed(e));
+            }
         }
         try (c) {
             Map<String, Instant> created = tryInsertAll(c, jobs);
@@ -340,11 +349,14 @@ public class PostgresJobStore implements JobStore {
         }
     }
 
-    /** A job waiting to be inserted. */
-    private record NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, String pubkey) {
+    /** A job waiting to be inserted; {@code queuedAt} is its {@link System#nanoTime()} when the request submitted it. */
+    private record NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, String pubkey, long queuedAt) {
         NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body) {
-            this(jobId, envelope, body, envelope.publicKey().hex());
+            this(jobId, envelope, body, envelope.publicKey().hex(), System.nanoTime());
         }
+    }
+
+    private record ConnectionFailure(long at, SQLException cause) {
     }
 
     /** What the group statement did for one job. */

@@ -32,7 +32,10 @@ public class ProblemHandler implements ExceptionHandler<ApiException, HttpRespon
 
     @Override
     public MutableHttpResponse<Problem> handle(HttpRequest request, ApiException e) {
-        if (e.status() >= 500) {
+        if (e instanceof StorageException) {
+            // expected while the database is away (every request fails alike): one line each, not a stack trace
+            LOG.warn("{} {} failed with {}: {}", request.getMethod(), request.getPath(), e.code(), rootCause(e));
+        } else if (e.status() >= 500) {
             LOG.error("{} {} failed with {}", request.getMethod(), request.getPath(), e.code(), e);
         } else {
             LOG.debug("{} {} rejected with {}: {}", request.getMethod(), request.getPath(), e.code(), e.getMessage());
@@ -45,6 +48,14 @@ public class ProblemHandler implements ExceptionHandler<ApiException, HttpRespon
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
         }
         return response;
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? t.getMessage() : t.getMessage() + " (" + root + ")";
     }
 
     @Override

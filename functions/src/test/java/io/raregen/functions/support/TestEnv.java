@@ -29,6 +29,11 @@ public final class TestEnv implements AutoCloseable {
         return new TestEnv(TestDatabase.create(), ElasticMq.createQueue("publish"));
     }
 
+    /** The same on the server of {@code adminUrl} (e.g. a {@code RestartablePostgres} an outage drill stops). */
+    public static TestEnv create(String adminUrl) {
+        return new TestEnv(TestDatabase.create(adminUrl), ElasticMq.createQueue("publish"));
+    }
+
     public Map<String, String> properties() {
         Map<String, String> p = new HashMap<>();
         p.put("datasources.default.url", db.jdbcUrlWithoutCredentials());
