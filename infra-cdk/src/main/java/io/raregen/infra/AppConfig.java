@@ -1,5 +1,8 @@
 package io.raregen.infra;
 
+import io.raregen.infra.broadcaster.ArcProvider;
+import io.raregen.infra.broadcaster.ArcRouting;
+import java.util.List;
 import java.util.Objects;
 import software.constructs.Node;
 
@@ -22,6 +25,11 @@ public record AppConfig(
         String arcUrl,
         /* optional: <ApiUrl output>/v1/callbacks/arc; unset = no ARC callbacks, confirmations are polled */
         String arcCallbackUrl,
+        /* optional: the broadcaster's ARC providers, in priority order; empty = the one provider at arcUrl */
+        List<ArcProvider> arcProviders,
+        ArcRouting arcRouting,
+        /* with arcRouting ALL: providers each transaction goes to; 0 = every provider */
+        int arcSendTo,
         String network,
         long feeFallbackSatsPerKb,
         long poolAlarmThreshold,
@@ -61,6 +69,19 @@ public record AppConfig(
         if (backupRetentionDays < 1) {
             throw new IllegalArgumentException("backupRetentionDays >= 1: automated backups and point-in-time recovery stay on");
         }
+        arcProviders = arcProviders == null ? List.of() : List.copyOf(arcProviders);
+        ArcProvider.requireValidList(arcProviders);
+        Objects.requireNonNull(arcRouting, "arcRouting");
+        // with no arcProviders the broadcaster has one provider (arcUrl)
+        int providerCount = Math.max(1, arcProviders.size());
+        if (arcSendTo < 0 || arcSendTo > providerCount) {
+            throw new IllegalArgumentException("arcSendTo must be 0 (every provider) up to the number of providers ("
+                    + providerCount + "), got " + arcSendTo);
+        }
+        if (arcSendTo != 0 && arcRouting != ArcRouting.ALL) {
+            throw new IllegalArgumentException("arcSendTo applies to arcRouting=all only (arcRouting is "
+                    + arcRouting.value() + ")");
+        }
     }
 
     /** The production defaults, for stage {@code dev} and no account/region (an environment-agnostic synth). */
@@ -72,6 +93,9 @@ public record AppConfig(
                 null,
                 "https://arc.taal.com",
                 null,
+                List.of(),
+                ArcRouting.PRIMARY_WITH_FAILOVER,
+                0,
                 "main",
                 100,
                 10_000,
@@ -107,6 +131,9 @@ public record AppConfig(
                 str(node, "broadcasterImageTarball", d.broadcasterImageTarball()),
                 str(node, "arcUrl", d.arcUrl()),
                 str(node, "arcCallbackUrl", d.arcCallbackUrl()),
+                ArcProvider.parseList(str(node, "arcProviders", null)),
+                ArcRouting.parse(str(node, "arcRouting", d.arcRouting().value())),
+                (int) lng(node, "arcSendTo", d.arcSendTo()),
                 str(node, "network", d.network()),
                 lng(node, "feeFallbackSatsPerKb", d.feeFallbackSatsPerKb()),
                 lng(node, "poolAlarmThreshold", d.poolAlarmThreshold()),
@@ -133,8 +160,8 @@ public record AppConfig(
     /** A copy pointing at other build outputs; tests use it so they never need the other modules built. */
     public AppConfig withArtifacts(String functionsCode, String broadcasterImageTarball) {
         return new AppConfig(stage, account, region, functionsCode, broadcasterImageTag, broadcasterImageTarball,
-                arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
-                poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
+                arcUrl, arcCallbackUrl, arcProviders, arcRouting, arcSendTo, network, feeFallbackSatsPerKb,
+                poolAlarmThreshold, poolReplenishMinDepth, poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
                 publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, webDist, mailFrom);
     }
@@ -142,8 +169,8 @@ public record AppConfig(
     /** A copy serving another web app directory (tests: a placeholder page). */
     public AppConfig withWebDist(String dir) {
         return new AppConfig(stage, account, region, functionsCode, broadcasterImageTag, broadcasterImageTarball,
-                arcUrl, arcCallbackUrl, network, feeFallbackSatsPerKb, poolAlarmThreshold, poolReplenishMinDepth,
-                poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
+                arcUrl, arcCallbackUrl, arcProviders, arcRouting, arcSendTo, network, feeFallbackSatsPerKb,
+                poolAlarmThreshold, poolReplenishMinDepth, poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
                 publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, dir, mailFrom);
     }

@@ -69,7 +69,8 @@ public final class RaregenApp {
                         config.broadcasterImageTag(), config.broadcasterImageTarball(), config.arcUrl(), config.arcCallbackUrl(),
                         config.network(), config.feeFallbackSatsPerKb(), config.poolReplenishMinDepth(),
                         config.poolSplitBatchSize(), config.poolAlarmThreshold(), config.broadcasterDesiredCount(),
-                        config.broadcasterMaxCount(), config.metricsSidecarImage()));
+                        config.broadcasterMaxCount(), config.metricsSidecarImage(), config.arcProviders(),
+                        config.arcRouting(), config.arcSendTo()));
         broadcaster.addStackDependency(registry, "the image must be pushed to the repository first");
 
         ApiStack api = new ApiStack(app, prefix + "-Api",

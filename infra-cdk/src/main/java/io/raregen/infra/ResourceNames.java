@@ -88,6 +88,11 @@ public final class ResourceNames {
         public static final String ARC_TOKEN = "RAREGEN_ARC_TOKEN";
         public static final String ARC_CALLBACK_URL = "RAREGEN_ARC_CALLBACK_URL";
         public static final String ARC_CALLBACK_TOKEN = "RAREGEN_ARC_CALLBACK_TOKEN";
+        /** {@code raregen.arc.providers.<name>.*}: followed by the provider's name in upper case and {@code _URL} etc. */
+        public static final String ARC_PROVIDERS_PREFIX = "RAREGEN_ARC_PROVIDERS_";
+        /** {@code raregen.arc.routing.policy} / {@code .send-to}: how transactions are spread over the providers. */
+        public static final String ARC_ROUTING_POLICY = "RAREGEN_ARC_ROUTING_POLICY";
+        public static final String ARC_ROUTING_SEND_TO = "RAREGEN_ARC_ROUTING_SEND_TO";
         public static final String POOL_WIF = "RAREGEN_KEYS_POOL_WIF";
         public static final String FUNDING_WIF = "RAREGEN_KEYS_FUNDING_WIF";
         public static final String ADMIN_TOKEN = "RAREGEN_ADMIN_TOKEN";

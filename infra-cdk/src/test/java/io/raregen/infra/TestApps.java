@@ -34,6 +34,23 @@ public final class TestApps {
         return stacks;
     }
 
+    /**
+     * A fresh app (its own synth, not shared) from cdk.json's context plus {@code context}, read by
+     * {@link AppConfig#fromContext} as {@code cdk synth -c key=value} would, with cdk-nag applied. Its stacks
+     * have the default names: read them with {@code Template.fromStack}, not {@link #template} (cached by name).
+     */
+    public static Stacks withContext(java.util.Map<String, Object> context) {
+        java.util.Map<String, Object> all = cdkJsonContext();
+        all.putAll(context);
+        App fresh = new App(AppProps.builder().analyticsReporting(false).context(all).build());
+        AppConfig config = AppConfig.fromContext(fresh.getNode())
+                .withArtifacts(placeholderFunctionsCode().toString(), null)
+                .withWebDist(placeholderWebDist().toString());
+        Stacks built = RaregenApp.build(fresh, config);
+        NagRules.apply(fresh, built);
+        return built;
+    }
+
     public static App app() {
         defaults();
         return app;

@@ -111,12 +111,28 @@ public class BroadcasterStack extends Stack {
         // the broadcaster's raregen_utxo_pool_low gauge and the CloudWatch alarm use the same threshold
         env.put(Env.REPLENISHER_ALERT_THRESHOLD, Long.toString(broadcaster.poolAlarmThreshold()));
         env.put("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70");
+        // several ARC providers (arcProviders); none = the single provider at RAREGEN_ARC_URL, as before
+        for (ArcProvider p : broadcaster.arcProviders()) {
+            env.put(p.urlEnv(), p.url());
+            env.put(p.priorityEnv(), Integer.toString(p.priority()));
+        }
+        // only what differs from the broadcaster's defaults (primary-with-failover, every provider)
+        if (broadcaster.arcRouting() != ArcRouting.PRIMARY_WITH_FAILOVER) {
+            env.put(Env.ARC_ROUTING_POLICY, broadcaster.arcRouting().value());
+        }
+        if (broadcaster.arcSendTo() != 0) {
+            env.put(Env.ARC_ROUTING_SEND_TO, Integer.toString(broadcaster.arcSendTo()));
+        }
 
         // ECS fetches these at task start with the execution role; they never appear in the task definition
         Map<String, Secret> secrets = new LinkedHashMap<>();
         secrets.put(Env.DATASOURCE_USERNAME, Secret.fromSecretsManager(data.database().secret(), "username"));
         secrets.put(Env.DATASOURCE_PASSWORD, Secret.fromSecretsManager(data.database().secret(), "password"));
         secrets.put(Env.ARC_TOKEN, Secret.fromSecretsManager(data.secrets().arcToken(), ResourceNames.FIELD_ARC_TOKEN));
+        // one JSON field per provider in the same secret; a missing field stops the task from starting (README)
+        for (ArcProvider p : broadcaster.arcProviders()) {
+            secrets.put(p.tokenEnv(), Secret.fromSecretsManager(data.secrets().arcToken(), p.tokenField()));
+        }
         secrets.put(Env.ARC_CALLBACK_TOKEN, Secret.fromSecretsManager(data.secrets().arcCallbackToken(),
                 ResourceNames.FIELD_ARC_CALLBACK_TOKEN));
         secrets.put(Env.POOL_WIF, Secret.fromSecretsManager(data.secrets().poolWif(), ResourceNames.FIELD_POOL_WIF));
@@ -312,6 +328,7 @@ public class BroadcasterStack extends Stack {
     public record BroadcasterProps(String stage, IRepository repository, String imageTag, String imageTarball,
                                    String arcUrl, String arcCallbackUrl, String network, long feeFallbackSatsPerKb,
                                    long replenishMinDepth, long splitBatchSize, long poolAlarmThreshold,
-                                   int desiredCount, int maxCount, String metricsSidecarImage) {
+                                   int desiredCount, int maxCount, String metricsSidecarImage,
+                                   List<ArcProvider> arcProviders, ArcRouting arcRouting, int arcSendTo) {
     }
 }

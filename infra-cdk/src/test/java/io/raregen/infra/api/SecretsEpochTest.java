@@ -29,7 +29,8 @@ class SecretsEpochTest {
         AppConfig d = AppConfig.defaults().withArtifacts(TestApps.placeholderFunctionsCode().toString(), null)
                 .withWebDist(TestApps.placeholderWebDist().toString());
         AppConfig bumped = new AppConfig(d.stage(), d.account(), d.region(), d.functionsCode(), d.broadcasterImageTag(),
-                d.broadcasterImageTarball(), d.arcUrl(), d.arcCallbackUrl(), d.network(), d.feeFallbackSatsPerKb(), d.poolAlarmThreshold(),
+                d.broadcasterImageTarball(), d.arcUrl(), d.arcCallbackUrl(), d.arcProviders(), d.arcRouting(),
+                d.arcSendTo(), d.network(), d.feeFallbackSatsPerKb(), d.poolAlarmThreshold(),
                 d.poolReplenishMinDepth(), d.poolSplitBatchSize(), d.deletionProtection(), d.multiAz(),
                 d.dbInstanceType(), d.backupRetentionDays(), d.natGateways(), d.broadcasterDesiredCount(),
                 d.broadcasterMaxCount(), d.apiRateLimit(), d.apiBurstLimit(), d.publishRateLimit(),

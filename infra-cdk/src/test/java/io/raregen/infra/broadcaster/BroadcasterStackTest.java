@@ -28,6 +28,14 @@ import software.amazon.awscdk.assertions.Template;
 
 class BroadcasterStackTest {
 
+    /** The broadcaster's secrets with the default configuration (no arcProviders). */
+    static final Set<String> SECRETS = Set.of(Env.DATASOURCE_USERNAME, Env.DATASOURCE_PASSWORD, Env.ARC_TOKEN, Env.POOL_WIF,
+            Env.FUNDING_WIF, Env.ADMIN_TOKEN, Env.ARC_CALLBACK_TOKEN);
+    /** Its plain environment with the default configuration: one ARC provider at RAREGEN_ARC_URL, no routing. */
+    static final Set<String> SINGLE_PROVIDER_ENV = Set.of(Env.DATASOURCE_URL, Env.QUEUE_URL, Env.QUEUE_DLQ_URL, Env.AWS_REGION,
+            Env.ARC_URL, Env.NETWORK, Env.HEADERS_URL, Env.HEADERS_HEIGHT_URL, Env.FEE_FALLBACK_SATOSHIS, Env.FEE_FALLBACK_BYTES,
+            Env.REPLENISHER_MIN_POOL_SIZE, Env.REPLENISHER_SPLIT_BATCH_SIZE, Env.REPLENISHER_ALERT_THRESHOLD, "JAVA_TOOL_OPTIONS");
+
     private static Template template;
     private static Map<String, Object> app;
     private static Map<String, Object> sidecar;
@@ -102,8 +110,7 @@ class BroadcasterStackTest {
     @Test
     void secrets_comeFromSecretsManager_neverAsPlainEnvironment() {
         Set<String> secretNames = list(app.get("Secrets")).stream().map(s -> (String) map(s).get("Name")).collect(Collectors.toSet());
-        assertEquals(Set.of(Env.DATASOURCE_USERNAME, Env.DATASOURCE_PASSWORD, Env.ARC_TOKEN, Env.POOL_WIF, Env.FUNDING_WIF,
-                Env.ADMIN_TOKEN, Env.ARC_CALLBACK_TOKEN), secretNames);
+        assertEquals(SECRETS, secretNames);
         Set<String> envNames = list(app.get("Environment")).stream().map(e -> (String) map(e).get("Name")).collect(Collectors.toSet());
         for (String secret : secretNames) {
             assertFalse(envNames.contains(secret), secret + " must not be a plain environment variable");
@@ -124,6 +131,15 @@ class BroadcasterStackTest {
         String wif = String.valueOf(list(app.get("Secrets")).stream().map(s -> map(s))
                 .filter(s -> Env.POOL_WIF.equals(s.get("Name"))).findFirst().orElseThrow().get("ValueFrom"));
         assertTrue(wif.endsWith(":" + ResourceNames.FIELD_POOL_WIF + "::]]}"), "the field of the JSON secret: " + wif);
+    }
+
+    @Test
+    void withoutArcProviders_theEnvironmentIsTheSingleProviderOne() {
+        Set<String> envNames = list(app.get("Environment")).stream().map(e -> (String) map(e).get("Name")).collect(Collectors.toSet());
+        assertEquals(SINGLE_PROVIDER_ENV, envNames);
+        String arcToken = String.valueOf(list(app.get("Secrets")).stream().map(s -> map(s))
+                .filter(s -> Env.ARC_TOKEN.equals(s.get("Name"))).findFirst().orElseThrow().get("ValueFrom"));
+        assertTrue(arcToken.endsWith(":" + ResourceNames.FIELD_ARC_TOKEN + "::]]}"), arcToken);
     }
 
     @Test
