@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.raregen.broadcaster.config.ArcProperties;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.keys.Network;
 import jakarta.inject.Inject;
@@ -39,11 +40,12 @@ public class LocalFaucetFunding {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Inject
-    public LocalFaucetFunding(FundingService funding, UtxoPool pool, @Value("${raregen.arc.url}") String arcUrl,
+    public LocalFaucetFunding(FundingService funding, UtxoPool pool, ArcProperties arc,
                               @Value("${raregen.funding.local-faucet.satoshis:100000000}") long satoshis,
                               @Value("${raregen.funding.local-faucet.min-sats:1000000}") long minSats) {
         this.funding = funding;
         this.pool = pool;
+        String arcUrl = arc.getUrl();
         this.arcUrl = arcUrl.endsWith("/") ? arcUrl.substring(0, arcUrl.length() - 1) : arcUrl;
         this.satoshis = satoshis;
         this.minSats = minSats;

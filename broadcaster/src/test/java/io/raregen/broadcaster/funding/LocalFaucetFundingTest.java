@@ -19,7 +19,7 @@ class LocalFaucetFundingTest {
             InMemoryUtxoPool pool = new InMemoryUtxoPool();
             FundingService funding = new FundingService(pool, new ConfiguredServiceKeys(PoolTestData.POOL_KEY,
                     PoolTestData.FUNDING_KEY, Network.REGTEST), Network.REGTEST);
-            LocalFaucetFunding faucet = new LocalFaucetFunding(funding, pool, chain.arcUrl(), 5_000_000, 1_000_000);
+            LocalFaucetFunding faucet = new LocalFaucetFunding(funding, pool, arc(chain.arcUrl()), 5_000_000, 1_000_000);
 
             assertEquals(5_000_000, faucet.fundIfLow());
             assertEquals(0, faucet.fundIfLow(), "already funded");
@@ -32,8 +32,14 @@ class LocalFaucetFundingTest {
         InMemoryUtxoPool pool = new InMemoryUtxoPool();
         FundingService funding = new FundingService(pool, new ConfiguredServiceKeys(PoolTestData.POOL_KEY,
                 PoolTestData.FUNDING_KEY, Network.MAIN), Network.MAIN);
-        LocalFaucetFunding faucet = new LocalFaucetFunding(funding, pool, "http://127.0.0.1:9", 1, 1);
+        LocalFaucetFunding faucet = new LocalFaucetFunding(funding, pool, arc("http://127.0.0.1:9"), 1, 1);
 
         assertThrows(IllegalStateException.class, faucet::fundIfLow);
+    }
+
+    private static io.raregen.broadcaster.config.ArcProperties arc(String url) {
+        io.raregen.broadcaster.config.ArcProperties p = new io.raregen.broadcaster.config.ArcProperties();
+        p.setUrl(url);
+        return p;
     }
 }
