@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * The anchor test vectors, src/test/resources/anchor/vectors.json. {@link #generate()} derives them with core's code
- * from fixed inputs (deterministic RFC 6979 signatures); {@code main} wrote the committed file. The file is what
+ * from fixed inputs (deterministic RFC 6979 signatures); {@code main(outputFile)}, run with the test classpath, wrote
+ * the committed file, and a change to the vectors means running it again on purpose. The file is what
  * the tests hold the code to: {@link AnchorVectorsTest} recomputes every value from the inputs in it, and the
  * Node script anchor-cross.mjs recomputes them independently with @bsv/sdk's SHA-256.
  */
