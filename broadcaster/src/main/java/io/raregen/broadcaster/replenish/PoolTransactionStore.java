@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.replenish;
 
+import io.raregen.broadcaster.store.Spends;
 import io.raregen.broadcaster.utxo.PostgresUtxoPool;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.core.tx.RawTransaction;
@@ -99,17 +100,7 @@ public class PoolTransactionStore {
             ps.setLong(4, tx.fee().value());
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES (?, ?, ?, ?)""")) {
-            for (Utxo in : tx.inputs()) {
-                ps.setString(1, in.outpoint().txid().hex());
-                ps.setInt(2, in.outpoint().vout());
-                ps.setString(3, tx.txid().hex());
-                ps.setLong(4, in.satoshis().value());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        new Spends().add(tx, null).insert(c);
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE utxos SET status = 'reserved', reserved_at = now(), reserved_until = now() + interval '1 hour',
                        reserved_by = ?

@@ -176,37 +176,16 @@ public final class PublishJobStore {
                     }
                 }
             }
-            List<String> sTx = new ArrayList<>();
-            List<Integer> sVout = new ArrayList<>();
-            List<String> sSpender = new ArrayList<>();
-            List<String> sJob = new ArrayList<>();
-            List<Long> sSats = new ArrayList<>();
+            Spends spends = new Spends();
             List<String> batchTxids = new ArrayList<>();
             for (SignedJob j : jobs) {
                 if (!stored.contains(j.jobId())) {
                     continue;
                 }
                 batchTxids.add(j.tx().txid().hex());
-                for (Utxo u : j.tx().inputs()) {
-                    sTx.add(u.outpoint().txid().hex());
-                    sVout.add(u.outpoint().vout());
-                    sSpender.add(j.tx().txid().hex());
-                    sJob.add(j.jobId());
-                    sSats.add(u.satoshis().value());
-                }
+                spends.add(j.tx(), j.jobId());
             }
-            if (!sTx.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
-                                + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])")) {
-                    ps.setArray(1, c.createArrayOf("bpchar", sTx.toArray()));
-                    ps.setArray(2, c.createArrayOf("int4", sVout.toArray()));
-                    ps.setArray(3, c.createArrayOf("bpchar", sSpender.toArray()));
-                    ps.setArray(4, c.createArrayOf("varchar", sJob.toArray()));
-                    ps.setArray(5, c.createArrayOf("int8", sSats.toArray()));
-                    ps.executeUpdate();
-                }
-            }
+            spends.insert(c);
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
                 ps.setArray(1, c.createArrayOf("text", batchTxids.toArray()));

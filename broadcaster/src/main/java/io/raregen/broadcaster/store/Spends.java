@@ -1,0 +1,53 @@
+package io.raregen.broadcaster.store;
+
+import io.raregen.core.tx.SignedTransaction;
+import io.raregen.core.tx.Utxo;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The broadcaster's one writer of {@code spends}: a row per input of each signed transaction, stored
+ * in the same database transaction as the transaction's bytes (a publication's, with its job id, or a
+ * pool transaction's, without). One multi-row statement per call.
+ */
+public final class Spends {
+    private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
+            + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])";
+
+    private final List<String> outpointTxids = new ArrayList<>();
+    private final List<Integer> outpointVouts = new ArrayList<>();
+    private final List<String> spenders = new ArrayList<>();
+    private final List<String> jobIds = new ArrayList<>();
+    private final List<Long> satoshis = new ArrayList<>();
+
+    /** Every input of {@code tx}, spent for {@code jobId} (null: a pool transaction). */
+    public Spends add(SignedTransaction tx, String jobId) {
+        for (Utxo in : tx.inputs()) {
+            outpointTxids.add(in.outpoint().txid().hex());
+            outpointVouts.add(in.outpoint().vout());
+            spenders.add(tx.txid().hex());
+            jobIds.add(jobId);
+            satoshis.add(in.satoshis().value());
+        }
+        return this;
+    }
+
+    /** Inserts what was added, in {@code c}'s transaction; nothing when nothing was added. */
+    public void insert(Connection c) throws SQLException {
+        if (outpointTxids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setArray(1, c.createArrayOf("bpchar", outpointTxids.toArray()));
+            ps.setArray(2, c.createArrayOf("int4", outpointVouts.toArray()));
+            ps.setArray(3, c.createArrayOf("bpchar", spenders.toArray()));
+            ps.setArray(4, c.createArrayOf("varchar", jobIds.toArray()));
+            ps.setArray(5, c.createArrayOf("int8", satoshis.toArray()));
+            ps.executeUpdate();
+        }
+    }
+}
