@@ -4,14 +4,11 @@ import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.config.RateLimitProperties;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.support.ArrivalWindows;
+import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
-import io.raregen.broadcaster.support.LocalSqs;
-import io.raregen.broadcaster.support.TestKit;
 import io.raregen.localchain.Arrival;
 import io.raregen.localchain.TxStatus;
 import io.raregen.localchain.TxView;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,28 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * finishes. Every job is published exactly once, no outpoint is in two signed transactions, the pool balances, the
  * dead instance's reservations lapse, and the chain's arrival stamps stay within the shared bucket throughout.
  */
-class BroadcasterJoinsAndDiesTest {
+class BroadcasterJoinsAndDiesTest extends ChainAndQueue {
     static final int N = 1000;
     // 100 tx/s shared; with the default arrival spread (1 s) the bucket holds at most 100
     static final long CAPACITY = 200;
     static final Duration PERIOD = Duration.ofSeconds(2);
     static final Duration WINDOW = Duration.ofSeconds(3);
     static final String SENT = "SELECT count(*) FROM publish_jobs WHERE status = 'sent'";
-
-    TestKit kit;
-    LocalSqs sqs;
-
-    @BeforeEach
-    void setUp() {
-        kit = new TestKit().withChain();
-        sqs = new LocalSqs();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sqs.close();
-        kit.close();
-    }
 
     private PublishPipeline broadcaster(String id, String queue) {
         PipelineProperties pp = kit.fastPipeline();

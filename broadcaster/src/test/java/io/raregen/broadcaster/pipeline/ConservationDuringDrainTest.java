@@ -2,11 +2,8 @@ package io.raregen.broadcaster.pipeline;
 
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
-import io.raregen.broadcaster.support.LocalSqs;
-import io.raregen.broadcaster.support.TestKit;
+import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.utxo.PoolSnapshot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,22 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * snapshots taken again and again while a backlog drains through ARC answers held 150 ms (so transactions sit between
  * signed and sent) all balance to the satoshi.
  */
-class ConservationDuringDrainTest {
-    TestKit kit;
-    LocalSqs sqs;
-
-    @BeforeEach
-    void setUp() {
-        kit = new TestKit().withChain();
-        sqs = new LocalSqs();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sqs.close();
-        kit.close();
-    }
-
+class ConservationDuringDrainTest extends ChainAndQueue {
     @Test
     void everySnapshotTakenDuringADrain_balancesToTheSatoshi() throws Exception {
         int n = 400;

@@ -3,11 +3,8 @@ package io.raregen.broadcaster.pipeline;
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.QueueMessages;
+import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
-import io.raregen.broadcaster.support.LocalSqs;
-import io.raregen.broadcaster.support.TestKit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,22 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Jobs in Postgres, messages in ElasticMQ, the local chain over HTTP: the whole pipeline, then I1–I6 by query. */
-class EndToEndTest {
-    TestKit kit;
-    LocalSqs sqs;
-
-    @BeforeEach
-    void setUp() {
-        kit = new TestKit().withChain();
-        sqs = new LocalSqs();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sqs.close();
-        kit.close();
-    }
-
+class EndToEndTest extends ChainAndQueue {
     @Test
     void pipeline_drainsQueuedJobs_everyJobSentOnceWithAnAcceptedTxid() throws Exception {
         int n = 300;

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
-import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.SdkCheck;
-import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.record.RecordExtractor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,32 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * byte-equal, and carry a record whose pushes (as the SDK parses them) are exactly the stored envelope, which our own
  * {@link RecordExtractor} also decodes. Tampered copies sent through the same Node run must fail, so the check can fail.
  */
-class PublishedTransactionsSdkCheckTest {
+class PublishedTransactionsSdkCheckTest extends ChainAndQueue {
     /** The same policy without FORKID: used once, to show the legacy-signed control is otherwise a valid spend. */
     static final String FLAGS_WITHOUT_FORKID = "STRICTENC,DERSIG,LOW_S,NULLDUMMY,SIGPUSHONLY,CLEANSTACK,MINIMALDATA";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
-
-    TestKit kit;
-    LocalSqs sqs;
 
     @TempDir
     Path tmp;
 
     /** One published job as stored: its transaction, its inputs' previous outputs, its envelope. */
     record Published(String jobId, String txid, byte[] rawTx, Envelope envelope, ObjectNode prevouts) {
-    }
-
-    @BeforeEach
-    void setUp() {
-        kit = new TestKit().withChain();
-        sqs = new LocalSqs();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sqs.close();
-        kit.close();
     }
 
     @Test

@@ -4,12 +4,9 @@ import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.config.RateLimitProperties;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.support.ArrivalWindows;
+import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
-import io.raregen.broadcaster.support.LocalSqs;
-import io.raregen.broadcaster.support.TestKit;
 import io.raregen.localchain.Arrival;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,28 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * window than the bucket allows, capacity + rate × 3 s, with the bucket's default arrival spread. Whatever the broadcasters record about their own sends, this
  * is what the network's rate limit counts.
  */
-class RateLimitAtTheChainTest {
+class RateLimitAtTheChainTest extends ChainAndQueue {
     static final int N = 700;
     // 100 tx/s; with the default arrival spread (1 s) the bucket holds at most 100
     static final long CAPACITY = 200;
     static final Duration PERIOD = Duration.ofSeconds(2);
     static final Duration SPREAD = new RateLimitProperties().getArrivalSpread();
     static final Duration WINDOW = Duration.ofSeconds(3);
-
-    TestKit kit;
-    LocalSqs sqs;
-
-    @BeforeEach
-    void setUp() {
-        kit = new TestKit().withChain();
-        sqs = new LocalSqs();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sqs.close();
-        kit.close();
-    }
 
     @Test
     void oneBroadcaster_theChainNeverSeesMoreThanTheBucketAllows() throws Exception {

@@ -3,14 +3,14 @@ package io.raregen.broadcaster.pipeline;
 import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.config.RecoveryProperties;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
-import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.PgTools;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.envelope.Envelope;
-import io.raregen.core.reconcile.ChainReconciliation;
 import io.raregen.core.reconcile.ChainReconciliation.Finding;
 import io.raregen.core.reconcile.ChainReconciliation.Kind;
+import io.raregen.core.reconcile.ChainReconciliation;
 import io.raregen.core.reconcile.WocChainReader;
 import io.raregen.core.record.RecordExtractor;
 import io.raregen.core.types.Outpoint;
@@ -19,7 +19,6 @@ import io.raregen.localchain.ledger.Ledger;
 import io.raregen.localchain.ledger.LedgerState;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,29 +48,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly once, the broadcaster never tried to spend an output the chain had already spent, the restored database
  * matches the chain output for output, the pool's conservation audit balances, and a second reconcile finds nothing.
  */
-class RestoreDrillTest {
+class RestoreDrillTest extends ChainAndQueue {
     private static final int JOBS = 240;
     private static final int LATER = 40;
     private static final int FUNDED_OUTPUTS = JOBS + LATER + 20;
     private static final long FUNDED_SATS = 1000;
 
-    TestKit kit;
     TestKit restored;
-    LocalSqs sqs;
-
-    @BeforeEach
-    void setUp() {
-        kit = new TestKit().withChain();
-        sqs = new LocalSqs();
-    }
 
     @AfterEach
-    void tearDown() {
+    void closeRestored() {
         if (restored != null) {
             restored.close();
         }
-        sqs.close();
-        kit.close();
     }
 
     @Test
