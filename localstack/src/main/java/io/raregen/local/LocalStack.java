@@ -137,6 +137,8 @@ public final class LocalStack implements AutoCloseable {
         // payment is credited two blocks deep (AWS: WhatsOnChain every 30 s, six blocks)
         bEnv.put("RAREGEN_DEPOSITS_CHAIN_URL", chain.arcUrl() + "/woc");
         bEnv.put("RAREGEN_DEPOSITS_INTERVAL", "2s");
+        // the deposit terms (what `raregen accounts deposit/topup` read) are published at once, not 5 s after start
+        bEnv.put("RAREGEN_DEPOSITS_INITIAL_DELAY", "0s");
         bEnv.put("RAREGEN_DEPOSITS_CONFIRMATIONS", "2");
         ChildApp broadcaster = new ChildApp("broadcaster", snapshot(o.broadcasterJar(), runDir), o.javaOpts(), bEnv, logs, log);
 

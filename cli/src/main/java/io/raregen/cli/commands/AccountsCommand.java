@@ -188,7 +188,8 @@ public final class AccountsCommand implements Runnable {
                     ExitCodes.API, "NOT_SIGNED_IN", "not signed in at " + client.base() + ": run `raregen login EMAIL` first", null));
             ApiClient mine = client.withSession(session.token());
             try {
-                JsonNode deposit = mine.get("/v1/accounts/me/deposit", false).body();
+                long deadline = System.nanoTime() + Math.max(0, waitSeconds) * 1_000_000_000L;
+                JsonNode deposit = depositTerms(mine, deadline);
                 long before = mine.get("/v1/accounts/me", false).body().path("account").path("credits").asLong();
                 ObjectNode body = Json.MAPPER.createObjectNode();
                 body.put("address", deposit.path("address").asText());
@@ -199,7 +200,6 @@ public final class AccountsCommand implements Runnable {
                 if (waitSeconds <= 0) {
                     return ExitCodes.OK;
                 }
-                long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
                 while (System.nanoTime() < deadline) {
                     long now = mine.get("/v1/accounts/me", false).body().path("account").path("credits").asLong();
                     if (now >= before + expected) {
@@ -213,6 +213,23 @@ public final class AccountsCommand implements Runnable {
                 return ExitCodes.FAILED;
             } catch (ApiException e) {
                 throw apiFailure(e);
+            }
+        }
+
+        /**
+         * The deposit terms; while the broadcaster has not published them yet (it does within seconds of starting:
+         * {@code DEPOSITS_UNAVAILABLE}) they are asked for again every second until {@code deadline}.
+         */
+        private static JsonNode depositTerms(ApiClient mine, long deadline) throws ApiException, InterruptedException {
+            while (true) {
+                try {
+                    return mine.get("/v1/accounts/me/deposit", false).body();
+                } catch (ApiException e) {
+                    if (!"DEPOSITS_UNAVAILABLE".equals(e.code()) || System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(1000);
+                }
             }
         }
     }
