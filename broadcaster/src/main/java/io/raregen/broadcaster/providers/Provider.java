@@ -150,11 +150,6 @@ public final class Provider {
                 || code.equals("HTTP_403") || code.equals("HTTP_429"));
     }
 
-    /** Forces the breaker open (operators, and tests that take a provider out). */
-    public void open() {
-        breaker.transitionToOpenState();
-    }
-
     /** What the breaker was told when a call failed. */
     static final class ProviderDown extends RuntimeException {
         ProviderDown(String code) {

@@ -75,11 +75,6 @@ public final class ProviderRouter implements TransactionBroadcaster, AutoCloseab
         });
     }
 
-    /** The providers in the order failover tries them. */
-    public List<Provider> providers() {
-        return providers;
-    }
-
     /** Providers whose breaker is not open. */
     public int available() {
         return (int) providers.stream().filter(Provider::available).count();
