@@ -1,5 +1,10 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.anchor.AnchorResults;
+import io.raregen.broadcaster.anchor.AnchorRescue;
+import io.raregen.broadcaster.anchor.AnchorSettings;
+import io.raregen.broadcaster.anchor.AnchorStore;
+import io.raregen.broadcaster.anchor.AnchorWindow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.collector.BatchCollector;
@@ -68,6 +73,9 @@ public final class PublishPipeline implements AutoCloseable {
     private boolean closed;
     private Duration feeRefreshInterval = Duration.ofMinutes(5);
     private Loop reorgWatch;
+    private AnchorWindow anchorWindow;
+    private AnchorRescue anchorRescue;
+    private LoopScheduler anchorLoops;
 
     public PublishPipeline(Parts p) {
         this.parts = p;
@@ -124,6 +132,9 @@ public final class PublishPipeline implements AutoCloseable {
         if (reorgWatch != null) {
             list.add(reorgWatch);
         }
+        if (anchorRescue != null) {
+            list.add(anchorRescue);
+        }
         return list;
     }
 
@@ -137,6 +148,24 @@ public final class PublishPipeline implements AutoCloseable {
         if (settings.getHeightUrl() != null && !settings.getHeightUrl().isBlank()) {
             reorgWatch = new ReorgWatch(headers, source, check, parts.broadcaster(), applier, settings, registry);
         }
+    }
+
+    /**
+     * Publishes anchor-mode jobs through the anchoring window ({@code raregen.anchor.*}), with this pipeline's pool,
+     * fees, broadcaster, rate limiter, inclusion check and hooks; its rescue runs with the recovery loops. Call
+     * before {@link #start()}; without it (or with the window disabled) anchor-mode jobs stay queued.
+     */
+    public void anchorWith(AnchorSettings settings, AnchorStore store) {
+        if (!settings.isEnabled()) {
+            return;
+        }
+        Parts p = parts;
+        AnchorResults results = new AnchorResults(store, p.pool(), p.broadcaster(), p.poolKey().p2pkhLockingScript(),
+                applier::inclusion);
+        this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.store(), p.pool(),
+                p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
+        this.anchorRescue = new AnchorRescue(store, p.broadcaster(), p.limiter(), results, settings,
+                p.poolKey().p2pkhLockingScript());
     }
 
     /** How often the fee policy loop re-reads ARC's policy ({@code raregen.fees.refresh-interval}). */
@@ -162,6 +191,10 @@ public final class PublishPipeline implements AutoCloseable {
             }
         }
         threads.add(start("collector", collector));
+        if (anchorWindow != null) {
+            anchorLoops = new LoopScheduler(parts.heartbeats(), 1);
+            anchorLoops.start(List.of(anchorWindow));
+        }
         if (parts.recovery().isEnabled()) {
             loops.start(recoveryLoops());
         }
@@ -191,6 +224,9 @@ public final class PublishPipeline implements AutoCloseable {
             t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
         batches.close(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        if (anchorLoops != null) {
+            anchorLoops.close();
+        }
         loops.close();
         if (acker != null) {
             acker.close();
@@ -206,6 +242,9 @@ public final class PublishPipeline implements AutoCloseable {
         receivers.forEach(SqsReceiver::stop);
         collector.stop();
         batches.kill();
+        if (anchorLoops != null) {
+            anchorLoops.close();
+        }
         loops.close();
         for (Thread t : threads) {
             t.interrupt();

@@ -1,0 +1,380 @@
+package io.raregen.broadcaster.anchor;
+
+import io.raregen.broadcaster.store.ClaimedJob;
+import io.raregen.broadcaster.store.Spends;
+import io.raregen.broadcaster.store.StoreException;
+import io.raregen.core.anchor.Anchor;
+import io.raregen.core.envelope.Envelope;
+import io.raregen.core.tx.RawTransaction;
+import io.raregen.core.tx.SignedTransaction;
+import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Satoshis;
+import io.raregen.core.types.Txid;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every write of the anchoring window to publish_jobs, publish_batches, anchor_batches and spends. The jobs of a
+ * batch move together, guarded in SQL by their expected status (the job-transition triggers audit each move): claimed
+ * (processing) → signed with the batch's stored transaction → sent → mined. The anchor transaction is stored with its
+ * spends rows and the jobs' leaf indexes in one database transaction before it is ever broadcast.
+ */
+public final class AnchorStore {
+
+    /** A stored anchor transaction (rebuilt with its previous outputs, for Extended Format) and its batch. */
+    public record StoredAnchor(String batchId, int treeSize, SignedTransaction tx) {
+    }
+
+    /** A sent anchor transaction to ask about. */
+    public record SentAnchor(String batchId, Txid txid) {
+    }
+
+    /** Back to the queue: only jobs with no stored transaction (the trigger checks raw_tx; anchor_batch_id here). */
+    private static final String REQUEUE = "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL ";
+
+    // the oldest queued anchor-mode jobs, numbered in acceptance order: leaf i is batch_seq i + 1
+    private static final String CLAIM = """
+            WITH picked AS (
+              SELECT job_id, created_at FROM publish_jobs WHERE status = 'queued' AND mode = 'anchor'
+              ORDER BY created_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED
+            ), numbered AS (
+              SELECT job_id, row_number() OVER (ORDER BY created_at, job_id) AS seq FROM picked
+            )
+            UPDATE publish_jobs j SET status = 'processing', processing_batch_id = ?, batch_seq = n.seq,
+                   processing_at = now(), attempts = j.attempts + 1
+            FROM numbered n WHERE j.job_id = n.job_id AND j.status = 'queued'
+            RETURNING j.job_id, j.batch_seq, j.signed_payload, j.signature, j.pubkey, j.created_at, j.attempts
+            """;
+
+    private final DataSource ds;
+
+    public AnchorStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /**
+     * Claims up to {@code max} of the oldest queued anchor-mode jobs for batch {@code batchId} and creates its
+     * publish_batches row, in one transaction; jobs in leaf order. Empty (and no batch row) when none is queued.
+     */
+    public List<ClaimedJob> claim(String batchId, String instanceId, int max) {
+        return inTransaction("claim of anchor batch " + batchId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id) VALUES (?, 0, 'signing', ?)")) {
+                ps.setString(1, batchId);
+                ps.setString(2, instanceId);
+                ps.executeUpdate();
+            }
+            List<ClaimedJob> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                ps.setInt(1, max);
+                ps.setString(2, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
+                                new Envelope(rs.getString(3), rs.getString(4), rs.getString(5)),
+                                rs.getTimestamp(6).toInstant(), rs.getInt(7)));
+                    }
+                }
+            }
+            if (jobs.isEmpty()) {
+                c.rollback();
+                return List.of();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET job_count = ? WHERE batch_id = ?")) {
+                ps.setInt(1, jobs.size());
+                ps.setString(2, batchId);
+                ps.executeUpdate();
+            }
+            jobs.sort((a, b) -> Integer.compare(a.batchSeq(), b.batchSeq()));
+            return jobs;
+        });
+    }
+
+    /**
+     * The write-ahead step, in ONE transaction: the anchor transaction and its batch (root, size), a spends row per
+     * input (whose primary key refuses a second spender of any outpoint), and every job of the batch to
+     * {@code signed} with its leaf index ({@code leaves}: the job ids in leaf order). All or nothing: if any job of the batch is no longer held by it (the
+     * rescuer requeued it after a stall), nothing is stored and a {@link StoreException} says so.
+     */
+    public void storeSigned(String batchId, Anchor anchor, List<String> leaves, SignedTransaction tx, String instanceId) {
+        if (leaves.size() != anchor.treeSize()) {
+            throw new IllegalArgumentException(leaves.size() + " leaves for a tree of " + anchor.treeSize());
+        }
+        inTransaction("storing anchor batch " + batchId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats, status, instance_id)
+                    VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)""")) {
+                ps.setString(1, batchId);
+                ps.setInt(2, anchor.treeSize());
+                ps.setString(3, anchor.root().hex());
+                ps.setString(4, tx.txid().hex());
+                ps.setBytes(5, tx.raw());
+                ps.setLong(6, tx.fee().value());
+                ps.setString(7, instanceId);
+                ps.executeUpdate();
+            }
+            new Spends().add(tx, null).insert(c);
+            int signed;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE publish_jobs j SET status = 'signed', anchor_batch_id = ?, anchor_leaf_index = v.ord - 1,
+                           signed_at = now()
+                    FROM unnest(?::varchar[]) WITH ORDINALITY AS v(job_id, ord)
+                    WHERE j.job_id = v.job_id AND j.processing_batch_id = ? AND j.status = 'processing'
+                      AND j.mode = 'anchor' AND j.raw_tx IS NULL""")) {
+                ps.setString(1, batchId);
+                ps.setArray(2, c.createArrayOf("varchar", leaves.toArray()));
+                ps.setString(3, batchId);
+                signed = ps.executeUpdate();
+            }
+            if (signed != anchor.treeSize()) {
+                throw new SQLException("anchor batch " + batchId + " holds " + signed + " of its " + anchor.treeSize()
+                        + " jobs; nothing stored");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
+                ps.setArray(1, c.createArrayOf("text", new Object[]{tx.txid().hex()}));
+                ps.setString(2, batchId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** processing → queued for the jobs of a batch that was never stored (legal only without a transaction). */
+    public int handBack(String batchId) {
+        return inTransaction("handing back anchor batch " + batchId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(REQUEUE
+                    + "WHERE processing_batch_id = ? AND status = 'processing' AND raw_tx IS NULL AND anchor_batch_id IS NULL")) {
+                ps.setString(1, batchId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The network accepted the transaction: the batch and its jobs are sent (signed → sent); idempotent. */
+    public int markSent(Txid txid) {
+        return inTransaction("marking anchor " + txid + " sent", c -> {
+            String batchId = batchOf(c, "UPDATE anchor_batches SET status = 'sent', sent_at = now() "
+                    + "WHERE txid = ? AND status = 'signed' RETURNING batch_id", txid);
+            if (batchId == null) {
+                return 0;
+            }
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE publish_jobs SET status = 'sent', sent_at = now() "
+                    + "WHERE anchor_batch_id = ? AND status = 'signed'")) {
+                ps.setString(1, batchId);
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET status = 'completed', "
+                    + "broadcasted_at = COALESCE(broadcasted_at, now()), completed_at = now() WHERE batch_id = ?")) {
+                ps.setString(1, batchId);
+                ps.executeUpdate();
+            }
+            return n;
+        });
+    }
+
+    /**
+     * The transaction is in a block: the batch keeps the block and the BUMP, its jobs move to mined (the proof is
+     * the batch's: the receipts read it from there). Idempotent; returns the jobs that moved now.
+     */
+    public int markMined(Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
+        return inTransaction("marking anchor " + txid + " mined", c -> {
+            String batchId;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE anchor_batches SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()),
+                           block_hash = ?, block_height = ?, merkle_path = ?
+                    WHERE txid = ? AND status IN ('signed', 'sent') RETURNING batch_id""")) {
+                ps.setString(1, blockHash);
+                if (blockHeight == null) {
+                    ps.setNull(2, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(2, blockHeight);
+                }
+                ps.setBytes(3, merklePath);
+                ps.setString(4, txid.hex());
+                try (ResultSet rs = ps.executeQuery()) {
+                    batchId = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            if (batchId == null) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now())
+                    WHERE anchor_batch_id = ? AND status IN ('signed', 'sent')""")) {
+                ps.setString(1, batchId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * The network definitively refused the transaction: the batch is rejected, its spends rows go (so its input can
+     * be spent again), and its jobs go back to the queue, out of any tree, to be anchored in a later window.
+     * Returns the jobs requeued (0 when the transaction was not, or no longer, unaccepted).
+     */
+    public int discard(Txid txid, String reason) {
+        return inTransaction("discarding anchor " + txid, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('raregen.transition_reason', ?, true)")) {
+                String r = "re-anchor: " + reason;
+                ps.setString(1, r.length() > 500 ? r.substring(0, 500) : r);
+                ps.execute();
+            }
+            String batchId = batchOf(c, "UPDATE anchor_batches SET status = 'rejected', error_detail = left(?, 2000) "
+                    + "WHERE txid = ? AND status = 'signed' RETURNING batch_id", reason, txid);
+            if (batchId == null) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ?")) {
+                ps.setString(1, txid.hex());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE publish_jobs SET status = 'processing', anchor_batch_id = NULL, anchor_leaf_index = NULL,
+                           signed_at = NULL, sending_started_at = NULL
+                    WHERE anchor_batch_id = ? AND status = 'signed'""")) {
+                ps.setString(1, batchId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(REQUEUE
+                    + "WHERE processing_batch_id = ? AND status = 'processing' AND raw_tx IS NULL AND anchor_batch_id IS NULL")) {
+                ps.setString(1, batchId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Stored anchor transactions not yet accepted whose last send (or signing) is older than {@code olderThan}, with
+     * their previous outputs; stamps them so another instance's rescue skips them.
+     */
+    public List<StoredAnchor> takeUnsent(Duration olderThan, int limit, byte[] defaultScript) {
+        return inTransaction("anchor rebroadcast query", c -> {
+            Map<String, Object[]> rows = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE anchor_batches SET sending_started_at = now(), attempts = attempts + 1 WHERE batch_id IN (
+                      SELECT batch_id FROM anchor_batches WHERE status = 'signed'
+                        AND COALESCE(sending_started_at, signed_at) < now() - make_interval(secs => ?)
+                      ORDER BY signed_at LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'signed'
+                    RETURNING batch_id, tree_size, raw_tx, txid, fee_sats""")) {
+                ps.setDouble(1, olderThan.toMillis() / 1000.0);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(4), new Object[]{rs.getString(1), rs.getInt(2), rs.getBytes(3), rs.getLong(5)});
+                    }
+                }
+            }
+            List<StoredAnchor> out = new ArrayList<>();
+            for (Map.Entry<String, Object[]> e : rows.entrySet()) {
+                Object[] r = e.getValue();
+                byte[] raw = (byte[]) r[2];
+                RawTransaction parsed = RawTransaction.parse(raw);
+                List<Utxo> inputs = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT s.satoshis, u.script_pub_key FROM spends s LEFT JOIN utxos u "
+                                + "ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
+                                + "WHERE s.outpoint_txid = ? AND s.outpoint_vout = ?")) {
+                    for (RawTransaction.Input in : parsed.inputs()) {
+                        ps.setString(1, in.prevout().txid().hex());
+                        ps.setInt(2, in.prevout().vout());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                byte[] script = rs.getBytes(2);
+                                inputs.add(new Utxo(in.prevout(), Satoshis.of(rs.getLong(1)), script != null ? script : defaultScript));
+                            }
+                        }
+                    }
+                }
+                if (inputs.size() == parsed.inputs().size()) {
+                    out.add(new StoredAnchor((String) r[0], (Integer) r[1], new SignedTransaction(Txid.fromHex(e.getKey()), raw,
+                            inputs, parsed.outputs(), Satoshis.of((Long) r[3]))));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Sent anchor transactions at least {@code minAge} old, least recently checked first; stamps them as checked. */
+    public List<SentAnchor> takeUnconfirmed(Duration minAge, int limit) {
+        return inTransaction("anchor confirmation query", c -> {
+            List<SentAnchor> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE anchor_batches SET status_checked_at = now() WHERE batch_id IN (
+                      SELECT batch_id FROM anchor_batches WHERE status = 'sent' AND sent_at < now() - make_interval(secs => ?)
+                      ORDER BY status_checked_at NULLS FIRST, sent_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING batch_id, txid""")) {
+                ps.setDouble(1, minAge.toMillis() / 1000.0);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SentAnchor(rs.getString(1), Txid.fromHex(rs.getString(2))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The outpoints a stored anchor transaction spends (its inputs, from spends). */
+    public List<Outpoint> inputsOf(Txid txid) {
+        return inTransaction("anchor inputs", c -> {
+            List<Outpoint> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT outpoint_txid, outpoint_vout FROM spends WHERE spending_txid = ?")) {
+                ps.setString(1, txid.hex());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Outpoint(Txid.fromHex(rs.getString(1)), rs.getInt(2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static String batchOf(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i] instanceof Txid t ? t.hex() : (String) args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Work on one connection inside one database transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: commit, or roll back and throw {@link StoreException}. */
+    private <T> T inTransaction(String what, Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+}
