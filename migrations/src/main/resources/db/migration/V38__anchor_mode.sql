@@ -45,6 +45,9 @@ ALTER TABLE publish_jobs VALIDATE CONSTRAINT publish_jobs_mode;
 -- own raw_tx and txid stay NULL (a txid is unique per job row)
 ALTER TABLE publish_jobs ADD COLUMN anchor_batch_id VARCHAR(32) REFERENCES anchor_batches (batch_id);
 ALTER TABLE publish_jobs ADD COLUMN anchor_leaf_index INTEGER CHECK (anchor_leaf_index >= 0);
+-- its inclusion proof's audit path (RFC 6962: sibling hashes, lowest first, 32 bytes each, at most 31), written
+-- with the leaf index when the batch is stored, so a receipt reads its own row and never rebuilds the tree
+ALTER TABLE publish_jobs ADD COLUMN anchor_path BYTEA CHECK (length(anchor_path) % 32 = 0 AND length(anchor_path) <= 992);
 ALTER TABLE publish_jobs ADD CONSTRAINT publish_jobs_anchor_pair
   CHECK ((anchor_batch_id IS NULL) = (anchor_leaf_index IS NULL)) NOT VALID;
 ALTER TABLE publish_jobs VALIDATE CONSTRAINT publish_jobs_anchor_pair;

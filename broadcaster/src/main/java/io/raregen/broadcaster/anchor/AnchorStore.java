@@ -4,6 +4,8 @@ import io.raregen.broadcaster.store.ClaimedJob;
 import io.raregen.broadcaster.store.Spends;
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.core.anchor.Anchor;
+import io.raregen.core.anchor.AnchorHash;
+import io.raregen.core.anchor.AnchorTree;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
@@ -103,12 +105,22 @@ public final class AnchorStore {
     /**
      * The write-ahead step, in ONE transaction: the anchor transaction and its batch (root, size), a spends row per
      * input (whose primary key refuses a second spender of any outpoint), and every job of the batch to
-     * {@code signed} with its leaf index ({@code leaves}: the job ids in leaf order). All or nothing: if any job of the batch is no longer held by it (the
+     * {@code signed} with its leaf index and audit path ({@code leaves}: the job ids in leaf order). All or nothing: if any job of the batch is no longer held by it (the
      * rescuer requeued it after a stall), nothing is stored and a {@link StoreException} says so.
      */
-    public void storeSigned(String batchId, Anchor anchor, List<String> leaves, SignedTransaction tx, String instanceId) {
-        if (leaves.size() != anchor.treeSize()) {
-            throw new IllegalArgumentException(leaves.size() + " leaves for a tree of " + anchor.treeSize());
+    public void storeSigned(String batchId, AnchorTree tree, List<String> leaves, SignedTransaction tx, String instanceId) {
+        if (leaves.size() != tree.size()) {
+            throw new IllegalArgumentException(leaves.size() + " leaves for a tree of " + tree.size());
+        }
+        Anchor anchor = Anchor.of(batchId, tree);
+        byte[][] paths = new byte[leaves.size()][];
+        for (int i = 0; i < paths.length; i++) {
+            List<AnchorHash> path = tree.proof(i).path();
+            byte[] b = new byte[path.size() * AnchorHash.LENGTH];
+            for (int k = 0; k < path.size(); k++) {
+                System.arraycopy(path.get(k).bytes(), 0, b, k * AnchorHash.LENGTH, AnchorHash.LENGTH);
+            }
+            paths[i] = b;
         }
         inTransaction("storing anchor batch " + batchId, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
@@ -127,13 +139,14 @@ public final class AnchorStore {
             int signed;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE publish_jobs j SET status = 'signed', anchor_batch_id = ?, anchor_leaf_index = v.ord - 1,
-                           signed_at = now()
-                    FROM unnest(?::varchar[]) WITH ORDINALITY AS v(job_id, ord)
+                           anchor_path = v.path, signed_at = now()
+                    FROM unnest(?::varchar[], ?::bytea[]) WITH ORDINALITY AS v(job_id, path, ord)
                     WHERE j.job_id = v.job_id AND j.processing_batch_id = ? AND j.status = 'processing'
                       AND j.mode = 'anchor' AND j.raw_tx IS NULL""")) {
                 ps.setString(1, batchId);
                 ps.setArray(2, c.createArrayOf("varchar", leaves.toArray()));
-                ps.setString(3, batchId);
+                ps.setArray(3, c.createArrayOf("bytea", paths));
+                ps.setString(4, batchId);
                 signed = ps.executeUpdate();
             }
             if (signed != anchor.treeSize()) {

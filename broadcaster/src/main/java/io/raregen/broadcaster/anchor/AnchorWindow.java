@@ -124,7 +124,7 @@ public final class AnchorWindow implements Loop {
         }
         p.hooks().beforeStore(batchId);
         try {
-            p.store().storeSigned(batchId, anchor, leaves, tx, p.instanceId());
+            p.store().storeSigned(batchId, tree, leaves, tx, p.instanceId());
         } catch (StoreException e) {
             giveBack(batchId, inputs, "storing it failed: " + e.getMessage());
             return 0;
