@@ -163,9 +163,13 @@ public class BroadcasterFactory {
     @Singleton
     CallbackApplier callbackApplier(CallbackProperties props, DataSource wrapped, DataSourceResolver resolver,
                                     PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
-        return new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool, registry,
-                props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
+        CallbackApplier applier = new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool,
+                registry, props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
                 props.getMaxAttempts(), Clock.systemUTC());
+        if (pipeline.anchorResults() != null) {
+            applier.applyAnchorsWith(pipeline.anchorResults());
+        }
+        return applier;
     }
 
     private static String hostName() {

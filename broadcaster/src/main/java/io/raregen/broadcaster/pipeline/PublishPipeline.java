@@ -74,6 +74,7 @@ public final class PublishPipeline implements AutoCloseable {
     private Duration feeRefreshInterval = Duration.ofMinutes(5);
     private Loop reorgWatch;
     private AnchorWindow anchorWindow;
+    private AnchorResults anchorResults;
     private AnchorRescue anchorRescue;
     private LoopScheduler anchorLoops;
 
@@ -115,6 +116,11 @@ public final class PublishPipeline implements AutoCloseable {
 
     public ResultApplier applier() {
         return applier;
+    }
+
+    /** How anchor transactions' answers are applied, or null when the anchoring window is off. */
+    public AnchorResults anchorResults() {
+        return anchorResults;
     }
 
     public List<Loop> recoveryLoops() {
@@ -162,6 +168,7 @@ public final class PublishPipeline implements AutoCloseable {
         Parts p = parts;
         AnchorResults results = new AnchorResults(store, p.pool(), p.broadcaster(), p.poolKey().p2pkhLockingScript(),
                 applier::inclusion);
+        this.anchorResults = results;
         this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.store(), p.pool(),
                 p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
         this.anchorRescue = new AnchorRescue(store, p.broadcaster(), p.limiter(), results, settings,

@@ -10,6 +10,7 @@ import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
 import io.raregen.core.anchor.AnchorScript;
 import io.raregen.core.anchor.AnchorTree;
+import io.raregen.core.anchor.InclusionProof;
 import io.raregen.core.anchor.RecordLeaf;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.tx.RawTransaction;
@@ -213,21 +214,29 @@ class AnchorDrainTest extends ChainAndQueue {
         assertEquals(batchId, anchor.batchId());
         List<AnchorHash> digests = new ArrayList<>();
         try (Connection c = kit.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT signed_payload, signature, pubkey, anchor_leaf_index "
+             PreparedStatement ps = c.prepareStatement("SELECT signed_payload, signature, pubkey, anchor_leaf_index, anchor_path "
                      + "FROM publish_jobs WHERE anchor_batch_id = ? ORDER BY anchor_leaf_index")) {
             ps.setString(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    assertEquals(digests.size(), rs.getInt(4), "leaf indexes are 0..n-1");
-                    digests.add(RecordLeaf.digest(new Envelope(rs.getString(1), rs.getString(2), rs.getString(3))));
+                    int leaf = rs.getInt(4);
+                    assertEquals(digests.size(), leaf, "leaf indexes are 0..n-1");
+                    AnchorHash digest = RecordLeaf.digest(new Envelope(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    digests.add(digest);
+                    // the path stored for the receipt leads from the record to the root on chain
+                    byte[] stored = rs.getBytes(5);
+                    List<AnchorHash> path = new ArrayList<>();
+                    for (int k = 0; k < stored.length; k += 32) {
+                        path.add(AnchorHash.of(java.util.Arrays.copyOfRange(stored, k, k + 32)));
+                    }
+                    assertTrue(anchor.verify(digest, new InclusionProof(leaf, anchor.treeSize(), path)),
+                            "stored path of leaf " + leaf + " of " + batchId);
                 }
             }
         }
         assertEquals(anchor.treeSize(), digests.size());
         AnchorTree tree = AnchorTree.of(digests);
-        for (int i = 0; i < digests.size(); i++) {
-            assertTrue(anchor.verify(digests.get(i), tree.proof(i)), "leaf " + i + " of " + batchId);
-        }
+        assertEquals(anchor.root(), tree.root(), "the stored envelopes in leaf order rebuild the anchored root");
         assertEquals(2, RawTransaction.parse(raw).outputs().size(), "the anchor and the change");
         assertEquals(1, RawTransaction.parse(raw).inputs().size(), "one pool input");
     }
