@@ -54,9 +54,7 @@ class AnchorDrainTest extends ChainAndQueue {
     }
 
     private List<String> insertAnchorJobs(int n) {
-        List<String> ids = kit.insertJobs(n);
-        kit.sql("UPDATE publish_jobs SET mode = 'anchor' WHERE job_id IN (" + Invariants.in(ids) + ")");
-        return ids;
+        return kit.insertJobs(n, "anchor");
     }
 
     private long anchorSent() {
