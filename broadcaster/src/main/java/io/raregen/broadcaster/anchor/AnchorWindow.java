@@ -84,6 +84,7 @@ public final class AnchorWindow implements Loop {
     /** One batch: claimed jobs stored under one anchor transaction and sent; 0 when nothing was queued or stored. */
     int anchorOne() throws InterruptedException {
         String batchId = Ulid.generate();
+        long t0 = System.nanoTime();
         List<ClaimedJob> claimed = p.store().claim(batchId, p.instanceId(), Math.max(1, p.settings().getMaxRecords()));
         if (claimed.isEmpty()) {
             return 0;
@@ -103,6 +104,7 @@ public final class AnchorWindow implements Loop {
         if (leaves.isEmpty()) {
             return 0;
         }
+        long t1 = System.nanoTime();
         AnchorTree tree = AnchorTree.of(digests);
         Anchor anchor = Anchor.of(batchId, tree);
         FeeRate rate = p.fees().current();
@@ -123,16 +125,20 @@ public final class AnchorWindow implements Loop {
             return 0;
         }
         p.hooks().beforeStore(batchId);
+        long t2 = System.nanoTime();
         try {
             p.store().storeSigned(batchId, tree, leaves, tx, p.instanceId());
         } catch (StoreException e) {
             giveBack(batchId, inputs, "storing it failed: " + e.getMessage());
             return 0;
         }
-        LOG.info("anchor batch {}: {} records under root {}, transaction {} stored ({} sat fee)", batchId, tree.size(),
-                tree.root(), tx.txid(), tx.fee().value());
+        long t3 = System.nanoTime();
         p.hooks().afterStore(batchId);
         send(batchId, tx);
+        LOG.info("anchor batch {}: {} records under root {}, transaction {} ({} sat fee); claimed in {} ms, tree and "
+                        + "transaction {} ms, stored {} ms, sent and applied {} ms", batchId, tree.size(), tree.root(), tx.txid(),
+                tx.fee().value(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                (System.nanoTime() - t3) / 1_000_000);
         p.hooks().afterBroadcast(batchId);
         return leaves.size();
     }
