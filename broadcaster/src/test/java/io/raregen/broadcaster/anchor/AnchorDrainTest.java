@@ -183,6 +183,36 @@ class AnchorDrainTest extends ChainAndQueue {
         Invariants.assertTransitionsLegal(kit);
     }
 
+    @Test
+    void aRefusedAnchorTransaction_isDiscarded_andItsJobsAreAnchoredAgainInTheNextWindow() throws Exception {
+        kit.fundPool(5, 1000);
+        long poolBefore = Invariants.poolSats(kit);
+        insertAnchorJobs(40);
+        kit.chain.faults().rejectNext(1);
+        PublishPipeline p = pipeline(kit.fastRecovery(), PipelineHooks.NONE, "anchoring", null);
+        p.start();
+        try {
+            assertEquals(40, awaitAnchorSent(40));
+        } finally {
+            p.close();
+        }
+        assertEquals(1, kit.scalar("SELECT count(*) FROM anchor_batches WHERE status = 'rejected'"));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM anchor_batches WHERE status = 'sent'"));
+        String refused = kit.strings("SELECT txid FROM anchor_batches WHERE status = 'rejected'").get(0);
+        assertEquals("REJECTED", kit.chain.status(refused).status().name(), "the chain refused it");
+        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE spending_txid = '" + refused + "'"),
+                "the refused transaction's input is free again");
+        assertEquals(80, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'signed'"),
+                "every job was signed into the refused batch, then into the next one");
+        assertEquals(40, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE from_status = 'signed' "
+                + "AND to_status = 'processing'"));
+        assertEveryLeafVerifiesAgainstTheChainsTransaction(kit.strings("SELECT batch_id FROM anchor_batches WHERE status = 'sent'").get(0));
+        long anchorFees = kit.scalar("SELECT coalesce(sum(fee_sats), 0) FROM anchor_batches WHERE status = 'sent'");
+        assertEquals(poolBefore, Invariants.poolSats(kit) + anchorFees, "pool before = after + the accepted anchor's fee");
+        assertEquals(0, kit.pool.snapshot().conservationGapSats());
+        Invariants.assertTransitionsLegal(kit);
+    }
+
     private long awaitAnchorSent(long n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (anchorSent() < n && System.currentTimeMillis() < deadline) {
