@@ -62,3 +62,60 @@ ALTER TABLE publish_jobs DROP CONSTRAINT publish_jobs_signed_has_tx;
 -- the anchoring window claims the oldest queued anchor jobs; the jobs of a batch move together
 CREATE INDEX idx_publish_jobs_anchor_queued ON publish_jobs (created_at) WHERE status = 'queued' AND mode = 'anchor';
 CREATE INDEX idx_publish_jobs_anchor_batch ON publish_jobs (anchor_batch_id) WHERE anchor_batch_id IS NOT NULL;
+
+-- The job-transition rules (V29's) with an anchor-mode job's transaction being its batch's: a job leaves a stored
+-- transaction (signed|sent -> processing, processing -> queued) only when it has neither its own (raw_tx) nor a
+-- batch's (anchor_batch_id); a reorg keeps the job's transaction, whichever it is (IS NOT DISTINCT FROM: an
+-- anchor-mode job's txid is NULL). A rule that cannot be decided counts as illegal, never as silently unrecorded.
+CREATE OR REPLACE FUNCTION guard_job_transitions() RETURNS trigger AS $$
+DECLARE
+  bad RECORD;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT n.job_id, n.status INTO bad FROM new_rows n WHERE n.status <> 'queued' LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'job % must start queued, not %', bad.job_id, bad.status
+        USING ERRCODE = 'check_violation';
+    END IF;
+    INSERT INTO publish_job_transitions (job_id, from_status, to_status)
+      SELECT n.job_id, NULL, 'queued' FROM new_rows n;
+    RETURN NULL;
+  END IF;
+  WITH changed AS (
+    SELECT n.job_id, o.status AS from_status, n.status AS to_status, n.txid,
+           coalesce(CASE
+             WHEN o.status = 'queued'     AND n.status = 'processing' THEN TRUE
+             WHEN o.status = 'processing' AND n.status = 'signed'     THEN TRUE
+             WHEN o.status = 'signed'     AND n.status = 'sent'       THEN TRUE
+             WHEN o.status = 'sent'       AND n.status = 'mined'      THEN TRUE
+             WHEN o.status = 'signed'     AND n.status = 'mined'      THEN TRUE
+             WHEN o.status IN ('queued', 'processing', 'signed', 'sent') AND n.status = 'failed' THEN TRUE
+             WHEN o.status = 'processing' AND n.status = 'queued'
+               THEN n.raw_tx IS NULL AND n.anchor_batch_id IS NULL
+             WHEN o.status IN ('signed', 'sent') AND n.status = 'processing'
+               THEN n.raw_tx IS NULL AND n.anchor_batch_id IS NULL
+             WHEN o.status = 'failed'     AND n.status = 'queued'
+               THEN n.raw_tx IS NULL AND n.anchor_batch_id IS NULL
+             -- a reorg: same transaction, the block forgotten
+             WHEN o.status = 'mined'      AND n.status = 'sent'
+               THEN n.txid IS NOT DISTINCT FROM o.txid AND n.anchor_batch_id IS NOT DISTINCT FROM o.anchor_batch_id
+                    AND n.block_hash IS NULL AND n.merkle_path IS NULL
+                    AND coalesce(current_setting('raregen.transition_reason', true), '') <> ''
+             ELSE FALSE
+           END, FALSE) AS legal
+      FROM old_rows o JOIN new_rows n ON n.job_id = o.job_id
+     WHERE n.status <> o.status
+  ), recorded AS (
+    INSERT INTO publish_job_transitions (job_id, from_status, to_status, txid, reason)
+      SELECT c.job_id, c.from_status, c.to_status, c.txid,
+             nullif(current_setting('raregen.transition_reason', true), '')
+        FROM changed c WHERE c.legal
+  )
+  SELECT c.job_id, c.from_status, c.to_status INTO bad FROM changed c WHERE NOT c.legal LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'illegal job transition % -> % for job %', bad.from_status, bad.to_status, bad.job_id
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;

@@ -38,6 +38,8 @@ public final class AnchorRescue implements Loop {
         Duration third = settings.getRebroadcastAfter().dividedBy(3);
         Duration confirm = settings.getConfirmationInterval();
         this.interval = third.compareTo(confirm) < 0 ? third : confirm;
+        // the first round asks at once (nanoTime may be negative: no zero start)
+        this.lastConfirmationRound = System.nanoTime() - confirm.toNanos();
     }
 
     @Override

@@ -1,6 +1,11 @@
 package io.raregen.broadcaster.anchor;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.headers.HeaderSettings;
+import io.raregen.broadcaster.headers.HeaderStore;
+import io.raregen.broadcaster.headers.HttpBlockHeaderSource;
+import io.raregen.broadcaster.recovery.Loop;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -14,6 +19,7 @@ import io.raregen.core.anchor.InclusionProof;
 import io.raregen.core.anchor.RecordLeaf;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.tx.RawTransaction;
+import io.raregen.localchain.blocks.Block;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -211,6 +217,50 @@ class AnchorDrainTest extends ChainAndQueue {
         assertEquals(poolBefore, Invariants.poolSats(kit) + anchorFees, "pool before = after + the accepted anchor's fee");
         assertEquals(0, kit.pool.snapshot().conservationGapSats());
         Invariants.assertTransitionsLegal(kit);
+    }
+
+    @Test
+    void anAnchorBatchInAReorganisedBlock_goesBackToSentWithItsJobs_thenOnToTheNewBlock() throws Exception {
+        kit.fundPool(3, 1000);
+        insertAnchorJobs(10);
+        HeaderSettings headers = new HeaderSettings();
+        headers.setUrl(kit.chain.arcUrl() + "/admin/blocks/{hash}");
+        headers.setHeightUrl(kit.chain.arcUrl() + "/admin/blocks/{height}");
+        RecoveryProperties off = kit.fastRecovery();
+        off.setEnabled(false);
+        PublishPipeline p = pipeline(off, PipelineHooks.NONE, "anchoring", null);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        p.checkInclusion(new HttpBlockHeaderSource(headers.getUrl(), headers.getHeightUrl(), Duration.ofSeconds(5)),
+                new HeaderStore(kit.dataSource()), headers, registry);
+        p.start();
+        try {
+            assertEquals(10, awaitAnchorSent(10));
+            Loop rescue = loop(p, "anchor-rescue");
+            Loop watch = loop(p, "reorg-watch");
+            Block old = kit.chain.mineBlock();
+            Thread.sleep(150); // the confirmation poll's minimum age
+            assertEquals(1, rescue.runOnce(), "the anchor batch found mined, its path checked against the header");
+            assertEquals(10, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined'"));
+            assertEquals(old.hash(), kit.strings("SELECT block_hash FROM anchor_batches").get(0));
+
+            Block fresh = kit.chain.reorg(1).newBlock();
+            watch.runOnce();
+            assertEquals("sent", kit.strings("SELECT status FROM anchor_batches").get(0));
+            assertEquals(10, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'"));
+            assertEquals(10, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE from_status = 'mined' "
+                    + "AND to_status = 'sent' AND reason LIKE 'reorg: block " + old.hash() + "%'"), "audited with the reason");
+
+            Thread.sleep(350); // the confirmation interval
+            assertEquals(1, rescue.runOnce());
+            assertEquals(fresh.hash(), kit.strings("SELECT block_hash FROM anchor_batches WHERE status = 'mined'").get(0));
+            assertEquals(10, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined'"));
+        } finally {
+            p.close();
+        }
+    }
+
+    private static Loop loop(PublishPipeline p, String name) {
+        return p.recoveryLoops().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
     }
 
     private long awaitAnchorSent(long n) throws InterruptedException {
