@@ -63,7 +63,8 @@ ALTER TABLE publish_jobs DROP CONSTRAINT publish_jobs_signed_has_tx;
 CREATE INDEX idx_publish_jobs_anchor_queued ON publish_jobs (created_at) WHERE status = 'queued' AND mode = 'anchor';
 CREATE INDEX idx_publish_jobs_anchor_batch ON publish_jobs (anchor_batch_id) WHERE anchor_batch_id IS NOT NULL;
 
--- The job-transition rules (V29's) with an anchor-mode job's transaction being its batch's: a job leaves a stored
+-- The job-transition rules (V29's) with an anchor-mode job's transaction being its batch's: such a job goes
+-- queued -> signed when the anchoring window claims it and stores its batch in one transaction; a job leaves a stored
 -- transaction (signed|sent -> processing, processing -> queued) only when it has neither its own (raw_tx) nor a
 -- batch's (anchor_batch_id); a reorg keeps the job's transaction, whichever it is (IS NOT DISTINCT FROM: an
 -- anchor-mode job's txid is NULL). A rule that cannot be decided counts as illegal, never as silently unrecorded.
@@ -86,6 +87,9 @@ BEGIN
            coalesce(CASE
              WHEN o.status = 'queued'     AND n.status = 'processing' THEN TRUE
              WHEN o.status = 'processing' AND n.status = 'signed'     THEN TRUE
+             -- an anchor-mode job is claimed and stored into its batch in one transaction
+             WHEN o.status = 'queued'     AND n.status = 'signed'
+               THEN n.mode = 'anchor' AND n.anchor_batch_id IS NOT NULL AND n.raw_tx IS NULL
              WHEN o.status = 'signed'     AND n.status = 'sent'       THEN TRUE
              WHEN o.status = 'sent'       AND n.status = 'mined'      THEN TRUE
              WHEN o.status = 'signed'     AND n.status = 'mined'      THEN TRUE

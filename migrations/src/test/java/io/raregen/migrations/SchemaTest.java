@@ -282,6 +282,10 @@ class SchemaTest {
             insertJob(c, id, PUBKEY, "n-" + id);
             assertEquals("record", scalar(c, "SELECT mode FROM publish_jobs WHERE job_id = '" + id + "'"), "the default");
             assertThrows(SQLException.class, () -> exec(c, "UPDATE publish_jobs SET mode = 'batch' WHERE job_id = '" + id + "'"));
+            // a record-mode job never skips processing
+            SQLException skipped = assertThrows(SQLException.class, () -> exec(c, "UPDATE publish_jobs SET status = 'signed', "
+                    + "raw_tx = '\\x0100', txid = '" + hex64('c') + "' WHERE job_id = '" + id + "'"));
+            assertTrue(skipped.getMessage().contains("illegal job transition queued -> signed"), skipped.getMessage());
             exec(c, "UPDATE publish_jobs SET mode = 'anchor' WHERE job_id = '" + id + "'");
             String batch = newId();
             exec(c, "INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('" + batch + "', 1, 'signing')");
@@ -311,8 +315,12 @@ class SchemaTest {
             exec(c, "UPDATE publish_jobs SET status = 'processing', anchor_batch_id = NULL, anchor_leaf_index = NULL "
                     + "WHERE job_id = '" + id + "'");
             setStatus(c, id, "queued");
+            // the anchoring window claims and stores in one transaction: queued -> signed, into a batch only
+            assertThrows(SQLException.class, () -> setStatus(c, id, "signed"));
+            exec(c, "UPDATE publish_jobs SET status = 'signed', anchor_batch_id = '" + batch + "', anchor_leaf_index = 0 "
+                    + "WHERE job_id = '" + id + "'");
             assertEquals(List.of("null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined",
-                    "mined>sent", "sent>processing", "processing>queued"), transitions(c, id));
+                    "mined>sent", "sent>processing", "processing>queued", "queued>signed"), transitions(c, id));
         }
     }
 

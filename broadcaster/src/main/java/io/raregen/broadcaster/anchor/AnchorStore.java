@@ -27,9 +27,10 @@ import java.util.Map;
 
 /**
  * Every write of the anchoring window to publish_jobs, publish_batches, anchor_batches and spends. The jobs of a
- * batch move together, guarded in SQL by their expected status (the job-transition triggers audit each move): claimed
- * (processing) → signed with the batch's stored transaction → sent → mined. The anchor transaction is stored with its
- * spends rows and the jobs' leaf indexes in one database transaction before it is ever broadcast.
+ * batch move together, guarded in SQL by their expected status (the job-transition triggers audit each move):
+ * queued → signed with the batch's stored transaction → sent → mined. The jobs are claimed and the anchor
+ * transaction stored with its spends rows and the jobs' leaf indexes in one database transaction, before it is ever
+ * broadcast.
  */
 public final class AnchorStore {
 
@@ -41,21 +42,14 @@ public final class AnchorStore {
     public record SentAnchor(String batchId, Txid txid) {
     }
 
-    /** Back to the queue: only jobs with no stored transaction (the trigger checks raw_tx; anchor_batch_id here). */
+    /** Back to the queue: only jobs with no stored transaction (neither raw_tx nor anchor_batch_id, as the trigger checks). */
     private static final String REQUEUE = "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL ";
 
-    // the oldest queued anchor-mode jobs, numbered in acceptance order: leaf i is batch_seq i + 1
+    // the oldest queued anchor-mode jobs, locked (not written) until the batch is stored in the same transaction
     private static final String CLAIM = """
-            WITH picked AS (
-              SELECT job_id, created_at FROM publish_jobs WHERE status = 'queued' AND mode = 'anchor'
-              ORDER BY created_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED
-            ), numbered AS (
-              SELECT job_id, row_number() OVER (ORDER BY created_at, job_id) AS seq FROM picked
-            )
-            UPDATE publish_jobs j SET status = 'processing', processing_batch_id = ?, batch_seq = n.seq,
-                   processing_at = now(), attempts = j.attempts + 1
-            FROM numbered n WHERE j.job_id = n.job_id AND j.status = 'queued'
-            RETURNING j.job_id, j.batch_seq, j.signed_payload, j.signature, j.pubkey, j.created_at, j.attempts
+            SELECT job_id, signed_payload, signature, pubkey, created_at, attempts FROM publish_jobs
+            WHERE status = 'queued' AND mode = 'anchor'
+            ORDER BY created_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED
             """;
 
     private final DataSource ds;
@@ -65,50 +59,53 @@ public final class AnchorStore {
     }
 
     /**
-     * Claims up to {@code max} of the oldest queued anchor-mode jobs for batch {@code batchId} and creates its
-     * publish_batches row, in one transaction; jobs in leaf order. Empty (and no batch row) when none is queued.
+     * What the window made of the claimed jobs: the tree over {@code leaves} (job ids in leaf order) and the signed
+     * anchor transaction of that tree; {@code unencodable} (job id → why) are failed instead.
      */
-    public List<ClaimedJob> claim(String batchId, String instanceId, int max) {
-        return inTransaction("claim of anchor batch " + batchId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id) VALUES (?, 0, 'signing', ?)")) {
-                ps.setString(1, batchId);
-                ps.setString(2, instanceId);
-                ps.executeUpdate();
-            }
-            List<ClaimedJob> jobs = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                ps.setInt(1, max);
-                ps.setString(2, batchId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
-                                new Envelope(rs.getString(3), rs.getString(4), rs.getString(5)),
-                                rs.getTimestamp(6).toInstant(), rs.getInt(7)));
-                    }
-                }
-            }
-            if (jobs.isEmpty()) {
-                c.rollback();
-                return List.of();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET job_count = ? WHERE batch_id = ?")) {
-                ps.setInt(1, jobs.size());
-                ps.setString(2, batchId);
-                ps.executeUpdate();
-            }
-            jobs.sort((a, b) -> Integer.compare(a.batchSeq(), b.batchSeq()));
-            return jobs;
-        });
+    public record Prepared(AnchorTree tree, List<String> leaves, SignedTransaction tx, Map<String, String> unencodable) {
+    }
+
+    /** Builds, reserves for and signs the batch of the claimed jobs (leaf order); null stores nothing. */
+    @FunctionalInterface
+    public interface Preparer {
+        Prepared prepare(List<ClaimedJob> jobs);
     }
 
     /**
-     * The write-ahead step, in ONE transaction: the anchor transaction and its batch (root, size), a spends row per
-     * input (whose primary key refuses a second spender of any outpoint), and every job of the batch to
-     * {@code signed} with its leaf index and audit path ({@code leaves}: the job ids in leaf order). All or nothing: if any job of the batch is no longer held by it (the
-     * rescuer requeued it after a stall), nothing is stored and a {@link StoreException} says so.
+     * Claim and write-ahead in ONE database transaction: locks up to {@code max} of the oldest queued anchor-mode jobs
+     * (SKIP LOCKED: instances split the work), hands them to {@code preparer} while holding the locks, then stores the
+     * batch — its publish_batches and anchor_batches rows, a spends row per input of the transaction (whose primary
+     * key refuses a second spender of any outpoint) — and moves every job {@code queued → signed} with its batch, leaf
+     * index and audit path. Nothing is written for jobs that were never stored: a failure or a crash anywhere before the
+     * commit leaves them queued for the next window (the caller releases what it reserved). Returns what was stored,
+     * or null when nothing was queued or the preparer stored nothing.
      */
-    public void storeSigned(String batchId, AnchorTree tree, List<String> leaves, SignedTransaction tx, String instanceId) {
+    public Prepared claimAndStore(String batchId, String instanceId, int max, Preparer preparer) {
+        return inTransaction("anchor batch " + batchId, c -> {
+            List<ClaimedJob> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                ps.setInt(1, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(new ClaimedJob(rs.getString(1), batchId, jobs.size() + 1,
+                                new Envelope(rs.getString(2), rs.getString(3), rs.getString(4)),
+                                rs.getTimestamp(5).toInstant(), rs.getInt(6)));
+                    }
+                }
+            }
+            Prepared p = jobs.isEmpty() ? null : preparer.prepare(jobs);
+            if (p == null) {
+                c.rollback();
+                return null;
+            }
+            store(c, batchId, instanceId, jobs.size(), p);
+            return p;
+        });
+    }
+
+    private static void store(Connection c, String batchId, String instanceId, int claimed, Prepared p) throws SQLException {
+        AnchorTree tree = p.tree();
+        List<String> leaves = p.leaves();
         if (leaves.size() != tree.size()) {
             throw new IllegalArgumentException(leaves.size() + " leaves for a tree of " + tree.size());
         }
@@ -122,56 +119,58 @@ public final class AnchorStore {
             }
             paths[i] = b;
         }
-        inTransaction("storing anchor batch " + batchId, c -> {
+        SignedTransaction tx = p.tx();
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids)
+                VALUES (?, ?, 'broadcasting', ?, now(), ?)""")) {
+            ps.setString(1, batchId);
+            ps.setInt(2, claimed);
+            ps.setString(3, instanceId);
+            ps.setArray(4, c.createArrayOf("text", new Object[]{tx.txid().hex()}));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats, status, instance_id)
+                VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)""")) {
+            ps.setString(1, batchId);
+            ps.setInt(2, anchor.treeSize());
+            ps.setString(3, anchor.root().hex());
+            ps.setString(4, tx.txid().hex());
+            ps.setBytes(5, tx.raw());
+            ps.setLong(6, tx.fee().value());
+            ps.setString(7, instanceId);
+            ps.executeUpdate();
+        }
+        new Spends().add(tx, null).insert(c);
+        int signed;
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE publish_jobs j SET status = 'signed', processing_batch_id = ?, batch_seq = v.ord,
+                       anchor_batch_id = ?, anchor_leaf_index = v.ord - 1, anchor_path = v.path,
+                       processing_at = now(), signed_at = now(), attempts = j.attempts + 1
+                FROM unnest(?::varchar[], ?::bytea[]) WITH ORDINALITY AS v(job_id, path, ord)
+                WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'anchor'""")) {
+            ps.setString(1, batchId);
+            ps.setString(2, batchId);
+            ps.setArray(3, c.createArrayOf("varchar", leaves.toArray()));
+            ps.setArray(4, c.createArrayOf("bytea", paths));
+            signed = ps.executeUpdate();
+        }
+        if (signed != anchor.treeSize()) {
+            throw new SQLException("anchor batch " + batchId + " holds " + signed + " of its " + anchor.treeSize()
+                    + " jobs; nothing stored");
+        }
+        if (!p.unencodable().isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats, status, instance_id)
-                    VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)""")) {
-                ps.setString(1, batchId);
-                ps.setInt(2, anchor.treeSize());
-                ps.setString(3, anchor.root().hex());
-                ps.setString(4, tx.txid().hex());
-                ps.setBytes(5, tx.raw());
-                ps.setLong(6, tx.fee().value());
-                ps.setString(7, instanceId);
-                ps.executeUpdate();
+                    UPDATE publish_jobs SET status = 'failed', error_code = 'RECORD_UNENCODABLE', error_detail = ?, failed_at = now()
+                    WHERE job_id = ? AND status = 'queued'""")) {
+                for (Map.Entry<String, String> e : p.unencodable().entrySet()) {
+                    ps.setString(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            new Spends().add(tx, null).insert(c);
-            int signed;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE publish_jobs j SET status = 'signed', anchor_batch_id = ?, anchor_leaf_index = v.ord - 1,
-                           anchor_path = v.path, signed_at = now()
-                    FROM unnest(?::varchar[], ?::bytea[]) WITH ORDINALITY AS v(job_id, path, ord)
-                    WHERE j.job_id = v.job_id AND j.processing_batch_id = ? AND j.status = 'processing'
-                      AND j.mode = 'anchor' AND j.raw_tx IS NULL""")) {
-                ps.setString(1, batchId);
-                ps.setArray(2, c.createArrayOf("varchar", leaves.toArray()));
-                ps.setArray(3, c.createArrayOf("bytea", paths));
-                ps.setString(4, batchId);
-                signed = ps.executeUpdate();
-            }
-            if (signed != anchor.treeSize()) {
-                throw new SQLException("anchor batch " + batchId + " holds " + signed + " of its " + anchor.treeSize()
-                        + " jobs; nothing stored");
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
-                ps.setArray(1, c.createArrayOf("text", new Object[]{tx.txid().hex()}));
-                ps.setString(2, batchId);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /** processing → queued for the jobs of a batch that was never stored (legal only without a transaction). */
-    public int handBack(String batchId) {
-        return inTransaction("handing back anchor batch " + batchId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(REQUEUE
-                    + "WHERE processing_batch_id = ? AND status = 'processing' AND raw_tx IS NULL AND anchor_batch_id IS NULL")) {
-                ps.setString(1, batchId);
-                return ps.executeUpdate();
-            }
-        });
+        }
     }
 
     /** The network accepted the transaction: the batch and its jobs are sent (signed → sent); idempotent. */

@@ -7,8 +7,6 @@ import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.recovery.Loop;
 import io.raregen.broadcaster.store.ClaimedJob;
-import io.raregen.broadcaster.store.PublishJobStore;
-import io.raregen.broadcaster.store.StoreException;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
 import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
@@ -28,24 +26,26 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The anchoring window: every {@code raregen.anchor.window} it claims the queued anchor-mode jobs (up to
  * {@code max-records}), builds their tree (leaf i = the i-th oldest job), reserves ONE pool input exactly as a
- * record's is reserved, signs ONE transaction (the anchor output, change back to the pool), stores it with every
- * job's leaf index in one database transaction, and only then broadcasts it. A full window runs again at once.
+ * record's is reserved, signs ONE transaction (the anchor output, change back to the pool), and stores it with every
+ * job's leaf index — claim and store in one database transaction — and only then broadcasts it. A full window runs
+ * again at once.
  *
- * <p>Crash safety follows the record path: jobs claimed into a batch that was never stored stay {@code processing}
- * without a transaction, and the rescuer requeues them (and any lease lapses); a stored transaction is resent with
- * the same bytes by {@link AnchorRescue}, never re-signed.
+ * <p>Crash safety: jobs are written only together with their stored batch, so a batch that never got stored leaves
+ * its jobs queued for the next window (its reserved input is released, or its lease lapses); a stored transaction is
+ * resent with the same bytes by {@link AnchorRescue}, never re-signed.
  */
 public final class AnchorWindow implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(AnchorWindow.class);
 
     /** Everything the window needs from the pipeline. */
-    public record Parts(String instanceId, AnchorSettings settings, AnchorStore store, PublishJobStore jobs,
-                        UtxoPool pool, KeyPair poolKey, FeePolicy fees, TransactionBroadcaster broadcaster,
+    public record Parts(String instanceId, AnchorSettings settings, AnchorStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees, TransactionBroadcaster broadcaster,
                         RateLimiter limiter, AnchorResults results, PipelineHooks hooks, Duration lease) {
     }
 
@@ -85,62 +85,82 @@ public final class AnchorWindow implements Loop {
     int anchorOne() throws InterruptedException {
         String batchId = Ulid.generate();
         long t0 = System.nanoTime();
-        List<ClaimedJob> claimed = p.store().claim(batchId, p.instanceId(), Math.max(1, p.settings().getMaxRecords()));
-        if (claimed.isEmpty()) {
+        long[] prepared = new long[2];
+        List<Utxo> reserved = new ArrayList<>();
+        AnchorStore.Prepared stored;
+        try {
+            stored = p.store().claimAndStore(batchId, p.instanceId(), Math.max(1, p.settings().getMaxRecords()), jobs -> {
+                prepared[0] = System.nanoTime();
+                p.hooks().afterClaim(batchId);
+                AnchorStore.Prepared batch = prepare(batchId, jobs, reserved);
+                p.hooks().beforeStore(batchId);
+                prepared[1] = System.nanoTime();
+                return batch;
+            });
+        } catch (RuntimeException e) {
+            // nothing was stored: the jobs are still queued; the reserved input goes back at once (else at its lease)
+            if (!reserved.isEmpty()) {
+                p.pool().release(reserved.stream().map(Utxo::outpoint).toList());
+            }
+            throw e;
+        }
+        if (stored == null) {
+            if (!reserved.isEmpty()) {
+                p.pool().release(reserved.stream().map(Utxo::outpoint).toList());
+            }
             return 0;
         }
-        p.hooks().afterClaim(batchId);
-        List<String> leaves = new ArrayList<>(claimed.size());
-        List<AnchorHash> digests = new ArrayList<>(claimed.size());
-        for (ClaimedJob j : claimed) {
+        long t3 = System.nanoTime();
+        SignedTransaction tx = stored.tx();
+        p.hooks().afterStore(batchId);
+        send(batchId, tx);
+        LOG.info("anchor batch {}: {} records under root {}, transaction {} ({} sat fee); claimed in {} ms, tree and "
+                        + "transaction {} ms, stored {} ms, sent and applied {} ms", batchId, stored.tree().size(),
+                stored.tree().root(), tx.txid(), tx.fee().value(), (prepared[0] - t0) / 1_000_000,
+                (prepared[1] - prepared[0]) / 1_000_000, (t3 - prepared[1]) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
+        p.hooks().afterBroadcast(batchId);
+        return stored.leaves().size();
+    }
+
+    /**
+     * The tree of the claimed jobs (leaf i = the i-th oldest), one reserved pool input ({@code reserved} receives it)
+     * and the signed anchor transaction; null when there is nothing to store (no input to be had, or no job that can
+     * be a leaf — those are failed only along with a stored batch).
+     */
+    private AnchorStore.Prepared prepare(String batchId, List<ClaimedJob> jobs, List<Utxo> reserved) {
+        List<String> leaves = new ArrayList<>(jobs.size());
+        List<AnchorHash> digests = new ArrayList<>(jobs.size());
+        Map<String, String> unencodable = new LinkedHashMap<>();
+        for (ClaimedJob j : jobs) {
             try {
                 digests.add(RecordLeaf.digest(j.envelope()));
                 leaves.add(j.jobId());
             } catch (IllegalArgumentException e) {
                 // intake never accepts such an envelope; a row written some other way can never be anchored
-                p.jobs().failUnsigned(j.jobId(), batchId, "RECORD_UNENCODABLE", e.getMessage());
+                unencodable.put(j.jobId(), e.getMessage());
             }
         }
         if (leaves.isEmpty()) {
-            return 0;
+            return null;
         }
-        long t1 = System.nanoTime();
         AnchorTree tree = AnchorTree.of(digests);
-        Anchor anchor = Anchor.of(batchId, tree);
         FeeRate rate = p.fees().current();
-        List<Reservation> reserved = p.pool().reserve(List.of(new ReservationRequest(batchId,
+        List<Reservation> r = p.pool().reserve(List.of(new ReservationRequest(batchId,
                 AnchorTransactions.estimateFee(rate), rate.feeFor(148))), p.instanceId(), p.lease());
-        if (reserved.isEmpty()) {
-            LOG.warn("anchor batch {}: the pool cannot cover one anchor transaction; {} jobs back to the queue", batchId,
-                    leaves.size());
-            p.store().handBack(batchId);
-            return 0;
+        if (r.isEmpty()) {
+            LOG.warn("anchor batch {}: the pool cannot cover one anchor transaction; {} jobs stay queued", batchId, leaves.size());
+            return null;
         }
-        List<Utxo> inputs = reserved.get(0).inputs();
-        SignedTransaction tx;
+        reserved.addAll(r.get(0).inputs());
         try {
-            tx = AnchorTransactions.build(inputs, p.poolKey(), anchor, p.poolKey().p2pkhLockingScript(), rate);
+            SignedTransaction tx = AnchorTransactions.build(reserved, p.poolKey(), Anchor.of(batchId, tree),
+                    p.poolKey().p2pkhLockingScript(), rate);
+            return new AnchorStore.Prepared(tree, leaves, tx, unencodable);
         } catch (InsufficientFundsException e) {
-            giveBack(batchId, inputs, "the reserved input does not cover the fee: " + e.getMessage());
-            return 0;
+            LOG.warn("anchor batch {}: the reserved input does not cover the fee ({}); the jobs stay queued", batchId,
+                    e.getMessage());
+            return null;
         }
-        p.hooks().beforeStore(batchId);
-        long t2 = System.nanoTime();
-        try {
-            p.store().storeSigned(batchId, tree, leaves, tx, p.instanceId());
-        } catch (StoreException e) {
-            giveBack(batchId, inputs, "storing it failed: " + e.getMessage());
-            return 0;
-        }
-        long t3 = System.nanoTime();
-        p.hooks().afterStore(batchId);
-        send(batchId, tx);
-        LOG.info("anchor batch {}: {} records under root {}, transaction {} ({} sat fee); claimed in {} ms, tree and "
-                        + "transaction {} ms, stored {} ms, sent and applied {} ms", batchId, tree.size(), tree.root(), tx.txid(),
-                tx.fee().value(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-                (System.nanoTime() - t3) / 1_000_000);
-        p.hooks().afterBroadcast(batchId);
-        return leaves.size();
     }
 
     /** One broadcast of the stored bytes through the rate limiter, its answer applied. */
@@ -150,9 +170,4 @@ public final class AnchorWindow implements Loop {
         p.results().apply(batchId, tx, results.isEmpty() ? null : results.get(0));
     }
 
-    private void giveBack(String batchId, List<Utxo> inputs, String why) {
-        LOG.warn("anchor batch {}: {}; its input and jobs are given back", batchId, why);
-        p.pool().release(inputs.stream().map(Utxo::outpoint).toList());
-        p.store().handBack(batchId);
-    }
 }

@@ -169,7 +169,7 @@ public final class PublishPipeline implements AutoCloseable {
         AnchorResults results = new AnchorResults(store, p.pool(), p.broadcaster(), p.poolKey().p2pkhLockingScript(),
                 applier::inclusion);
         this.anchorResults = results;
-        this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.store(), p.pool(),
+        this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.pool(),
                 p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
         this.anchorRescue = new AnchorRescue(store, p.broadcaster(), p.limiter(), results, settings,
                 p.poolKey().p2pkhLockingScript());

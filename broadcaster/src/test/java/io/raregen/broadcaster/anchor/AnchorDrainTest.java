@@ -160,21 +160,30 @@ class AnchorDrainTest extends ChainAndQueue {
     }
 
     @Test
-    void crashAfterClaimBeforeSigning_theJobsAreRequeuedAndAnchoredOnce() throws Exception {
+    void crashAfterClaimBeforeStoring_leavesTheJobsQueued_andTheyAreAnchoredOnce() throws Exception {
         kit.fundPool(5, 1000);
         insertAnchorJobs(30);
         RecoveryProperties off = kit.fastRecovery();
         off.setEnabled(false);
+        java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
         PublishPipeline a = pipeline(off, new PipelineHooks() {
             @Override
-            public void afterClaim(String batchId) {
-                throw new PipelineHooks.SimulatedCrash("after claiming anchor batch " + batchId);
+            public void beforeStore(String batchId) {
+                crashes.incrementAndGet();
+                throw new PipelineHooks.SimulatedCrash("after claiming, reserving and signing anchor batch " + batchId);
             }
         }, "crashing", null);
         a.start();
-        assertEquals(30, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'processing'", 30, Duration.ofSeconds(30)));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (crashes.get() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         a.kill();
+        assertTrue(crashes.get() > 0, "instance A reached the crash window");
         assertEquals(0, kit.scalar("SELECT count(*) FROM anchor_batches"));
+        assertEquals(30, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued'"), "nothing of the batch was written");
+        assertEquals(0, kit.scalar("SELECT count(*) FROM spends"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE status = 'reserved'"), "its input was released at once");
 
         PublishPipeline b = pipeline(kit.fastRecovery(), PipelineHooks.NONE, "fresh", null);
         b.start();
