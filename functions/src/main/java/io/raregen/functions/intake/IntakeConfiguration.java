@@ -13,16 +13,22 @@ import java.time.Duration;
  * @param ttl             how far createdAt may lie in the past or future (default 5 minutes)
  * @param insertBatchMax  most job inserts that concurrent publish requests share in one statement
  *                        (default 64; 1 turns grouping off)
+ * @param insertGroups    how many such group statements run at once (default 2), each for its own share of the
+ *                        keys: a request then waits behind one of two statements instead of behind every other
  */
 @ConfigurationProperties("raregen.intake")
 public record IntakeConfiguration(
         @Bindable(defaultValue = "100000") int maxPayloadBytes,
         @Bindable(defaultValue = "5m") Duration ttl,
-        @Bindable(defaultValue = "64") int insertBatchMax) {
+        @Bindable(defaultValue = "64") int insertBatchMax,
+        @Bindable(defaultValue = "2") int insertGroups) {
 
     public IntakeConfiguration {
         if (insertBatchMax < 1) {
             throw new IllegalArgumentException("raregen.intake.insert-batch-max must be at least 1, not " + insertBatchMax);
+        }
+        if (insertGroups < 1) {
+            throw new IllegalArgumentException("raregen.intake.insert-groups must be at least 1, not " + insertGroups);
         }
     }
 }

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +31,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Accepts a publish request: verify, store the job (the commit point), then wake the broadcaster.
  * A failed or slow queue send does not fail the request: the job row is durable and the
- * broadcaster's reconciler picks up queued jobs that no batch claimed within its threshold.
+ * broadcaster's reconciler picks up queued jobs that no batch claimed within its threshold. So a
+ * long-running host answers without waiting for the send ({@code raregen.queue.await-send: false});
+ * a Lambda waits for it.
  */
 @Singleton
 public class PublishService {
@@ -120,17 +123,33 @@ public class PublishService {
     }
 
     private void enqueue(JobId jobId) {
-        // wait for the send: on Lambda nothing may stay in flight after the response
+        CompletableFuture<Void> sent = queue.enqueue(jobId);
+        if (!queueConfig.awaitSend() && queue.unsent() <= queueConfig.maxUnsent()) {
+            // a long-running host: the job is durable, so answer now and let the sender deliver the id behind us
+            sent.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    notEnqueued(jobId, failure);
+                }
+            });
+            return;
+        }
+        // wait for the send: on Lambda nothing may stay in flight after the response (and past max-unsent,
+        // waiting is the back-pressure)
         try {
-            queue.enqueue(jobId).get(queueConfig.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            enqueueFailures.increment();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.warn("job {} stored but not enqueued ({}); the reconciler will deliver it", jobId, String.valueOf(cause));
+            sent.get(queueConfig.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            notEnqueued(jobId, e.getCause());
+        } catch (TimeoutException e) {
+            notEnqueued(jobId, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             enqueueFailures.increment();
         }
+    }
+
+    private void notEnqueued(JobId jobId, Throwable cause) {
+        enqueueFailures.increment();
+        LOG.warn("job {} stored but not enqueued ({}); the reconciler will deliver it", jobId, String.valueOf(cause));
     }
 
     /**

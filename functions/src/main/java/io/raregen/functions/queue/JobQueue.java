@@ -14,6 +14,9 @@ public interface JobQueue {
     /** Sends the job's id; the future completes when the queue has accepted the message that carries it. */
     CompletableFuture<Void> enqueue(JobId jobId);
 
+    /** Ids handed to {@link #enqueue} that no send has taken yet. */
+    int unsent();
+
     /** True when the queue answers a cheap metadata call. */
     boolean isReachable();
 }

@@ -82,6 +82,11 @@ public class SqsJobQueue implements JobQueue {
     }
 
     @Override
+    public int unsent() {
+        return pending.size();
+    }
+
+    @Override
     public boolean isReachable() {
         if (config.url() == null || config.url().isBlank()) {
             return false;
@@ -244,7 +249,11 @@ public class SqsJobQueue implements JobQueue {
                 .build();
     }
 
-    /** Stops the senders and closes the client (CRaC checkpoint, shutdown); the next send restarts them. */
+    /**
+     * Stops the senders, sends what is still waiting (requests may have been answered before their send, see
+     * {@link QueueConfiguration#awaitSend()}), and closes the client (CRaC checkpoint, shutdown); the next send
+     * restarts them.
+     */
     @PreDestroy
     public void suspend() {
         synchronized (lifecycle) {
@@ -260,6 +269,12 @@ public class SqsJobQueue implements JobQueue {
             senders = List.of();
             List<Pending> left = new ArrayList<>();
             pending.drainTo(left);
+            if (!left.isEmpty() && client != null) {
+                // one last round; what fails here is still in the database, and the reconciler delivers it
+                for (int from = 0; from < left.size(); from += maxIdsPerCall) {
+                    send(left.subList(from, Math.min(left.size(), from + maxIdsPerCall)));
+                }
+            }
             left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("queue sender stopped")));
             if (client != null) {
                 client.close();

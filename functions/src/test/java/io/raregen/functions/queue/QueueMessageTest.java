@@ -57,6 +57,6 @@ class QueueMessageTest {
     }
 
     private static QueueConfiguration config(int maxIds) {
-        return new QueueConfiguration(null, 1, Duration.ZERO, Duration.ofSeconds(3), maxIds);
+        return new QueueConfiguration(null, 1, Duration.ZERO, Duration.ofSeconds(3), maxIds, true, 10_000);
     }
 }

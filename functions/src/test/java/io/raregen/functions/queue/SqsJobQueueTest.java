@@ -48,7 +48,7 @@ class SqsJobQueueTest {
     }
 
     private QueueConfiguration config(String url, int senders, Duration linger, int maxIds) {
-        return new QueueConfiguration(url, senders, linger, Duration.ofSeconds(3), maxIds);
+        return new QueueConfiguration(url, senders, linger, Duration.ofSeconds(3), maxIds, true, 10_000);
     }
 
     private SqsClientFactory clients() {
