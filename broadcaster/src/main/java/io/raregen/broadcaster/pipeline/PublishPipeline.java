@@ -159,20 +159,21 @@ public final class PublishPipeline implements AutoCloseable {
     /**
      * Publishes anchor-mode jobs through the anchoring window ({@code raregen.anchor.*}), with this pipeline's pool,
      * fees, broadcaster, rate limiter, inclusion check and hooks; its rescue runs with the recovery loops. Call
-     * before {@link #start()}; without it (or with the window disabled) anchor-mode jobs stay queued.
+     * before {@link #start()}; without it, or with {@code raregen.anchor.enabled} false, anchor-mode jobs stay queued
+     * (anchor transactions already stored are still resent and confirmed when it is disabled).
      */
     public void anchorWith(AnchorSettings settings, AnchorStore store) {
-        if (!settings.isEnabled()) {
-            return;
-        }
         Parts p = parts;
         AnchorResults results = new AnchorResults(store, p.pool(), p.broadcaster(), p.poolKey().p2pkhLockingScript(),
                 applier::inclusion);
         this.anchorResults = results;
-        this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.pool(),
-                p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
+        // with the window off, anchor transactions already stored are still resent and followed to their block
         this.anchorRescue = new AnchorRescue(store, p.broadcaster(), p.limiter(), results, settings,
                 p.poolKey().p2pkhLockingScript());
+        if (settings.isEnabled()) {
+            this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.pool(),
+                    p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
+        }
     }
 
     /** How often the fee policy loop re-reads ARC's policy ({@code raregen.fees.refresh-interval}). */
