@@ -111,6 +111,9 @@ class LocalStackEndToEndTest {
             assertEquals(1, bad.code(), bad.out());
             assertEquals("FAIL", outcome(Json.MAPPER.readTree(bad.out()), "block header"), bad.out());
 
+            // AND records published in anchor mode share an anchor transaction, and each one's receipt verifies offline
+            anchorFlow(cli, tmp, apiUrl, headers);
+
             // AND the operator view works against the same stack
             assertTrue(cli.ok("pool", "--admin-token", stack.adminToken()).contains("Conservation"));
 
@@ -190,6 +193,65 @@ class LocalStackEndToEndTest {
             }
             return b.append(" ]").toString();
         }
+    }
+
+    /**
+     * Anchor mode through the CLI (docs/PROTOCOL.md, Anchor mode): six records published with {@code --mode anchor}
+     * are sent under one or two anchor transactions (one per window; the submissions may straddle two), each receipt,
+     * saved to a file, verifies offline — record digest → path → root in the transaction's anchor output — and once
+     * mined also its BUMP against the chain's header; a receipt with one path hash changed fails.
+     */
+    private static void anchorFlow(InProcessCli cli, Path tmp, String apiUrl, String headers) throws Exception {
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Path f = tmp.resolve("anchored-" + i + ".json");
+            Files.writeString(f, "{\"title\":\"anchored " + i + "\",\"n\":" + i + "}");
+            files.add(f.toString());
+        }
+        List<String> args = new ArrayList<>(List.of("publish", "--mode", "anchor", "--wait", "--wait-timeout", "120", "--json"));
+        args.addAll(files);
+        JsonNode published = Json.MAPPER.readTree(cli.ok(args.toArray(String[]::new)));
+        assertEquals(6, published.size());
+        java.util.Set<String> txids = new java.util.HashSet<>();
+        List<String> jobs = new ArrayList<>();
+        for (JsonNode p : published) {
+            assertTrue(List.of("sent", "mined").contains(p.path("status").asText()), p.toString());
+            txids.add(p.path("txid").asText());
+            jobs.add(p.path("jobId").asText());
+        }
+        assertTrue(txids.size() <= 2, "six records, one anchor transaction per window: " + txids);
+        for (String job : jobs) {
+            Path saved = tmp.resolve("receipt-" + job + ".json");
+            cli.ok("verify", job, "--receipt", "--save", saved.toString(), "--json");
+            JsonNode report = Json.MAPPER.readTree(cli.ok("verify", saved.toString(), "--mine", "--json"));
+            assertEquals("PASS", report.path("result").asText(), report.toString());
+            assertEquals("PASS", outcome(report, "anchor output"), report.toString());
+            assertEquals("PASS", outcome(report, "anchor inclusion"), report.toString());
+        }
+
+        // followed to mined: the receipt's BUMP leads from the anchor txid to the root of the chain's header
+        String job = jobs.get(0);
+        cli.ok("status", job, "--follow", "--until", "mined", "--interval", "300", "--timeout", "90");
+        Path minedReceipt = tmp.resolve("anchored-mined-receipt.json");
+        cli.ok("verify", job, "--receipt", "--save", minedReceipt.toString(), "--json");
+        JsonNode mined = Json.MAPPER.readTree(cli.ok("verify", minedReceipt.toString(), "--headers", headers, "--json"));
+        assertEquals("PASS", mined.path("result").asText(), mined.toString());
+        assertEquals("PASS", outcome(mined, "anchor inclusion"), mined.toString());
+        assertEquals("PASS", outcome(mined, "merkle path"), mined.toString());
+        assertEquals("PASS", outcome(mined, "block header"), mined.toString());
+
+        // a receipt whose path was changed by one bit no longer leads to the anchored root
+        ObjectNode receipt = (ObjectNode) Json.MAPPER.readTree(minedReceipt.toFile());
+        com.fasterxml.jackson.databind.node.ArrayNode path = (com.fasterxml.jackson.databind.node.ArrayNode) receipt.path("anchor").path("path");
+        assertTrue(path.size() >= 1, receipt.toString());
+        byte[] first = Hashes.unhex(path.get(0).asText());
+        first[0] ^= 0x01;
+        path.set(0, Json.MAPPER.getNodeFactory().textNode(Hashes.hex(first)));
+        Path tampered = tmp.resolve("anchored-tampered-receipt.json");
+        Files.writeString(tampered, receipt.toString());
+        InProcessCli.Result bad = cli.run("verify", tampered.toString(), "--json");
+        assertEquals(1, bad.code(), bad.out());
+        assertEquals("FAIL", outcome(Json.MAPPER.readTree(bad.out()), "anchor inclusion"), bad.out());
     }
 
     private static String outcome(JsonNode report, String check) {

@@ -275,6 +275,56 @@ class SchemaTest {
     }
 
     @Test
+    void anchorJobs_areSignedOnlyIntoABatch_leaveItOnlyWhenDiscarded_andReorgWithItsBatch() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            assertEquals("record", scalar(c, "SELECT mode FROM publish_jobs WHERE job_id = '" + id + "'"), "the default");
+            assertThrows(SQLException.class, () -> exec(c, "UPDATE publish_jobs SET mode = 'batch' WHERE job_id = '" + id + "'"));
+            // a record-mode job never skips processing
+            SQLException skipped = assertThrows(SQLException.class, () -> exec(c, "UPDATE publish_jobs SET status = 'signed', "
+                    + "raw_tx = '\\x0100', txid = '" + hex64('c') + "' WHERE job_id = '" + id + "'"));
+            assertTrue(skipped.getMessage().contains("illegal job transition queued -> signed"), skipped.getMessage());
+            exec(c, "UPDATE publish_jobs SET mode = 'anchor' WHERE job_id = '" + id + "'");
+            String batch = newId();
+            exec(c, "INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('" + batch + "', 1, 'signing')");
+            exec(c, "INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats) VALUES ('" + batch
+                    + "', 1, '" + hex64('a') + "', '" + hex64('b') + "', '\\x0100', 1)");
+            setStatus(c, id, "processing");
+            // signed needs a transaction: its own, or its batch's (with its leaf)
+            assertThrows(SQLException.class, () -> setStatus(c, id, "signed"));
+            assertThrows(SQLException.class, () -> exec(c, "UPDATE publish_jobs SET status = 'signed', anchor_batch_id = '" + batch
+                    + "' WHERE job_id = '" + id + "'"), "a batch without a leaf index");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', anchor_batch_id = '" + batch + "', anchor_leaf_index = 0 "
+                    + "WHERE job_id = '" + id + "'");
+            // it cannot leave a stored anchor transaction while it still names the batch
+            SQLException kept = assertThrows(SQLException.class, () -> setStatus(c, id, "processing"));
+            assertTrue(kept.getMessage().contains("illegal job transition signed -> processing"), kept.getMessage());
+            setStatus(c, id, "sent");
+            setStatus(c, id, "mined");
+            // a reorg: with a reason, keeping its batch (its txid is NULL on both sides: decided, and recorded)
+            c.setAutoCommit(false);
+            exec(c, "SELECT set_config('raregen.transition_reason', 'reorg: test', true)");
+            exec(c, "UPDATE publish_jobs SET status = 'sent' WHERE job_id = '" + id + "'");
+            c.commit();
+            c.setAutoCommit(true);
+            assertEquals("reorg: test", scalar(c, "SELECT reason FROM publish_job_transitions WHERE job_id = '" + id
+                    + "' AND from_status = 'mined'"));
+            // discarded (a refusal): out of the batch in the same statement, then back to the queue
+            exec(c, "UPDATE publish_jobs SET status = 'processing', anchor_batch_id = NULL, anchor_leaf_index = NULL "
+                    + "WHERE job_id = '" + id + "'");
+            setStatus(c, id, "queued");
+            // the anchoring window claims and stores in one transaction: queued -> signed, into a batch only
+            assertThrows(SQLException.class, () -> setStatus(c, id, "signed"));
+            exec(c, "UPDATE publish_jobs SET status = 'signed', anchor_batch_id = '" + batch + "', anchor_leaf_index = 0 "
+                    + "WHERE job_id = '" + id + "'");
+            assertEquals(List.of("null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined",
+                    "mined>sent", "sent>processing", "processing>queued", "queued>signed"), transitions(c, id));
+        }
+    }
+
+    @Test
     void jobs_discardingTheStoredTransaction_allowsResigning() throws SQLException {
         try (Connection c = db.connect()) {
             insertIdentity(c, PUBKEY);

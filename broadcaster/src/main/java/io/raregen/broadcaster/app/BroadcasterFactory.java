@@ -1,5 +1,7 @@
 package io.raregen.broadcaster.app;
 
+import io.raregen.broadcaster.anchor.AnchorSettings;
+import io.raregen.broadcaster.anchor.AnchorStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -134,7 +136,7 @@ public class BroadcasterFactory {
                                     UtxoPool pool,
                                     ServiceKeys keys, ArcFeePolicy feePolicy, TransactionBroadcaster broadcaster,
                                     RateLimiter limiter, SqsClient sqs, PipelineMetrics metrics, Heartbeats heartbeats,
-                                    HeaderSettings headers, MeterRegistry registry) {
+                                    HeaderSettings headers, AnchorSettings anchors, MeterRegistry registry) {
         // plain JDBC with our own transactions: the real pool, not Micronaut's transaction-aware proxy
         DataSource dataSource = resolver.resolve(wrapped);
         String instanceId = pipeline.getInstanceId();
@@ -147,6 +149,7 @@ public class BroadcasterFactory {
                 arc.getMaxTxsPerRequest(), hasQueue ? sqs : null, queue.getUrl(), metrics, heartbeats, PipelineHooks.NONE,
                 arc.callbacksRequested()));
         p.setFeeRefreshInterval(fees.getRefreshInterval());
+        p.anchorWith(anchors, new AnchorStore(dataSource));
         if (headers.enabled()) {
             p.checkInclusion(new HttpBlockHeaderSource(headers.getUrl(), headers.getHeightUrl(), headers.getTimeout()),
                     new HeaderStore(dataSource), headers, registry);
@@ -160,9 +163,13 @@ public class BroadcasterFactory {
     @Singleton
     CallbackApplier callbackApplier(CallbackProperties props, DataSource wrapped, DataSourceResolver resolver,
                                     PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
-        return new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool, registry,
-                props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
+        CallbackApplier applier = new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool,
+                registry, props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),
                 props.getMaxAttempts(), Clock.systemUTC());
+        if (pipeline.anchorResults() != null) {
+            applier.applyAnchorsWith(pipeline.anchorResults());
+        }
+        return applier;
     }
 
     private static String hostName() {

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.callbacks;
 
+import io.raregen.broadcaster.anchor.AnchorResults;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
@@ -58,6 +59,7 @@ public final class CallbackApplier implements Loop {
     private final Clock clock;
     private volatile Instant nextPrune;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private volatile AnchorResults anchors;
 
     public CallbackApplier(CallbackInbox inbox, ResultApplier applier, UtxoPool pool, MeterRegistry registry,
                            Duration interval, int batchSize) {
@@ -84,6 +86,11 @@ public final class CallbackApplier implements Loop {
         this.maxAttempts = maxAttempts;
         this.clock = clock;
         this.nextPrune = clock.instant();
+    }
+
+    /** MINED callbacks for anchor transactions are recorded through {@code results} (the anchoring window's). */
+    public void applyAnchorsWith(AnchorResults results) {
+        this.anchors = results;
     }
 
     @Override
@@ -139,21 +146,26 @@ public final class CallbackApplier implements Loop {
             return Optional.of(UNPROVEN);
         }
         Optional<JobRef> job = lookups.jobByTxid(p.txid());
+        AnchorResults anchorResults = anchors;
+        // an anchor transaction: its batch (jobId is the batch id) moves to mined and its jobs with it
+        Optional<JobRef> anchor = job.isPresent() || anchorResults == null ? Optional.empty() : lookups.anchorByTxid(p.txid());
         try {
-            if (job.isPresent()) {
-                String status = job.get().status();
+            if (job.isPresent() || anchor.isPresent()) {
+                JobRef target = job.orElseGet(anchor::get);
+                String status = target.status();
                 if (status.equals("signed")) {
                     // the pool update (inputs spent, change added) comes with sent; mined straight from signed would
                     // leave the inputs reserved for ever (I4). The rescuer re-sends the same bytes, ARC answers MINED
                     // with the block data and the result applier records sent, then mined.
                     LOG.info("MINED callback for {} of job {} while the job is still signed; the rescuer's re-send records it",
-                            p.txid().hex(), job.get().jobId());
+                            p.txid().hex(), target.jobId());
                     return Optional.of(IGNORED);
                 }
                 if (!status.equals("sent")) {
                     return Optional.of(IGNORED);
                 }
-                InclusionCheck.Verdict v = applier.recordMined(job.get().jobId(), p.txid(), asResult(p));
+                InclusionCheck.Verdict v = job.isPresent() ? applier.recordMined(target.jobId(), p.txid(), asResult(p))
+                        : anchorResults.recordMined(target.jobId(), p.txid(), asResult(p));
                 return switch (v.outcome()) {
                     case VERIFIED -> Optional.of(MINED);
                     case MISMATCH -> Optional.of(PROOF_MISMATCH);
@@ -176,7 +188,8 @@ public final class CallbackApplier implements Loop {
     /** A sent transaction displaced later needs a human: re-signing could double-publish (docs/ARCHITECTURE.md#invariants, I2). */
     private String displaced(Pending p, Lookups lookups) throws SQLException {
         Optional<JobRef> job = lookups.jobByTxid(p.txid());
-        if (job.isEmpty() && !lookups.isPoolTransaction(p.txid())) {
+        if (job.isEmpty() && !lookups.isPoolTransaction(p.txid())
+                && (anchors == null || lookups.anchorByTxid(p.txid()).isEmpty())) {
             return NO_JOB;
         }
         String jobId = job.map(JobRef::jobId).orElse("pool");

@@ -38,6 +38,11 @@ public final class CallbackInbox {
         Optional<JobRef> jobByTxid(Txid txid) throws SQLException;
 
         boolean isPoolTransaction(Txid txid) throws SQLException;
+
+        /** The anchor batch whose transaction this is, as a {@link JobRef} of its batch id and status. */
+        default Optional<JobRef> anchorByTxid(Txid txid) throws SQLException {
+            return Optional.empty();
+        }
     }
 
     /** Decides one callback; returns its outcome, or empty to leave it pending for the next round. */
@@ -181,6 +186,16 @@ public final class CallbackInbox {
         @Override
         public Optional<JobRef> jobByTxid(Txid txid) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status FROM publish_jobs WHERE txid = ?")) {
+                ps.setString(1, txid.hex());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new JobRef(rs.getString(1), rs.getString(2))) : Optional.empty();
+                }
+            }
+        }
+
+        @Override
+        public Optional<JobRef> anchorByTxid(Txid txid) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, status FROM anchor_batches WHERE txid = ?")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new JobRef(rs.getString(1), rs.getString(2))) : Optional.empty();

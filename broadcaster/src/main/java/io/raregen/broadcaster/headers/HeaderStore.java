@@ -79,7 +79,9 @@ public final class HeaderStore {
 
     /**
      * The block left the chain: in one transaction its mined jobs go back to sent (block data cleared,
-     * the transition audited with {@code reason}) and its header is forgotten.
+     * the transition audited with {@code reason}), and so do its anchor batches with their jobs, and its header is
+     * forgotten. Returns the record-mode jobs moved (an anchor batch's proof is fetched again by the anchoring
+     * window's confirmation poll).
      */
     public List<Reorged> reorg(String blockHash, String reason) {
         try (Connection c = dataSource.getConnection()) {
@@ -101,6 +103,19 @@ public final class HeaderStore {
                             moved.add(new Reorged(rs.getString(1), Txid.fromHex(rs.getString(2))));
                         }
                     }
+                }
+                // anchor batches mined in that block, and their jobs, go back to sent too; the anchoring window's
+                // confirmation poll takes them on to the new block
+                try (PreparedStatement ps = c.prepareStatement("""
+                        WITH b AS (
+                          UPDATE anchor_batches SET status = 'sent', block_hash = NULL, block_height = NULL, merkle_path = NULL,
+                                 mined_at = NULL, status_checked_at = NULL
+                          WHERE block_hash = ? AND status = 'mined' RETURNING batch_id
+                        )
+                        UPDATE publish_jobs j SET status = 'sent', mined_at = NULL, status_checked_at = NULL
+                        FROM b WHERE j.anchor_batch_id = b.batch_id AND j.status = 'mined'""")) {
+                    ps.setString(1, blockHash);
+                    ps.executeUpdate();
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM block_headers WHERE block_hash = ?")) {
                     ps.setString(1, blockHash);

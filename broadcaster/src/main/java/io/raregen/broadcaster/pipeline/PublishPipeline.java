@@ -1,5 +1,10 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.anchor.AnchorResults;
+import io.raregen.broadcaster.anchor.AnchorRescue;
+import io.raregen.broadcaster.anchor.AnchorSettings;
+import io.raregen.broadcaster.anchor.AnchorStore;
+import io.raregen.broadcaster.anchor.AnchorWindow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.collector.BatchCollector;
@@ -68,6 +73,10 @@ public final class PublishPipeline implements AutoCloseable {
     private boolean closed;
     private Duration feeRefreshInterval = Duration.ofMinutes(5);
     private Loop reorgWatch;
+    private AnchorWindow anchorWindow;
+    private AnchorResults anchorResults;
+    private AnchorRescue anchorRescue;
+    private LoopScheduler anchorLoops;
 
     public PublishPipeline(Parts p) {
         this.parts = p;
@@ -109,6 +118,11 @@ public final class PublishPipeline implements AutoCloseable {
         return applier;
     }
 
+    /** How anchor transactions' answers are applied, or null when the anchoring window is off. */
+    public AnchorResults anchorResults() {
+        return anchorResults;
+    }
+
     public List<Loop> recoveryLoops() {
         RecoveryProperties r = parts.recovery();
         List<Loop> list = new ArrayList<>();
@@ -124,6 +138,9 @@ public final class PublishPipeline implements AutoCloseable {
         if (reorgWatch != null) {
             list.add(reorgWatch);
         }
+        if (anchorRescue != null) {
+            list.add(anchorRescue);
+        }
         return list;
     }
 
@@ -136,6 +153,26 @@ public final class PublishPipeline implements AutoCloseable {
         applier.checkInclusionWith(check);
         if (settings.getHeightUrl() != null && !settings.getHeightUrl().isBlank()) {
             reorgWatch = new ReorgWatch(headers, source, check, parts.broadcaster(), applier, settings, registry);
+        }
+    }
+
+    /**
+     * Publishes anchor-mode jobs through the anchoring window ({@code raregen.anchor.*}), with this pipeline's pool,
+     * fees, broadcaster, rate limiter, inclusion check and hooks; its rescue runs with the recovery loops. Call
+     * before {@link #start()}; without it, or with {@code raregen.anchor.enabled} false, anchor-mode jobs stay queued
+     * (anchor transactions already stored are still resent and confirmed when it is disabled).
+     */
+    public void anchorWith(AnchorSettings settings, AnchorStore store) {
+        Parts p = parts;
+        AnchorResults results = new AnchorResults(store, p.pool(), p.broadcaster(), p.poolKey().p2pkhLockingScript(),
+                applier::inclusion);
+        this.anchorResults = results;
+        // with the window off, anchor transactions already stored are still resent and followed to their block
+        this.anchorRescue = new AnchorRescue(store, p.broadcaster(), p.limiter(), results, settings,
+                p.poolKey().p2pkhLockingScript());
+        if (settings.isEnabled()) {
+            this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.pool(),
+                    p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
         }
     }
 
@@ -162,6 +199,10 @@ public final class PublishPipeline implements AutoCloseable {
             }
         }
         threads.add(start("collector", collector));
+        if (anchorWindow != null) {
+            anchorLoops = new LoopScheduler(parts.heartbeats(), 1);
+            anchorLoops.start(List.of(anchorWindow));
+        }
         if (parts.recovery().isEnabled()) {
             loops.start(recoveryLoops());
         }
@@ -191,6 +232,9 @@ public final class PublishPipeline implements AutoCloseable {
             t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
         batches.close(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        if (anchorLoops != null) {
+            anchorLoops.close();
+        }
         loops.close();
         if (acker != null) {
             acker.close();
@@ -206,6 +250,9 @@ public final class PublishPipeline implements AutoCloseable {
         receivers.forEach(SqsReceiver::stop);
         collector.stop();
         batches.kill();
+        if (anchorLoops != null) {
+            anchorLoops.close();
+        }
         loops.close();
         for (Thread t : threads) {
             t.interrupt();

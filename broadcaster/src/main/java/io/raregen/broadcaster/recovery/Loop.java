@@ -8,5 +8,13 @@ public interface Loop {
 
     Duration interval();
 
+    /**
+     * How often the loop promises to beat its heartbeat (a loop overdue by three of these is unhealthy); by default
+     * its interval. A loop whose round may outlast several intervals says so here.
+     */
+    default Duration heartbeatInterval() {
+        return interval();
+    }
+
     int runOnce() throws Exception;
 }

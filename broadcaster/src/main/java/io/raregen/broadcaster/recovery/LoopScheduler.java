@@ -27,7 +27,7 @@ public final class LoopScheduler implements AutoCloseable {
 
     public void start(List<Loop> loops) {
         for (Loop loop : loops) {
-            heartbeats.register(loop.name(), loop.interval());
+            heartbeats.register(loop.name(), loop.heartbeatInterval());
             long ms = Math.max(10, loop.interval().toMillis());
             executor.scheduleWithFixedDelay(() -> runGuarded(loop), ms, ms, TimeUnit.MILLISECONDS);
         }

@@ -13,6 +13,7 @@ import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SentJob;
 import io.raregen.broadcaster.store.SignedJob;
 import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
 import io.raregen.core.types.Outpoint;
@@ -185,6 +186,11 @@ public final class ResultApplier {
         this.inclusion = check;
     }
 
+    /** The inclusion check in use, or null (ARC's word is taken). */
+    public InclusionCheck inclusion() {
+        return inclusion;
+    }
+
     /**
      * Records block data for a job (and the pool's chain depth); used by results, the confirmation tracker,
      * callbacks and the reorg watch. When the inclusion check does not pass, nothing changes (the job stays
@@ -267,12 +273,17 @@ public final class ResultApplier {
 
     /** Outputs paying back to the pool key (the change) as new pool UTXOs. */
     List<Utxo> changeOutputs(SignedJob j) {
+        return changeOutputs(j.tx(), poolScript);
+    }
+
+    /** The outputs of {@code tx} paying {@code poolScript} (its change), as new pool UTXOs. */
+    public static List<Utxo> changeOutputs(SignedTransaction tx, byte[] poolScript) {
         List<Utxo> out = new ArrayList<>();
-        List<TxOutput> outputs = j.tx().outputs();
+        List<TxOutput> outputs = tx.outputs();
         for (int i = 0; i < outputs.size(); i++) {
             TxOutput o = outputs.get(i);
             if (o.value().value() >= 1 && Arrays.equals(o.script(), poolScript)) {
-                out.add(new Utxo(new Outpoint(j.tx().txid(), i), o.value(), o.script()));
+                out.add(new Utxo(new Outpoint(tx.txid(), i), o.value(), o.script()));
             }
         }
         return out;

@@ -47,9 +47,11 @@ public final class PublishJobStore {
 
     // Both candidate sets lock with SKIP LOCKED so concurrent instances split the work instead of
     // queueing behind each other; batch_seq is numbered by job id, deterministic for a given set.
+    // Only record-mode jobs: anchor-mode jobs are the anchoring window's (io.raregen.broadcaster.anchor).
     private static final String CLAIM =
-            "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' FOR UPDATE SKIP LOCKED), "
-                    + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND NOT (job_id = ANY(?)) "
+            "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' AND mode = 'record' "
+                    + "  FOR UPDATE SKIP LOCKED), "
+                    + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND NOT (job_id = ANY(?)) "
                     + "  ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED), "
                     + "picked AS (SELECT job_id FROM by_id UNION SELECT job_id FROM backlog), "
                     + "numbered AS (SELECT job_id, row_number() OVER (ORDER BY job_id) AS seq FROM picked) "
@@ -364,10 +366,10 @@ public final class PublishJobStore {
 
     // ---- recovery queries ----
 
-    /** Queued jobs older than {@code olderThan} that no batch holds (lost message, handed back). */
+    /** Queued record-mode jobs older than {@code olderThan} that no batch holds (lost message, handed back). */
     public List<String> queuedWithoutBatch(Duration olderThan, int limit) {
         return queryList("reconcile query",
-                "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL "
+                "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND processing_batch_id IS NULL "
                         + "AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?",
                 (c, ps) -> {
                     ps.setDouble(1, olderThan.toMillis() / 1000.0);
@@ -388,7 +390,8 @@ public final class PublishJobStore {
     }
 
     /**
-     * Signed jobs whose last broadcast attempt (or signing) is older than {@code olderThan}; stamps
+     * Signed jobs with a transaction of their own (an anchor-mode job's is its batch's) whose last broadcast attempt
+     * (or signing) is older than {@code olderThan}; stamps
      * them so a concurrent rescuer in another instance skips them. Inputs come from spends, their
      * locking scripts from the pool's utxos (else {@code defaultScript}, the pool key's).
      */
@@ -397,7 +400,7 @@ public final class PublishJobStore {
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
-                            + " SELECT job_id FROM publish_jobs WHERE status = 'signed' "
+                            + " SELECT job_id FROM publish_jobs WHERE status = 'signed' AND raw_tx IS NOT NULL "
                             + " AND COALESCE(sending_started_at, signed_at) < now() - make_interval(secs => ?) "
                             + " ORDER BY signed_at LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'signed' "
                             + "RETURNING job_id, processing_batch_id, batch_seq, raw_tx, txid, fee_sats, created_at, attempts")) {
@@ -462,11 +465,15 @@ public final class PublishJobStore {
     public record Unconfirmed(String jobId, Txid txid) {
     }
 
-    /** Sent jobs at least {@code minAge} old, least recently checked first; stamps them as checked. */
+    /**
+     * Sent jobs with a transaction of their own at least {@code minAge} old, least recently checked first; stamps them
+     * as checked.
+     */
     public List<Unconfirmed> takeUnconfirmed(Duration minAge, int limit) {
         return queryList("confirmation query",
                 "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
-                        + " SELECT job_id FROM publish_jobs WHERE status = 'sent' AND sent_at < now() - make_interval(secs => ?) "
+                        + " SELECT job_id FROM publish_jobs WHERE status = 'sent' AND txid IS NOT NULL "
+                        + " AND sent_at < now() - make_interval(secs => ?) "
                         + " ORDER BY status_checked_at NULLS FIRST, sent_at LIMIT ? FOR UPDATE SKIP LOCKED) "
                         + "RETURNING job_id, txid",
                 (c, ps) -> {

@@ -42,11 +42,14 @@ final class PostgresPoolFigures {
               (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE j.status IN ('sent', 'mined')
                  OR (j.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = j.txid AND s.status = 'spent')))
               + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE t.status IN ('sent', 'mined')
-                 OR (t.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = t.txid AND s.status = 'spent'))) AS fees,
+                 OR (t.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = t.txid AND s.status = 'spent')))
+              + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE a.status IN ('sent', 'mined')
+                 OR (a.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = a.txid AND s.status = 'spent'))) AS fees,
               (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
                  WHERE u.status <> 'pending'
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
-                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)) AS funded
+                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)
+                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid)) AS funded
             """;
 
     public PoolDepth depth() {

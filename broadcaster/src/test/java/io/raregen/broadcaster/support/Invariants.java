@@ -25,7 +25,9 @@ public final class Invariants {
     private static final Set<String> LEGAL = Set.of(
             "null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined", "signed>mined",
             "queued>failed", "processing>failed", "signed>failed", "sent>failed",
-            "processing>queued", "signed>processing", "sent>processing", "failed>queued");
+            "processing>queued", "signed>processing", "sent>processing", "failed>queued",
+            // anchor mode: a job is claimed and stored into its batch in one transaction
+            "queued>signed");
 
     private Invariants() {
     }

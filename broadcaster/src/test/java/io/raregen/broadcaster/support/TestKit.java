@@ -121,10 +121,15 @@ public final class TestKit implements AutoCloseable {
 
     /** Inserts {@code n} queued jobs with valid client-signed envelopes; returns their ids in insert order. */
     public List<String> insertJobs(int n) {
+        return insertJobs(n, "record");
+    }
+
+    /** {@link #insertJobs(int)} in publish mode {@code mode} ({@code record} or {@code anchor}). */
+    public List<String> insertJobs(int n, String mode) {
         List<String> ids = new ArrayList<>(n);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, enqueued_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, now())")) {
+                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, enqueued_at, mode) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, now(), ?)")) {
             for (int i = 0; i < n; i++) {
                 String nonce = "n-" + UUID.randomUUID();
                 Envelope e = envelope(nonce, i);
@@ -135,6 +140,7 @@ public final class TestKit implements AutoCloseable {
                 ps.setString(4, e.signedPayload());
                 ps.setString(5, e.signature());
                 ps.setString(6, sha256Hex(e.signedPayload()));
+                ps.setString(7, mode);
                 ps.addBatch();
                 ids.add(id);
                 if (i % 500 == 499) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.support.Json;
 import io.raregen.core.envelope.Envelope;
+import io.raregen.core.envelope.PublishMode;
+import io.raregen.core.envelope.PublishRequest;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -66,7 +68,16 @@ public final class ApiClient {
     }
 
     public Response publish(Envelope e) throws ApiException {
-        return post("/v1/publish", envelopeJson(e), false);
+        return publish(e, PublishMode.RECORD);
+    }
+
+    /** POST /v1/publish; a mode other than the default goes beside the envelope as {@code "mode"} (not signed). */
+    public Response publish(Envelope e, PublishMode mode) throws ApiException {
+        String body = envelopeJson(e);
+        if (mode != PublishMode.RECORD) {
+            body = "{\"" + PublishRequest.MODE_FIELD + "\":\"" + mode.wire() + "\"," + body.substring(1);
+        }
+        return post("/v1/publish", body, false);
     }
 
     public JsonNode identity(String pubkeyHex) throws ApiException {

@@ -13,6 +13,7 @@ import io.raregen.cli.keys.WalletKeys;
 import io.raregen.cli.publish.JobStatus;
 import io.raregen.cli.publish.JobWaiter;
 import io.raregen.cli.publish.Publisher;
+import io.raregen.core.envelope.PublishMode;
 import io.raregen.cli.publish.WaitTarget;
 import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
@@ -72,6 +73,20 @@ public final class PublishCommand extends BaseCommand {
     @Option(names = "--json", description = "Print results as JSON.")
     boolean json;
 
+    @Option(names = "--mode", defaultValue = "record", paramLabel = "MODE", converter = ModeConverter.class,
+            description = "record: a transaction per record (default); anchor: a leaf of the next anchor batch, one "
+                    + "transaction per batch (docs/PROTOCOL.md, Anchor mode).")
+    PublishMode mode;
+
+    /** record | anchor, as the API spells them. */
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<PublishMode> {
+        @Override
+        public PublishMode convert(String value) {
+            return PublishMode.fromWire(value).orElseThrow(() -> new picocli.CommandLine.TypeConversionException(
+                    "'" + value + "' is not a mode: record or anchor"));
+        }
+    }
+
     /** One input and what became of it. */
     record Item(String source, JsonNode record, String jobId, String status, String txid, String errorCode, String error) {
         Item with(String jobId, String status, String txid, String errorCode, String error) {
@@ -98,7 +113,7 @@ public final class PublishCommand extends BaseCommand {
             for (Item it : items) {
                 futures.add(pool.submit(() -> {
                     try {
-                        Publisher.Accepted a = publisher.publish(it.record(), recordId);
+                        Publisher.Accepted a = publisher.publish(it.record(), recordId, mode);
                         journal.record(a.jobId(), null, it.source());
                         return it.with(a.jobId(), a.status(), null, null, null);
                     } catch (ApiException e) {

@@ -191,7 +191,9 @@ public final class VerifyCommand extends BaseCommand {
             out().println("RESULT: PASS — " + st.path("service").path("name").asText() + " accepted the envelope at "
                     + st.path("acceptedAt").asText() + " (key " + st.path("service").path("keyId").asText() + ")"
                     + (r.txid() == null ? "; not published yet"
-                    : "; record signed by " + result.signer() + " is in transaction " + r.txid()
+                    : "; record signed by " + result.signer() + " is " + (receipt.path("anchor").isObject()
+                    ? "leaf " + receipt.path("anchor").path("leafIndex").asInt() + " of anchor batch "
+                    + receipt.path("anchor").path("batchId").asText() + ", whose root is in transaction " : "in transaction ") + r.txid()
                     + (result.blockHeight() != null ? ", mined at height " + result.blockHeight() : " (not mined yet: fetch the receipt again later)")));
         } else {
             Check f = r.firstFailure().orElseThrow();

@@ -7,6 +7,7 @@ import io.raregen.cli.support.Json;
 import io.raregen.cli.support.Nonces;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeSigner;
+import io.raregen.core.envelope.PublishMode;
 import io.raregen.core.envelope.Payloads;
 import io.raregen.core.keys.KeyPair;
 
@@ -30,9 +31,14 @@ public final class Publisher {
     }
 
     public Accepted publish(JsonNode record, String recordId) throws ApiException {
+        return publish(record, recordId, PublishMode.RECORD);
+    }
+
+    /** Publishes in {@code mode}: a transaction of its own, or a leaf of the next anchor batch. */
+    public Accepted publish(JsonNode record, String recordId, PublishMode mode) throws ApiException {
         String payload = Payloads.publish(record, Nonces.next(), clock.instant(), recordId);
         Envelope e = EnvelopeSigner.sign(payload, key);
-        ApiClient.Response r = client.publish(e);
+        ApiClient.Response r = client.publish(e, mode);
         String jobId = Json.text(r.body(), "jobId");
         if (jobId == null) {
             throw new ApiException(r.status(), "BAD_RESPONSE", "the API accepted the record but returned no jobId: " + r.body(), r.body());

@@ -14,7 +14,34 @@ import java.util.List;
  */
 public record Proof(String jobId, String txid, byte[] rawTx, List<Input> inputs, Integer outputIndex,
                     String signedPayload, String signature, String pubkey,
-                    byte[] merklePath, String blockHash, Long blockHeight, byte[] blockHeader) {
+                    byte[] merklePath, String blockHash, Long blockHeight, byte[] blockHeader, AnchorClaim anchor) {
+
+    /** A record proof (no anchor). */
+    public Proof(String jobId, String txid, byte[] rawTx, List<Input> inputs, Integer outputIndex,
+                 String signedPayload, String signature, String pubkey,
+                 byte[] merklePath, String blockHash, Long blockHeight, byte[] blockHeader) {
+        this(jobId, txid, rawTx, inputs, outputIndex, signedPayload, signature, pubkey, merklePath, blockHash, blockHeight,
+                blockHeader, null);
+    }
+
+    /**
+     * An anchor-mode record's claimed place in its batch's tree ({@code anchor} in a proof or receipt): the verifier
+     * checks it against the anchor output of the transaction, never against these values alone.
+     */
+    public record AnchorClaim(String batchId, int leafIndex, int treeSize, List<String> path, String root, String txid) {
+        /** The {@code anchor} object of a proof or receipt, or null when there is none. */
+        public static AnchorClaim fromJson(JsonNode a) {
+            if (a == null || !a.isObject()) {
+                return null;
+            }
+            List<String> path = new ArrayList<>();
+            for (JsonNode h : a.path("path")) {
+                path.add(h.asText());
+            }
+            return new AnchorClaim(Json.text(a, "batchId"), a.path("leafIndex").asInt(-1), a.path("treeSize").asInt(-1),
+                    path, Json.text(a, "root"), Json.text(a, "txid"));
+        }
+    }
 
     /** A spent output as the server describes it. */
     public record Input(String txid, int vout, long satoshis, byte[] lockingScript) {
@@ -32,7 +59,8 @@ public record Proof(String jobId, String txid, byte[] rawTx, List<Input> inputs,
                 oi == null || oi.isNull() ? null : oi.asInt(),
                 Json.text(n, "signedPayload"), Json.text(n, "signature"), Json.text(n, "pubkey"),
                 bytes(Json.text(n, "merklePath")), Json.text(n, "blockHash"),
-                bh == null || bh.isNull() ? null : bh.asLong(), bytes(Json.text(n, "blockHeader")));
+                bh == null || bh.isNull() ? null : bh.asLong(), bytes(Json.text(n, "blockHeader")),
+                AnchorClaim.fromJson(n.get("anchor")));
     }
 
     public boolean mined() {

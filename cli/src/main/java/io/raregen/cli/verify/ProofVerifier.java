@@ -34,6 +34,8 @@ public final class ProofVerifier {
     public static final String INPUTS = "inputs signed";
     public static final String MERKLE = "merkle path";
     public static final String HEADER = "block header";
+    public static final String ANCHOR_OUTPUT = "anchor output";
+    public static final String ANCHOR_INCLUSION = "anchor inclusion";
 
     // a record read back from the chain is as large as its transaction allows; the server's intake limit is not ours
     private static final int MAX_PAYLOAD = 100_000_000;
@@ -78,7 +80,59 @@ public final class ProofVerifier {
             checks.add(Check.pass(TXID, computedTxid + " = double SHA-256 of the raw transaction"));
         }
 
-        // 3. the OP_RETURN output decodes to an envelope
+        // 3./4. the record: on chain in its own output, or (anchor mode) a leaf of the tree whose root is on chain
+        Envelope onChain = p.anchor() == null ? recordOnChain(p, tx, checks) : AnchorChecks.leafOnChain(p, tx, checks);
+
+        // 5. the client signature over the on-chain payload
+        if (onChain == null) {
+            checks.add(Check.skip(SIGNATURE, "no decoded record"));
+        } else {
+            try {
+                // old records must still verify: freshness was the server's check at intake, not the reader's
+                VerifiedEnvelope v = envelopes.verifyWithoutFreshness(onChain, EnvelopeVerifier.TYPE_PUBLISH);
+                checks.add(Check.pass(SIGNATURE, "valid ECDSA secp256k1 signature by " + v.publicKey().hex()
+                        + " over SHA-256 " + v.payloadHashHex()));
+                if (expectedSigner != null) {
+                    checks.add(v.publicKey().hex().equalsIgnoreCase(expectedSigner)
+                            ? Check.pass(SIGNER, "signed by the expected key " + expectedSigner)
+                            : Check.fail(SIGNER, "signed by " + v.publicKey().hex() + ", not by the expected " + expectedSigner));
+                }
+            } catch (EnvelopeException e) {
+                checks.add(Check.fail(SIGNATURE, e.code() + ": " + e.getMessage()));
+            }
+        }
+
+        // 6. the inputs the server says it spent are the transaction's, and signed
+        checks.add(checkInputs(p, tx));
+
+        // 7./8. merkle path and block header
+        if (!p.mined()) {
+            checks.add(Check.skip(MERKLE, "not mined yet (no merkle path)"));
+        } else if (computedTxid == null) {
+            checks.add(Check.skip(MERKLE, "no raw transaction"));
+        } else {
+            byte[] root = null;
+            try {
+                MerklePath path = MerklePath.parse(p.merklePath());
+                root = path.computeRoot(Hashes.fromDisplayHex(computedTxid));
+                if (p.blockHeight() != null && path.blockHeight() != p.blockHeight()) {
+                    checks.add(Check.fail(MERKLE, "the path is for block height " + path.blockHeight()
+                            + " but the proof says " + p.blockHeight()));
+                    root = null;
+                } else {
+                    checks.add(Check.pass(MERKLE, "leads from the txid to merkle root " + Hashes.displayHex(root)
+                            + " (height " + path.blockHeight() + ")"));
+                }
+            } catch (MerklePathException e) {
+                checks.add(Check.fail(MERKLE, e.getMessage()));
+            }
+            checks.add(checkHeader(p, root));
+        }
+        return new VerificationReport(p.jobId(), computedTxid != null ? computedTxid : p.txid(), checks);
+    }
+
+    /** Steps 3–4 for a record: the OP_RETURN output decodes to an envelope, the one the proof names. */
+    private static Envelope recordOnChain(Proof p, RawTransaction tx, List<Check> checks) {
         Envelope onChain = null;
         if (tx == null) {
             checks.add(Check.skip(RECORD, "no parsed transaction"));
@@ -129,53 +183,7 @@ public final class ProofVerifier {
                     ? Check.pass(ENVELOPE, "signedPayload, signature and pubkey equal the on-chain record")
                     : Check.fail(ENVELOPE, "the proof's " + String.join(", ", diffs) + " differ(s) from the on-chain record"));
         }
-
-        // 5. the client signature over the on-chain payload
-        if (onChain == null) {
-            checks.add(Check.skip(SIGNATURE, "no decoded record"));
-        } else {
-            try {
-                // old records must still verify: freshness was the server's check at intake, not the reader's
-                VerifiedEnvelope v = envelopes.verifyWithoutFreshness(onChain, EnvelopeVerifier.TYPE_PUBLISH);
-                checks.add(Check.pass(SIGNATURE, "valid ECDSA secp256k1 signature by " + v.publicKey().hex()
-                        + " over SHA-256 " + v.payloadHashHex()));
-                if (expectedSigner != null) {
-                    checks.add(v.publicKey().hex().equalsIgnoreCase(expectedSigner)
-                            ? Check.pass(SIGNER, "signed by the expected key " + expectedSigner)
-                            : Check.fail(SIGNER, "signed by " + v.publicKey().hex() + ", not by the expected " + expectedSigner));
-                }
-            } catch (EnvelopeException e) {
-                checks.add(Check.fail(SIGNATURE, e.code() + ": " + e.getMessage()));
-            }
-        }
-
-        // 6. the inputs the server says it spent are the transaction's, and signed
-        checks.add(checkInputs(p, tx));
-
-        // 7./8. merkle path and block header
-        if (!p.mined()) {
-            checks.add(Check.skip(MERKLE, "not mined yet (no merkle path)"));
-        } else if (computedTxid == null) {
-            checks.add(Check.skip(MERKLE, "no raw transaction"));
-        } else {
-            byte[] root = null;
-            try {
-                MerklePath path = MerklePath.parse(p.merklePath());
-                root = path.computeRoot(Hashes.fromDisplayHex(computedTxid));
-                if (p.blockHeight() != null && path.blockHeight() != p.blockHeight()) {
-                    checks.add(Check.fail(MERKLE, "the path is for block height " + path.blockHeight()
-                            + " but the proof says " + p.blockHeight()));
-                    root = null;
-                } else {
-                    checks.add(Check.pass(MERKLE, "leads from the txid to merkle root " + Hashes.displayHex(root)
-                            + " (height " + path.blockHeight() + ")"));
-                }
-            } catch (MerklePathException e) {
-                checks.add(Check.fail(MERKLE, e.getMessage()));
-            }
-            checks.add(checkHeader(p, root));
-        }
-        return new VerificationReport(p.jobId(), computedTxid != null ? computedTxid : p.txid(), checks);
+        return onChain;
     }
 
     private Check checkInputs(Proof p, RawTransaction tx) {

@@ -3,6 +3,7 @@ package io.raregen.cli.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raregen.cli.support.Json;
 import io.raregen.core.envelope.Envelope;
+import io.raregen.core.envelope.PublishRequest;
 import io.raregen.core.envelope.EnvelopeException;
 import io.raregen.core.receipt.ReceiptSignatures;
 import io.raregen.core.types.PublicKey;
@@ -86,7 +87,8 @@ public final class ReceiptVerifier {
                     ? Check.pass(ENVELOPE_HASH, "SHA-256 of the envelope's " + envelopeBytes.length + " bytes = acceptance.statement.envelopeSha256")
                     : Check.fail(ENVELOPE_HASH, "the envelope hashes to " + hash + " but the service signed " + signedHash));
             try {
-                envelope = Envelope.parseJson(new String(envelopeBytes, StandardCharsets.UTF_8));
+                // the request body as accepted: the envelope, and perhaps the service option "mode" beside it
+                envelope = PublishRequest.parseJson(new String(envelopeBytes, StandardCharsets.UTF_8)).envelope();
                 checks.add(Check.pass(ENVELOPE, "pubkey " + envelope.pubkey()));
             } catch (EnvelopeException | RuntimeException e) {
                 checks.add(Check.fail(ENVELOPE, "envelope is not a client envelope: " + e.getMessage()));
@@ -140,7 +142,8 @@ public final class ReceiptVerifier {
             byte[] headerForProof = headers == HeaderSource.NONE ? header : null;
             Proof p = new Proof(jobId, txid, rawTx, inputs, outputIndex,
                     envelope == null ? null : envelope.signedPayload(), envelope == null ? null : envelope.signature(),
-                    envelope == null ? null : envelope.pubkey(), bump, blockHash, height, headerForProof);
+                    envelope == null ? null : envelope.pubkey(), bump, blockHash, height, headerForProof,
+                    Proof.AnchorClaim.fromJson(r.get("anchor")));
             VerificationReport pr = new ProofVerifier(headers).verify(p, null, expectedSigner);
             for (Check c : pr.checks()) {
                 // a receipt names its block: an independent source that does not know it means the block is not

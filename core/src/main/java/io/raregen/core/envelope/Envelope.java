@@ -28,6 +28,11 @@ public record Envelope(String signedPayload, String signature, String pubkey) {
 
     /** Parses the request body; the three fields must be strings and nothing else may be present. */
     public static Envelope parseJson(String body) throws EnvelopeException {
+        return fromObject(readObject(body), Set.of());
+    }
+
+    /** The body as a JSON object (strict: no duplicate keys, no trailing data). */
+    static ObjectNode readObject(String body) throws EnvelopeException {
         if (body == null) {
             throw new EnvelopeException(RejectionCode.MALFORMED_JSON, "request body is empty");
         }
@@ -40,10 +45,17 @@ public record Envelope(String signedPayload, String signature, String pubkey) {
         if (root == null || !root.isObject()) {
             throw new EnvelopeException(RejectionCode.MALFORMED_JSON, "request body must be a JSON object");
         }
-        ObjectNode obj = (ObjectNode) root;
+        return (ObjectNode) root;
+    }
+
+    /**
+     * The envelope of a parsed body. Besides the three fields only the names in {@code serviceOptions} may be
+     * present (they are the caller's to read: options of the service, not part of the signed record).
+     */
+    static Envelope fromObject(ObjectNode obj, Set<String> serviceOptions) throws EnvelopeException {
         for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
             String name = it.next().getKey();
-            if (!FIELDS.contains(name)) {
+            if (!FIELDS.contains(name) && !serviceOptions.contains(name)) {
                 throw new EnvelopeException(RejectionCode.UNKNOWN_FIELD, "unknown field: " + truncate(name));
             }
         }
@@ -61,7 +73,7 @@ public record Envelope(String signedPayload, String signature, String pubkey) {
         return n.textValue();
     }
 
-    private static String truncate(String s) {
+    static String truncate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 

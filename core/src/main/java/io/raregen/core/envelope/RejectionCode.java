@@ -6,6 +6,7 @@ public enum RejectionCode {
     MISSING_FIELD(400, "A required field (signedPayload, signature, pubkey) is missing."),
     WRONG_FIELD_TYPE(400, "An envelope field is not a JSON string."),
     UNKNOWN_FIELD(400, "The envelope has a field other than signedPayload, signature and pubkey."),
+    MODE_INVALID(400, "A publish request's mode is not \"record\" or \"anchor\"."),
     PAYLOAD_TOO_LARGE(413, "signedPayload is larger than the configured maximum."),
     PAYLOAD_NOT_JSON(400, "signedPayload is not valid JSON."),
     PAYLOAD_NOT_OBJECT(400, "signedPayload is JSON but not an object."),

@@ -189,6 +189,8 @@ class EnvelopeVerifierTest {
         m.put(RejectionCode.WRONG_FIELD_TYPE, () -> Envelope.parseJson("{\"signedPayload\":{},\"signature\":\"x\",\"pubkey\":\"y\"}"));
         m.put(RejectionCode.UNKNOWN_FIELD, () -> Envelope.parseJson(
                 "{\"signedPayload\":\"{}\",\"signature\":\"x\",\"pubkey\":\"y\",\"extra\":1}"));
+        m.put(RejectionCode.MODE_INVALID, () -> PublishRequest.parseJson(
+                "{\"signedPayload\":\"{}\",\"signature\":\"x\",\"pubkey\":\"y\",\"mode\":\"batch\"}"));
         m.put(RejectionCode.PAYLOAD_TOO_LARGE, () -> {
             ObjectNode p = publishFields();
             p.put("pad", "x".repeat(1_000));

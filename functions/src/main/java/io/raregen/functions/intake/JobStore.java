@@ -1,5 +1,6 @@
 package io.raregen.functions.intake;
 
+import io.raregen.core.envelope.PublishMode;
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.types.JobId;
 
@@ -12,9 +13,14 @@ public interface JobStore {
      * Inserts the job as {@code queued} in one transaction, unless the key is not an active
      * identity, the nonce is already taken for that key, the key's publish quota is spent, or the key's account
      * cannot pay (then nothing is charged either). {@code body} is the
-     * request body exactly as accepted (kept for receipts), or null.
+     * request body exactly as accepted (kept for receipts), or null; {@code mode} is stored on the job.
      */
-    Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body);
+    Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, PublishMode mode);
+
+    /** {@link #insert(JobId, VerifiedEnvelope, AcceptedBody, PublishMode)} in record mode. */
+    default Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body) {
+        return insert(jobId, envelope, body, PublishMode.RECORD);
+    }
 
     /** {@link #insert(JobId, VerifiedEnvelope, AcceptedBody)} without the request body. */
     default Insertion insert(JobId jobId, VerifiedEnvelope envelope) {
@@ -26,8 +32,11 @@ public interface JobStore {
         /** The job is committed. */
         record Created(JobId jobId, Instant createdAt) implements Insertion { }
 
-        /** The same key and nonce already hold a job; {@code samePayload} tells a retry from a conflict. */
-        record Existing(JobId jobId, String status, boolean samePayload) implements Insertion { }
+        /**
+         * The same key and nonce already hold a job; {@code samePayload} tells a retry from a conflict. {@code mode}
+         * is the stored job's (a retry asking for another mode gets the first one).
+         */
+        record Existing(JobId jobId, String status, boolean samePayload, PublishMode mode) implements Insertion { }
 
         /** The key is not registered. */
         record UnknownIdentity() implements Insertion { }

@@ -1,5 +1,6 @@
 package io.raregen.functions.intake;
 
+import io.raregen.core.envelope.PublishMode;
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.ratelimit.TokenBucketMath;
 import io.raregen.core.types.JobId;
@@ -58,12 +59,13 @@ public class PostgresJobStore implements JobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresJobStore.class);
 
-    // the nine request arrays, one row each, in request order
+    // the ten request arrays, one row each, in request order
     private static final String ROWS = """
             r AS (
-              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                   ?::text[])
                    WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                         envelope, envelope_sha256, ord)
+                                         envelope, envelope_sha256, mode, ord)
             ),
             fresh AS (
               SELECT d.*, row_number() OVER (PARTITION BY coalesce(d.account_id::text, d.pubkey) ORDER BY d.ord) AS n
@@ -86,9 +88,9 @@ public class PostgresJobStore implements JobStore {
             ),
             ins AS (
               INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                        envelope, envelope_sha256, account_id)
+                                        envelope, envelope_sha256, account_id, mode)
               SELECT e.job_id, e.pubkey, e.nonce, e.record_id, e.signed_payload, e.signature, e.payload_hash,
-                     convert_to(e.envelope, 'UTF8'), e.envelope_sha256, e.account_id
+                     convert_to(e.envelope, 'UTF8'), e.envelope_sha256, e.account_id, e.mode
               FROM eligible e LEFT JOIN funds b ON b.account_id = e.account_id
               WHERE e.account_id IS NULL OR e.an <= b.credits
               ORDER BY e.ord
@@ -141,7 +143,7 @@ public class PostgresJobStore implements JobStore {
 
     // the group statement under the quota: the takes first (only a job that got a token may be charged), from the
     // key's bucket for a key of no account, else from its account's (after the key buckets, in account order);
-    // parameters: the nine arrays, then the key bucket's, then the account bucket's
+    // parameters: the ten arrays, then the key bucket's, then the account bucket's
     private static final String INSERT_GROUP_WITH_QUOTA = "WITH " + ROWS
             + take("take", "publish_quotas", "pubkey", "account_id IS NULL")
             + take("take_account", "account_quotas", "account_id", "account_id IS NOT NULL") + """
@@ -158,7 +160,7 @@ public class PostgresJobStore implements JobStore {
     // account's credits (null: no account); parameters: burst, rate, burst, account burst, account rate, account
     // burst, nonce, pubkey
     private static final String EXPLAIN_MISS = """
-            SELECT i.status, j.job_id, j.payload_hash, j.status,
+            SELECT i.status, j.job_id, j.payload_hash, j.status, j.mode,
                    CASE WHEN i.account_id IS NULL
                      THEN LEAST(?::float8, COALESCE(q.tokens
                        + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8))
@@ -197,8 +199,8 @@ public class PostgresJobStore implements JobStore {
     }
 
     @Override
-    public Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body) {
-        NewJob job = new NewJob(jobId, envelope, body);
+    public Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, PublishMode mode) {
+        NewJob job = new NewJob(jobId, envelope, body, mode);
         GroupOutcome grouped = groups.isEmpty() ? GroupOutcome.InsertAlone.INSTANCE
                 : groups.get(group(job.pubkey(), groups.size())).submit(job);
         if (grouped instanceof GroupOutcome.Inserted inserted) {
@@ -290,7 +292,7 @@ public class PostgresJobStore implements JobStore {
         List<NewJob> ordered = new ArrayList<>(jobs);
         ordered.sort(LOCK_ORDER);
         int n = ordered.size();
-        String[][] columns = new String[9][n];
+        String[][] columns = new String[10][n];
         for (int i = 0; i < n; i++) {
             NewJob job = ordered.get(i);
             VerifiedEnvelope envelope = job.envelope();
@@ -303,6 +305,7 @@ public class PostgresJobStore implements JobStore {
             columns[6][i] = envelope.payloadHashHex();
             columns[7][i] = job.body() == null ? null : job.body().text();
             columns[8][i] = job.body() == null ? null : job.body().sha256();
+            columns[9][i] = job.mode().wire();
         }
         try (PreparedStatement ps = c.prepareStatement(quota.enabled() ? INSERT_GROUP_WITH_QUOTA : INSERT_GROUP)) {
             for (int col = 0; col < columns.length; col++) {
@@ -347,27 +350,29 @@ public class PostgresJobStore implements JobStore {
                 }
                 String existing = rs.getString(2);
                 if (existing == null) {
-                    double level = rs.getDouble(5);
-                    long credits = rs.getLong(6);
+                    double level = rs.getDouble(6);
+                    long credits = rs.getLong(7);
                     if (!rs.wasNull() && credits < 1) {
                         return Optional.of(new Insertion.CreditsExhausted());
                     }
                     if (quota.enabled() && level < 1) {
-                        double rate = rs.getBoolean(7) ? quota.accountRate() : quota.rate();
+                        double rate = rs.getBoolean(8) ? quota.accountRate() : quota.rate();
                         return Optional.of(new Insertion.RateLimited(TokenBucketMath.nanosUntilOneToken(level, rate)));
                     }
                     return Optional.empty();
                 }
                 boolean same = envelope.payloadHashHex().equals(rs.getString(3));
-                return Optional.of(new Insertion.Existing(JobId.parse(existing), rs.getString(4), same));
+                return Optional.of(new Insertion.Existing(JobId.parse(existing), rs.getString(4), same,
+                        PublishMode.fromWire(rs.getString(5)).orElse(PublishMode.RECORD)));
             }
         }
     }
 
     /** A job waiting to be inserted; {@code queuedAt} is its {@link System#nanoTime()} when the request submitted it. */
-    private record NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, String pubkey, long queuedAt) {
-        NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body) {
-            this(jobId, envelope, body, envelope.publicKey().hex(), System.nanoTime());
+    private record NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, PublishMode mode, String pubkey,
+                          long queuedAt) {
+        NewJob(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, PublishMode mode) {
+            this(jobId, envelope, body, mode, envelope.publicKey().hex(), System.nanoTime());
         }
     }
 

@@ -37,11 +37,11 @@ public class PublishController {
 
     @Post(uri = "/v1/publish", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish a signed record",
-            description = "Verifies the envelope, stores a queued job and wakes the broadcaster. A byte-identical retry returns the same job with 200.")
+            description = "Verifies the envelope, stores a queued job and wakes the broadcaster. An optional \"mode\" beside the envelope (\"record\", the default, or \"anchor\") says how it is published. A retry of the same envelope returns the same job with 200.")
     @RequestBody(content = @Content(schema = @Schema(implementation = EnvelopeDoc.class)))
     @ApiResponse(responseCode = "202", description = "accepted", content = @Content(schema = @Schema(implementation = PublishResponse.class)))
     @ApiResponse(responseCode = "200", description = "retry of an accepted request", content = @Content(schema = @Schema(implementation = PublishResponse.class)))
-    @ApiResponse(responseCode = "400", description = "envelope rejected", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "envelope rejected; MODE_INVALID for a mode other than record or anchor", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "SESSION_INVALID (a session token was sent and is dead)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "402", description = "CREDITS_EXHAUSTED (the key's account has no credit left)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "403", description = "IDENTITY_UNKNOWN / IDENTITY_REVOKED / IDENTITY_OTHER_ACCOUNT", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -52,15 +52,18 @@ public class PublishController {
     public HttpResponse<PublishResponse> publish(@Nullable @Body byte[] body,
                                                  @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         PublishService.PublishOutcome outcome = service.publish(RequestBodies.utf8(body), authorization);
-        PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(),
+        PublishResponse response = new PublishResponse(outcome.jobId().value(), outcome.status(), outcome.mode().wire(),
                 "/v1/jobs/" + outcome.jobId().value(), outcome.receipt());
         return HttpResponse.<PublishResponse>status(outcome.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .header("Location", response.statusUrl())
                 .body(response);
     }
 
-    /** Answer to an accepted publish; {@code receipt} is the service's signed acceptance (see GET /v1/service-keys). */
+    /**
+     * Answer to an accepted publish; {@code mode} is how the job is published ({@code record} or {@code anchor}),
+     * {@code receipt} is the service's signed acceptance (see GET /v1/service-keys).
+     */
     @Serdeable
-    public record PublishResponse(String jobId, String status, String statusUrl, @Nullable AcceptanceReceipt receipt) {
+    public record PublishResponse(String jobId, String status, String mode, String statusUrl, @Nullable AcceptanceReceipt receipt) {
     }
 }

@@ -3,6 +3,7 @@ package io.raregen.functions.intake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.core.envelope.EnvelopeVerifier;
+import io.raregen.core.envelope.PublishMode;
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.accounts.AccountService;
@@ -79,17 +80,18 @@ public class PublishService {
     public PublishOutcome publish(String body, @Nullable String authorization) {
         Optional<Session> session = AccountService.carriesSession(authorization)
                 ? Optional.of(accounts.requireSession(authorization)) : Optional.empty();
-        VerifiedEnvelope envelope = reader.read(body, EnvelopeVerifier.TYPE_PUBLISH);
+        EnvelopeReader.Publish request = reader.readPublish(body);
+        VerifiedEnvelope envelope = request.envelope();
         if (session.isPresent() && !session.get().accountId().equals(owners.owner(envelope.publicKey()).orElse(null))) {
             throw new ApiException(ErrorCode.IDENTITY_OTHER_ACCOUNT,
                     "public key " + envelope.publicKey().hex() + " is not a key of the signed-in account");
         }
         AcceptedBody acceptedBody = AcceptedBody.of(body);
-        JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope, acceptedBody);
+        JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope, acceptedBody, request.mode());
         if (insertion instanceof JobStore.Insertion.Created created) {
             accepted.increment();
             enqueue(created.jobId());
-            return new PublishOutcome(created.jobId(), "queued", true,
+            return new PublishOutcome(created.jobId(), "queued", request.mode(), true,
                     receipts.sign(created.jobId(), acceptedBody.sha256(), created.createdAt()));
         }
         if (insertion instanceof JobStore.Insertion.Existing existing) {
@@ -99,7 +101,7 @@ public class PublishService {
             }
             replayed.increment();
             // the receipt of the first acceptance: same job, same envelope hash and time
-            return new PublishOutcome(existing.jobId(), existing.status(), false,
+            return new PublishOutcome(existing.jobId(), existing.status(), existing.mode(), false,
                     storedReceipts.acceptance(existing.jobId()).orElse(null));
         }
         if (insertion instanceof JobStore.Insertion.RateLimited limited) {
@@ -151,9 +153,10 @@ public class PublishService {
     }
 
     /**
-     * The job a request maps to; {@code created} is false for an idempotent retry. {@code receipt} is the
+     * The job a request maps to and its mode (a retry's is the first acceptance's); {@code created} is false for an
+     * idempotent retry. {@code receipt} is the
      * signed acceptance (null only for a retry of a job stored before receipts existed).
      */
-    public record PublishOutcome(JobId jobId, String status, boolean created, AcceptanceReceipt receipt) {
+    public record PublishOutcome(JobId jobId, String status, PublishMode mode, boolean created, AcceptanceReceipt receipt) {
     }
 }

@@ -90,12 +90,12 @@ public class RequestPathPrimer implements OrderedResource {
         KeyPair key = KeyPair.fromPrivateKeyHex(PRIMING_KEY_HEX);
         String payload = Payloads.publish(Map.of("primed", true, "n", 1), "priming-" + System.nanoTime(), Instant.now(), null);
         String body = EnvelopeSigner.sign(payload, key).toJson();
-        VerifiedEnvelope verified = reader.read(body, EnvelopeVerifier.TYPE_PUBLISH);
+        VerifiedEnvelope verified = reader.readPublish(body).envelope();
         JobId jobId = JobId.generate();
         try {
             // the 202 carries a signed receipt: sign one too (a local key operation, no external system)
             AcceptanceReceipt receipt = receipts.sign(jobId, AcceptedBody.of(body).sha256(), Instant.now());
-            int accepted = json.writeValueAsBytes(new PublishController.PublishResponse(jobId.value(), "queued",
+            int accepted = json.writeValueAsBytes(new PublishController.PublishResponse(jobId.value(), "queued", "record",
                     "/v1/jobs/" + jobId.value(), receipt)).length;
             int rejected;
             try {

@@ -18,7 +18,8 @@ public class PostgresReceiptRepository implements ReceiptRepository {
     private static final String FIND = """
             SELECT j.job_id, j.status, j.created_at, j.envelope, j.envelope_sha256, h.header
             FROM publish_jobs j
-            LEFT JOIN block_headers h ON h.block_hash = j.block_hash
+            LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
+            LEFT JOIN block_headers h ON h.block_hash = COALESCE(j.block_hash, a.block_hash)
             WHERE j.job_id = ?
             """;
 

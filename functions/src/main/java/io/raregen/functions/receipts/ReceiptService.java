@@ -52,7 +52,7 @@ public class ReceiptService {
         String envelope = Base64.getEncoder().encodeToString(stored.envelope());
         String status = stored.status();
         if (!status.equals("sent") && !status.equals("mined")) {
-            return new ReceiptView(ReceiptView.FORMAT, jobId.value(), status, acceptance, envelope, null, null);
+            return new ReceiptView(ReceiptView.FORMAT, jobId.value(), status, acceptance, envelope, null, null, null);
         }
         ProofView p = proofs.proof(jobId.value());
         ReceiptView.Transaction tx = new ReceiptView.Transaction(p.txid(), p.rawTx(), p.outputIndex(), List.copyOf(p.inputs()));
@@ -60,7 +60,7 @@ public class ReceiptService {
         if (p.merklePath() != null && p.blockHash() != null && p.blockHeight() != null) {
             proof = proof(p, stored.blockHeader());
         }
-        return new ReceiptView(ReceiptView.FORMAT, jobId.value(), p.status(), acceptance, envelope, tx, proof);
+        return new ReceiptView(ReceiptView.FORMAT, jobId.value(), p.status(), acceptance, envelope, tx, proof, p.anchor());
     }
 
     private static ReceiptView.Proof proof(ProofView p, byte[] header) {

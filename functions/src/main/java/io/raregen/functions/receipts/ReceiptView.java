@@ -1,5 +1,6 @@
 package io.raregen.functions.receipts;
 
+import io.raregen.functions.verification.AnchorView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.raregen.functions.verification.ProofView;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * GET /v1/jobs/{id}/receipt: one self-contained file that grows with the job. Always the signed
  * acceptance and the envelope bytes it covers; once sent, the transaction; once mined, a BEEF
- * (BRC-62) holding the transaction and its BUMP (BRC-74), and the block header.
+ * (BRC-62) holding the transaction and its BUMP (BRC-74), and the block header. An anchor-mode job's transaction is
+ * its batch's anchor transaction, and {@code anchor} carries the record's inclusion proof up to the root it holds.
  */
 @Serdeable
 public record ReceiptView(
@@ -19,7 +21,8 @@ public record ReceiptView(
         AcceptanceReceipt acceptance,
         String envelope,
         @Nullable Transaction transaction,
-        @Nullable Proof proof) {
+        @Nullable Proof proof,
+        @Nullable AnchorView anchor) {
 
     public static final String FORMAT = "raregen-receipt/1";
 

@@ -5,7 +5,10 @@ import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
 
-/** A job as GET /v1/jobs/{jobId} shows it; absent fields are omitted. */
+/**
+ * A job as GET /v1/jobs/{jobId} shows it; absent fields are omitted. For an anchor-mode job {@code txid} and the block
+ * are its anchor batch's.
+ */
 @Serdeable
 public record JobView(
         String jobId,
@@ -22,7 +25,17 @@ public record JobView(
         @Nullable String blockHash,
         @Nullable Integer blockHeight,
         @Nullable JobError error,
-        String proofUrl) {
+        String proofUrl,
+        String mode,
+        @Nullable Anchor anchor) {
+
+    /**
+     * An anchor-mode job's batch once it is signed: its leaf, the tree's size and root and the anchor transaction
+     * ({@code txid}, the same as the job's); the inclusion path is in the proof and the receipt.
+     */
+    @Serdeable
+    public record Anchor(String batchId, int leafIndex, int treeSize, String root) {
+    }
 
     /** Why a job failed. */
     @Serdeable

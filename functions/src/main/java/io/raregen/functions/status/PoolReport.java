@@ -29,7 +29,7 @@ public record PoolReport(
 
     /**
      * @param poolSats          available + reserved + pending
-     * @param feesPaidSats      publish fees (jobs sent or mined) + pool fees (pool transactions sent or mined)
+     * @param feesPaidSats      publish fees (jobs and anchor transactions sent or mined) + pool fees (pool transactions sent or mined)
      * @param feesCommittedSats fees of transactions signed but not yet accepted by the network
      */
     @Serdeable

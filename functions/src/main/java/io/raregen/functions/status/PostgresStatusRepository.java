@@ -26,9 +26,11 @@ public class PostgresStatusRepository implements StatusRepository {
     private static final List<String> JOB_STATUSES = List.of("queued", "processing", "signed", "sent", "mined", "failed");
 
     private static final String JOB = """
-            SELECT job_id, status, pubkey, record_id, txid, processing_batch_id, batch_seq, created_at,
-                   signed_at, sent_at, mined_at, block_hash, block_height, error_code, error_detail
-            FROM publish_jobs WHERE job_id = ?
+            SELECT j.job_id, j.status, j.pubkey, j.record_id, COALESCE(j.txid, a.txid), j.processing_batch_id, j.batch_seq,
+                   j.created_at, j.signed_at, j.sent_at, j.mined_at, COALESCE(j.block_hash, a.block_hash),
+                   COALESCE(j.block_height, a.block_height), j.error_code, j.error_detail, j.mode, a.batch_id,
+                   j.anchor_leaf_index, a.tree_size, a.root
+            FROM publish_jobs j LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id WHERE j.job_id = ?
             """;
     private static final String BATCH = """
             SELECT batch_id, status, job_count, created_at, signed_at, broadcasted_at, completed_at, error_detail
@@ -51,10 +53,12 @@ public class PostgresStatusRepository implements StatusRepository {
     private static final String DIRTY = "SELECT count(*) FROM utxos WHERE dirty";
     private static final String FEES = """
             SELECT
-              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined')),
+              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined'))
+                + (SELECT COALESCE(sum(fee_sats), 0) FROM anchor_batches WHERE status IN ('sent', 'mined')),
               (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status IN ('sent', 'mined')),
               (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status = 'signed')
                 + (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status = 'signed')
+                + (SELECT COALESCE(sum(fee_sats), 0) FROM anchor_batches WHERE status = 'signed')
             """;
     private static final String JOBS_BY_STATUS = "SELECT status, count(*) FROM publish_jobs GROUP BY status";
 
@@ -79,7 +83,9 @@ public class PostgresStatusRepository implements StatusRepository {
                         instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)),
                         rs.getString(12), (Integer) rs.getObject(13),
                         errorCode == null ? null : new JobView.JobError(errorCode, rs.getString(15)),
-                        "/v1/jobs/" + id + "/proof"));
+                        "/v1/jobs/" + id + "/proof", rs.getString(16),
+                        rs.getString(17) == null ? null : new JobView.Anchor(rs.getString(17), rs.getInt(18), rs.getInt(19),
+                                rs.getString(20))));
             }
         } catch (SQLException e) {
             throw new StorageException("reading the job", e);

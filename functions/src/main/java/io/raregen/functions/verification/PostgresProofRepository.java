@@ -13,13 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link ProofRepository} on {@code publish_jobs}, {@code spends} and {@code utxos}. */
+/**
+ * {@link ProofRepository} on {@code publish_jobs}, {@code spends} and {@code utxos}; an anchor-mode job's transaction
+ * and block are its batch's ({@code anchor_batches}).
+ */
 @Singleton
 public class PostgresProofRepository implements ProofRepository {
 
     private static final String JOB = """
-            SELECT job_id, status, raw_tx, txid, signed_payload, signature, pubkey, merkle_path, block_hash, block_height
-            FROM publish_jobs WHERE job_id = ?
+            SELECT j.job_id, j.status, COALESCE(j.raw_tx, a.raw_tx), COALESCE(j.txid, a.txid), j.signed_payload,
+                   j.signature, j.pubkey, COALESCE(j.merkle_path, a.merkle_path), COALESCE(j.block_hash, a.block_hash),
+                   COALESCE(j.block_height, a.block_height), a.batch_id, j.anchor_leaf_index, a.tree_size, j.anchor_path, a.root
+            FROM publish_jobs j LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
+            WHERE j.job_id = ?
             """;
     private static final String SPENDS = """
             SELECT s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key
@@ -44,9 +50,12 @@ public class PostgresProofRepository implements ProofRepository {
                         return Optional.empty();
                     }
                     String txid = rs.getString(4);
+                    String batchId = rs.getString(11);
+                    ProofSource.Anchored anchor = batchId == null ? null : new ProofSource.Anchored(batchId, rs.getInt(12),
+                            rs.getInt(13), rs.getBytes(14), rs.getString(15));
                     return Optional.of(new ProofSource(rs.getString(1), rs.getString(2), rs.getBytes(3), txid,
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9),
-                            (Integer) rs.getObject(10), txid == null ? List.of() : spends(c, txid)));
+                            (Integer) rs.getObject(10), txid == null ? List.of() : spends(c, txid), anchor));
                 }
             }
         } catch (SQLException e) {

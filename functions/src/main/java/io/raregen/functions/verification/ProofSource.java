@@ -16,7 +16,12 @@ public record ProofSource(
         @Nullable byte[] merklePath,
         @Nullable String blockHash,
         @Nullable Integer blockHeight,
-        List<Spend> spends) {
+        List<Spend> spends,
+        @Nullable Anchored anchor) {
+
+    /** An anchor-mode job's place in its batch (whose transaction {@code rawTx} and {@code txid} then are). */
+    public record Anchored(String batchId, int leafIndex, int treeSize, byte[] path, String root) {
+    }
 
     /** A row of {@code spends} for this transaction, with the locking script from {@code utxos} when known. */
     public record Spend(String txid, int vout, long satoshis, @Nullable byte[] lockingScript) {

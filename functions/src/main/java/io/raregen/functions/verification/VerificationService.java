@@ -117,7 +117,21 @@ public class VerificationService {
         return new ProofView(source.jobId(), source.status(), source.txid(), HEX.formatHex(source.rawTx()), inputs,
                 recordOutputIndex(tx), source.signedPayload(), source.signature(), source.pubkey(),
                 source.merklePath() == null ? null : HEX.formatHex(source.merklePath()),
-                source.blockHash(), source.blockHeight());
+                source.blockHash(), source.blockHeight(), anchor(source));
+    }
+
+    private static AnchorView anchor(ProofSource source) {
+        ProofSource.Anchored a = source.anchor();
+        if (a == null) {
+            return null;
+        }
+        List<String> path = new ArrayList<>();
+        byte[] p = a.path() == null ? new byte[0] : a.path();
+        for (int i = 0; i + 32 <= p.length; i += 32) {
+            path.add(HEX.formatHex(p, i, i + 32));
+        }
+        return new AnchorView(a.batchId(), a.leafIndex(), a.treeSize(), path, a.root(), source.txid(),
+                HEX.formatHex(source.rawTx()), source.merklePath() == null ? null : HEX.formatHex(source.merklePath()));
     }
 
     private static int recordOutputIndex(RawTransaction tx) {

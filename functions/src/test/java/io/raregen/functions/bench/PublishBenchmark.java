@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * generator takes as little of the shared CPU as possible; {@code jdk} is the JDK HttpClient
  * (~170 µs CPU per request here), kept for comparison.
  *
+ * <p>{@code -Dbench.mode=record|anchor}: the publish mode every request asks for (docs/API.md, POST /v1/publish).
+ *
  * <p>{@code -Dbench.accounts=none|one|per-key}: the keys belong to no account (nothing charged, the default), all
  * to one account (every publish debits the same balance row: the hot-account case), or each to its own.
  *
@@ -111,7 +113,11 @@ public final class PublishBenchmark {
                 // socket: the whole request (head + body); jdk: the body
                 ConcurrentLinkedQueue<byte[]> requests = new ConcurrentLinkedQueue<>();
                 for (int i = 0; i < total; i++) {
-                    byte[] body = Envelopes.body(Envelopes.publish(keys.get(i % keys.size()))).getBytes(StandardCharsets.UTF_8);
+                    String json = Envelopes.body(Envelopes.publish(keys.get(i % keys.size())));
+                    // -Dbench.mode=anchor: every request asks for anchor mode ("mode" beside the envelope)
+                    String mode = System.getProperty("bench.mode", "record");
+                    byte[] body = (mode.equals("record") ? json : "{\"mode\":\"" + mode + "\"," + json.substring(1))
+                            .getBytes(StandardCharsets.UTF_8);
                     requests.add(socketClient ? SocketClient.request(publish, body) : body);
                 }
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeVerifier;
+import io.raregen.core.envelope.PublishMode;
 import io.raregen.core.envelope.VerifiedEnvelope;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.types.JobId;
@@ -117,15 +118,15 @@ class PostgresJobStoreGroupCommitTest {
         // THEN byte-identical duplicates in the group share the one job
         Insertion.Created createdA = created(out, "newA", "newA again");
         Insertion.Existing dupA = existingOther(out, "newA", "newA again");
-        assertEquals(new Insertion.Existing(createdA.jobId(), "queued", true), dupA);
+        assertEquals(new Insertion.Existing(createdA.jobId(), "queued", true, PublishMode.RECORD), dupA);
         // one nonce, two payloads in the group: one job, the other is a conflict
         Insertion.Created createdShared = created(out, "sharedX", "sharedY");
-        assertEquals(new Insertion.Existing(createdShared.jobId(), "queued", false), existingOther(out, "sharedX", "sharedY"));
+        assertEquals(new Insertion.Existing(createdShared.jobId(), "queued", false, PublishMode.RECORD), existingOther(out, "sharedX", "sharedY"));
         Insertion.Created createdB = assertInstanceOf(Insertion.Created.class, out.get("newB").insertion());
         assertEquals(requests.get("newB").jobId(), createdB.jobId());
         // a retry of a job stored earlier gets that job; another payload for its nonce conflicts
-        assertEquals(new Insertion.Existing(priorId, "queued", true), out.get("prior again").insertion());
-        assertEquals(new Insertion.Existing(priorId, "queued", false), out.get("prior other payload").insertion());
+        assertEquals(new Insertion.Existing(priorId, "queued", true, PublishMode.RECORD), out.get("prior again").insertion());
+        assertEquals(new Insertion.Existing(priorId, "queued", false, PublishMode.RECORD), out.get("prior other payload").insertion());
         assertEquals(new Insertion.UnknownIdentity(), out.get("unknown key").insertion());
         assertEquals(new Insertion.RevokedIdentity(), out.get("revoked key").insertion());
 
@@ -251,7 +252,7 @@ class PostgresJobStoreGroupCommitTest {
 
         // THEN
         assertEquals(first, assertInstanceOf(Insertion.Created.class, created).jobId());
-        assertEquals(new Insertion.Existing(first, "queued", true), retry);
+        assertEquals(new Insertion.Existing(first, "queued", true, PublishMode.RECORD), retry);
         assertEquals(new Insertion.UnknownIdentity(), unknown);
         assertEquals(0, store.queuedInserts());
     }
