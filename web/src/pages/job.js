@@ -181,7 +181,10 @@ function VerifyPanel({ job, config, keys }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [proof, setProof] = useState(null);
-  const canVerify = ['signed', 'sent', 'mined'].includes(job.status);
+  // an anchor-mode record is a leaf of its batch's tree, not in the transaction itself: this page's check is for
+  // record mode, and `raregen verify` checks anchor receipts (docs/PROTOCOL.md, "Anchor mode")
+  const anchored = job.mode === 'anchor';
+  const canVerify = !anchored && ['signed', 'sent', 'mined'].includes(job.status);
   const headersName = new URL(headerUrl(config.headersUrl, '{hash}'), location.href).host;
 
   async function run(p) {
@@ -233,7 +236,10 @@ function VerifyPanel({ job, config, keys }) {
     </div>
     <p class="muted small">Decodes the transaction and its record, checks your signature and the txid, follows the merkle path,
       and compares it with the block header from <strong>${headersName}</strong> — not with anything the API says.</p>
-    ${!canVerify && html`<p class="muted">Available once the record is in a signed transaction.</p>`}
+    ${anchored ? html`<${Notice} kind="info" id="verify-anchor">This record was published in anchor mode, as one leaf of a
+        batch whose root one transaction carries. This browser check covers records with a transaction of their own;
+        verify this one with <code>raregen verify</code> on its receipt (<code>GET /v1/jobs/${job.jobId}/receipt</code>).<//>`
+      : !canVerify && html`<p class="muted">Available once the record is in a signed transaction.</p>`}
     <${Notice} kind="error" id="verify-error">${error}<//>
     ${report && html`<div class=${`verdict verdict-${report.result.toLowerCase()}`} id="verify-result" data-result=${report.result}>
         ${report.result === 'PASS' ? (report.mined ? 'Verified: signed by the key shown and mined in the block shown.' : 'Verified so far: signed and broadcast; not mined yet.') : 'Verification FAILED'}

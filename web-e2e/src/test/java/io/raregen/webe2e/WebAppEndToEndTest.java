@@ -344,6 +344,30 @@ class WebAppEndToEndTest extends BrowserAgainstStackTest {
         }
     }
 
+    @Test
+    @Order(9)
+    void anchorModeJob_pageSendsItsVerificationToTheCli_insteadOfFailingIt() throws Exception {
+        io.raregen.core.keys.KeyPair key = io.raregen.core.keys.KeyPair.generate();
+        HttpResponse<String> reg = post("/v1/identities", io.raregen.core.envelope.EnvelopeSigner.sign(
+                io.raregen.core.envelope.Payloads.register(key.publicKey(), "web-anchor-" + System.nanoTime(), java.time.Instant.now()),
+                key).toJson());
+        assertEquals(201, reg.statusCode(), reg.body());
+        ObjectNode body = (ObjectNode) JSON.readTree(io.raregen.core.envelope.EnvelopeSigner.sign(
+                io.raregen.core.envelope.Payloads.publish(JSON.createObjectNode().put("title", "anchored"),
+                        "web-anchor-" + System.nanoTime(), java.time.Instant.now(), null), key).toJson());
+        body.put("mode", "anchor");
+        HttpResponse<String> r = post("/v1/publish", JSON.writeValueAsString(body));
+        assertEquals(202, r.statusCode(), r.body());
+        String jobId = JSON.readTree(r.body()).path("jobId").asText();
+
+        // the page reads the mode from the job: it points at the CLI and offers no browser check
+        browser.route("#/jobs/" + jobId);
+        browser.until(Duration.ofSeconds(30), d -> browser.all("#verify-anchor").size() == 1);
+        assertTrue(browser.el("#verify-anchor").getText().contains("raregen verify"));
+        assertEquals("true", browser.el("#verify").getAttribute("disabled"), "no browser check for an anchor-mode record");
+        browser.assertNoConsoleErrors("the job page of an anchor-mode record");
+    }
+
     private String publish(io.raregen.core.keys.KeyPair key, String title) throws Exception {
         ObjectNode record = JSON.createObjectNode().put("title", title);
         HttpResponse<String> r = post("/v1/publish", io.raregen.core.envelope.EnvelopeSigner.sign(
