@@ -90,7 +90,11 @@ public class PublishService {
         JobStore.Insertion insertion = jobs.insert(JobId.generate(), envelope, acceptedBody, request.mode());
         if (insertion instanceof JobStore.Insertion.Created created) {
             accepted.increment();
-            enqueue(created.jobId());
+            if (request.mode() == PublishMode.RECORD) {
+                // an anchor-mode job needs no wake-up: the anchoring window reads queued anchor jobs from Postgres,
+                // and a message would only cost the record path an empty claim
+                enqueue(created.jobId());
+            }
             return new PublishOutcome(created.jobId(), "queued", request.mode(), true,
                     receipts.sign(created.jobId(), acceptedBody.sha256(), created.createdAt()));
         }

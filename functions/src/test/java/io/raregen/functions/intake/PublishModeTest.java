@@ -7,6 +7,7 @@ import io.raregen.core.envelope.Envelope;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.functions.support.ApiRequest;
 import io.raregen.functions.support.ApiResponse;
+import io.raregen.functions.support.ElasticMq;
 import io.raregen.functions.support.Envelopes;
 import io.raregen.functions.support.HttpTransport;
 import io.raregen.functions.support.TestEnv;
@@ -60,17 +61,21 @@ class PublishModeTest implements TestPropertyProvider {
     }
 
     @Test
-    void anchorMode_isStoredOnTheJob_andAnsweredBack() {
+    void anchorMode_isStoredOnTheJob_andAnsweredBack_andSendsNoQueueMessage() {
+        ElasticMq.drain(env.queueUrl());
         ApiResponse r = publish(withMode(Envelopes.publish(key), "\"anchor\""));
         assertEquals(202, r.status(), r.toString());
         String jobId = r.json().get("jobId").asText();
         assertEquals("anchor", r.json().get("mode").asText());
         assertEquals("anchor", env.string("SELECT mode FROM publish_jobs WHERE job_id = ?", jobId));
         assertEquals("queued", env.string("SELECT status FROM publish_jobs WHERE job_id = ?", jobId));
+        // the anchoring window reads it from Postgres
+        assertEquals(java.util.List.of(), ElasticMq.drain(env.queueUrl()));
     }
 
     @Test
-    void noModeAndRecordMode_areRecordJobs() {
+    void noModeAndRecordMode_areRecordJobs_eachWithItsQueueMessage() {
+        ElasticMq.drain(env.queueUrl());
         ApiResponse plain = publish(Envelopes.body(Envelopes.publish(key)));
         ApiResponse record = publish(withMode(Envelopes.publish(key), "\"record\""));
         assertEquals(202, plain.status(), plain.toString());
@@ -79,6 +84,8 @@ class PublishModeTest implements TestPropertyProvider {
         for (ApiResponse r : new ApiResponse[]{plain, record}) {
             assertEquals("record", env.string("SELECT mode FROM publish_jobs WHERE job_id = ?", r.json().get("jobId").asText()));
         }
+        assertEquals(java.util.Set.of("{\"jobId\":\"" + plain.json().get("jobId").asText() + "\"}",
+                "{\"jobId\":\"" + record.json().get("jobId").asText() + "\"}"), new java.util.HashSet<>(ElasticMq.drain(env.queueUrl())));
     }
 
     @Test
