@@ -30,11 +30,7 @@ import java.util.Optional;
  * <p>Concurrent requests on one process share that statement (natural group commit, see
  * {@link GroupCommitter}): while one insert runs, new jobs queue, and the next statement inserts
  * all of them (up to {@code raregen.intake.insert-batch-max}) with one multi-row INSERT and one
- * commit. There are {@code raregen.intake.insert-groups} such committers, and a key always uses the
- * same one (by its hash): the statements of different keys run side by side, so a request waits for
- * one of several statements rather than for the one, while the requests of one key still go one
- * statement at a time (so a retry racing its original in the same process never takes a second
- * quota token). A job the group statement did not insert is explained per request exactly as a lone
+ * commit. A job the group statement did not insert is explained per request exactly as a lone
  * insert would be; if the group statement fails as a whole, each of its jobs is inserted alone, so
  * one bad row cannot fail its neighbours.
  *
@@ -182,27 +178,21 @@ public class PostgresJobStore implements JobStore {
             Comparator.comparing(NewJob::pubkey).thenComparing(j -> j.envelope().nonce());
 
     private final DataSource dataSource;
-    // one per insert group, chosen by the job's key (empty: grouping off)
-    private final List<GroupCommitter<NewJob, GroupOutcome>> groups;
+    private final GroupCommitter<NewJob, GroupOutcome> groups;
     // when a group last found no connection within the pool's connection timeout (null: never)
     private volatile ConnectionFailure lastConnectionFailure;
     private final QuotaConfiguration quota;
 
     public PostgresJobStore(DataSource dataSource, IntakeConfiguration config, QuotaConfiguration quota) {
         this.dataSource = dataSource;
-        List<GroupCommitter<NewJob, GroupOutcome>> committers = new ArrayList<>();
-        for (int i = 0; config.insertBatchMax() > 1 && i < config.insertGroups(); i++) {
-            committers.add(new GroupCommitter<>(config.insertBatchMax(), this::insertGroup));
-        }
-        this.groups = List.copyOf(committers);
+        this.groups = config.insertBatchMax() > 1 ? new GroupCommitter<>(config.insertBatchMax(), this::insertGroup) : null;
         this.quota = quota;
     }
 
     @Override
     public Insertion insert(JobId jobId, VerifiedEnvelope envelope, AcceptedBody body, PublishMode mode) {
         NewJob job = new NewJob(jobId, envelope, body, mode);
-        GroupOutcome grouped = groups.isEmpty() ? GroupOutcome.InsertAlone.INSTANCE
-                : groups.get(group(job.pubkey(), groups.size())).submit(job);
+        GroupOutcome grouped = groups == null ? GroupOutcome.InsertAlone.INSTANCE : groups.submit(job);
         if (grouped instanceof GroupOutcome.Inserted inserted) {
             return new Insertion.Created(jobId, inserted.createdAt());
         }
@@ -234,14 +224,9 @@ public class PostgresJobStore implements JobStore {
         }
     }
 
-    /** The insert group of a key: always the same one, so that one key's jobs go one statement at a time. */
-    static int group(String pubkey, int groups) {
-        return Math.floorMod(pubkey.hashCode(), groups);
-    }
-
-    /** Inserts queued behind the running statements (0 when grouping is off); for tests. */
+    /** Inserts queued behind the running statement (0 when grouping is off); for tests. */
     int queuedInserts() {
-        return groups.stream().mapToInt(GroupCommitter::waitingCount).sum();
+        return groups == null ? 0 : groups.waitingCount();
     }
 
     /** Runs one group: a lone job with the single-row statement, several with one multi-row statement. */

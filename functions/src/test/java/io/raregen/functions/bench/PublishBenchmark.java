@@ -45,10 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code -Dbench.accounts=none|one|per-key}: the keys belong to no account (nothing charged, the default), all
  * to one account (every publish debits the same balance row: the hot-account case), or each to its own.
  *
- * <p>The queue and insert-group settings are application.yml's unless {@code -Dbench.senders}, {@code -Dbench.linger},
- * {@code -Dbench.maxIds} ({@code raregen.queue.max-ids-per-message}; 1 = one message per job), {@code -Dbench.awaitSend}
- * ({@code raregen.queue.await-send}; true = answer after the send, as a Lambda) or {@code -Dbench.insertGroups}
- * ({@code raregen.intake.insert-groups}) is given. After the run every message on the queue is read and its job ids matched
+ * <p>The queue settings are application.yml's unless {@code -Dbench.senders}, {@code -Dbench.linger},
+ * {@code -Dbench.maxIds} ({@code raregen.queue.max-ids-per-message}; 1 = one message per job) or {@code -Dbench.awaitSend}
+ * ({@code raregen.queue.await-send}; true = answer after the send, as a Lambda) is given. After the run every message on the queue is read and its job ids matched
  * with the stored jobs; {@code -Dbench.readQueue=false} skips that (one message per job is slow to read)
  * and compares the job-ids counter with the stored jobs instead.
  */
@@ -70,7 +69,6 @@ public final class PublishBenchmark {
             putIfSet(props, "raregen.queue.max-ids-per-message", "bench.maxIds");
             props.remove("raregen.queue.await-send");
             putIfSet(props, "raregen.queue.await-send", "bench.awaitSend");
-            putIfSet(props, "raregen.intake.insert-groups", "bench.insertGroups");
             props.put("raregen.intake.insert-batch-max", System.getProperty("bench.insertBatchMax", "64"));
             // the quota's statement runs (-Dbench.quota=false measures without it), with limits no client reaches
             props.put("raregen.intake.quota.enabled", System.getProperty("bench.quota", "true"));
@@ -203,11 +201,10 @@ public final class PublishBenchmark {
                 Arrays.sort(all);
                 double secondsRun = Math.max(0.001, (Math.min(end, lastDone.get()) - warmupEnd) / 1e9);
                 io.raregen.functions.queue.QueueConfiguration queue = ctx.getBean(io.raregen.functions.queue.QueueConfiguration.class);
-                System.out.printf("client=%s clients=%d planned=%ds warmup=%ds pool=%s senders=%d linger=%dms insert-batch-max=%s insert-groups=%d max-ids-per-message=%d await-send=%s%n",
+                System.out.printf("client=%s clients=%d planned=%ds warmup=%ds pool=%s senders=%d linger=%dms insert-batch-max=%s max-ids-per-message=%d await-send=%s%n",
                         clientKind, clients, seconds, warmup,
                         props.get("datasources.default.maximum-pool-size"), queue.senderThreads(),
                         queue.batchLinger().toMillis(), props.get("raregen.intake.insert-batch-max"),
-                        ctx.getBean(io.raregen.functions.intake.IntakeConfiguration.class).insertGroups(),
                         queue.maxIdsPerMessage(), queue.awaitSend());
                 System.out.printf("accepted (202): %,d in %.1f s -> %.0f publishes/s; other status: %d; transport errors: %d%n",
                         accepted.get(), secondsRun, accepted.get() / secondsRun, other.get(), errors.get());

@@ -198,46 +198,6 @@ class PostgresJobStoreGroupCommitTest {
     }
 
     @Test
-    void twoInsertGroups_twoKeysStatementsRunAtOnce_andAKeysNextRequestQueuesBehindItsOwn() throws Exception {
-        // GIVEN two insert groups, a key in each, and a table lock that holds every insert in the database
-        PostgresJobStore store = store(64, 2);
-        KeyPair a = active();
-        KeyPair b = active();
-        while (PostgresJobStore.group(b.publicKey().hex(), 2) == PostgresJobStore.group(a.publicKey().hex(), 2)) {
-            b = active();
-        }
-        KeyPair other = b;
-        List<JobId> ids = List.of(JobId.generate(), JobId.generate(), JobId.generate());
-        List<Future<Insertion>> inserts = new ArrayList<>();
-        try (Connection lock = db.connect()) {
-            lock.setAutoCommit(false);
-            try (Statement s = lock.createStatement()) {
-                s.execute("LOCK TABLE publish_jobs IN SHARE MODE");
-            }
-
-            // WHEN a request of each key arrives, then a second one of the first key
-            inserts.add(threads.submit(() -> store.insert(ids.get(0), verified(Envelopes.publish(a)))));
-            inserts.add(threads.submit(() -> store.insert(ids.get(1), verified(Envelopes.publish(other)))));
-            awaitTrue("both keys' statements wait for the table lock, at once", () -> lockWaiters() == 2);
-            inserts.add(threads.submit(() -> store.insert(ids.get(2), verified(Envelopes.publish(a)))));
-
-            // THEN the second request of the first key waits in the process behind its key's statement
-            awaitTrue("the first key's next request queues behind its statement", () -> store.queuedInserts() == 1);
-            assertEquals(2L, lockWaiters());
-            lock.commit();
-        }
-        for (int i = 0; i < 3; i++) {
-            assertEquals(ids.get(i), assertInstanceOf(Insertion.Created.class, inserts.get(i).get()).jobId());
-        }
-        assertEquals(List.of(1, 1, 1), statementSizes(ids));
-        assertEquals(0, store.queuedInserts());
-    }
-
-    private long lockWaiters() {
-        return count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    }
-
-    @Test
     void groupingOff_insertsAndExplainsAsBefore() {
         // GIVEN insert-batch-max 1
         PostgresJobStore store = store(1);
@@ -265,14 +225,8 @@ class PostgresJobStoreGroupCommitTest {
     private record Outcome(Insertion insertion, Throwable error) {
     }
 
-    /** One group statement at a time, so that the requests under test all queue behind the plug. */
     private PostgresJobStore store(int insertBatchMax) {
-        return store(insertBatchMax, 1);
-    }
-
-    private PostgresJobStore store(int insertBatchMax, int insertGroups) {
-        return new PostgresJobStore(dataSource,
-                new IntakeConfiguration(100_000, Duration.ofMinutes(5), insertBatchMax, insertGroups),
+        return new PostgresJobStore(dataSource, new IntakeConfiguration(100_000, Duration.ofMinutes(5), insertBatchMax),
                 new QuotaConfiguration(false, 1, 1, 1, 1));
     }
 
