@@ -39,8 +39,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One batch from claim to results: claim (caller's thread) → reserve + sign + store in ONE
- * transaction (prepare thread) → rate-limited broadcast + results (send thread, batches in order).
+ * One batch from claim to results: claim (caller's thread: the jobs' rows locked in a transaction left open) →
+ * reserve, sign, and store the signed transactions in that same transaction (prepare thread: each job's row is written
+ * once, queued → signed) → rate-limited broadcast + results (send thread, batches in order).
  * A semaphore bounds the batches in hand, so a flood back-pressures the collector, not the heap.
  */
 public final class BatchPipeline implements AutoCloseable {
@@ -100,15 +101,18 @@ public final class BatchPipeline implements AutoCloseable {
     public BatchCollector.Claimed submit(List<Incoming> items, int backlogLimit) throws InterruptedException {
         inHand.acquire();
         boolean handedOff = false;
+        PublishJobStore.Claim claim = null;
         try {
             Set<String> ids = new LinkedHashSet<>();
             for (Incoming i : items) {
                 ids.add(i.jobId());
             }
             String batchId = Ulid.generate();
-            PublishJobStore.Claim claim = store.claim(batchId, instanceId, ids, backlogLimit);
-            // committed: every job of these items is claimed, already claimed or unknown; a message is
-            // deleted once all the jobs it names are settled (they may be spread over several batches)
+            claim = store.claim(batchId, instanceId, ids, backlogLimit);
+            // every job of these items is now held by this claim, held by another or stored already, or unknown: a
+            // message is deleted once all the jobs it names are settled (they may be spread over several batches).
+            // Should this claim end without storing (a failure, a crash), its jobs are queued again, and a later
+            // claim's backlog share (or the reconciler) takes them without their message.
             Set<String> receipts = new LinkedHashSet<>();
             for (Incoming i : items) {
                 if (i.delivery() != null && i.delivery().settle()) {
@@ -135,13 +139,17 @@ public final class BatchPipeline implements AutoCloseable {
                 hooks.afterClaim(batchId);
             } catch (PipelineHooks.SimulatedCrash crash) {
                 LOG.warn("{} after claim of batch {}", crash.getMessage(), batchId);
-                return result;
+                return result; // the claim's transaction dies with the "process": see finally
             }
-            prepareExec.execute(() -> prepareAndSend(claim));
+            PublishJobStore.Claim held = claim;
+            prepareExec.execute(() -> prepareAndSend(held));
             handedOff = true;
             return result;
         } finally {
             if (!handedOff) {
+                if (claim != null) {
+                    claim.close();
+                }
                 inHand.release();
             }
         }
@@ -165,9 +173,9 @@ public final class BatchPipeline implements AutoCloseable {
 
     private void prepareAndSend(PublishJobStore.Claim claim) {
         boolean handedOff = false;
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId())) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId()); claim) {
             long storing = System.nanoTime(); // before signed_at is written: see BatchSender
-            List<SignedJob> signed = prepare(claim.batchId(), claim.jobs());
+            List<SignedJob> signed = prepare(claim);
             if (signed.isEmpty()) {
                 return;
             }
@@ -213,46 +221,43 @@ public final class BatchPipeline implements AutoCloseable {
     }
 
     /**
-     * Reserve one UTXO set per job, sign all on every core, then store all in one transaction.
-     * Returns the jobs now stored as signed; everything else is handed back or failed here.
+     * Reserve one UTXO set per job, sign all on every core, then store all in the claim's transaction. Returns the jobs
+     * now stored as signed. Every other job of the claim stays queued (the claim ends without writing it) or, if it
+     * can never be published, is failed in the claim's transaction.
      */
-    List<SignedJob> prepare(String batchId, List<ClaimedJob> jobs) {
+    List<SignedJob> prepare(PublishJobStore.Claim claim) {
+        String batchId = claim.batchId();
         FeeRate rate = fees.current();
-        List<ReservationRequest> requests = new ArrayList<>(jobs.size());
-        List<ClaimedJob> signable = new ArrayList<>(jobs.size());
-        for (ClaimedJob j : jobs) {
+        List<ReservationRequest> requests = new ArrayList<>(claim.jobs().size());
+        List<ClaimedJob> signable = new ArrayList<>(claim.jobs().size());
+        for (ClaimedJob j : claim.jobs()) {
             try {
                 requests.add(new ReservationRequest(j.jobId(), PublishTransactions.estimateFee(j.envelope(), rate), rate.feeFor(148)));
                 signable.add(j);
             } catch (IllegalArgumentException e) {
-                failUnsigned(batchId, j.jobId(), "RECORD_UNENCODABLE", e.getMessage());
+                failUnsigned(claim, j.jobId(), "RECORD_UNENCODABLE", e.getMessage());
             }
         }
         long t0 = System.nanoTime();
         Map<String, Reservation> reservations = new HashMap<>();
-        try {
-            for (Reservation r : pool.reserve(requests, instanceId, lease)) {
-                reservations.put(r.jobId(), r);
-            }
-        } catch (RuntimeException e) {
-            compensate(batchId, "handing back its jobs", () -> store.handBack(batchId, ids(signable)));
-            throw e;
+        for (Reservation r : pool.reserve(requests, instanceId, lease)) {
+            reservations.put(r.jobId(), r);
         }
         List<ClaimedJob> reserved = new ArrayList<>(signable.size());
-        List<String> unreserved = new ArrayList<>();
+        int unreserved = 0;
         for (ClaimedJob j : signable) {
             if (reservations.containsKey(j.jobId())) {
                 reserved.add(j);
             } else {
-                unreserved.add(j.jobId());
+                unreserved++;
             }
         }
-        if (!unreserved.isEmpty()) {
-            LOG.warn("pool could not cover {} of {} jobs; handing them back", unreserved.size(), signable.size());
-            store.handBack(batchId, unreserved);
+        if (unreserved > 0) {
+            LOG.warn("pool could not cover {} of {} jobs; they stay queued", unreserved, signable.size());
             starvedUntil = System.currentTimeMillis() + 1000;
         }
         if (reserved.isEmpty()) {
+            claim.release();
             return List.of();
         }
         long t1 = System.nanoTime();
@@ -260,59 +265,47 @@ public final class BatchPipeline implements AutoCloseable {
         try {
             outcome = signer.sign(reserved, reservations, poolKey, rate);
         } catch (RuntimeException e) {
-            compensate(batchId, "returning its reservations and jobs", () -> {
-                release(reservations.values());
-                store.handBack(batchId, ids(reserved));
-            });
+            compensate(batchId, "returning its reservations", () -> release(reservations.values()));
             throw e;
         }
-        List<String> insufficient = new ArrayList<>();
         release(outcome.failed().keySet(), reservations);
         outcome.failed().forEach((jobId, why) -> {
             if (why == BatchSigner.Failure.RECORD_UNENCODABLE) {
-                failUnsigned(batchId, jobId, "RECORD_UNENCODABLE", outcome.details().get(jobId));
-            } else {
-                insufficient.add(jobId);
+                failUnsigned(claim, jobId, "RECORD_UNENCODABLE", outcome.details().get(jobId));
             }
+            // INSUFFICIENT_FUNDS: the job stays queued
         });
-        if (!insufficient.isEmpty()) {
-            store.handBack(batchId, insufficient);
-        }
         long t2 = System.nanoTime();
         Set<String> stored;
         try {
             hooks.beforeStore(batchId);
-            stored = store.storeSigned(batchId, outcome.signed());
+            stored = store.storeSigned(claim, outcome.signed());
             LOG.info("batch {}: {} jobs reserved in {} ms, signed in {} ms, stored in {} ms", batchId, reserved.size(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         } catch (StoreException e) {
             // nothing of the batch is stored (or, if the connection broke during the commit, maybe all of it: the
-            // release keeps every input a stored transaction spends, the hand-back every job with a stored
-            // transaction, and the rescuer re-sends those): nothing may be broadcast; give every input and job back
+            // release keeps every input a stored transaction spends, and the rescuer re-sends stored transactions):
+            // nothing may be broadcast; the claim rolled back, so its jobs are queued; give every input back
             if (DatabaseOutage.is(e)) {
-                LOG.warn("batch {}: database unavailable while storing it; handing its jobs back: {}", batchId,
+                LOG.warn("batch {}: database unavailable while storing it; its jobs stay queued: {}", batchId,
                         DatabaseOutage.describe(e));
             } else {
-                LOG.error("storing batch {} failed; handing its jobs back", batchId, e);
+                LOG.error("storing batch {} failed; its jobs stay queued", batchId, e);
             }
             List<String> signedIds = outcome.signed().stream().map(SignedJob::jobId).toList();
-            compensate(batchId, "returning its reservations and jobs", () -> {
-                release(signedIds, reservations);
-                store.handBack(batchId, signedIds);
-            });
+            compensate(batchId, "returning its reservations", () -> release(signedIds, reservations));
             return List.of();
         }
         List<SignedJob> out = new ArrayList<>(stored.size());
-        List<String> takenOver = new ArrayList<>();
+        List<String> notStored = new ArrayList<>();
         for (SignedJob s : outcome.signed()) {
             if (stored.contains(s.jobId())) {
                 out.add(s);
             } else {
-                // another instance took the job over (rescued after a stall): our reservation is not needed
-                takenOver.add(s.jobId());
+                notStored.add(s.jobId());
             }
         }
-        release(takenOver, reservations);
+        release(notStored, reservations);
         return out;
     }
 
@@ -355,8 +348,8 @@ public final class BatchPipeline implements AutoCloseable {
         }
     }
 
-    private void failUnsigned(String batchId, String jobId, String code, String detail) {
-        if (store.failUnsigned(jobId, batchId, code, detail)) {
+    private void failUnsigned(PublishJobStore.Claim claim, String jobId, String code, String detail) {
+        if (store.failUnsigned(claim, jobId, code, detail)) {
             metrics.jobFailed(code);
             LOG.error("job {} failed: {} {}", jobId, code, detail);
         }
@@ -377,10 +370,6 @@ public final class BatchPipeline implements AutoCloseable {
 
     private static List<Outpoint> outpoints(Reservation r) {
         return r == null ? List.of() : r.inputs().stream().map(Utxo::outpoint).toList();
-    }
-
-    private static List<String> ids(List<ClaimedJob> jobs) {
-        return jobs.stream().map(ClaimedJob::jobId).toList();
     }
 
     /** Finishes the batches in hand within 30 s; the application passes its own grace to {@link #close(Duration)}. */

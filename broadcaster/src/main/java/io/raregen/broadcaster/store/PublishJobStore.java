@@ -38,48 +38,104 @@ public final class PublishJobStore {
         this.ds = ds;
     }
 
-    /** Result of a claim: the jobs now in {@code processing} for the batch, numbered 1..n by job id. */
-    public record Claim(String batchId, List<ClaimedJob> jobs) {
+    /**
+     * The queued record-mode jobs locked for one batch, in a database transaction left open on purpose: the batch is
+     * reserved and signed while it holds the rows, and {@link #storeSigned} writes each job once (queued → signed with
+     * its transaction) and commits. A claim that ends any other way ({@link #close()}, a failure, the process dying)
+     * rolls back and leaves no trace: its jobs are simply queued again, never half-claimed. Used by one thread at a
+     * time (the collector takes it, a preparer finishes it).
+     */
+    public static final class Claim implements AutoCloseable {
+        private final String batchId;
+        private final String instanceId;
+        private final List<ClaimedJob> jobs;
+        private final Connection c;
+        private boolean ended;
+
+        private Claim(String batchId, String instanceId, List<ClaimedJob> jobs, Connection c) {
+            this.batchId = batchId;
+            this.instanceId = instanceId;
+            this.jobs = jobs;
+            this.c = c;
+            this.ended = c == null;
+        }
+
+        public String batchId() {
+            return batchId;
+        }
+
+        /** The locked jobs, numbered 1..n by job id. */
+        public List<ClaimedJob> jobs() {
+            return jobs;
+        }
+
+        /**
+         * Commits what the claim wrote so far (failures of unencodable jobs) and lets the other jobs go: they stay
+         * queued, for a later batch.
+         */
+        public void release() {
+            if (ended) {
+                return;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                throw new StoreException("ending the claim of batch " + batchId + " failed: " + e.getMessage(), e);
+            } finally {
+                close();
+            }
+        }
+
+        /** Rolls back anything not committed and returns the connection. Idempotent. */
+        @Override
+        public void close() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            try (Connection conn = c) {
+                if (!conn.getAutoCommit()) {
+                    conn.rollback();
+                }
+            } catch (SQLException e) {
+                // the connection is gone: the server rolled the transaction back with it
+            }
+        }
     }
 
     /** Back to the queue, out of any batch: legal only while the job has no stored transaction. */
     private static final String REQUEUE = "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL ";
 
-    // Both candidate sets lock with SKIP LOCKED so concurrent instances split the work instead of
-    // queueing behind each other; batch_seq is numbered by job id, deterministic for a given set.
+    // Both candidate sets lock with SKIP LOCKED so concurrent claims (other preparers, other instances) split the
+    // work instead of queueing behind each other; batch_seq is numbered by job id, deterministic for a given set.
     // Only record-mode jobs: anchor-mode jobs are the anchoring window's (io.raregen.broadcaster.anchor).
     private static final String CLAIM =
             "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' AND mode = 'record' "
                     + "  FOR UPDATE SKIP LOCKED), "
                     + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND NOT (job_id = ANY(?)) "
                     + "  ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED), "
-                    + "picked AS (SELECT job_id FROM by_id UNION SELECT job_id FROM backlog), "
-                    + "numbered AS (SELECT job_id, row_number() OVER (ORDER BY job_id) AS seq FROM picked) "
-                    + "UPDATE publish_jobs j SET status = 'processing', processing_batch_id = ?, batch_seq = n.seq, "
-                    + "  processing_at = now(), attempts = j.attempts + 1 "
-                    + "FROM numbered n WHERE j.job_id = n.job_id AND j.status = 'queued' "
-                    + "RETURNING j.job_id, j.batch_seq, j.signed_payload, j.signature, j.pubkey, j.created_at, j.attempts";
+                    + "picked AS (SELECT job_id FROM by_id UNION SELECT job_id FROM backlog) "
+                    + "SELECT j.job_id, row_number() OVER (ORDER BY j.job_id), j.signed_payload, j.signature, j.pubkey, "
+                    + "  j.created_at, j.attempts + 1 "
+                    + "FROM publish_jobs j JOIN picked p ON p.job_id = j.job_id ORDER BY j.job_id";
 
     /**
-     * Claims the queued jobs among {@code jobIds} plus up to {@code backlogLimit} of the oldest other
-     * queued jobs, and creates the batch row, in one transaction. Returns an empty claim (and no batch
-     * row) when nothing was claimable: duplicates of claimed jobs and unknown ids claim nothing.
+     * Locks the queued jobs among {@code jobIds} plus up to {@code backlogLimit} of the oldest other queued jobs, and
+     * holds them in an open transaction (see {@link Claim}). Nothing is written. Returns an empty, already ended claim
+     * when nothing was claimable: jobs another claim holds or already stored, and unknown ids, claim nothing.
      */
     public Claim claim(String batchId, String instanceId, Collection<String> jobIds, int backlogLimit) {
-        return inTransaction(() -> "claim of batch " + batchId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id) VALUES (?, 0, 'signing', ?)")) {
-                ps.setString(1, batchId);
-                ps.setString(2, instanceId);
-                ps.executeUpdate();
-            }
+        Connection c = null;
+        try {
+            c = ds.getConnection();
+            c.setAutoCommit(false);
+            PlannerCosts.inMemoryWorkingSet(c);
             List<ClaimedJob> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 Array ids = c.createArrayOf("varchar", jobIds.toArray());
                 ps.setArray(1, ids);
                 ps.setArray(2, ids);
                 ps.setInt(3, Math.max(0, backlogLimit));
-                ps.setString(4, batchId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
@@ -90,16 +146,20 @@ public final class PublishJobStore {
             }
             if (jobs.isEmpty()) {
                 c.rollback();
-                return new Claim(batchId, List.of());
+                c.close();
+                return new Claim(batchId, instanceId, List.of(), null);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET job_count = ? WHERE batch_id = ?")) {
-                ps.setInt(1, jobs.size());
-                ps.setString(2, batchId);
-                ps.executeUpdate();
+            return new Claim(batchId, instanceId, jobs, c);
+        } catch (SQLException e) {
+            if (c != null) {
+                try (Connection conn = c) {
+                    conn.rollback();
+                } catch (SQLException ignored) {
+                    // gone with the connection
+                }
             }
-            jobs.sort((a, b) -> Integer.compare(a.batchSeq(), b.batchSeq()));
-            return new Claim(batchId, jobs);
-        });
+            throw new StoreException("claim of batch " + batchId + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Of {@code jobIds}, those that exist at all (a message naming anything else is poison). */
@@ -113,89 +173,107 @@ public final class PublishJobStore {
         return out;
     }
 
-    /** processing → queued for jobs of this batch that have no stored transaction (legal only then). */
-    public List<String> handBack(String batchId, Collection<String> jobIds) {
-        if (jobIds.isEmpty()) {
-            return List.of();
+    /**
+     * A claimed job that can never be published (e.g. its record cannot be encoded): failed, nothing stored. Written
+     * in the claim's transaction; it lasts once the claim is stored or {@link Claim#release() released}.
+     */
+    public boolean failUnsigned(Claim claim, String jobId, String errorCode, String detail) {
+        try (PreparedStatement ps = claim.c.prepareStatement(
+                "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now(), "
+                        + "attempts = attempts + 1 WHERE job_id = ? AND status = 'queued' AND raw_tx IS NULL")) {
+            ps.setString(1, errorCode);
+            ps.setString(2, detail);
+            ps.setString(3, jobId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("fail of job " + jobId + " failed: " + e.getMessage(), e);
         }
-        return updateReturningIds(
-                REQUEUE
-                        + "WHERE job_id = ANY(?) AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ? RETURNING job_id",
-                jobIds, batchId);
-    }
-
-    /** A job that can never be published (e.g. its record cannot be encoded): failed, nothing stored. */
-    public boolean failUnsigned(String jobId, String batchId, String errorCode, String detail) {
-        return update("fail of job " + jobId,
-                "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now() "
-                        + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL AND processing_batch_id = ?",
-                (c, ps) -> {
-                    ps.setString(1, errorCode);
-                    ps.setString(2, detail);
-                    ps.setString(3, jobId);
-                    ps.setString(4, batchId);
-                }) == 1;
     }
 
     /**
-     * The write-ahead step: in ONE transaction every job of the batch still held by this batch moves
-     * to {@code signed} with its raw_tx, txid and fee, and every input is inserted into spends (whose
-     * primary key makes a second spend of an outpoint impossible). Returns the ids stored; a job
-     * another instance took over meanwhile is left out (its reservation is the caller's to release).
-     * Throws if any input is already spent by a stored transaction: nothing of the batch is stored.
+     * The write-ahead step, and the claim's only write: in the claim's transaction every job of the batch moves
+     * queued → signed with its batch, raw_tx, txid and fee in ONE statement, every input is inserted into spends
+     * (whose primary key makes a second spend of an outpoint impossible), the batch row is written once, and the
+     * transaction commits. Returns the ids stored. Throws if anything fails, e.g. an input already spent by a stored
+     * transaction: then nothing of the batch is stored and its jobs are queued again.
      */
-    public Set<String> storeSigned(String batchId, List<SignedJob> jobs) {
-        if (jobs.isEmpty()) {
-            return Set.of();
+    public Set<String> storeSigned(Claim claim, List<SignedJob> jobs) {
+        if (claim.ended) {
+            throw new StoreException("storing batch " + claim.batchId + " failed: its claim has ended", null);
         }
         int n = jobs.size();
         String[] ids = new String[n];
+        Integer[] seqs = new Integer[n];
         byte[][] raws = new byte[n][];
         String[] txids = new String[n];
         Long[] fees = new Long[n];
         for (int i = 0; i < n; i++) {
             SignedJob j = jobs.get(i);
             ids[i] = j.jobId();
+            seqs[i] = j.batchSeq();
             raws[i] = j.tx().raw();
             txids[i] = j.tx().txid().hex();
             fees[i] = j.tx().fee().value();
         }
-        return inTransaction(() -> "storing signed batch " + batchId, c -> {
+        Connection c = claim.c;
+        try {
             Set<String> stored = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_jobs j SET status = 'signed', raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
-                            + "FROM unnest(?::varchar[], ?::bytea[], ?::char(64)[], ?::bigint[]) AS v(job_id, raw_tx, txid, fee) "
-                            + "WHERE j.job_id = v.job_id AND j.status = 'processing' AND j.raw_tx IS NULL AND j.processing_batch_id = ? "
-                            + "RETURNING j.job_id")) {
-                ps.setArray(1, c.createArrayOf("varchar", ids));
-                ps.setArray(2, c.createArrayOf("bytea", raws));
-                ps.setArray(3, c.createArrayOf("bpchar", txids));
-                ps.setArray(4, c.createArrayOf("int8", fees));
-                ps.setString(5, batchId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        stored.add(rs.getString(1));
+            List<String> batchTxids = new ArrayList<>();
+            if (n > 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids) "
+                                + "VALUES (?, ?, 'broadcasting', ?, now(), ?)")) {
+                    ps.setString(1, claim.batchId);
+                    ps.setInt(2, n);
+                    ps.setString(3, claim.instanceId);
+                    ps.setArray(4, c.createArrayOf("text", txids));
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE publish_jobs j SET status = 'signed', processing_batch_id = ?, batch_seq = v.seq, "
+                                + "processing_at = now(), attempts = j.attempts + 1, "
+                                + "raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
+                                + "FROM unnest(?::varchar[], ?::int[], ?::bytea[], ?::char(64)[], ?::bigint[]) "
+                                + "  AS v(job_id, seq, raw_tx, txid, fee) "
+                                + "WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'record' AND j.raw_tx IS NULL "
+                                + "RETURNING j.job_id")) {
+                    ps.setString(1, claim.batchId);
+                    ps.setArray(2, c.createArrayOf("varchar", ids));
+                    ps.setArray(3, c.createArrayOf("int4", seqs));
+                    ps.setArray(4, c.createArrayOf("bytea", raws));
+                    ps.setArray(5, c.createArrayOf("bpchar", txids));
+                    ps.setArray(6, c.createArrayOf("int8", fees));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            stored.add(rs.getString(1));
+                        }
+                    }
+                }
+                Spends spends = new Spends();
+                for (SignedJob j : jobs) {
+                    if (stored.contains(j.jobId())) {
+                        batchTxids.add(j.tx().txid().hex());
+                        spends.add(j.tx(), j.jobId());
+                    }
+                }
+                spends.insert(c);
+                if (batchTxids.size() != n) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE publish_batches SET job_count = ?, txids = ? WHERE batch_id = ?")) {
+                        ps.setInt(1, batchTxids.size());
+                        ps.setArray(2, c.createArrayOf("text", batchTxids.toArray()));
+                        ps.setString(3, claim.batchId);
+                        ps.executeUpdate();
                     }
                 }
             }
-            Spends spends = new Spends();
-            List<String> batchTxids = new ArrayList<>();
-            for (SignedJob j : jobs) {
-                if (!stored.contains(j.jobId())) {
-                    continue;
-                }
-                batchTxids.add(j.tx().txid().hex());
-                spends.add(j.tx(), j.jobId());
-            }
-            spends.insert(c);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_batches SET status = 'broadcasting', signed_at = now(), txids = ? WHERE batch_id = ?")) {
-                ps.setArray(1, c.createArrayOf("text", batchTxids.toArray()));
-                ps.setString(2, batchId);
-                ps.executeUpdate();
-            }
+            c.commit();
+            claim.close();
             return stored;
-        });
+        } catch (SQLException | RuntimeException e) {
+            claim.close();
+            throw new StoreException("storing signed batch " + claim.batchId + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Stamps the first broadcast attempt (the rescuer measures from it). */

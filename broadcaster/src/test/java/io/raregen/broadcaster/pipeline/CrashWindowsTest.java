@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +63,15 @@ class CrashWindowsTest {
             Thread.sleep(200);
         }
         a.kill();
+    }
+
+    private PublishPipeline startCrashing(PipelineHooks hooks) {
+        RecoveryProperties off = kit.fastRecovery();
+        off.setEnabled(false);
+        PublishPipeline a = kit.pipeline(kit.fastPipeline(), off, RateLimiter.unlimited(), null, null, hooks, "crashing");
+        a.start();
+        ids.forEach(id -> a.collector().offerNow(Incoming.fromLoop(id)));
+        return a;
     }
 
     private void finishWithFreshInstance() throws Exception {
@@ -116,9 +126,49 @@ class CrashWindowsTest {
     }
 
     @Test
-    void crashAfterClaimBeforeSign_freshInstanceRequeuesAndPublishesEveryJob() throws Exception {
-        crashFirstInstance(crashAt("claim"), "SELECT count(*) FROM publish_jobs WHERE status = 'processing'");
+    void crashAfterClaimBeforeSign_leavesNoTraceAndAFreshInstancePublishesEveryJob() throws Exception {
+        // a claim is row locks in an open transaction: the crash ends it, and every claim of instance A crashes
+        AtomicInteger crashes = new AtomicInteger();
+        PublishPipeline a = startCrashing(crashing(w -> {
+            if (w.equals("claim")) {
+                crashes.incrementAndGet();
+                throw new PipelineHooks.SimulatedCrash("after claim");
+            }
+        }));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (crashes.get() < 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(500); // the claims in flight crash too
+        a.kill();
+        assertTrue(crashes.get() >= 1, "instance A claimed and crashed");
+        assertEquals(N, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL"),
+                "every job is simply queued again");
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE txid IS NOT NULL OR attempts > 0"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status <> 'queued'"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches"));
+        finishWithFreshInstance();
+        assertEquals(N, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'signed'"), "signed once each");
+    }
+
+    @Test
+    void crashAfterSignBeforeStore_leavesTheJobsQueuedAndAFreshInstancePublishesEveryJob() throws Exception {
+        AtomicInteger crashes = new AtomicInteger();
+        PublishPipeline a = startCrashing(new PipelineHooks() {
+            @Override
+            public void beforeStore(String batchId) {
+                crashes.incrementAndGet();
+                throw new PipelineHooks.SimulatedCrash("before store");
+            }
+        });
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (crashes.get() < 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        a.kill();
+        assertTrue(crashes.get() >= 1, "instance A signed a batch and crashed before storing it");
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE txid IS NOT NULL"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM spends"));
         finishWithFreshInstance();
         assertEquals(N, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status = 'signed'"), "signed once each");
     }

@@ -52,29 +52,39 @@ class PublishJobStoreTest {
     }
 
     @Test
-    void claim_numbersJobsOneToNByJobIdAndCreatesTheBatch() {
+    void claim_locksJobsNumberedByJobIdAndWritesNothingUntilStored() {
         List<String> ids = kit.insertJobs(5);
         String batch = Ulid.generate();
-        PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0);
-        assertEquals(5, claim.jobs().size());
-        List<String> sorted = new ArrayList<>(ids);
-        sorted.sort(null);
-        for (int i = 0; i < 5; i++) {
-            assertEquals(i + 1, claim.jobs().get(i).batchSeq());
-            assertEquals(sorted.get(i), claim.jobs().get(i).jobId());
+        try (PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0)) {
+            assertEquals(5, claim.jobs().size());
+            List<String> sorted = new ArrayList<>(ids);
+            sorted.sort(null);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(i + 1, claim.jobs().get(i).batchSeq());
+                assertEquals(sorted.get(i), claim.jobs().get(i).jobId());
+                assertEquals(1, claim.jobs().get(i).attempts());
+            }
+            // held, not written: still queued, no batch row, and another claim skips them
+            assertEquals(5, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND attempts = 0 AND job_id IN ("
+                    + quoted(ids) + ")"));
+            assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + batch + "'"));
+            assertTrue(kit.store.claim(Ulid.generate(), "test", ids, 0).jobs().isEmpty());
         }
-        assertEquals(5, kit.scalar("SELECT job_count FROM publish_batches WHERE batch_id = '" + batch + "'"));
-        assertEquals(5, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'processing' AND attempts = 1 AND processing_batch_id = '" + batch + "'"));
+        // ended without storing: nothing happened, a new claim gets them all
+        try (PublishJobStore.Claim again = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
+            assertEquals(5, again.jobs().size());
+        }
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status <> 'queued' AND job_id IN ("
+                + quoted(ids) + ")"));
     }
 
     @Test
-    void claim_ofAlreadyClaimedJobs_claimsNothingAndCreatesNoBatch() {
+    void claim_ofStoredJobs_claimsNothing() {
         List<String> ids = kit.insertJobs(3);
-        kit.store.claim(Ulid.generate(), "test", ids, 0);
-        String second = Ulid.generate();
-        PublishJobStore.Claim again = kit.store.claim(second, "test", ids, 0);
+        PublishJobStore.Claim first = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        kit.store.storeSigned(first, first.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList());
+        PublishJobStore.Claim again = kit.store.claim(Ulid.generate(), "test", ids, 0);
         assertTrue(again.jobs().isEmpty());
-        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + second + "'"));
     }
 
     @Test
@@ -89,132 +99,141 @@ class PublishJobStoreTest {
         kit.sql("UPDATE publish_jobs SET status = 'failed', error_code = 'TEST' WHERE status = 'queued'");
         List<String> older = kit.insertJobs(4);
         List<String> named = kit.insertJobs(1);
-        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", named, 2);
-        List<String> got = claim.jobs().stream().map(ClaimedJob::jobId).toList();
-        assertEquals(3, got.size());
-        assertTrue(got.containsAll(named));
-        assertTrue(got.contains(older.get(0)) && got.contains(older.get(1)), "oldest first: " + got);
+        try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", named, 2)) {
+            List<String> got = claim.jobs().stream().map(ClaimedJob::jobId).toList();
+            assertEquals(3, got.size());
+            assertTrue(got.containsAll(named));
+            assertTrue(got.contains(older.get(0)) && got.contains(older.get(1)), "oldest first: " + got);
+        }
     }
 
     @Test
-    void storeSigned_movesJobsToSignedAndRecordsEverySpentOutpoint() {
+    void storeSigned_movesJobsQueuedToSignedInOneWriteAndRecordsEverySpentOutpoint() {
         List<String> ids = kit.insertJobs(3);
         String batch = Ulid.generate();
+        PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0);
         List<SignedJob> signed = new ArrayList<>();
-        for (ClaimedJob j : kit.store.claim(batch, "test", ids, 0).jobs()) {
+        for (ClaimedJob j : claim.jobs()) {
             signed.add(sign(j, fakeUtxo(1000)));
         }
-        Set<String> stored = kit.store.storeSigned(batch, signed);
+        Set<String> stored = kit.store.storeSigned(claim, signed);
         assertEquals(Set.copyOf(ids), stored);
         for (SignedJob s : signed) {
             assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed' AND txid = '"
-                    + s.tx().txid().hex() + "' AND raw_tx IS NOT NULL AND fee_sats = " + s.tx().fee().value()));
+                    + s.tx().txid().hex() + "' AND raw_tx IS NOT NULL AND fee_sats = " + s.tx().fee().value()
+                    + " AND attempts = 1 AND processing_batch_id = '" + batch + "' AND batch_seq = " + s.batchSeq()));
             Outpoint in = s.tx().inputs().get(0).outpoint();
             assertEquals(1, kit.scalar("SELECT count(*) FROM spends WHERE outpoint_txid = '" + in.txid().hex()
                     + "' AND outpoint_vout = 0 AND job_id = '" + s.jobId() + "' AND spending_txid = '" + s.tx().txid().hex() + "'"));
+            assertEquals(List.of("queued", "signed"),
+                    kit.strings("SELECT to_status FROM publish_job_transitions WHERE job_id = '" + s.jobId() + "' ORDER BY id"));
         }
-        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_batches WHERE status = 'broadcasting' AND batch_id = '" + batch + "'"));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_batches WHERE status = 'broadcasting' AND job_count = 3 "
+                + "AND cardinality(txids) = 3 AND batch_id = '" + batch + "'"));
     }
 
     @Test
-    void storeSigned_whenAnOutpointIsAlreadySpentByAStoredTx_storesNothingOfTheBatch() {
+    void storeSigned_whenAnOutpointIsAlreadySpentByAStoredTx_storesNothingOfTheBatchAndItsJobsStayQueued() {
         Utxo shared = fakeUtxo(1000);
         List<String> first = kit.insertJobs(1);
-        String b1 = Ulid.generate();
-        ClaimedJob j1 = kit.store.claim(b1, "test", first, 0).jobs().get(0);
-        kit.store.storeSigned(b1, List.of(sign(j1, shared)));
+        PublishJobStore.Claim c1 = kit.store.claim(Ulid.generate(), "test", first, 0);
+        kit.store.storeSigned(c1, List.of(sign(c1.jobs().get(0), shared)));
 
         List<String> second = kit.insertJobs(2);
         String b2 = Ulid.generate();
-        List<ClaimedJob> js = kit.store.claim(b2, "test", second, 0).jobs();
+        PublishJobStore.Claim c2 = kit.store.claim(b2, "test", second, 0);
+        List<ClaimedJob> js = c2.jobs();
         List<SignedJob> batch = List.of(sign(js.get(0), fakeUtxo(1000)), sign(js.get(1), shared));
-        assertThrows(StoreException.class, () -> kit.store.storeSigned(b2, batch));
-        assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'processing' AND raw_tx IS NULL AND processing_batch_id = '" + b2 + "'"));
+        assertThrows(StoreException.class, () -> kit.store.storeSigned(c2, batch));
+        assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL "
+                + "AND processing_batch_id IS NULL AND job_id IN (" + quoted(second) + ")"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + b2 + "'"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM spends WHERE outpoint_txid = '" + shared.outpoint().txid().hex() + "'"));
+        // and the claim has ended: the jobs are free for the next one
+        try (PublishJobStore.Claim c3 = kit.store.claim(Ulid.generate(), "test", second, 0)) {
+            assertEquals(2, c3.jobs().size());
+        }
     }
 
     @Test
-    void storeSigned_skipsAJobAnotherBatchTookOver() {
-        List<String> ids = kit.insertJobs(1);
-        String stale = Ulid.generate();
-        ClaimedJob j = kit.store.claim(stale, "a", ids, 0).jobs().get(0);
-        kit.sql("UPDATE publish_jobs SET processing_at = now() - interval '1 hour' WHERE job_id = '" + j.jobId() + "'");
-        assertEquals(List.of(j.jobId()), kit.store.requeueStuckProcessing(Duration.ofMinutes(2)));
-        String fresh = Ulid.generate();
-        kit.store.claim(fresh, "b", ids, 0);
-        Set<String> stored = kit.store.storeSigned(stale, List.of(sign(j, fakeUtxo(1000))));
-        assertTrue(stored.isEmpty());
-        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + j.jobId() + "'"));
-    }
-
-    @Test
-    void handBack_returnsOnlyUnsignedJobsOfThatBatchToQueued() {
+    void failUnsigned_lastsOnlyWithTheClaim_releasedKeepsItClosedForgetsIt() {
         List<String> ids = kit.insertJobs(2);
-        String batch = Ulid.generate();
-        List<ClaimedJob> js = kit.store.claim(batch, "test", ids, 0).jobs();
-        kit.store.storeSigned(batch, List.of(sign(js.get(0), fakeUtxo(1000))));
-        List<String> back = kit.store.handBack(batch, ids);
-        assertEquals(List.of(js.get(1).jobId()), back);
-        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed' AND job_id = '" + js.get(0).jobId() + "'"));
-        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL AND job_id = '" + js.get(1).jobId() + "'"));
+        try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
+            assertTrue(kit.store.failUnsigned(claim, ids.get(0), "RECORD_UNENCODABLE", "too big"));
+        }
+        assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND job_id IN (" + quoted(ids) + ")"),
+                "a claim that ends without storing leaves no trace, its failures included");
+        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        assertTrue(kit.store.failUnsigned(claim, ids.get(0), "RECORD_UNENCODABLE", "too big"));
+        claim.release();
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed' AND error_code = 'RECORD_UNENCODABLE' "
+                + "AND job_id = '" + ids.get(0) + "'"));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND job_id = '" + ids.get(1) + "'"));
+        try (PublishJobStore.Claim next = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
+            assertEquals(List.of(ids.get(1)), next.jobs().stream().map(ClaimedJob::jobId).toList());
+        }
+    }
+
+    private static String quoted(List<String> ids) {
+        return String.join(",", ids.stream().map(i -> "'" + i + "'").toList());
+    }
+
+    /** Claims and stores each job with a fresh fake input; returns the signed jobs in claim order. */
+    private static List<SignedJob> claimAndStore(List<String> ids) {
+        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        List<SignedJob> signed = claim.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList();
+        kit.store.storeSigned(claim, signed);
+        return signed;
     }
 
     @Test
     void requeueStuckProcessing_leavesSignedAndRecentJobsAlone() {
+        // 'processing' is what a broadcaster before V39 wrote at claim; such rows may outlive a rolling deploy
         List<String> ids = kit.insertJobs(3);
-        String batch = Ulid.generate();
-        List<ClaimedJob> js = kit.store.claim(batch, "test", ids, 0).jobs();
-        kit.store.storeSigned(batch, List.of(sign(js.get(0), fakeUtxo(1000))));
+        claimAndStore(List.of(ids.get(0)));
+        kit.sql("UPDATE publish_jobs SET status = 'processing', processing_at = now() WHERE job_id IN ('"
+                + ids.get(1) + "','" + ids.get(2) + "')");
         kit.sql("UPDATE publish_jobs SET processing_at = now() - interval '3 minutes' WHERE job_id IN ('"
-                + js.get(0).jobId() + "','" + js.get(1).jobId() + "')");
-        // js[2] was claimed just now: inside the threshold
+                + ids.get(0) + "','" + ids.get(1) + "')");
+        // ids[2] was claimed just now: inside the threshold; ids[0] is signed
         List<String> rescued = kit.store.requeueStuckProcessing(Duration.ofMinutes(2));
-        assertEquals(List.of(js.get(1).jobId()), rescued);
+        assertEquals(List.of(ids.get(1)), rescued);
     }
 
     @Test
     void discardForResign_deletesSpendsAndRequeuesTheJobLegally() {
         List<String> ids = kit.insertJobs(1);
-        String batch = Ulid.generate();
-        ClaimedJob j = kit.store.claim(batch, "test", ids, 0).jobs().get(0);
-        SignedJob s = sign(j, fakeUtxo(1000));
-        kit.store.storeSigned(batch, List.of(s));
-        assertTrue(kit.store.discardForResign(j.jobId(), s.tx().txid(), "rejected 465: fee too low"));
-        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL AND txid IS NULL AND job_id = '" + j.jobId() + "'"));
-        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + j.jobId() + "'"));
-        assertEquals(List.of("queued", "processing", "signed", "processing", "queued"),
-                kit.strings("SELECT to_status FROM publish_job_transitions WHERE job_id = '" + j.jobId() + "' ORDER BY id"));
+        SignedJob s = claimAndStore(ids).get(0);
+        assertTrue(kit.store.discardForResign(s.jobId(), s.tx().txid(), "rejected 465: fee too low"));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL AND txid IS NULL AND job_id = '" + s.jobId() + "'"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + s.jobId() + "'"));
+        assertEquals(List.of("queued", "signed", "processing", "queued"),
+                kit.strings("SELECT to_status FROM publish_job_transitions WHERE job_id = '" + s.jobId() + "' ORDER BY id"));
         // both backward steps say why, in the audit trail
         assertEquals(List.of("re-sign: rejected 465: fee too low", "re-sign: rejected 465: fee too low"),
-                kit.strings("SELECT reason FROM publish_job_transitions WHERE job_id = '" + j.jobId()
+                kit.strings("SELECT reason FROM publish_job_transitions WHERE job_id = '" + s.jobId()
                         + "' AND from_status IN ('signed', 'processing') AND to_status IN ('processing', 'queued') AND id > ("
-                        + "SELECT min(id) FROM publish_job_transitions WHERE job_id = '" + j.jobId() + "' AND to_status = 'signed') ORDER BY id"));
+                        + "SELECT min(id) FROM publish_job_transitions WHERE job_id = '" + s.jobId() + "' AND to_status = 'signed') ORDER BY id"));
         // a second discard of the same txid changes nothing
-        assertTrue(!kit.store.discardForResign(j.jobId(), s.tx().txid(), "again"));
+        assertTrue(!kit.store.discardForResign(s.jobId(), s.tx().txid(), "again"));
     }
 
     @Test
     void markSent_isIdempotentAndOnlyForTheStoredTxid() {
         List<String> ids = kit.insertJobs(1);
-        String batch = Ulid.generate();
-        ClaimedJob j = kit.store.claim(batch, "test", ids, 0).jobs().get(0);
-        SignedJob s = sign(j, fakeUtxo(1000));
-        kit.store.storeSigned(batch, List.of(s));
-        assertTrue(kit.store.markSent(Map.of(j.jobId(), sign(j, fakeUtxo(999)).tx().txid())).isEmpty());
-        assertEquals(1, kit.store.markSent(Map.of(j.jobId(), s.tx().txid())).size());
-        assertTrue(kit.store.markSent(Map.of(j.jobId(), s.tx().txid())).isEmpty());
+        SignedJob s = claimAndStore(ids).get(0);
+        assertTrue(kit.store.markSent(Map.of(s.jobId(), fakeUtxo(999).outpoint().txid())).isEmpty());
+        assertEquals(1, kit.store.markSent(Map.of(s.jobId(), s.tx().txid())).size());
+        assertTrue(kit.store.markSent(Map.of(s.jobId(), s.tx().txid())).isEmpty());
     }
 
     @Test
     void failSigned_recordsTheCodeAndFreesTheOutpoint() {
         List<String> ids = kit.insertJobs(1);
-        String batch = Ulid.generate();
-        ClaimedJob j = kit.store.claim(batch, "test", ids, 0).jobs().get(0);
-        SignedJob s = sign(j, fakeUtxo(1000));
-        kit.store.storeSigned(batch, List.of(s));
-        assertTrue(kit.store.failSigned(j.jobId(), s.tx().txid(), "ARC_461", "script failed"));
-        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed' AND error_code = 'ARC_461' AND job_id = '" + j.jobId() + "'"));
-        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + j.jobId() + "'"));
+        SignedJob s = claimAndStore(ids).get(0);
+        assertTrue(kit.store.failSigned(s.jobId(), s.tx().txid(), "ARC_461", "script failed"));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed' AND error_code = 'ARC_461' AND job_id = '" + s.jobId() + "'"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + s.jobId() + "'"));
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class Invariants {
             "null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined", "signed>mined",
             "queued>failed", "processing>failed", "signed>failed", "sent>failed",
             "processing>queued", "signed>processing", "sent>processing", "failed>queued",
-            // anchor mode: a job is claimed and stored into its batch in one transaction
+            // a job claimed and stored in one statement (record mode with its transaction, anchor mode into its batch)
             "queued>signed");
 
     private Invariants() {

@@ -80,7 +80,7 @@ class FullPipelineEndToEndTest {
     private static final Set<String> LEGAL = Set.of(
             "null>queued", "queued>processing", "processing>signed", "signed>sent", "sent>mined", "signed>mined",
             "queued>failed", "processing>failed", "signed>failed", "sent>failed",
-            "processing>queued", "signed>processing", "sent>processing", "failed>queued");
+            "processing>queued", "signed>processing", "sent>processing", "failed>queued", "queued>signed");
     private static final Set<String> CHAIN_ACCEPTED = Set.of("SEEN_ON_NETWORK", "MINED", "ACCEPTED_BY_NETWORK");
 
     @TempDir
