@@ -3,6 +3,7 @@ package io.raregen.broadcaster.anchor;
 import io.raregen.broadcaster.store.ClaimedJob;
 import io.raregen.broadcaster.store.Spends;
 import io.raregen.broadcaster.store.StoreException;
+import io.raregen.broadcaster.store.Transactions;
 import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
 import io.raregen.core.anchor.AnchorTree;
@@ -248,10 +249,7 @@ public final class AnchorStore {
             if (batchId == null) {
                 return 0;
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ?")) {
-                ps.setString(1, txid.hex());
-                ps.executeUpdate();
-            }
+            Spends.deleteBySpender(c, txid);
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE publish_jobs SET status = 'processing', anchor_batch_id = NULL, anchor_leaf_index = NULL,
                            signed_at = NULL, sending_started_at = NULL
@@ -367,26 +365,7 @@ public final class AnchorStore {
         }
     }
 
-    /** Work on one connection inside one database transaction. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} in one transaction: commit, or roll back and throw {@link StoreException}. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), e);
-        }
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
+        return Transactions.run(ds, () -> what, work);
     }
 }

@@ -256,10 +256,7 @@ public class PoolTransactionStore {
                 ps.setString(1, txid.hex());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ?")) {
-                ps.setString(1, txid.hex());
-                ps.executeUpdate();
-            }
+            Spends.deleteBySpender(c, txid);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM utxos WHERE txid = ? AND status = 'pending'")) {
                 ps.setString(1, txid.hex());
                 ps.executeUpdate();

@@ -360,7 +360,7 @@ public final class PublishJobStore {
                 c.rollback();
                 return false;
             }
-            deleteSpends(c, jobId, txid);
+            Spends.deleteForJob(c, jobId, txid);
             try (PreparedStatement ps = c.prepareStatement(
                     REQUEUE
                             + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
@@ -388,45 +388,13 @@ public final class PublishJobStore {
                 c.rollback();
                 return false;
             }
-            deleteSpends(c, jobId, txid);
+            Spends.deleteForJob(c, jobId, txid);
             return true;
         });
     }
 
-    /** Work on one connection inside one database transaction. */
-    @FunctionalInterface
-    private interface TxWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /**
-     * Runs {@code work} in one transaction and commits it, or rolls back and throws
-     * {@link StoreException} on failure. Work that decides to change nothing may call
-     * {@code c.rollback()} itself and return: the commit that follows then has nothing to commit.
-     */
-    private <T> T inTransaction(java.util.function.Supplier<String> what, TxWork<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                PlannerCosts.inMemoryWorkingSet(c);
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what.get() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteSpends(Connection c, String jobId, Txid txid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE job_id = ? AND spending_txid = ?")) {
-            ps.setString(1, jobId);
-            ps.setString(2, txid.hex());
-            ps.executeUpdate();
-        }
+    private <T> T inTransaction(java.util.function.Supplier<String> what, Transactions.Work<T> work) {
+        return Transactions.run(ds, what, work);
     }
 
     /** The batch has had its broadcast attempt; jobs not sent yet are the rescuer's. */

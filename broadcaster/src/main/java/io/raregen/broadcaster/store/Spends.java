@@ -2,6 +2,7 @@ package io.raregen.broadcaster.store;
 
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.Txid;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * The broadcaster's one writer of {@code spends}: a row per input of each signed transaction, stored
  * in the same database transaction as the transaction's bytes (a publication's, with its job id, or a
- * pool transaction's, without). One multi-row statement per call.
+ * pool transaction's, without; one multi-row statement per call), and deleted with a transaction that is
+ * discarded, in the caller's database transaction.
  */
 public final class Spends {
     private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
@@ -47,6 +49,23 @@ public final class Spends {
             ps.setArray(3, c.createArrayOf("bpchar", spenders.toArray()));
             ps.setArray(4, c.createArrayOf("varchar", jobIds.toArray()));
             ps.setArray(5, c.createArrayOf("int8", satoshis.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes the rows of every input {@code spender} spends (a discarded anchor or pool transaction). */
+    public static void deleteBySpender(Connection c, Txid spender) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ?")) {
+            ps.setString(1, spender.hex());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes the rows of a job's discarded transaction {@code spender}. */
+    public static void deleteForJob(Connection c, String jobId, Txid spender) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE job_id = ? AND spending_txid = ?")) {
+            ps.setString(1, jobId);
+            ps.setString(2, spender.hex());
             ps.executeUpdate();
         }
     }

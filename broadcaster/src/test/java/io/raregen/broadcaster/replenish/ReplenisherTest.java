@@ -253,4 +253,40 @@ class ReplenisherTest {
             return rs.getLong(1);
         }
     }
+
+    @Test
+    void markRejected_discardsTheTransactionAndItsStoredChildAndFreesTheirInputs() throws SQLException {
+        io.raregen.core.tx.Utxo input = PoolTestData.utxo(100_000);
+        pool.add(List.of(input), Purpose.PUBLISH, 1);
+        byte[] script = PoolTestData.POOL_KEY.p2pkhLockingScript();
+        SignedTransaction parent = new TransactionBuilder().addInput(input)
+                .addOutput(new io.raregen.core.tx.TxOutput(io.raregen.core.types.Satoshis.of(40_000), script))
+                .changeTo(script).sign(PoolTestData.POOL_KEY, FeeRate.perKb(1));
+        io.raregen.core.tx.Utxo pendingOut = new io.raregen.core.tx.Utxo(
+                new io.raregen.core.types.Outpoint(parent.txid(), 0), io.raregen.core.types.Satoshis.of(40_000), script);
+        SignedTransaction child = new TransactionBuilder().addInput(pendingOut).changeTo(script)
+                .sign(PoolTestData.POOL_KEY, FeeRate.perKb(1));
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            store.storeSigned(c, "split", parent, List.of(Purpose.PUBLISH, Purpose.PUBLISH), 2, "test");
+            c.commit();
+            try (Statement st = c.createStatement()) {
+                // the child's input is the parent's pending output: make it spendable for the child's store
+                st.execute("UPDATE utxos SET status = 'available' WHERE txid = '" + parent.txid().hex() + "' AND vout = 0");
+            }
+            c.commit();
+            store.storeSigned(c, "split", child, List.of(Purpose.PUBLISH), 3, "test");
+            c.commit();
+        }
+        assertEquals(2, count("SELECT count(*) FROM spends"));
+
+        store.markRejected(parent.txid(), "rejected 461: test");
+
+        assertEquals(2, count("SELECT count(*) FROM pool_transactions WHERE status = 'rejected'"), "parent and child");
+        assertEquals(0, count("SELECT count(*) FROM spends"), "no input stays bound to a discarded transaction");
+        assertEquals(1, count("SELECT count(*) FROM utxos WHERE txid = '" + input.outpoint().txid().hex()
+                + "' AND status = 'available' AND reserved_by IS NULL"), "the parent's input is free again");
+        assertEquals(0, count("SELECT count(*) FROM utxos WHERE txid IN ('" + parent.txid().hex() + "', '"
+                + child.txid().hex() + "') AND status = 'pending'"), "their pending outputs are gone");
+    }
 }
