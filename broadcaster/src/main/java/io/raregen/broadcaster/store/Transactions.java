@@ -3,6 +3,7 @@ package io.raregen.broadcaster.store;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,11 @@ public final class Transactions {
      * nothing to commit.
      */
     public static <T> T run(DataSource ds, Supplier<String> what, Work<T> work) {
+        return run(ds, work, e -> new StoreException(what.get() + " failed: " + e.getMessage(), e));
+    }
+
+    /** As {@link #run(DataSource, Supplier, Work)}, with the caller's exception for a database failure. */
+    public static <T> T run(DataSource ds, Work<T> work, Function<SQLException, RuntimeException> failure) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -39,7 +45,7 @@ public final class Transactions {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException(what.get() + " failed: " + e.getMessage(), e);
+            throw failure.apply(e);
         }
     }
 }

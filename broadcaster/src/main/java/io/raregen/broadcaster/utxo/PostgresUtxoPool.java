@@ -2,7 +2,7 @@ package io.raregen.broadcaster.utxo;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
-import io.raregen.broadcaster.store.PlannerCosts;
+import io.raregen.broadcaster.store.Transactions;
 import io.raregen.core.tx.Utxo;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
@@ -524,22 +524,7 @@ public class PostgresUtxoPool implements UtxoPool {
 
     /** Runs {@code work} in one transaction on a pooled connection; commits, or rolls back and rethrows. */
     public <T> T inTransaction(TxWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                PlannerCosts.inMemoryWorkingSet(c);
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new PoolStorageException("utxo pool database operation failed: " + e.getMessage(), e);
-        }
+        return Transactions.run(dataSource, work::run,
+                e -> new PoolStorageException("utxo pool database operation failed: " + e.getMessage(), e));
     }
 }

@@ -74,6 +74,13 @@ class CrashWindowsTest {
         return a;
     }
 
+    private static void awaitFirstCrash(AtomicInteger crashes) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (crashes.get() < 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     private void finishWithFreshInstance() throws Exception {
         RecoveryProperties rp = kit.fastRecovery();
         // the dead instance's leases must lapse for its reserved-but-unsigned UTXOs to return
@@ -135,10 +142,7 @@ class CrashWindowsTest {
                 throw new PipelineHooks.SimulatedCrash("after claim");
             }
         }));
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (crashes.get() < 1 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitFirstCrash(crashes);
         Thread.sleep(500); // the claims in flight crash too
         a.kill();
         assertTrue(crashes.get() >= 1, "instance A claimed and crashed");
@@ -161,10 +165,7 @@ class CrashWindowsTest {
                 throw new PipelineHooks.SimulatedCrash("before store");
             }
         });
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (crashes.get() < 1 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitFirstCrash(crashes);
         a.kill();
         assertTrue(crashes.get() >= 1, "instance A signed a batch and crashed before storing it");
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE txid IS NOT NULL"));
