@@ -1,45 +1,44 @@
 package io.raregen.broadcaster.app;
 
-import io.raregen.broadcaster.anchor.AnchorSettings;
-import io.raregen.broadcaster.anchor.AnchorStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.raregen.broadcaster.anchor.AnchorSettings;
+import io.raregen.broadcaster.anchor.AnchorStore;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.FallbackTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.WocSettings;
 import io.raregen.broadcaster.broadcast.WocTransactionBroadcaster;
 import io.raregen.broadcaster.callbacks.CallbackApplier;
+import io.raregen.broadcaster.callbacks.CallbackInbox;
+import io.raregen.broadcaster.callbacks.CallbackSettings;
+import io.raregen.broadcaster.fees.ArcFeePolicy;
+import io.raregen.broadcaster.fees.FeeSettings;
 import io.raregen.broadcaster.headers.HeaderSettings;
 import io.raregen.broadcaster.headers.HeaderStore;
 import io.raregen.broadcaster.headers.HttpBlockHeaderSource;
-import io.raregen.broadcaster.callbacks.CallbackInbox;
-import io.raregen.broadcaster.config.ArcProperties;
-import io.raregen.broadcaster.config.AwsProperties;
-import io.raregen.broadcaster.config.CallbackProperties;
-import io.raregen.broadcaster.config.FeeProperties;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.QueueProperties;
-import io.raregen.broadcaster.config.RateLimitProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
-import io.raregen.broadcaster.config.WocProperties;
-import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
+import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.providers.Provider;
 import io.raregen.broadcaster.providers.ProviderRouter;
 import io.raregen.broadcaster.providers.ProviderSettings;
 import io.raregen.broadcaster.providers.RoutingSettings;
-import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.LocalRateLimiter;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
+import io.raregen.broadcaster.ratelimit.RateLimitSettings;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.QueueSettings;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.tx.FeeRate;
-import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -75,15 +74,15 @@ public class BroadcasterFactory {
 
     /** The fee rate comes from the policy of the first provider that answers, in failover order. */
     @Singleton
-    ArcFeePolicy feePolicy(ArcProperties arc, List<ProviderSettings> providers, FeeProperties fees) {
+    ArcFeePolicy feePolicy(ArcSettings arc, List<ProviderSettings> providers, FeeSettings fees) {
         return new ArcFeePolicy(ProviderSettings.effective(arc, providers).stream().map(p -> p.arc(arc)).toList(),
                 new FeeRate(fees.getFallbackSatoshis(), fees.getFallbackBytes()));
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    ProviderRouter providerRouter(ArcProperties arc, List<ProviderSettings> configured, RoutingSettings routing,
-                                  RateLimitProperties rate, DataSource wrapped, DataSourceResolver resolver, MeterRegistry registry) {
+    ProviderRouter providerRouter(ArcSettings arc, List<ProviderSettings> configured, RoutingSettings routing,
+                                  RateLimitSettings rate, DataSource wrapped, DataSourceResolver resolver, MeterRegistry registry) {
         DataSource dataSource = resolver.resolve(wrapped);
         List<Provider> providers = new ArrayList<>();
         for (ProviderSettings p : ProviderSettings.effective(arc, configured)) {
@@ -97,12 +96,12 @@ public class BroadcasterFactory {
     }
 
     @Singleton
-    TransactionBroadcaster transactionBroadcaster(ProviderRouter router, WocProperties woc) {
+    TransactionBroadcaster transactionBroadcaster(ProviderRouter router, WocSettings woc) {
         return woc.isEnabled() ? new FallbackTransactionBroadcaster(router, new WocTransactionBroadcaster(woc)) : router;
     }
 
     @Singleton
-    RateLimiter rateLimiter(RateLimitProperties props, DataSource wrapped, DataSourceResolver resolver) {
+    RateLimiter rateLimiter(RateLimitSettings props, DataSource wrapped, DataSourceResolver resolver) {
         DataSource dataSource = resolver.resolve(wrapped);
         if (!props.isEnabled()) {
             return RateLimiter.unlimited();
@@ -114,7 +113,7 @@ public class BroadcasterFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    SqsClient sqsClient(AwsProperties aws) {
+    SqsClient sqsClient(AwsSettings aws) {
         SqsClientBuilder b = SqsClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30)))
@@ -131,8 +130,8 @@ public class BroadcasterFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    PublishPipeline publishPipeline(PipelineProperties pipeline, RecoveryProperties recovery, ArcProperties arc,
-                                    FeeProperties fees, QueueProperties queue, DataSource wrapped, DataSourceResolver resolver,
+    PublishPipeline publishPipeline(PipelineSettings pipeline, RecoverySettings recovery, ArcSettings arc,
+                                    FeeSettings fees, QueueSettings queue, DataSource wrapped, DataSourceResolver resolver,
                                     UtxoPool pool,
                                     ServiceKeys keys, ArcFeePolicy feePolicy, TransactionBroadcaster broadcaster,
                                     RateLimiter limiter, SqsClient sqs, PipelineMetrics metrics, Heartbeats heartbeats,
@@ -161,7 +160,7 @@ public class BroadcasterFactory {
 
     /** Applies stored ARC callbacks with the pipeline's own result applier (one way to record mined). */
     @Singleton
-    CallbackApplier callbackApplier(CallbackProperties props, DataSource wrapped, DataSourceResolver resolver,
+    CallbackApplier callbackApplier(CallbackSettings props, DataSource wrapped, DataSourceResolver resolver,
                                     PublishPipeline pipeline, UtxoPool pool, MeterRegistry registry) {
         CallbackApplier applier = new CallbackApplier(new CallbackInbox(resolver.resolve(wrapped)), pipeline.applier(), pool,
                 registry, props.getInterval(), props.getBatchSize(), props.getRetention(), props.getPruneInterval(),

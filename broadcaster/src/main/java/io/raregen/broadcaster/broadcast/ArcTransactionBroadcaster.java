@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
-import io.raregen.broadcaster.config.ArcProperties;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.types.Txid;
 import org.slf4j.Logger;
@@ -34,12 +33,12 @@ public final class ArcTransactionBroadcaster implements TransactionBroadcaster {
     private static final Logger LOG = LoggerFactory.getLogger(ArcTransactionBroadcaster.class);
     private static final HexFormat HEX = HexFormat.of();
 
-    private final ArcProperties props;
+    private final ArcSettings props;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
 
-    public ArcTransactionBroadcaster(ArcProperties props) {
+    public ArcTransactionBroadcaster(ArcSettings props) {
         this.props = props;
         this.baseUrl = props.getUrl().endsWith("/") ? props.getUrl().substring(0, props.getUrl().length() - 1) : props.getUrl();
         this.http = HttpClient.newBuilder()

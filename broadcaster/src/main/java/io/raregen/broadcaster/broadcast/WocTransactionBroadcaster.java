@@ -3,7 +3,6 @@ package io.raregen.broadcaster.broadcast;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
-import io.raregen.broadcaster.config.WocProperties;
 import io.raregen.broadcaster.ratelimit.LocalRateLimiter;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.core.tx.SignedTransaction;
@@ -24,13 +23,13 @@ import java.util.Locale;
  * hex; the bulk endpoint is deprecated), paced by its own limit (3 req/s without an API key).
  */
 public final class WocTransactionBroadcaster implements TransactionBroadcaster {
-    private final WocProperties props;
+    private final WocSettings props;
     private final HttpClient http;
     private final RateLimiter limiter;
     private final ObjectMapper json = new ObjectMapper();
     private final String base;
 
-    public WocTransactionBroadcaster(WocProperties props) {
+    public WocTransactionBroadcaster(WocSettings props) {
         this.props = props;
         String url = props.getUrl().endsWith("/") ? props.getUrl().substring(0, props.getUrl().length() - 1) : props.getUrl();
         this.base = url + "/v1/bsv/" + props.getNetwork();

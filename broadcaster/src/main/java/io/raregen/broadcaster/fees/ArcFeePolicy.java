@@ -2,7 +2,7 @@ package io.raregen.broadcaster.fees;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.core.tx.FeeRate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,18 +23,18 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ArcFeePolicy implements FeePolicy {
     private static final Logger LOG = LoggerFactory.getLogger(ArcFeePolicy.class);
 
-    private final List<ArcProperties> sources;
+    private final List<ArcSettings> sources;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicReference<FeeRate> rate;
     private volatile boolean fromNetwork;
 
-    public ArcFeePolicy(ArcProperties arc, FeeRate fallback) {
+    public ArcFeePolicy(ArcSettings arc, FeeRate fallback) {
         this(List.of(arc), fallback);
     }
 
     /** Reads the policy from the first of {@code sources} (the providers, in failover order) that answers. */
-    public ArcFeePolicy(List<ArcProperties> sources, FeeRate fallback) {
+    public ArcFeePolicy(List<ArcSettings> sources, FeeRate fallback) {
         this.sources = List.copyOf(sources);
         this.rate = new AtomicReference<>(fallback);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -53,7 +53,7 @@ public final class ArcFeePolicy implements FeePolicy {
 
     /** Reads the policy from the first source that answers with one; returns true when the rate was read. */
     public boolean refresh() {
-        for (ArcProperties arc : sources) {
+        for (ArcSettings arc : sources) {
             if (refresh(arc)) {
                 return true;
             }
@@ -61,7 +61,7 @@ public final class ArcFeePolicy implements FeePolicy {
         return false;
     }
 
-    private boolean refresh(ArcProperties arc) {
+    private boolean refresh(ArcSettings arc) {
         String base = arc.getUrl().endsWith("/") ? arc.getUrl().substring(0, arc.getUrl().length() - 1) : arc.getUrl();
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/v1/policy"))
                 .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET();

@@ -6,7 +6,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.keys.Network;
 import jakarta.inject.Inject;
@@ -40,7 +40,7 @@ public class LocalFaucetFunding {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Inject
-    public LocalFaucetFunding(FundingService funding, UtxoPool pool, ArcProperties arc,
+    public LocalFaucetFunding(FundingService funding, UtxoPool pool, ArcSettings arc,
                               @Value("${raregen.funding.local-faucet.satoshis:100000000}") long satoshis,
                               @Value("${raregen.funding.local-faucet.min-sats:1000000}") long minSats) {
         this.funding = funding;

@@ -8,8 +8,6 @@ import io.raregen.broadcaster.anchor.AnchorWindow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.collector.BatchCollector;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.headers.BlockHeaderSource;
@@ -28,6 +26,7 @@ import io.raregen.broadcaster.recovery.FeeRefresh;
 import io.raregen.broadcaster.recovery.Loop;
 import io.raregen.broadcaster.recovery.LoopScheduler;
 import io.raregen.broadcaster.recovery.Reconciler;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.recovery.Rescuer;
 import io.raregen.broadcaster.recovery.ReservationExpiry;
 import io.raregen.broadcaster.results.ResultApplier;
@@ -52,7 +51,7 @@ public final class PublishPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublishPipeline.class);
 
     /** Everything the pipeline needs from outside. {@code sqs} may be null (database-only: backlog claim and loops). */
-    public record Parts(PipelineProperties pipeline, RecoveryProperties recovery, String instanceId,
+    public record Parts(PipelineSettings pipeline, RecoverySettings recovery, String instanceId,
                         PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
                         TransactionBroadcaster broadcaster, RateLimiter limiter, int broadcastChunkSize,
                         SqsClient sqs, String queueUrl, PipelineMetrics metrics, Heartbeats heartbeats, PipelineHooks hooks,
@@ -80,7 +79,7 @@ public final class PublishPipeline implements AutoCloseable {
 
     public PublishPipeline(Parts p) {
         this.parts = p;
-        PipelineProperties pp = p.pipeline();
+        PipelineSettings pp = p.pipeline();
         this.acker = p.sqs() == null ? null : new MessageAcker(p.sqs(), p.queueUrl(), 2);
         this.signer = new BatchSigner(pp.getSignThreads());
         // the collector is created after the pipeline it feeds; re-signs reach it through this indirection
@@ -124,7 +123,7 @@ public final class PublishPipeline implements AutoCloseable {
     }
 
     public List<Loop> recoveryLoops() {
-        RecoveryProperties r = parts.recovery();
+        RecoverySettings r = parts.recovery();
         List<Loop> list = new ArrayList<>();
         list.add(new Reconciler(parts.store(), collector::offerNow, r.getReconcileAfter(), r.getReconcileInterval(), r.getBatchLimit()));
         list.add(new Rescuer(parts.store(), sender, collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
@@ -186,7 +185,7 @@ public final class PublishPipeline implements AutoCloseable {
             return;
         }
         started = true;
-        PipelineProperties pp = parts.pipeline();
+        PipelineSettings pp = parts.pipeline();
         if (parts.fees() instanceof ArcFeePolicy arc) {
             arc.refresh();
         }

@@ -3,7 +3,7 @@ package io.raregen.broadcaster.providers;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ public class ProviderSettings {
      * The providers in failover order: the configured ones by priority then name, or, when none is
      * configured, one named {@code arc} at {@code raregen.arc.url} with {@code raregen.arc.token}.
      */
-    public static List<ProviderSettings> effective(ArcProperties arc, Collection<ProviderSettings> configured) {
+    public static List<ProviderSettings> effective(ArcSettings arc, Collection<ProviderSettings> configured) {
         List<ProviderSettings> out = new ArrayList<>();
         for (ProviderSettings p : configured) {
             if (p.getUrl() == null || p.getUrl().isBlank()) {
@@ -88,7 +88,7 @@ public class ProviderSettings {
     }
 
     /** The common ARC settings with this provider's url, token and timeout. */
-    public ArcProperties arc(ArcProperties common) {
+    public ArcSettings arc(ArcSettings common) {
         return common.forEndpoint(url, token, maxTimeoutSeconds);
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code capacity - rate × arrivalSpread} (its burst): arrivals in any window w then come from takes
  * in a span of w + arrivalSpread, at most burst + rate × (w + arrivalSpread) = capacity + rate × w,
  * as long as every request reaches the network within {@code arrivalSpread} of its take
- * ({@code raregen.ratelimit.arrival-spread}, {@link io.raregen.broadcaster.config.RateLimitProperties}).
+ * ({@code raregen.ratelimit.arrival-spread}, {@link RateLimitSettings}).
  */
 public final class PostgresRateLimiter implements RateLimiter {
 

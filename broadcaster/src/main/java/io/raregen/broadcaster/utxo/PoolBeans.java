@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.jdbc.DataSourceResolver;
-import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.replenish.ReplenisherSettings;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
@@ -32,7 +32,7 @@ public class PoolBeans {
 
     @Singleton
     PoolDepthHistory poolDepthHistory(DataSource wrapped, DataSourceResolver resolver, PoolSettings settings, ReplenisherSettings replenisher,
-                                      ServiceKeys keys, PipelineProperties pipeline,
+                                      ServiceKeys keys, PipelineSettings pipeline,
                                       @Value("${raregen.network:regtest}") String network) {
         String instance = pipeline.getInstanceId() == null || pipeline.getInstanceId().isBlank()
                 ? ManagementFactory.getRuntimeMXBean().getName() : pipeline.getInstanceId();

@@ -1,7 +1,7 @@
 package io.raregen.broadcaster.anchor;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.headers.HeaderSettings;
 import io.raregen.broadcaster.headers.HeaderStore;
 import io.raregen.broadcaster.headers.HttpBlockHeaderSource;
@@ -52,7 +52,7 @@ class AnchorDrainTest extends ChainAndQueue {
         return s;
     }
 
-    private PublishPipeline pipeline(RecoveryProperties recovery, PipelineHooks hooks, String instance, String queue) {
+    private PublishPipeline pipeline(RecoverySettings recovery, PipelineHooks hooks, String instance, String queue) {
         PublishPipeline p = kit.pipeline(kit.fastPipeline(), recovery, RateLimiter.unlimited(),
                 queue == null ? null : sqs.client, queue, hooks, instance);
         p.anchorWith(fastAnchors(), new AnchorStore(kit.dataSource()));
@@ -127,7 +127,7 @@ class AnchorDrainTest extends ChainAndQueue {
     void crashBetweenStoreAndSend_aFreshInstanceSendsTheStoredBytes_neverResigned() throws Exception {
         kit.fundPool(5, 1000);
         insertAnchorJobs(50);
-        RecoveryProperties off = kit.fastRecovery();
+        RecoverySettings off = kit.fastRecovery();
         off.setEnabled(false);
         PublishPipeline a = pipeline(off, new PipelineHooks() {
             @Override
@@ -163,7 +163,7 @@ class AnchorDrainTest extends ChainAndQueue {
     void crashAfterClaimBeforeStoring_leavesTheJobsQueued_andTheyAreAnchoredOnce() throws Exception {
         kit.fundPool(5, 1000);
         insertAnchorJobs(30);
-        RecoveryProperties off = kit.fastRecovery();
+        RecoverySettings off = kit.fastRecovery();
         off.setEnabled(false);
         java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
         PublishPipeline a = pipeline(off, new PipelineHooks() {
@@ -235,7 +235,7 @@ class AnchorDrainTest extends ChainAndQueue {
         HeaderSettings headers = new HeaderSettings();
         headers.setUrl(kit.chain.arcUrl() + "/admin/blocks/{hash}");
         headers.setHeightUrl(kit.chain.arcUrl() + "/admin/blocks/{height}");
-        RecoveryProperties off = kit.fastRecovery();
+        RecoverySettings off = kit.fastRecovery();
         off.setEnabled(false);
         PublishPipeline p = pipeline(off, PipelineHooks.NONE, "anchoring", null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

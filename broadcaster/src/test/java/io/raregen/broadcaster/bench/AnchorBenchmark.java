@@ -2,8 +2,8 @@ package io.raregen.broadcaster.bench;
 
 import io.raregen.broadcaster.anchor.AnchorSettings;
 import io.raregen.broadcaster.anchor.AnchorStore;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -37,8 +37,8 @@ public final class AnchorBenchmark {
                 long sentBefore = sent(kit);
                 AnchorSettings settings = new AnchorSettings();
                 settings.setWindow(Duration.ofMillis(100));
-                PipelineProperties pp = kit.fastPipeline();
-                RecoveryProperties rp = kit.fastRecovery();
+                PipelineSettings pp = kit.fastPipeline();
+                RecoverySettings rp = kit.fastRecovery();
                 rp.setEnabled(false);
                 PublishPipeline p = kit.pipeline(pp, rp, RateLimiter.unlimited(), null, null, PipelineHooks.NONE, "anchor-bench");
                 p.anchorWith(settings, new AnchorStore(kit.dataSource()));

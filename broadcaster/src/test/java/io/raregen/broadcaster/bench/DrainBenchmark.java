@@ -1,8 +1,8 @@
 package io.raregen.broadcaster.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
@@ -236,7 +236,7 @@ public final class DrainBenchmark {
         ex.awaitTermination(10, TimeUnit.MINUTES);
         // fresh tables of 20,000 rows: give the planner statistics as a live database would have
         kit.sql("ANALYZE");
-        PipelineProperties pp = pipelineProperties(mode);
+        PipelineSettings pp = pipelineProperties(mode);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PublishPipeline p = kit.pipeline(pp, recoveryProperties(mode), RateLimiter.unlimited(), sqs.client, queue,
                 PipelineHooks.NONE, "bench", registry);
@@ -298,19 +298,19 @@ public final class DrainBenchmark {
         }
     }
 
-    private static PipelineProperties pipelineProperties(String mode) {
-        PipelineProperties pp = new PipelineProperties();
+    private static PipelineSettings pipelineProperties(String mode) {
+        PipelineSettings pp = new PipelineSettings();
         pp.setBacklogClaim(!"queue".equals(mode));
         pp.setReceivers(Integer.getInteger("bench.receivers", "queue".equals(mode) ? 8 : 2));
         pp.setReceiveWaitSeconds(1);
         pp.setShutdownGrace(Duration.ofSeconds(5));
-        // -Dbench.prepareThreads=N: batches prepared side by side (PipelineProperties.prepareThreads)
+        // -Dbench.prepareThreads=N: batches prepared side by side (PipelineSettings.prepareThreads)
         pp.setPrepareThreads(Integer.getInteger("bench.prepareThreads", pp.getPrepareThreads()));
         return pp;
     }
 
-    private static RecoveryProperties recoveryProperties(String mode) {
-        RecoveryProperties rp = new RecoveryProperties();
+    private static RecoverySettings recoveryProperties(String mode) {
+        RecoverySettings rp = new RecoverySettings();
         rp.setRebroadcastAfter(Duration.ofMinutes(5));
         rp.setReconcileAfter("sustained".equals(mode) ? Duration.ofMinutes(5) : Duration.ofSeconds(30));
         return rp;

@@ -1,8 +1,8 @@
 package io.raregen.broadcaster.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -265,12 +265,12 @@ public final class StorageFootprint {
             }
             sqs.sendBodies(queue, bodies);
         }
-        PipelineProperties pp = new PipelineProperties();
+        PipelineSettings pp = new PipelineSettings();
         pp.setBacklogClaim(true);
         pp.setReceivers(2);
         pp.setReceiveWaitSeconds(1);
         pp.setShutdownGrace(Duration.ofSeconds(5));
-        RecoveryProperties rp = new RecoveryProperties();
+        RecoverySettings rp = new RecoverySettings();
         rp.setRebroadcastAfter(Duration.ofMinutes(5));
         rp.setReconcileAfter(Duration.ofSeconds(30));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.broadcast;
 
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
-import io.raregen.broadcaster.config.ArcProperties;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
@@ -107,7 +106,7 @@ class ArcTransactionBroadcasterTest {
         });
         receiver.start();
         try {
-            ArcProperties props = kit.arcProperties();
+            ArcSettings props = kit.arcProperties();
             props.setCallbackUrl("http://127.0.0.1:" + receiver.getAddress().getPort() + "/cb");
             props.setCallbackToken("cb-token");
             List<SignedTransaction> txs = txs(4, kit.poolKey);
@@ -206,7 +205,7 @@ class ArcTransactionBroadcasterTest {
 
     @Test
     void chunks_respectTheCountAndByteBounds() {
-        ArcProperties p = kit.arcProperties();
+        ArcSettings p = kit.arcProperties();
         p.setMaxTxsPerRequest(4);
         ArcTransactionBroadcaster small = new ArcTransactionBroadcaster(p);
         List<SignedTransaction> txs = txs(10, kit.poolKey);
@@ -221,7 +220,7 @@ class ArcTransactionBroadcasterTest {
 
     @Test
     void broadcast_octetStreamBody_isAcceptedToo() {
-        ArcProperties p = kit.arcProperties();
+        ArcSettings p = kit.arcProperties();
         p.setBodyFormat("octet-stream");
         List<SignedTransaction> txs = txs(3, kit.poolKey);
         for (BroadcastResult r : new ArcTransactionBroadcaster(p).broadcast(txs)) {

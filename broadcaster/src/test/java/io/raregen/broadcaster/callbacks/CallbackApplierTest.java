@@ -3,7 +3,7 @@ package io.raregen.broadcaster.callbacks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
@@ -208,7 +208,7 @@ class CallbackApplierTest {
     @Test
     void mined_forAJobStillSigned_isIgnored_soThePoolIsNeverBehindTheJob() throws Exception {
         // an instance whose broadcasts never get an answer: the job stays signed, its input reserved
-        ArcProperties dead = kit.arcProperties();
+        ArcSettings dead = kit.arcProperties();
         dead.setUrl("http://127.0.0.1:1");
         var rp = kit.fastRecovery();
         rp.setEnabled(false);

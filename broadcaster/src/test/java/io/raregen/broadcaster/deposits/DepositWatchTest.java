@@ -1,7 +1,7 @@
 package io.raregen.broadcaster.deposits;
 
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.funding.FundingService;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.utxo.PoolSettings;
@@ -47,7 +47,7 @@ class DepositWatchTest {
     void start() {
         db = TestDatabase.create();
         chain = LocalChain.start(LocalChainConfig.builder().host("127.0.0.1").port(0).manualMining().build());
-        ArcProperties arc = new ArcProperties();
+        ArcSettings arc = new ArcSettings();
         arc.setUrl(chain.arcUrl());
         DepositSettings settings = new DepositSettings();
         settings.setChainUrl(chain.arcUrl() + "/woc");

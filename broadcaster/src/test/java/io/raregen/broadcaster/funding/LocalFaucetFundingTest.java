@@ -37,8 +37,8 @@ class LocalFaucetFundingTest {
         assertThrows(IllegalStateException.class, faucet::fundIfLow);
     }
 
-    private static io.raregen.broadcaster.config.ArcProperties arc(String url) {
-        io.raregen.broadcaster.config.ArcProperties p = new io.raregen.broadcaster.config.ArcProperties();
+    private static io.raregen.broadcaster.broadcast.ArcSettings arc(String url) {
+        io.raregen.broadcaster.broadcast.ArcSettings p = new io.raregen.broadcaster.broadcast.ArcSettings();
         p.setUrl(url);
         return p;
     }

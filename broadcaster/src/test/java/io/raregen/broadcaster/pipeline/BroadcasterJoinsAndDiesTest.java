@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RateLimitProperties;
+import io.raregen.broadcaster.ratelimit.RateLimitSettings;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.support.ArrivalWindows;
 import io.raregen.broadcaster.support.ChainAndQueue;
@@ -35,12 +34,12 @@ class BroadcasterJoinsAndDiesTest extends ChainAndQueue {
     static final String SENT = "SELECT count(*) FROM publish_jobs WHERE status = 'sent'";
 
     private PublishPipeline broadcaster(String id, String queue) {
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setMaxBatchSize(100);
         // a dead instance's leases lapse quickly (the default is minutes)
         pp.setReservationLease(Duration.ofSeconds(3));
         return kit.pipeline(pp, kit.fastRecovery(),
-                new PostgresRateLimiter(kit.ds, "arc", CAPACITY, PERIOD, new RateLimitProperties().getArrivalSpread()),
+                new PostgresRateLimiter(kit.ds, "arc", CAPACITY, PERIOD, new RateLimitSettings().getArrivalSpread()),
                 sqs.client, queue, PipelineHooks.NONE, id);
     }
 

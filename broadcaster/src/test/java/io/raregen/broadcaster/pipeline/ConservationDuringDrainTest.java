@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.utxo.PoolSnapshot;
@@ -50,7 +49,7 @@ class ConservationDuringDrainTest extends ChainAndQueue {
             }
         }, "conservation-sampler");
 
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "audit");
         sampler.start();
         p.start();

@@ -1,6 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.support.Invariants;
@@ -48,7 +48,7 @@ class CrashWindowsTest {
     }
 
     private void crashFirstInstance(PipelineHooks hooks, String reachedSql, boolean awaitChain) throws Exception {
-        RecoveryProperties off = kit.fastRecovery();
+        RecoverySettings off = kit.fastRecovery();
         off.setEnabled(false);
         PublishPipeline a = kit.pipeline(kit.fastPipeline(), off, RateLimiter.unlimited(), null, null, hooks, "crashing");
         a.start();
@@ -66,7 +66,7 @@ class CrashWindowsTest {
     }
 
     private PublishPipeline startCrashing(PipelineHooks hooks) {
-        RecoveryProperties off = kit.fastRecovery();
+        RecoverySettings off = kit.fastRecovery();
         off.setEnabled(false);
         PublishPipeline a = kit.pipeline(kit.fastPipeline(), off, RateLimiter.unlimited(), null, null, hooks, "crashing");
         a.start();
@@ -82,7 +82,7 @@ class CrashWindowsTest {
     }
 
     private void finishWithFreshInstance() throws Exception {
-        RecoveryProperties rp = kit.fastRecovery();
+        RecoverySettings rp = kit.fastRecovery();
         // the dead instance's leases must lapse for its reserved-but-unsigned UTXOs to return
         kit.sql("UPDATE utxos SET reserved_until = now() WHERE status = 'reserved' AND reserved_by = 'crashing'");
         PublishPipeline b = kit.pipeline(kit.fastPipeline(), rp, RateLimiter.unlimited(), null, null, PipelineHooks.NONE, "fresh");

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.QueueMessages;
 import io.raregen.broadcaster.support.ChainAndQueue;
@@ -24,7 +23,7 @@ class EndToEndTest extends ChainAndQueue {
         String queue = sqs.createQueue();
         sqs.sendJobIds(queue, ids);
 
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setBacklogClaim(false); // queue-only: every job must come through its message
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "e2e");
         p.start();
@@ -50,7 +49,7 @@ class EndToEndTest extends ChainAndQueue {
         thrice.addAll(ids);
         thrice.addAll(ids);
         sqs.sendJobIds(queue, thrice);
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setBacklogClaim(false);
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "dup");
         p.start();
@@ -103,7 +102,7 @@ class EndToEndTest extends ChainAndQueue {
         }
         sqs.sendBodies(queue, bodies);
 
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setBacklogClaim(false); // queue-only: every job must come through its message
         pp.setMaxBatchSize(40);
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "packed");
@@ -127,7 +126,7 @@ class EndToEndTest extends ChainAndQueue {
         String queue = sqs.createQueue();
         sqs.sendBodies(queue, List.of("not json", "{\"jobId\":\"nope\"}", "{\"jobId\":\"01ARZ3NDEKTSV4RRFFQ69G5FAV\"}"));
         sqs.sendJobIds(queue, ids);
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setBacklogClaim(false);
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "poison");
         p.start();
@@ -147,7 +146,7 @@ class EndToEndTest extends ChainAndQueue {
         List<String> ids = kit.insertJobs(n);
         String queue = sqs.createQueue();
         sqs.sendJobIds(queue, ids);
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setBacklogClaim(false);
         pp.setMaxBatchSize(50);
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "stop");

@@ -7,8 +7,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.collector.BatchCollector;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.Invariants;
@@ -123,7 +122,7 @@ class PostgresRestartDuringDrainTest {
     @Test
     void outageBetweenReserveAndStore_reservationsAndJobsComeBackWithTheDatabase() throws Exception {
         start(500);
-        RecoveryProperties rp = kit.fastRecovery();
+        RecoverySettings rp = kit.fastRecovery();
         rp.setRescueProcessingAfter(Duration.ofMinutes(2));
         AtomicBoolean fired = new AtomicBoolean();
         CountDownLatch restarted = new CountDownLatch(1);
@@ -171,7 +170,7 @@ class PostgresRestartDuringDrainTest {
         void run() throws Exception;
     }
 
-    private void drill(RecoveryProperties rp, PipelineHooks hooks, Outage outage) throws Exception {
+    private void drill(RecoverySettings rp, PipelineHooks hooks, Outage outage) throws Exception {
         kit.fundPool(N + 20, 1000);
         long poolBefore = Invariants.poolSats(kit);
         List<String> ids = kit.insertJobs(N);
@@ -181,7 +180,7 @@ class PostgresRestartDuringDrainTest {
         // batches of 20 with ARC answers held 150 ms: many batches are between claim, reserve, store, send and
         // result when the outage hits
         kit.chain.faults().latencyMs(150);
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setMaxBatchSize(20);
 
         Heartbeats heartbeats = new Heartbeats();

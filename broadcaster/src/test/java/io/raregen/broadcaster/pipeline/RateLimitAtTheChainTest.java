@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RateLimitProperties;
+import io.raregen.broadcaster.ratelimit.RateLimitSettings;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.support.ArrivalWindows;
 import io.raregen.broadcaster.support.ChainAndQueue;
@@ -27,7 +26,7 @@ class RateLimitAtTheChainTest extends ChainAndQueue {
     // 100 tx/s; with the default arrival spread (1 s) the bucket holds at most 100
     static final long CAPACITY = 200;
     static final Duration PERIOD = Duration.ofSeconds(2);
-    static final Duration SPREAD = new RateLimitProperties().getArrivalSpread();
+    static final Duration SPREAD = new RateLimitSettings().getArrivalSpread();
     static final Duration WINDOW = Duration.ofSeconds(3);
 
     @Test
@@ -47,7 +46,7 @@ class RateLimitAtTheChainTest extends ChainAndQueue {
         List<String> ids = kit.insertJobs(N);
         String queue = sqs.createQueue();
         sqs.sendJobIds(queue, ids);
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setMaxBatchSize(100);
         List<PublishPipeline> pipelines = new ArrayList<>();
         for (String id : instances) {

@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
@@ -72,9 +71,9 @@ class RestoreDrillTest extends ChainAndQueue {
 
         System.out.printf("drill step at %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, "1. drain");
         // 1. drain in small batches through answers held 120 ms, so a dump catches jobs in every state
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setMaxBatchSize(20);
-        RecoveryProperties slow = kit.fastRecovery();
+        RecoverySettings slow = kit.fastRecovery();
         slow.setReconcileAfter(Duration.ofSeconds(5)); // the queue's messages start the work, the backlog drains in order
         kit.chain.faults().latencyMs(120);
         String queue = sqs.createQueue();

@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.ratelimit.LocalRateLimiter;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.TestKit;
@@ -42,7 +41,7 @@ class SendingStampTest {
         try (TestKit kit = new TestKit().withChain()) {
             kit.fundPool(80, 1000);
             kit.insertJobs(60);
-            PipelineProperties pp = kit.fastPipeline();
+            PipelineSettings pp = kit.fastPipeline();
             // 10 tokens now, 10 more per second: the 60 jobs of one batch go out over 5 s in chunks; stampAfter is
             // rebroadcastAfter / 3 = 1 s, so every chunk after the first second of waiting must be stamped
             PublishPipeline p = kit.pipeline(pp, recovery(Duration.ofSeconds(3)), new LocalRateLimiter(10, Duration.ofSeconds(1)),
@@ -64,8 +63,8 @@ class SendingStampTest {
         }
     }
 
-    private static RecoveryProperties recovery(Duration rebroadcastAfter) {
-        RecoveryProperties r = new RecoveryProperties();
+    private static RecoverySettings recovery(Duration rebroadcastAfter) {
+        RecoverySettings r = new RecoverySettings();
         r.setReconcileAfter(Duration.ofMillis(200));
         r.setReconcileInterval(Duration.ofMillis(200));
         r.setRebroadcastAfter(rebroadcastAfter);

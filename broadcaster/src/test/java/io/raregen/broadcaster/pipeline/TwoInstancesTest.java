@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.broadcaster.config.PipelineProperties;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.LocalSqs;
@@ -30,7 +29,7 @@ class TwoInstancesTest {
             twice.addAll(ids);
             sqs.sendJobIds(queue, twice);
 
-            PipelineProperties pp = kit.fastPipeline();
+            PipelineSettings pp = kit.fastPipeline();
             pp.setMaxBatchSize(50);
             PublishPipeline a = kit.pipeline(pp, kit.fastRecovery(),
                     new PostgresRateLimiter(kit.ds, "arc", capacity, Duration.ofSeconds(1)), sqs.client, queue, PipelineHooks.NONE, "a");

@@ -3,7 +3,7 @@ package io.raregen.broadcaster.providers;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.PropertySource;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -42,7 +42,7 @@ class ProviderSettingsTest {
 
     @Test
     void noProviderConfigured_isOneNamedArcAtTheArcUrl() {
-        ArcProperties arc = new ArcProperties();
+        ArcSettings arc = new ArcSettings();
         arc.setUrl("http://127.0.0.1:1234");
         arc.setToken("t");
         List<ProviderSettings> p = ProviderSettings.effective(arc, List.of());
@@ -54,7 +54,7 @@ class ProviderSettingsTest {
 
     @Test
     void providersAreOrderedByPriorityThenName_andTakeTheCommonSettings() {
-        ArcProperties arc = new ArcProperties();
+        ArcSettings arc = new ArcSettings();
         arc.setMaxTimeoutSeconds(7);
         ProviderSettings b = ProviderSettings.of("b", "http://b", null);
         ProviderSettings a = ProviderSettings.of("a", "http://a", null);
@@ -70,7 +70,7 @@ class ProviderSettingsTest {
     @Test
     void aProviderWithoutUrl_isRefusedByName() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ProviderSettings.effective(new ArcProperties(), List.of(ProviderSettings.of("broken", null, "x"))));
+                () -> ProviderSettings.effective(new ArcSettings(), List.of(ProviderSettings.of("broken", null, "x"))));
         assertEquals("raregen.arc.providers.broken.url is required", e.getMessage());
     }
 
@@ -78,6 +78,6 @@ class ProviderSettingsTest {
     void theTokenNeverShowsInToString() {
         ProviderSettings p = ProviderSettings.of("taal", "https://arc.taal.example", "secret-token");
         assertEquals(-1, p.toString().indexOf("secret-token"));
-        assertEquals(-1, p.arc(new ArcProperties()).toString().indexOf("secret-token"));
+        assertEquals(-1, p.arc(new ArcSettings()).toString().indexOf("secret-token"));
     }
 }

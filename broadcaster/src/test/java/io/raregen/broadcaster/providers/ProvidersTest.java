@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.receive.Incoming;
-import io.raregen.broadcaster.config.PipelineProperties;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -66,7 +66,7 @@ class ProvidersTest {
         RoutingSettings routing = new RoutingSettings();
         routing.setPolicy(policy);
         router = new ProviderRouter(List.of(provider(b, 2), provider(a, 1)), routing, registry);
-        PipelineProperties pp = kit.fastPipeline();
+        PipelineSettings pp = kit.fastPipeline();
         pp.setMaxBatchSize(10);
         pipeline = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), router, null, null, PipelineHooks.NONE,
                 "providers", registry);

@@ -3,7 +3,7 @@ package io.raregen.broadcaster.replenish;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.keys.ConfiguredServiceKeys;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.utxo.DirtyUtxoChecker;
@@ -81,7 +81,7 @@ class ReplenisherTest {
     }
 
     private Replenisher replenisher(String arcUrl) {
-        ArcProperties arc = new ArcProperties();
+        ArcSettings arc = new ArcSettings();
         arc.setUrl(arcUrl);
         return new Replenisher(store, new ArcTransactionBroadcaster(arc), () -> FeeRate.perKb(1), KEYS, settings,
                 new SimpleMeterRegistry());
@@ -177,7 +177,7 @@ class ReplenisherTest {
         // someone else spends the funding output first (same key, different transaction)
         SignedTransaction elsewhere = new TransactionBuilder().addInput(f.utxo())
                 .changeTo(PoolTestData.POOL_KEY.p2pkhLockingScript()).sign(KEYS.fundingKey(), FeeRate.perKb(1));
-        ArcProperties arc = new ArcProperties();
+        ArcSettings arc = new ArcSettings();
         arc.setUrl(chain.arcUrl());
         assertEquals(BroadcastResult.Outcome.ACCEPTED,
                 new ArcTransactionBroadcaster(arc).broadcast(List.of(elsewhere)).get(0).outcome());

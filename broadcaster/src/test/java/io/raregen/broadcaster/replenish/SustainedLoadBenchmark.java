@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.keys.ConfiguredServiceKeys;
 import io.raregen.broadcaster.utxo.PoolSettings;
 import io.raregen.broadcaster.utxo.PoolSnapshot;
@@ -71,7 +71,7 @@ public final class SustainedLoadBenchmark {
             pool.add(List.of(funding.utxo()), Purpose.FUNDING, 1);
             long funded = 2_000L * 100 + 5_000_000;
 
-            ArcProperties arcProps = new ArcProperties();
+            ArcSettings arcProps = new ArcSettings();
             arcProps.setUrl(chain.arcUrl());
             ArcTransactionBroadcaster arc = new ArcTransactionBroadcaster(arcProps);
             ReplenisherSettings rs = new ReplenisherSettings();

@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
-import io.raregen.broadcaster.config.ArcProperties;
-import io.raregen.broadcaster.config.PipelineProperties;
-import io.raregen.broadcaster.config.RecoveryProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
+import io.raregen.broadcaster.pipeline.PipelineSettings;
+import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
@@ -107,8 +107,8 @@ public final class TestKit implements AutoCloseable {
         return withChain(b -> { });
     }
 
-    public ArcProperties arcProperties() {
-        ArcProperties p = new ArcProperties();
+    public ArcSettings arcProperties() {
+        ArcSettings p = new ArcSettings();
         p.setUrl(chain.arcUrl());
         p.setMaxTimeoutSeconds(2);
         p.setRequestTimeoutMargin(Duration.ofSeconds(3));
@@ -174,8 +174,8 @@ public final class TestKit implements AutoCloseable {
         return utxos;
     }
 
-    public PipelineProperties fastPipeline() {
-        PipelineProperties p = new PipelineProperties();
+    public PipelineSettings fastPipeline() {
+        PipelineSettings p = new PipelineSettings();
         p.setReceiveWaitSeconds(1);
         p.setLinger(Duration.ofMillis(30));
         p.setWindow(Duration.ofMillis(500));
@@ -185,8 +185,8 @@ public final class TestKit implements AutoCloseable {
         return p;
     }
 
-    public RecoveryProperties fastRecovery() {
-        RecoveryProperties r = new RecoveryProperties();
+    public RecoverySettings fastRecovery() {
+        RecoverySettings r = new RecoverySettings();
         r.setReconcileAfter(Duration.ofSeconds(1));
         r.setReconcileInterval(Duration.ofMillis(300));
         r.setRescueProcessingAfter(Duration.ofSeconds(2));
@@ -199,14 +199,14 @@ public final class TestKit implements AutoCloseable {
     }
 
     /** A pipeline against this kit's database and chain. */
-    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+    public PublishPipeline pipeline(PipelineSettings pp, RecoverySettings rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId) {
         return pipeline(pp, rp, limiter, sqs, queueUrl, hooks, instanceId, new SimpleMeterRegistry());
     }
 
     /** {@link #pipeline} recording its metrics in {@code registry}. */
-    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+    public PublishPipeline pipeline(PipelineSettings pp, RecoverySettings rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry) {
         return pipeline(pp, rp, limiter, new ArcTransactionBroadcaster(arcProperties()), sqs, queueUrl, hooks, instanceId,
@@ -214,7 +214,7 @@ public final class TestKit implements AutoCloseable {
     }
 
     /** {@link #pipeline} beating {@code heartbeats} (a test may watch its threads). */
-    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+    public PublishPipeline pipeline(PipelineSettings pp, RecoverySettings rp, RateLimiter limiter,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry, Heartbeats heartbeats) {
         return pipeline(pp, rp, limiter, new ArcTransactionBroadcaster(arcProperties()), sqs, queueUrl, hooks, instanceId,
@@ -222,14 +222,14 @@ public final class TestKit implements AutoCloseable {
     }
 
     /** A pipeline broadcasting through {@code broadcaster} (several providers, for instance). */
-    public PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+    public PublishPipeline pipeline(PipelineSettings pp, RecoverySettings rp, RateLimiter limiter,
                                     TransactionBroadcaster broadcaster,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     PipelineHooks hooks, String instanceId, MeterRegistry registry) {
         return pipeline(pp, rp, limiter, broadcaster, sqs, queueUrl, hooks, instanceId, registry, new Heartbeats());
     }
 
-    private PublishPipeline pipeline(PipelineProperties pp, RecoveryProperties rp, RateLimiter limiter,
+    private PublishPipeline pipeline(PipelineSettings pp, RecoverySettings rp, RateLimiter limiter,
                                      TransactionBroadcaster broadcaster,
                                      software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                      PipelineHooks hooks, String instanceId, MeterRegistry registry, Heartbeats heartbeats) {

@@ -2,7 +2,7 @@ package io.raregen.broadcaster.utxo;
 
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
@@ -34,7 +34,7 @@ class DirtyUtxoCheckerTest {
     @BeforeAll
     static void start() {
         chain = LocalChain.start(LocalChainConfig.builder().host("127.0.0.1").port(0).manualMining().build());
-        ArcProperties p = new ArcProperties();
+        ArcSettings p = new ArcSettings();
         p.setUrl(chain.arcUrl());
         arc = new ArcTransactionBroadcaster(p);
     }

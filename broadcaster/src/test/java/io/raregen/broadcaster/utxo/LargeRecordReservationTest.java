@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
-import io.raregen.broadcaster.config.ArcProperties;
+import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
 import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
@@ -59,7 +59,7 @@ class LargeRecordReservationTest {
         pool = new PostgresUtxoPool(ds, new PoolSettings());
         List<FaucetOutput> outs = chain.faucet(PoolTestData.POOL_KEY.p2pkhLockingScript(), 100, 1_500);
         pool.add(outs.stream().map(FaucetOutput::utxo).toList(), Purpose.PUBLISH, 1);
-        ArcProperties p = new ArcProperties();
+        ArcSettings p = new ArcSettings();
         p.setUrl(chain.arcUrl());
         p.setMaxTimeoutSeconds(10);
         arc = new ArcTransactionBroadcaster(p);

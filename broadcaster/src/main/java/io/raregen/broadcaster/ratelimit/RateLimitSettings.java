@@ -1,17 +1,23 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.ratelimit;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** The broadcast token bucket ({@code raregen.ratelimit.*}); 500 tx per 3 s (docs/ARCHITECTURE.md#the-rate-limit). */
+/**
+ * The broadcast token bucket ({@code raregen.ratelimit.*}): {@link PostgresRateLimiter} shared by every instance, or
+ * {@link LocalRateLimiter} per process; 500 tx per 3 s (docs/ARCHITECTURE.md#the-rate-limit).
+ */
 @ConfigurationProperties("raregen.ratelimit")
-public class RateLimitProperties {
+public class RateLimitSettings {
+    /** Off: broadcasts are not rate limited at all. */
     private boolean enabled = true;
+    /** Tokens (transactions) the bucket refills per {@link #period}. */
     private long capacity = 500;
     private Duration period = Duration.ofSeconds(3);
     /** shared: one bucket row in Postgres for every instance; local: per process. */
     private boolean shared = true;
+    /** The shared bucket's row in {@code rate_limit_buckets}. */
     private String bucketName = "arc-broadcast";
     /**
      * How late after its tokens were taken a request may reach ARC and still be within the limit: the bucket refills

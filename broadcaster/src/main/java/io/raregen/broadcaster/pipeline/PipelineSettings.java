@@ -1,23 +1,34 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.pipeline;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** Receiving, batching, reserving and signing ({@code raregen.broadcaster.*}); defaults in broadcaster/README.md. */
+/**
+ * The drain ({@code raregen.broadcaster.*}): receiving, batching, reserving, signing and sending, as
+ * {@link PublishPipeline} puts them together.
+ */
 @ConfigurationProperties("raregen.broadcaster")
-public class PipelineProperties {
+public class PipelineSettings {
     /** Names this instance in publish_batches.instance_id and UTXO leases; default: host name + random suffix. */
     private String instanceId;
+    /** SQS long-poll loops. */
     private int receivers = 2;
+    /** {@code WaitTimeSeconds} of one receive. */
     private int receiveWaitSeconds = 20;
+    /** {@code MaxNumberOfMessages} of one receive. */
     private int receiveMaxMessages = 10;
+    /** A batch closes at this size ... */
     private int maxBatchSize = 500;
+    /** ... or this long after its first job ... */
     private Duration window = Duration.ofSeconds(5);
+    /** ... or after this long with no new job. */
     private Duration linger = Duration.ofMillis(50);
     /** Under backlog (a batch filled up) top batches up with queued jobs straight from Postgres. */
     private boolean backlogClaim = true;
+    /** UTXO lease for a job not yet signed. */
     private Duration reservationLease = Duration.ofMinutes(5);
+    /** Signing parallelism: the machine's cores. */
     private int signThreads = Runtime.getRuntime().availableProcessors();
     /** Batches prepared (signed and stored) but not yet broadcast; bounds memory. */
     private int maxPreparedBatches = 2;
@@ -30,7 +41,9 @@ public class PipelineProperties {
     private int maxAttempts = 5;
     /** In-line re-checks of an unknown or in-flight outcome before leaving it to the rescuer. */
     private int resolveAttempts = 4;
+    /** Delay before the first in-line re-check; doubles each time. */
     private Duration resolveInitialBackoff = Duration.ofMillis(250);
+    /** Graceful stop: one deadline for stopping the receivers and finishing the batches in hand. */
     private Duration shutdownGrace = Duration.ofSeconds(20);
     /** Pool updates (inputs spent, change added) run side by side so their commits share WAL flushes. */
     private int poolUpdateThreads = 8;

@@ -1,15 +1,20 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.recovery;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** Background loops ({@code raregen.recovery.*}). */
+/**
+ * The recovery loops ({@code raregen.recovery.*}): {@link Reconciler}, {@link Rescuer}, {@link ReservationExpiry}
+ * and {@link ConfirmationTracker}.
+ */
 @ConfigurationProperties("raregen.recovery")
-public class RecoveryProperties {
+public class RecoverySettings {
+    /** Off: none of the loops runs. */
     private boolean enabled = true;
     /** Queued jobs older than this with no batch are fed to the collector. */
     private Duration reconcileAfter = Duration.ofSeconds(30);
+    /** How often the reconciler runs. */
     private Duration reconcileInterval = Duration.ofSeconds(10);
     /**
      * The original batch mode's unstick timeout (docs/ARCHITECTURE.md#the-original-system), made safe: only jobs
@@ -18,8 +23,11 @@ public class RecoveryProperties {
     private Duration rescueProcessingAfter = Duration.ofMinutes(2);
     /** Signed jobs not sent for this long are re-broadcast with their stored bytes. */
     private Duration rebroadcastAfter = Duration.ofSeconds(30);
+    /** How often the rescuer runs. */
     private Duration rescueInterval = Duration.ofSeconds(10);
+    /** How often expired UTXO reservations are released. */
     private Duration reservationExpiryInterval = Duration.ofSeconds(30);
+    /** How often sent jobs are polled for confirmation. */
     private Duration confirmationInterval = Duration.ofSeconds(60);
     /** Sent jobs younger than this are not polled for confirmation yet. */
     private Duration confirmationMinAge = Duration.ofSeconds(60);
@@ -28,6 +36,7 @@ public class RecoveryProperties {
      * polling is the fallback for callbacks that never come: sent jobs are polled only after this (two blocks).
      */
     private Duration confirmationFallbackMinAge = Duration.ofMinutes(20);
+    /** Rows per loop round. */
     private int batchLimit = 500;
 
     public boolean isEnabled() { return enabled; }

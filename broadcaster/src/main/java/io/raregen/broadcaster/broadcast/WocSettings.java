@@ -1,14 +1,17 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.broadcast;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
-/** WhatsOnChain fallback ({@code raregen.woc.*}); off by default. */
+/** The WhatsOnChain fallback ({@code raregen.woc.*}) for outcomes ARC left unknown ({@link WocTransactionBroadcaster}). */
 @ConfigurationProperties("raregen.woc")
-public class WocProperties {
+public class WocSettings {
+    /** Off by default: ARC's answer stands. */
     private boolean enabled = false;
+    /** WhatsOnChain base URL. */
     private String url = "https://api.whatsonchain.com";
     /** main, test or stn (the path segment). */
     private String network = "main";
+    /** Optional API key; unset: the keyless limit. */
     private String apiKey;
     /** WhatsOnChain allows 3 requests/s without a key. */
     private double requestsPerSecond = 3.0;
@@ -26,6 +29,6 @@ public class WocProperties {
 
     @Override
     public String toString() {
-        return "WocProperties[enabled=" + enabled + ", url=" + url + ", network=" + network + "]";
+        return "WocSettings[enabled=" + enabled + ", url=" + url + ", network=" + network + "]";
     }
 }

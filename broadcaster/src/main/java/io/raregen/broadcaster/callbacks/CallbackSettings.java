@@ -1,12 +1,12 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.callbacks;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** The loop that applies stored ARC callbacks ({@code raregen.broadcaster.callbacks.*}); defaults in broadcaster/README.md. */
+/** The {@code arc-callbacks} loop ({@code raregen.broadcaster.callbacks.*}): {@link CallbackApplier} applies the ARC callbacks the functions app stored. */
 @ConfigurationProperties("raregen.broadcaster.callbacks")
-public class CallbackProperties {
+public class CallbackSettings {
     /** Delay between rounds; a round over an empty table is one indexed query. */
     private Duration interval = Duration.ofSeconds(1);
     /** Pending callbacks taken (and locked) per round. */

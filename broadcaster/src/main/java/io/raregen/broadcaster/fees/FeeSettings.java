@@ -1,15 +1,16 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.fees;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** Fee policy ({@code raregen.fees.*}): read from ARC's /v1/policy, this fallback until it answers. */
+/** The fee policy ({@code raregen.fees.*}): {@link ArcFeePolicy} reads ARC's /v1/policy and uses this fallback until it answers. */
 @ConfigurationProperties("raregen.fees")
-public class FeeProperties {
+public class FeeSettings {
     /** The official TypeScript SDK's fallback: 100 sat per 1000 bytes (overpays rather than being refused). */
     private long fallbackSatoshis = 100;
     private long fallbackBytes = 1000;
+    /** How often the policy is read again. */
     private Duration refreshInterval = Duration.ofMinutes(5);
 
     public long getFallbackSatoshis() { return fallbackSatoshis; }

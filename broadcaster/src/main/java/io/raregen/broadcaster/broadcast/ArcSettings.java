@@ -1,26 +1,36 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.broadcast;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
 
-/** The ARC endpoint ({@code raregen.arc.*}). The token is a secret: never logged. */
+/**
+ * The ARC endpoint ({@code raregen.arc.*}): where {@link ArcTransactionBroadcaster} sends, and the common settings
+ * of every provider ({@code providers/ProviderSettings}). The token is a secret: never logged.
+ */
 @ConfigurationProperties("raregen.arc")
-public class ArcProperties {
+public class ArcSettings {
+    /** ARC base URL (the single provider's when no {@code raregen.arc.providers.*} is configured). */
     private String url = "http://127.0.0.1:9090";
+    /** Sent as {@code Authorization: Bearer}; unset: none. */
     private String token;
     /** ARC status to wait for before answering (X-WaitFor). */
     private String waitFor = "ACCEPTED_BY_NETWORK";
     /** X-MaxTimeout in seconds (ARC allows at most 30). */
     private int maxTimeoutSeconds = 5;
+    /** X-CallbackUrl sent with every broadcast; unset: no callbacks, mined only by polling. */
     private String callbackUrl;
+    /** X-CallbackToken: ARC sends it back as {@code Authorization: Bearer}. */
     private String callbackToken;
     /** X-CallbackBatch: ARC gathers callbacks ({"count", "callbacks": [...]}, up to 50 a request) instead of one POST each. */
     private boolean callbackBatch = true;
     /** json: [{"rawTx": efHex}]; octet-stream: concatenated EF bytes. */
     private String bodyFormat = "json";
+    /** Most transactions in one {@code POST /v1/txs}. */
     private int maxTxsPerRequest = 500;
+    /** Most bytes in one request body. */
     private int maxRequestBytes = 8 * 1024 * 1024;
+    /** HTTP connect timeout. */
     private Duration connectTimeout = Duration.ofSeconds(5);
     /** Added to X-MaxTimeout for the whole HTTP exchange. */
     private Duration requestTimeoutMargin = Duration.ofSeconds(10);
@@ -53,8 +63,8 @@ public class ArcProperties {
     public void setRequestTimeoutMargin(Duration requestTimeoutMargin) { this.requestTimeoutMargin = requestTimeoutMargin; }
 
     /** These settings for another endpoint: its url and token, and its X-MaxTimeout when given. */
-    public ArcProperties forEndpoint(String endpointUrl, String endpointToken, Integer endpointMaxTimeoutSeconds) {
-        ArcProperties p = new ArcProperties();
+    public ArcSettings forEndpoint(String endpointUrl, String endpointToken, Integer endpointMaxTimeoutSeconds) {
+        ArcSettings p = new ArcSettings();
         p.url = endpointUrl;
         p.token = endpointToken;
         p.waitFor = waitFor;
@@ -72,6 +82,6 @@ public class ArcProperties {
 
     @Override
     public String toString() {
-        return "ArcProperties[url=" + url + ", waitFor=" + waitFor + ", token=" + (token == null ? "unset" : "***") + "]";
+        return "ArcSettings[url=" + url + ", waitFor=" + waitFor + ", token=" + (token == null ? "unset" : "***") + "]";
     }
 }

@@ -1,11 +1,16 @@
-package io.raregen.broadcaster.config;
+package io.raregen.broadcaster.app;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
-/** AWS client settings ({@code raregen.aws.*}); an endpoint override means ElasticMQ or LocalStack. */
+/**
+ * The AWS client ({@code raregen.aws.*}) the application's SQS client is built with ({@link BroadcasterFactory}):
+ * the receivers, acks and the dead-letter gauge all share it.
+ */
 @ConfigurationProperties("raregen.aws")
-public class AwsProperties {
+public class AwsSettings {
+    /** Endpoint override (ElasticMQ or LocalStack, with dummy static credentials); unset: AWS itself, default credentials. */
     private String endpoint;
+    /** AWS region of the queue. */
     private String region = "us-east-1";
 
     public String getEndpoint() { return endpoint; }
