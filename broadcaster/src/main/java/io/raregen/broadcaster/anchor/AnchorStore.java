@@ -11,6 +11,7 @@ import io.raregen.core.envelope.Envelope;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -63,7 +64,7 @@ public final class AnchorStore {
      * What the window made of the claimed jobs: the tree over {@code leaves} (job ids in leaf order) and the signed
      * anchor transaction of that tree; {@code unencodable} (job id → why) are failed instead.
      */
-    public record Prepared(AnchorTree tree, List<String> leaves, SignedTransaction tx, Map<String, String> unencodable) {
+    public record Prepared(AnchorTree tree, List<JobId> leaves, SignedTransaction tx, Map<JobId, String> unencodable) {
     }
 
     /** Builds, reserves for and signs the batch of the claimed jobs (leaf order); null stores nothing. */
@@ -88,7 +89,7 @@ public final class AnchorStore {
                 ps.setInt(1, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        jobs.add(new ClaimedJob(rs.getString(1), batchId, jobs.size() + 1,
+                        jobs.add(new ClaimedJob(new JobId(rs.getString(1)), batchId, jobs.size() + 1,
                                 new Envelope(rs.getString(2), rs.getString(3), rs.getString(4)),
                                 rs.getTimestamp(5).toInstant(), rs.getInt(6)));
                     }
@@ -106,7 +107,7 @@ public final class AnchorStore {
 
     private static void store(Connection c, String batchId, String instanceId, int claimed, Prepared p) throws SQLException {
         AnchorTree tree = p.tree();
-        List<String> leaves = p.leaves();
+        List<JobId> leaves = p.leaves();
         if (leaves.size() != tree.size()) {
             throw new IllegalArgumentException(leaves.size() + " leaves for a tree of " + tree.size());
         }
@@ -152,7 +153,7 @@ public final class AnchorStore {
                 WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'anchor'""")) {
             ps.setString(1, batchId);
             ps.setString(2, batchId);
-            ps.setArray(3, c.createArrayOf("varchar", leaves.toArray()));
+            ps.setArray(3, c.createArrayOf("varchar", leaves.stream().map(JobId::value).toArray(String[]::new)));
             ps.setArray(4, c.createArrayOf("bytea", paths));
             signed = ps.executeUpdate();
         }
@@ -164,9 +165,9 @@ public final class AnchorStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE publish_jobs SET status = 'failed', error_code = 'RECORD_UNENCODABLE', error_detail = ?, failed_at = now()
                     WHERE job_id = ? AND status = 'queued'""")) {
-                for (Map.Entry<String, String> e : p.unencodable().entrySet()) {
+                for (Map.Entry<JobId, String> e : p.unencodable().entrySet()) {
                     ps.setString(1, e.getValue());
-                    ps.setString(2, e.getKey());
+                    ps.setString(2, e.getKey().value());
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -20,6 +20,7 @@ import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.InsufficientFundsException;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Ulid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,9 +136,9 @@ public final class AnchorWindow implements Loop {
      * be a leaf — those are failed only along with a stored batch).
      */
     private AnchorStore.Prepared prepare(String batchId, List<ClaimedJob> jobs, List<Utxo> reserved) {
-        List<String> leaves = new ArrayList<>(jobs.size());
+        List<JobId> leaves = new ArrayList<>(jobs.size());
         List<AnchorHash> digests = new ArrayList<>(jobs.size());
-        Map<String, String> unencodable = new LinkedHashMap<>();
+        Map<JobId, String> unencodable = new LinkedHashMap<>();
         for (ClaimedJob j : jobs) {
             try {
                 digests.add(RecordLeaf.digest(j.envelope()));
@@ -152,7 +153,8 @@ public final class AnchorWindow implements Loop {
         }
         AnchorTree tree = AnchorTree.of(digests);
         FeeRate rate = p.fees().current();
-        List<Reservation> r = p.pool().reserve(List.of(new ReservationRequest(batchId,
+        // one input for the whole tree: the request is named by its first leaf's job (a name only, never stored)
+        List<Reservation> r = p.pool().reserve(List.of(new ReservationRequest(leaves.get(0),
                 AnchorTransactions.estimateFee(rate), rate.feeFor(148))), p.instanceId(), p.lease());
         if (r.isEmpty()) {
             LOG.warn("anchor batch {}: the pool cannot cover one anchor transaction; {} jobs stay queued", batchId, leaves.size());

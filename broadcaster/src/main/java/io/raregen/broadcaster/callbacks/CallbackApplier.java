@@ -4,6 +4,7 @@ import io.raregen.broadcaster.anchor.AnchorResults;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
+import io.raregen.broadcaster.callbacks.CallbackInbox.AnchorRef;
 import io.raregen.broadcaster.callbacks.CallbackInbox.JobRef;
 import io.raregen.broadcaster.callbacks.CallbackInbox.Lookups;
 import io.raregen.broadcaster.callbacks.CallbackInbox.Pending;
@@ -147,25 +148,26 @@ public final class CallbackApplier implements Loop {
         }
         Optional<JobRef> job = lookups.jobByTxid(p.txid());
         AnchorResults anchorResults = anchors;
-        // an anchor transaction: its batch (jobId is the batch id) moves to mined and its jobs with it
-        Optional<JobRef> anchor = job.isPresent() || anchorResults == null ? Optional.empty() : lookups.anchorByTxid(p.txid());
+        // an anchor transaction: its batch moves to mined and its jobs with it
+        Optional<AnchorRef> anchor = job.isPresent() || anchorResults == null ? Optional.empty() : lookups.anchorByTxid(p.txid());
         try {
             if (job.isPresent() || anchor.isPresent()) {
-                JobRef target = job.orElseGet(anchor::get);
-                String status = target.status();
+                String status = job.isPresent() ? job.get().status() : anchor.get().status();
+                // the job's id, or the anchor batch's
+                String target = job.isPresent() ? job.get().jobId().value() : anchor.get().batchId();
                 if (status.equals("signed")) {
                     // the pool update (inputs spent, change added) comes with sent; mined straight from signed would
                     // leave the inputs reserved for ever (I4). The rescuer re-sends the same bytes, ARC answers MINED
                     // with the block data and the result applier records sent, then mined.
                     LOG.info("MINED callback for {} of job {} while the job is still signed; the rescuer's re-send records it",
-                            p.txid().hex(), target.jobId());
+                            p.txid().hex(), target);
                     return Optional.of(IGNORED);
                 }
                 if (!status.equals("sent")) {
                     return Optional.of(IGNORED);
                 }
-                InclusionCheck.Verdict v = job.isPresent() ? applier.recordMined(target.jobId(), p.txid(), asResult(p))
-                        : anchorResults.recordMined(target.jobId(), p.txid(), asResult(p));
+                InclusionCheck.Verdict v = job.isPresent() ? applier.recordMined(job.get().jobId(), p.txid(), asResult(p))
+                        : anchorResults.recordMined(anchor.get().batchId(), p.txid(), asResult(p));
                 return switch (v.outcome()) {
                     case VERIFIED -> Optional.of(MINED);
                     case MISMATCH -> Optional.of(PROOF_MISMATCH);
@@ -192,7 +194,7 @@ public final class CallbackApplier implements Loop {
                 && (anchors == null || lookups.anchorByTxid(p.txid()).isEmpty())) {
             return NO_JOB;
         }
-        String jobId = job.map(JobRef::jobId).orElse("pool");
+        String jobId = job.map(j -> j.jobId().value()).orElse("pool");
         try (MDC.MDCCloseable a = MDC.putCloseable("jobId", jobId);
              MDC.MDCCloseable b = MDC.putCloseable("txid", p.txid().hex())) {
             LOG.error("ARC callback: transaction {} of job {} is {} (extraInfo: {}, competingTxs: {}); needs an operator",

@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.callbacks;
 
 import io.raregen.broadcaster.store.StoreException;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
 
 import javax.sql.DataSource;
@@ -30,7 +31,11 @@ public final class CallbackInbox {
     }
 
     /** A job that holds a txid, with its current status. */
-    public record JobRef(String jobId, String status) {
+    public record JobRef(JobId jobId, String status) {
+    }
+
+    /** An anchor batch whose transaction a txid is, with its current status. */
+    public record AnchorRef(String batchId, String status) {
     }
 
     /** Read-only look-ups, run in the claiming transaction. */
@@ -39,8 +44,8 @@ public final class CallbackInbox {
 
         boolean isPoolTransaction(Txid txid) throws SQLException;
 
-        /** The anchor batch whose transaction this is, as a {@link JobRef} of its batch id and status. */
-        default Optional<JobRef> anchorByTxid(Txid txid) throws SQLException {
+        /** The anchor batch whose transaction this is. */
+        default Optional<AnchorRef> anchorByTxid(Txid txid) throws SQLException {
             return Optional.empty();
         }
     }
@@ -188,17 +193,17 @@ public final class CallbackInbox {
             try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status FROM publish_jobs WHERE txid = ?")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new JobRef(rs.getString(1), rs.getString(2))) : Optional.empty();
+                    return rs.next() ? Optional.of(new JobRef(new JobId(rs.getString(1)), rs.getString(2))) : Optional.empty();
                 }
             }
         }
 
         @Override
-        public Optional<JobRef> anchorByTxid(Txid txid) throws SQLException {
+        public Optional<AnchorRef> anchorByTxid(Txid txid) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, status FROM anchor_batches WHERE txid = ?")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new JobRef(rs.getString(1), rs.getString(2))) : Optional.empty();
+                    return rs.next() ? Optional.of(new AnchorRef(rs.getString(1), rs.getString(2))) : Optional.empty();
                 }
             }
         }

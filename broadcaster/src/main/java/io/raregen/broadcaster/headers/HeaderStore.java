@@ -2,6 +2,7 @@ package io.raregen.broadcaster.headers;
 
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.core.proof.BlockHeader;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
 
 import javax.sql.DataSource;
@@ -22,7 +23,7 @@ public final class HeaderStore {
     }
 
     /** A job moved back to sent. */
-    public record Reorged(String jobId, Txid txid) {
+    public record Reorged(JobId jobId, Txid txid) {
     }
 
     private final DataSource dataSource;
@@ -100,7 +101,7 @@ public final class HeaderStore {
                     ps.setString(1, blockHash);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            moved.add(new Reorged(rs.getString(1), Txid.fromHex(rs.getString(2))));
+                            moved.add(new Reorged(new JobId(rs.getString(1)), Txid.fromHex(rs.getString(2))));
                         }
                     }
                 }

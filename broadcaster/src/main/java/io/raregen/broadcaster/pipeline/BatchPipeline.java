@@ -18,6 +18,7 @@ import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Ulid;
 import org.slf4j.Logger;
@@ -103,7 +104,7 @@ public final class BatchPipeline implements AutoCloseable {
         boolean handedOff = false;
         PublishJobStore.Claim claim = null;
         try {
-            Set<String> ids = new LinkedHashSet<>();
+            Set<JobId> ids = new LinkedHashSet<>();
             for (Incoming i : items) {
                 ids.add(i.jobId());
             }
@@ -119,9 +120,9 @@ public final class BatchPipeline implements AutoCloseable {
                     receipts.add(i.delivery().receiptHandle());
                 }
             }
-            Set<String> claimed = new HashSet<>();
+            Set<JobId> claimed = new HashSet<>();
             claim.jobs().forEach(j -> claimed.add(j.jobId()));
-            Set<String> notClaimed = new HashSet<>(ids);
+            Set<JobId> notClaimed = new HashSet<>(ids);
             notClaimed.removeAll(claimed);
             if (!notClaimed.isEmpty()) {
                 countUnknown(notClaimed);
@@ -159,7 +160,7 @@ public final class BatchPipeline implements AutoCloseable {
      * Counts the messages naming jobs that do not exist. Only a count: when the database fails here the claim has
      * committed all the same, so the claimed jobs must still go on (never to wait for the rescuer).
      */
-    private void countUnknown(Set<String> notClaimed) {
+    private void countUnknown(Set<JobId> notClaimed) {
         try {
             int unknown = notClaimed.size() - store.existing(notClaimed).size();
             if (unknown > 0) {
@@ -239,7 +240,7 @@ public final class BatchPipeline implements AutoCloseable {
             }
         }
         long t0 = System.nanoTime();
-        Map<String, Reservation> reservations = new HashMap<>();
+        Map<JobId, Reservation> reservations = new HashMap<>();
         for (Reservation r : pool.reserve(requests, instanceId, lease)) {
             reservations.put(r.jobId(), r);
         }
@@ -276,7 +277,7 @@ public final class BatchPipeline implements AutoCloseable {
             // INSUFFICIENT_FUNDS: the job stays queued
         });
         long t2 = System.nanoTime();
-        Set<String> stored;
+        Set<JobId> stored;
         try {
             hooks.beforeStore(batchId);
             stored = store.storeSigned(claim, outcome.signed());
@@ -292,12 +293,12 @@ public final class BatchPipeline implements AutoCloseable {
             } else {
                 LOG.error("storing batch {} failed; its jobs stay queued", batchId, e);
             }
-            List<String> signedIds = outcome.signed().stream().map(SignedJob::jobId).toList();
+            List<JobId> signedIds = outcome.signed().stream().map(SignedJob::jobId).toList();
             compensate(batchId, "returning its reservations", () -> release(signedIds, reservations));
             return List.of();
         }
         List<SignedJob> out = new ArrayList<>(stored.size());
-        List<String> notStored = new ArrayList<>();
+        List<JobId> notStored = new ArrayList<>();
         for (SignedJob s : outcome.signed()) {
             if (stored.contains(s.jobId())) {
                 out.add(s);
@@ -348,7 +349,7 @@ public final class BatchPipeline implements AutoCloseable {
         }
     }
 
-    private void failUnsigned(PublishJobStore.Claim claim, String jobId, String code, String detail) {
+    private void failUnsigned(PublishJobStore.Claim claim, JobId jobId, String code, String detail) {
         if (store.failUnsigned(claim, jobId, code, detail)) {
             metrics.jobFailed(code);
             LOG.error("job {} failed: {} {}", jobId, code, detail);
@@ -356,7 +357,7 @@ public final class BatchPipeline implements AutoCloseable {
     }
 
     /** One pool transaction for the reservations of all these jobs. */
-    private void release(Collection<String> jobIds, Map<String, Reservation> reservations) {
+    private void release(Collection<JobId> jobIds, Map<JobId, Reservation> reservations) {
         release(jobIds.stream().map(reservations::get).filter(java.util.Objects::nonNull).toList());
     }
 

@@ -2,6 +2,7 @@ package io.raregen.broadcaster.receive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Ulid;
 
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.Set;
 
 /**
  * The queue contract: body {@code {"jobId":"<ULID>"}} for one job, or {@code {"jobIds":["<ULID>",…]}}
- * for several (the intake packs the ids of concurrent publishes into one message). Anything else is poison.
+ * for several (the intake packs the ids of concurrent publishes into one message). Anything else is poison, and so
+ * is a body naming any id that is not a valid {@link JobId}: the ids are parsed here, once, and travel typed from here.
  */
 public final class QueueMessages {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,8 +25,8 @@ public final class QueueMessages {
     private QueueMessages() {
     }
 
-    /** The distinct job ids a body names, in order; empty for a poison message. */
-    public static Optional<List<String>> jobIds(String body) {
+    /** The distinct job ids a body names, in order; empty for a poison message (one naming an invalid id, too). */
+    public static Optional<List<JobId>> jobIds(String body) {
         if (body == null || body.length() > MAX_BODY) {
             return Optional.empty();
         }
@@ -34,19 +36,19 @@ public final class QueueMessages {
                 return Optional.empty();
             }
             if (n.has("jobId")) {
-                JsonNode id = n.get("jobId");
-                return id.isTextual() && Ulid.isValid(id.asText()) ? Optional.of(List.of(id.asText())) : Optional.empty();
+                return jobId(n.get("jobId")).map(List::of);
             }
             JsonNode ids = n.get("jobIds");
             if (!ids.isArray() || ids.isEmpty() || ids.size() > MAX_IDS) {
                 return Optional.empty();
             }
-            Set<String> out = new LinkedHashSet<>();
+            Set<JobId> out = new LinkedHashSet<>();
             for (JsonNode id : ids) {
-                if (!id.isTextual() || !Ulid.isValid(id.asText())) {
+                Optional<JobId> parsed = jobId(id);
+                if (parsed.isEmpty()) {
                     return Optional.empty();
                 }
-                out.add(id.asText());
+                out.add(parsed.get());
             }
             return Optional.of(new ArrayList<>(out));
         } catch (Exception e) {
@@ -54,18 +56,26 @@ public final class QueueMessages {
         }
     }
 
-    public static String body(String jobId) {
-        return JSON.createObjectNode().put("jobId", jobId).toString();
+    /**
+     * One id as the sender writes it: a string holding a ULID exactly (upper case, as the intake generates it), else
+     * empty. Stricter than {@link JobId#parse}, which would accept lower case: a body is taken as it was sent.
+     */
+    private static Optional<JobId> jobId(JsonNode id) {
+        return id.isTextual() && Ulid.isValid(id.asText()) ? Optional.of(new JobId(id.asText())) : Optional.empty();
+    }
+
+    public static String body(JobId jobId) {
+        return JSON.createObjectNode().put("jobId", jobId.value()).toString();
     }
 
     /** The body for several jobs (the singular form for one). */
-    public static String body(List<String> jobIds) {
+    public static String body(List<JobId> jobIds) {
         if (jobIds.size() == 1) {
             return body(jobIds.get(0));
         }
         var node = JSON.createObjectNode();
         var array = node.putArray("jobIds");
-        jobIds.forEach(array::add);
+        jobIds.forEach(id -> array.add(id.value()));
         return node.toString();
     }
 }

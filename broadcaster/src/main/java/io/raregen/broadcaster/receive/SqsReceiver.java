@@ -2,6 +2,7 @@ package io.raregen.broadcaster.receive;
 
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
+import io.raregen.core.types.JobId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -72,14 +73,15 @@ public final class SqsReceiver implements Runnable {
                 backoffMs = 200;
                 List<String> poison = new ArrayList<>();
                 for (Message m : messages) {
-                    Optional<List<String>> ids = QueueMessages.jobIds(m.body());
+                    // an id that is not a valid JobId makes the whole message poison, like any other unparseable body
+                    Optional<List<JobId>> ids = QueueMessages.jobIds(m.body());
                     if (ids.isEmpty()) {
                         poison.add(m.receiptHandle());
                         continue;
                     }
                     // one delivery for all the jobs the message names: deleted when the last is claimed
                     Delivery delivery = new Delivery(m.receiptHandle(), ids.get().size());
-                    for (String id : ids.get()) {
+                    for (JobId id : ids.get()) {
                         if (!running) {
                             // stopping: leave the message to come back after its visibility timeout
                             break;

@@ -2,6 +2,7 @@ package io.raregen.broadcaster.recovery;
 
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.core.types.JobId;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +39,9 @@ public final class Reconciler implements Loop {
 
     @Override
     public int runOnce() {
-        List<String> ids = store.queuedWithoutBatch(after, limit);
+        List<JobId> ids = store.queuedWithoutBatch(after, limit);
         int fed = 0;
-        for (String id : ids) {
+        for (JobId id : ids) {
             if (!collector.test(Incoming.fromLoop(id))) {
                 break;
             }

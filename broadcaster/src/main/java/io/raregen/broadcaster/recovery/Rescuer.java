@@ -4,6 +4,7 @@ import io.raregen.broadcaster.pipeline.BatchSender;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SignedJob;
+import io.raregen.core.types.JobId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class Rescuer implements Loop {
 
     @Override
     public int runOnce() throws InterruptedException {
-        List<String> requeued = store.requeueStuckProcessing(processingAfter);
+        List<JobId> requeued = store.requeueStuckProcessing(processingAfter);
         if (!requeued.isEmpty()) {
             LOG.warn("{} jobs stuck in processing without a signed transaction went back to queued", requeued.size());
             requeued.forEach(id -> collector.test(Incoming.fromLoop(id)));

@@ -16,6 +16,7 @@ import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Txid;
 import org.slf4j.Logger;
@@ -60,7 +61,7 @@ public final class ResultApplier {
     private final TransactionBroadcaster broadcaster;
     private final FeePolicy feePolicy;
     private final byte[] poolScript;
-    private final Consumer<String> requeue;
+    private final Consumer<JobId> requeue;
     private final PipelineMetrics metrics;
     private final int maxAttempts;
     private final ExecutorService poolUpdates;
@@ -68,7 +69,7 @@ public final class ResultApplier {
     private volatile InclusionCheck inclusion;
 
     public ResultApplier(PublishJobStore store, UtxoPool pool, TransactionBroadcaster broadcaster, FeePolicy feePolicy,
-                         byte[] poolScript, Consumer<String> requeue, PipelineMetrics metrics, int maxAttempts,
+                         byte[] poolScript, Consumer<JobId> requeue, PipelineMetrics metrics, int maxAttempts,
                          int poolUpdateThreads) {
         // pool updates of a batch's results run in a few transactions side by side
         this.poolUpdateThreads = Math.max(1, poolUpdateThreads);
@@ -93,7 +94,7 @@ public final class ResultApplier {
         for (BroadcastResult r : results) {
             byTxid.put(r.txid(), r);
         }
-        Map<String, SignedJob> accepted = new LinkedHashMap<>();
+        Map<JobId, SignedJob> accepted = new LinkedHashMap<>();
         List<SignedJob> mined = new ArrayList<>();
         List<SignedJob> open = new ArrayList<>();
         for (SignedJob job : jobs) {
@@ -140,7 +141,7 @@ public final class ResultApplier {
      * re-sends it and re-applies the (idempotent) pool update — the pool is never left behind a
      * job that is already sent.
      */
-    private void markSent(Map<String, SignedJob> accepted) {
+    private void markSent(Map<JobId, SignedJob> accepted) {
         // a few chunks side by side, each one pool transaction (confirmSpentAll): one commit per
         // chunk instead of one per published transaction
         List<SignedJob> all = new ArrayList<>(accepted.values());
@@ -155,7 +156,7 @@ public final class ResultApplier {
                     changeOutputs(j), UtxoPool.Purpose.PUBLISH)).toList();
             pending.put(chunk, poolUpdates.submit(() -> pool.confirmSpentAll(spends)));
         }
-        Map<String, Txid> pairs = new LinkedHashMap<>();
+        Map<JobId, Txid> pairs = new LinkedHashMap<>();
         for (Map.Entry<List<SignedJob>, Future<?>> e : pending.entrySet()) {
             try {
                 e.getValue().get();
@@ -196,11 +197,11 @@ public final class ResultApplier {
      * callbacks and the reorg watch. When the inclusion check does not pass, nothing changes (the job stays
      * sent) and the verdict says why.
      */
-    public InclusionCheck.Verdict recordMined(String jobId, Txid txid, BroadcastResult r) {
+    public InclusionCheck.Verdict recordMined(JobId jobId, Txid txid, BroadcastResult r) {
         byte[] path = r.merklePathHex() == null ? null : HexFormat.of().parseHex(r.merklePathHex());
         InclusionCheck check = inclusion;
         InclusionCheck.Verdict verdict = check == null ? UNCHECKED
-                : check.check(jobId, txid, path, r.blockHash(), r.blockHeight());
+                : check.check(jobId.value(), txid, path, r.blockHash(), r.blockHeight());
         if (!verdict.verified()) {
             return verdict;
         }
@@ -295,7 +296,7 @@ public final class ResultApplier {
     }
 
     private static void withJob(SignedJob job, Runnable log) {
-        try (MDC.MDCCloseable a = MDC.putCloseable("jobId", job.jobId());
+        try (MDC.MDCCloseable a = MDC.putCloseable("jobId", job.jobId().value());
              MDC.MDCCloseable b = MDC.putCloseable("txid", job.tx().txid().hex());
              MDC.MDCCloseable c = MDC.putCloseable("batchId", String.valueOf(job.batchId()))) {
             log.run();

@@ -8,6 +8,7 @@ import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.InsufficientFundsException;
 import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.SignedTransaction;
+import io.raregen.core.types.JobId;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ public final class BatchSigner implements AutoCloseable {
         RECORD_UNENCODABLE
     }
 
-    public record Outcome(List<SignedJob> signed, Map<String, Failure> failed, Map<String, String> details) {
+    public record Outcome(List<SignedJob> signed, Map<JobId, Failure> failed, Map<JobId, String> details) {
     }
 
     private final ForkJoinPool pool;
@@ -39,7 +40,7 @@ public final class BatchSigner implements AutoCloseable {
         this.pool = new ForkJoinPool(Math.max(1, threads));
     }
 
-    public Outcome sign(List<ClaimedJob> jobs, Map<String, Reservation> reservations, KeyPair poolKey, FeeRate rate) {
+    public Outcome sign(List<ClaimedJob> jobs, Map<JobId, Reservation> reservations, KeyPair poolKey, FeeRate rate) {
         byte[] changeScript = poolKey.p2pkhLockingScript();
         record One(ClaimedJob job, SignedTransaction tx, Failure failure, String detail) {
         }
@@ -63,8 +64,8 @@ public final class BatchSigner implements AutoCloseable {
             throw new IllegalStateException("signing failed", e.getCause());
         }
         List<SignedJob> signed = new ArrayList<>(results.size());
-        Map<String, Failure> failed = new LinkedHashMap<>();
-        Map<String, String> details = new LinkedHashMap<>();
+        Map<JobId, Failure> failed = new LinkedHashMap<>();
+        Map<JobId, String> details = new LinkedHashMap<>();
         for (One o : results) {
             if (o.tx != null) {
                 ClaimedJob j = o.job;

@@ -4,6 +4,7 @@ import io.raregen.core.envelope.Envelope;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -29,6 +30,9 @@ import java.util.Set;
  * one transaction. Status changes are guarded in SQL by the expected current status (and batch or
  * txid), so a stale instance can never move a job another instance owns; the trigger
  * the job-transition triggers (guard_job_transitions) are the second line.
+ *
+ * <p>Job ids are {@link JobId}s on every method; they become strings only as SQL parameters and are parsed back from
+ * each row read.
  */
 public final class PublishJobStore {
 
@@ -124,7 +128,7 @@ public final class PublishJobStore {
      * holds them in an open transaction (see {@link Claim}). Nothing is written. Returns an empty, already ended claim
      * when nothing was claimable: jobs another claim holds or already stored, and unknown ids, claim nothing.
      */
-    public Claim claim(String batchId, String instanceId, Collection<String> jobIds, int backlogLimit) {
+    public Claim claim(String batchId, String instanceId, Collection<JobId> jobIds, int backlogLimit) {
         Connection c = null;
         try {
             c = ds.getConnection();
@@ -132,13 +136,13 @@ public final class PublishJobStore {
             PlannerCosts.inMemoryWorkingSet(c);
             List<ClaimedJob> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                Array ids = c.createArrayOf("varchar", jobIds.toArray());
+                Array ids = c.createArrayOf("varchar", values(jobIds));
                 ps.setArray(1, ids);
                 ps.setArray(2, ids);
                 ps.setInt(3, Math.max(0, backlogLimit));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        jobs.add(new ClaimedJob(rs.getString(1), batchId, rs.getInt(2),
+                        jobs.add(new ClaimedJob(new JobId(rs.getString(1)), batchId, rs.getInt(2),
                                 new Envelope(rs.getString(3), rs.getString(4), rs.getString(5)),
                                 rs.getTimestamp(6).toInstant(), rs.getInt(7)));
                     }
@@ -163,13 +167,13 @@ public final class PublishJobStore {
     }
 
     /** Of {@code jobIds}, those that exist at all (a message naming anything else is poison). */
-    public Set<String> existing(Collection<String> jobIds) {
-        Set<String> out = new HashSet<>();
+    public Set<JobId> existing(Collection<JobId> jobIds) {
+        Set<JobId> out = new HashSet<>();
         if (jobIds.isEmpty()) {
             return out;
         }
         out.addAll(queryList("job lookup", "SELECT job_id FROM publish_jobs WHERE job_id = ANY(?)",
-                (c, ps) -> ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray())), rs -> rs.getString(1)));
+                (c, ps) -> ps.setArray(1, c.createArrayOf("varchar", values(jobIds))), rs -> new JobId(rs.getString(1))));
         return out;
     }
 
@@ -177,13 +181,13 @@ public final class PublishJobStore {
      * A claimed job that can never be published (e.g. its record cannot be encoded): failed, nothing stored. Written
      * in the claim's transaction; it lasts once the claim is stored or {@link Claim#release() released}.
      */
-    public boolean failUnsigned(Claim claim, String jobId, String errorCode, String detail) {
+    public boolean failUnsigned(Claim claim, JobId jobId, String errorCode, String detail) {
         try (PreparedStatement ps = claim.c.prepareStatement(
                 "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now(), "
                         + "attempts = attempts + 1 WHERE job_id = ? AND status = 'queued' AND raw_tx IS NULL")) {
             ps.setString(1, errorCode);
             ps.setString(2, detail);
-            ps.setString(3, jobId);
+            ps.setString(3, jobId.value());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException("fail of job " + jobId + " failed: " + e.getMessage(), e);
@@ -197,7 +201,7 @@ public final class PublishJobStore {
      * transaction commits. Returns the ids stored. Throws if anything fails, e.g. an input already spent by a stored
      * transaction: then nothing of the batch is stored and its jobs are queued again.
      */
-    public Set<String> storeSigned(Claim claim, List<SignedJob> jobs) {
+    public Set<JobId> storeSigned(Claim claim, List<SignedJob> jobs) {
         if (claim.ended) {
             throw new StoreException("storing batch " + claim.batchId + " failed: its claim has ended", null);
         }
@@ -209,7 +213,7 @@ public final class PublishJobStore {
         Long[] fees = new Long[n];
         for (int i = 0; i < n; i++) {
             SignedJob j = jobs.get(i);
-            ids[i] = j.jobId();
+            ids[i] = j.jobId().value();
             seqs[i] = j.batchSeq();
             raws[i] = j.tx().raw();
             txids[i] = j.tx().txid().hex();
@@ -217,7 +221,7 @@ public final class PublishJobStore {
         }
         Connection c = claim.c;
         try {
-            Set<String> stored = new HashSet<>();
+            Set<JobId> stored = new HashSet<>();
             List<String> batchTxids = new ArrayList<>();
             if (n > 0) {
                 try (PreparedStatement ps = c.prepareStatement(
@@ -245,7 +249,7 @@ public final class PublishJobStore {
                     ps.setArray(6, c.createArrayOf("int8", fees));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            stored.add(rs.getString(1));
+                            stored.add(new JobId(rs.getString(1)));
                         }
                     }
                 }
@@ -277,23 +281,25 @@ public final class PublishJobStore {
     }
 
     /** Stamps the first broadcast attempt (the rescuer measures from it). */
-    public void markSendingStarted(Collection<String> jobIds) {
+    public void markSendingStarted(Collection<JobId> jobIds) {
         if (jobIds.isEmpty()) {
             return;
         }
         update("sending stamp", "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id = ANY(?) AND status = 'signed'",
-                (c, ps) -> ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray())));
+                (c, ps) -> ps.setArray(1, c.createArrayOf("varchar", values(jobIds))));
     }
 
     /** signed → sent for these (job, txid) pairs; idempotent. Returns the jobs that moved now. */
-    public List<SentJob> markSent(Map<String, Txid> txidByJob) {
+    public List<SentJob> markSent(Map<JobId, Txid> txidByJob) {
         if (txidByJob.isEmpty()) {
             return List.of();
         }
-        String[] ids = txidByJob.keySet().toArray(new String[0]);
+        String[] ids = new String[txidByJob.size()];
         String[] txids = new String[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            txids[i] = txidByJob.get(ids[i]).hex();
+        int i = 0;
+        for (Map.Entry<JobId, Txid> e : txidByJob.entrySet()) {
+            ids[i] = e.getKey().value();
+            txids[i++] = e.getValue().hex();
         }
         // a transaction for PlannerCosts: the join of a batch's ids to publish_jobs must probe the index
         return inTransaction(() -> "marking sent", c -> {
@@ -307,7 +313,7 @@ public final class PublishJobStore {
                 ps.setArray(2, c.createArrayOf("bpchar", txids));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new SentJob(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()));
+                        out.add(new SentJob(new JobId(rs.getString(1)), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()));
                     }
                 }
             }
@@ -316,7 +322,7 @@ public final class PublishJobStore {
     }
 
     /** signed|sent → mined with the block data; idempotent. */
-    public boolean markMined(String jobId, Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
+    public boolean markMined(JobId jobId, Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
         return update("marking mined for " + jobId,
                 "UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()), "
                         + "block_hash = ?, block_height = ?, merkle_path = ? "
@@ -329,7 +335,7 @@ public final class PublishJobStore {
                         ps.setInt(2, blockHeight);
                     }
                     ps.setBytes(3, merklePath);
-                    ps.setString(4, jobId);
+                    ps.setString(4, jobId.value());
                     ps.setString(5, txid.hex());
                 }) == 1;
     }
@@ -341,7 +347,7 @@ public final class PublishJobStore {
      * because raw_tx becomes NULL in the same update, and both audit rows carry {@code reason} (what the network
      * said). False when the job no longer holds that txid.
      */
-    public boolean discardForResign(String jobId, Txid txid, String reason) {
+    public boolean discardForResign(JobId jobId, Txid txid, String reason) {
         return inTransaction(() -> "discarding tx of job " + jobId, c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("SELECT set_config('raregen.transition_reason', ?, true)")) {
@@ -352,7 +358,7 @@ public final class PublishJobStore {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
                             + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
-                ps.setString(1, jobId);
+                ps.setString(1, jobId.value());
                 ps.setString(2, txid.hex());
                 n = ps.executeUpdate();
             }
@@ -364,7 +370,7 @@ public final class PublishJobStore {
             try (PreparedStatement ps = c.prepareStatement(
                     REQUEUE
                             + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
-                ps.setString(1, jobId);
+                ps.setString(1, jobId.value());
                 ps.executeUpdate();
             }
             return true;
@@ -372,7 +378,7 @@ public final class PublishJobStore {
     }
 
     /** Definitive failure of a stored transaction: job failed with the code, its spends rows deleted. */
-    public boolean failSigned(String jobId, Txid txid, String errorCode, String detail) {
+    public boolean failSigned(JobId jobId, Txid txid, String errorCode, String detail) {
         return inTransaction(() -> "failing job " + jobId, c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement(
@@ -380,7 +386,7 @@ public final class PublishJobStore {
                             + "WHERE job_id = ? AND txid = ? AND status = 'signed'")) {
                 ps.setString(1, errorCode);
                 ps.setString(2, detail);
-                ps.setString(3, jobId);
+                ps.setString(3, jobId.value());
                 ps.setString(4, txid.hex());
                 n = ps.executeUpdate();
             }
@@ -413,26 +419,26 @@ public final class PublishJobStore {
     // ---- recovery queries ----
 
     /** Queued record-mode jobs older than {@code olderThan} that no batch holds (lost message, handed back). */
-    public List<String> queuedWithoutBatch(Duration olderThan, int limit) {
+    public List<JobId> queuedWithoutBatch(Duration olderThan, int limit) {
         return queryList("reconcile query",
                 "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND processing_batch_id IS NULL "
                         + "AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?",
                 (c, ps) -> {
                     ps.setDouble(1, olderThan.toMillis() / 1000.0);
                     ps.setInt(2, limit);
-                }, rs -> rs.getString(1));
+                }, rs -> new JobId(rs.getString(1)));
     }
 
     /**
      * The original batch mode's unstick, made safe: only jobs claimed longer than {@code olderThan} ago that have NO
      * stored transaction go back to queued. A signed job is never re-queued (it is re-broadcast).
      */
-    public List<String> requeueStuckProcessing(Duration olderThan) {
+    public List<JobId> requeueStuckProcessing(Duration olderThan) {
         return queryList("rescue of processing jobs",
                 REQUEUE
                         + "WHERE status = 'processing' AND raw_tx IS NULL AND processing_at < now() - make_interval(secs => ?) "
                         + "RETURNING job_id",
-                (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0), rs -> rs.getString(1));
+                (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0), rs -> new JobId(rs.getString(1)));
     }
 
     /**
@@ -442,7 +448,7 @@ public final class PublishJobStore {
      * locking scripts from the pool's utxos (else {@code defaultScript}, the pool key's).
      */
     public List<SignedJob> takeSignedForRebroadcast(Duration olderThan, int limit, byte[] defaultScript) {
-        Map<String, Object[]> rows = new LinkedHashMap<>();
+        Map<JobId, Object[]> rows = new LinkedHashMap<>();
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
@@ -454,7 +460,7 @@ public final class PublishJobStore {
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.put(rs.getString(1), new Object[]{rs.getString(2), rs.getInt(3), rs.getBytes(4), rs.getString(5),
+                        rows.put(new JobId(rs.getString(1)), new Object[]{rs.getString(2), rs.getInt(3), rs.getBytes(4), rs.getString(5),
                                 rs.getLong(6), rs.getTimestamp(7).toInstant(), rs.getInt(8)});
                     }
                 }
@@ -462,23 +468,23 @@ public final class PublishJobStore {
             if (rows.isEmpty()) {
                 return List.of();
             }
-            Map<String, List<Utxo>> inputs = new LinkedHashMap<>();
+            Map<JobId, List<Utxo>> inputs = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT s.job_id, s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key FROM spends s "
                             + "LEFT JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
                             + "WHERE s.job_id = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("varchar", rows.keySet().toArray()));
+                ps.setArray(1, c.createArrayOf("varchar", values(rows.keySet())));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         byte[] script = rs.getBytes(5);
-                        inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Utxo(
+                        inputs.computeIfAbsent(new JobId(rs.getString(1)), k -> new ArrayList<>()).add(new Utxo(
                                 new Outpoint(Txid.fromHex(rs.getString(2)), rs.getInt(3)), Satoshis.of(rs.getLong(4)),
                                 script != null ? script : defaultScript));
                     }
                 }
             }
             List<SignedJob> out = new ArrayList<>();
-            for (Map.Entry<String, Object[]> e : rows.entrySet()) {
+            for (Map.Entry<JobId, Object[]> e : rows.entrySet()) {
                 Object[] r = e.getValue();
                 byte[] raw = (byte[]) r[2];
                 RawTransaction parsed = RawTransaction.parse(raw);
@@ -508,7 +514,7 @@ public final class PublishJobStore {
     }
 
     /** A sent job to poll for confirmation. */
-    public record Unconfirmed(String jobId, Txid txid) {
+    public record Unconfirmed(JobId jobId, Txid txid) {
     }
 
     /**
@@ -525,14 +531,12 @@ public final class PublishJobStore {
                 (c, ps) -> {
                     ps.setDouble(1, minAge.toMillis() / 1000.0);
                     ps.setInt(2, limit);
-                }, rs -> new Unconfirmed(rs.getString(1), Txid.fromHex(rs.getString(2))));
+                }, rs -> new Unconfirmed(new JobId(rs.getString(1)), Txid.fromHex(rs.getString(2))));
     }
 
-    private List<String> updateReturningIds(String sql, Collection<String> jobIds, String batchId) {
-        return queryList("update", sql, (c, ps) -> {
-            ps.setArray(1, c.createArrayOf("varchar", jobIds.toArray()));
-            ps.setString(2, batchId);
-        }, rs -> rs.getString(1));
+    /** The ids as SQL parameters: a varchar[]'s elements. */
+    private static String[] values(Collection<JobId> jobIds) {
+        return jobIds.stream().map(JobId::value).toArray(String[]::new);
     }
 
     /** Binds a statement's parameters. */

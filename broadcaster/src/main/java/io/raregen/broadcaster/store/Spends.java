@@ -2,6 +2,7 @@ package io.raregen.broadcaster.store;
 
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
 
 import java.sql.Connection;
@@ -27,12 +28,12 @@ public final class Spends {
     private final List<Long> satoshis = new ArrayList<>();
 
     /** Every input of {@code tx}, spent for {@code jobId} (null: a pool transaction). */
-    public Spends add(SignedTransaction tx, String jobId) {
+    public Spends add(SignedTransaction tx, JobId jobId) {
         for (Utxo in : tx.inputs()) {
             outpointTxids.add(in.outpoint().txid().hex());
             outpointVouts.add(in.outpoint().vout());
             spenders.add(tx.txid().hex());
-            jobIds.add(jobId);
+            jobIds.add(jobId == null ? null : jobId.value());
             satoshis.add(in.satoshis().value());
         }
         return this;
@@ -62,9 +63,9 @@ public final class Spends {
     }
 
     /** Deletes the rows of a job's discarded transaction {@code spender}. */
-    public static void deleteForJob(Connection c, String jobId, Txid spender) throws SQLException {
+    public static void deleteForJob(Connection c, JobId jobId, Txid spender) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE job_id = ? AND spending_txid = ?")) {
-            ps.setString(1, jobId);
+            ps.setString(1, jobId.value());
             ps.setString(2, spender.hex());
             ps.executeUpdate();
         }

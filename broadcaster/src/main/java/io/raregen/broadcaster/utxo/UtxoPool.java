@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.utxo;
 
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -22,16 +23,17 @@ public interface UtxoPool {
      * What one job needs: inputs worth at least {@code minimumValue} (its fee plus any outputs, for one
      * input). {@code extraPerInput} is what each additional input adds to the fee (about 148 bytes at the
      * live rate); it matters only when no single UTXO is large enough and several inputs are combined.
-     * Zero means "use the pool's configured allowance".
+     * Zero means "use the pool's configured allowance". {@code jobId} names the request and comes back on its
+     * {@link Reservation}; it is never stored (the anchoring window names its one request by its first leaf's job).
      */
-    record ReservationRequest(String jobId, Satoshis minimumValue, Satoshis extraPerInput) {
+    record ReservationRequest(JobId jobId, Satoshis minimumValue, Satoshis extraPerInput) {
         public ReservationRequest {
             if (jobId == null || minimumValue == null || extraPerInput == null) {
                 throw new IllegalArgumentException("reservation request needs job id, minimum value and extra per input");
             }
         }
 
-        public ReservationRequest(String jobId, Satoshis minimumValue) {
+        public ReservationRequest(JobId jobId, Satoshis minimumValue) {
             this(jobId, minimumValue, Satoshis.ZERO);
         }
     }
@@ -41,7 +43,7 @@ public interface UtxoPool {
     }
 
     /** Inputs held for one job until signed and broadcast, released, or the lease expires. */
-    record Reservation(String jobId, List<Utxo> inputs, int maxChainDepth) {
+    record Reservation(JobId jobId, List<Utxo> inputs, int maxChainDepth) {
         public Satoshis total() {
             return inputs.stream().map(Utxo::satoshis).reduce(Satoshis.ZERO, Satoshis::plus);
         }

@@ -8,6 +8,7 @@ import io.raregen.core.envelope.EnvelopeSigner;
 import io.raregen.core.envelope.Payloads;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.keys.Network;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Ulid;
 import io.raregen.localchain.LocalChain;
 import io.raregen.localchain.LocalChainConfig;
@@ -83,7 +84,7 @@ class ApplicationTest {
                         ps.setString(6, "ab".repeat(32));
                         ps.executeUpdate();
                     }
-                    sqs.client.sendMessage(SendMessageRequest.builder().queueUrl(queue).messageBody(QueueMessages.body(jobId)).build());
+                    sqs.client.sendMessage(SendMessageRequest.builder().queueUrl(queue).messageBody(QueueMessages.body(new JobId(jobId))).build());
                     String status = "";
                     long deadline = System.currentTimeMillis() + 30_000;
                     while (!status.equals("sent") && System.currentTimeMillis() < deadline) {

@@ -8,6 +8,7 @@ import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.QueueMessages;
+import io.raregen.broadcaster.support.JobIds;
 import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.TestKit;
 
@@ -132,10 +133,11 @@ public final class DrainBenchmark {
         String pubkey = kit.strings("SELECT pubkey FROM identities LIMIT 1").get(0);
         try (Connection c = kit.ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("SET session_replication_role = replica");
+            // ids '000…0g': valid ULIDs (the confirmation tracker reads these sent rows as JobIds), older than any real one
             st.execute("""
                     INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, status,
                            raw_tx, txid, fee_sats, created_at, processing_at, signed_at, sent_at, attempts)
-                    SELECT 'H' || lpad(g::text, 25, '0'), '%s', 'history-' || g, repeat('p', 220), repeat('s', 96),
+                    SELECT '0' || lpad(g::text, 25, '0'), '%s', 'history-' || g, repeat('p', 220), repeat('s', 96),
                            encode(sha256(g::text::bytea), 'hex'), 'sent', decode(repeat('00', 240), 'hex'),
                            encode(sha256(('tx' || g)::bytea), 'hex'), 25, now() - interval '30 days', now() - interval '30 days',
                            now() - interval '30 days', now() - interval '30 days', 1
@@ -224,7 +226,7 @@ public final class DrainBenchmark {
         int perMessage = Integer.getInteger("bench.idsPerMessage", 1);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += perMessage) {
-            bodies.add(QueueMessages.body(ids.subList(i, Math.min(ids.size(), i + perMessage))));
+            bodies.add(QueueMessages.body(JobIds.of(ids.subList(i, Math.min(ids.size(), i + perMessage)))));
         }
         ExecutorService ex = Executors.newFixedThreadPool(4);
         int chunk = (bodies.size() + 3) / 4;

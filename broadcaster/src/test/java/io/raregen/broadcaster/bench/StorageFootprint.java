@@ -9,6 +9,7 @@ import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.QueueMessages;
 import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.TestKit;
+import io.raregen.core.types.JobId;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -128,7 +129,7 @@ public final class StorageFootprint {
                 Wal w1 = wal(admin);
                 List<String> bodies = new ArrayList<>();
                 for (String id : ids) {
-                    bodies.add(QueueMessages.body(List.of(id)));
+                    bodies.add(QueueMessages.body(new JobId(id)));
                 }
                 sqs.sendBodies(queue, bodies);
                 vacuum(admin);
@@ -261,7 +262,7 @@ public final class StorageFootprint {
         if (sqs.depth(queue) == 0) {
             List<String> bodies = new ArrayList<>();
             for (String id : ids) {
-                bodies.add(QueueMessages.body(List.of(id)));
+                bodies.add(QueueMessages.body(new JobId(id)));
             }
             sqs.sendBodies(queue, bodies);
         }

@@ -21,6 +21,7 @@ import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.keys.Network;
 import io.raregen.core.tx.FeeRate;
+import io.raregen.core.types.JobId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +80,7 @@ class CallbackApplierTest {
     /** Sends {@code n} fresh jobs through the pipeline; returns their ids once all are sent. */
     private static List<String> sentJobs(int n) throws InterruptedException {
         List<String> ids = kit.insertJobs(n);
-        ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(id)));
+        ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(new JobId(id))));
         assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN ("
                 + Invariants.in(ids) + ")", n, Duration.ofSeconds(60)));
         return ids;
@@ -219,7 +220,7 @@ class CallbackApplierTest {
         String jobId = kit.insertJobs(1).get(0);
         try {
             offline.start();
-            offline.collector().offerNow(Incoming.fromLoop(jobId));
+            offline.collector().offerNow(Incoming.fromLoop(new JobId(jobId)));
             assertEquals(1, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed' AND txid IS NOT NULL "
                     + "AND job_id = '" + jobId + "'", 1, Duration.ofSeconds(30)));
         } finally {

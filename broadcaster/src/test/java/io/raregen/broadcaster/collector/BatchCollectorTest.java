@@ -2,6 +2,7 @@ package io.raregen.broadcaster.collector;
 
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.receive.Incoming;
+import io.raregen.core.types.JobId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -57,7 +58,7 @@ class BatchCollectorTest {
         Thread t = new Thread(c);
         t.start();
         long t0 = System.nanoTime();
-        c.offer(new Incoming("A", "r"));
+        c.offer(new Incoming(JobId.generate(), "r"));
         Submitted s = out.poll(3, TimeUnit.SECONDS);
         c.stop();
         assertNotNull(s, "a lone job is not held for the 5 s window");
@@ -70,7 +71,7 @@ class BatchCollectorTest {
         LinkedBlockingQueue<Submitted> out = new LinkedBlockingQueue<>();
         BatchCollector c = collector(10, Duration.ofSeconds(5), Duration.ofSeconds(5), false, out, -1);
         for (int i = 0; i < 25; i++) {
-            c.offerNow(new Incoming("J" + i, "r" + i));
+            c.offerNow(new Incoming(JobId.generate(), "r" + i));
         }
         Thread t = new Thread(c);
         t.start();
@@ -90,7 +91,7 @@ class BatchCollectorTest {
         long t0 = System.nanoTime();
         Thread feeder = new Thread(() -> {
             for (int i = 0; i < 40; i++) {
-                c.offer(Incoming.fromLoop("T" + i));
+                c.offer(Incoming.fromLoop(JobId.generate()));
                 try {
                     Thread.sleep(25);
                 } catch (InterruptedException e) {
@@ -115,7 +116,7 @@ class BatchCollectorTest {
             int claimed = n <= answers.size() ? answers.get(n - 1) : 0;
             return new BatchCollector.Claimed(claimed, Math.max(0, claimed - batch.size()));
         });
-        c.offerNow(new Incoming("W", "r"));
+        c.offerNow(new Incoming(JobId.generate(), "r"));
         Thread t = new Thread(c);
         t.start();
         Submitted first = out.poll(3, TimeUnit.SECONDS);
@@ -143,7 +144,7 @@ class BatchCollectorTest {
             switch (n) {
                 case 1 -> {
                     for (int i = 0; i < 6; i++) {
-                        self.offerNow(new Incoming("late-" + i, "r" + i));
+                        self.offerNow(new Incoming(JobId.generate(), "r" + i));
                     }
                     return new BatchCollector.Claimed(10, 9);
                 }
@@ -158,7 +159,7 @@ class BatchCollectorTest {
                 }
             }
         });
-        c.offerNow(new Incoming("W", "r"));
+        c.offerNow(new Incoming(JobId.generate(), "r"));
         Thread t = new Thread(c);
         t.start();
         Submitted first = out.poll(3, TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ import io.raregen.broadcaster.recovery.Loop;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.proof.BlockHeader;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
 import io.raregen.localchain.blocks.Block;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ class InclusionCheckTest {
         pipeline.checkInclusion(new HttpBlockHeaderSource(settings.getUrl(), settings.getHeightUrl(), Duration.ofSeconds(5)),
                 new HeaderStore(kit.dataSource()), settings, registry);
         pipeline.start();
-        ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(id)));
+        ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(new JobId(id))));
         assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN (" + Invariants.in(ids)
                 + ")", n, Duration.ofSeconds(30)));
         return ids;
@@ -96,7 +97,7 @@ class InclusionCheckTest {
 
     @Test
     void aWrongMerklePathFromArc_keepsTheJobSent_andIsCounted() throws Exception {
-        String jobId = sentJobs(1).get(0);
+        JobId jobId = new JobId(sentJobs(1).get(0));
         kit.chain.mineBlock();
         Txid txid = Txid.fromHex(kit.strings("SELECT txid FROM publish_jobs WHERE job_id = '" + jobId + "'").get(0));
         BroadcastResult real = new ArcTransactionBroadcaster(kit.arcProperties()).status(txid);

@@ -5,6 +5,7 @@ import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.TestKit;
+import io.raregen.core.types.JobId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class CrashWindowsTest {
         off.setEnabled(false);
         PublishPipeline a = kit.pipeline(kit.fastPipeline(), off, RateLimiter.unlimited(), null, null, hooks, "crashing");
         a.start();
-        ids.forEach(id -> a.collector().offerNow(Incoming.fromLoop(id)));
+        ids.forEach(id -> a.collector().offerNow(Incoming.fromLoop(new JobId(id))));
         assertEquals(N, kit.awaitScalar(reachedSql, N, Duration.ofSeconds(60)), "instance A reached the crash window");
         if (awaitChain) {
             // the broadcast is on the wire: wait until the network has every transaction before dying
@@ -70,7 +71,7 @@ class CrashWindowsTest {
         off.setEnabled(false);
         PublishPipeline a = kit.pipeline(kit.fastPipeline(), off, RateLimiter.unlimited(), null, null, hooks, "crashing");
         a.start();
-        ids.forEach(id -> a.collector().offerNow(Incoming.fromLoop(id)));
+        ids.forEach(id -> a.collector().offerNow(Incoming.fromLoop(new JobId(id))));
         return a;
     }
 

@@ -1,9 +1,11 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.QueueMessages;
 import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.support.Invariants;
+import io.raregen.broadcaster.support.JobIds;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -98,7 +100,7 @@ class EndToEndTest extends ChainAndQueue {
         // 6 messages of 50 ids each (the intake's packed form), batches of 40: most messages span two batches
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < n; i += 50) {
-            bodies.add(QueueMessages.body(ids.subList(i, i + 50)));
+            bodies.add(QueueMessages.body(JobIds.of(ids.subList(i, i + 50))));
         }
         sqs.sendBodies(queue, bodies);
 
@@ -124,11 +126,17 @@ class EndToEndTest extends ChainAndQueue {
         kit.fundPool(20, 1000);
         List<String> ids = kit.insertJobs(5);
         String queue = sqs.createQueue();
-        sqs.sendBodies(queue, List.of("not json", "{\"jobId\":\"nope\"}", "{\"jobId\":\"01ARZ3NDEKTSV4RRFFQ69G5FAV\"}"));
+        // unparseable; ids that are no JobId (a word, lower case, a time part past 48 bits, a packed message with one
+        // bad id among real ones); a valid id of no job: each is poison, deleted and counted
+        sqs.sendBodies(queue, List.of("not json", "{\"jobId\":\"nope\"}", "{\"jobId\":\"01arz3ndektsv4rrffq69g5fav\"}",
+                "{\"jobId\":\"81ARZ3NDEKTSV4RRFFQ69G5FAV\"}", "{\"jobIds\":[\"" + ids.get(0) + "\",\"nope\"]}",
+                "{\"jobId\":\"01ARZ3NDEKTSV4RRFFQ69G5FAV\"}"));
         sqs.sendJobIds(queue, ids);
         PipelineSettings pp = kit.fastPipeline();
         pp.setBacklogClaim(false);
-        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "poison");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "poison",
+                registry);
         p.start();
         try {
             assertEquals(5, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", 5, Duration.ofSeconds(30)));
@@ -137,6 +145,7 @@ class EndToEndTest extends ChainAndQueue {
             p.close();
         }
         assertEquals(0, sqs.depth(queue), "poison deleted, not retried forever");
+        assertEquals(6.0, registry.get("raregen.poison.messages").counter().count(), "every poison message counted once");
     }
 
     @Test

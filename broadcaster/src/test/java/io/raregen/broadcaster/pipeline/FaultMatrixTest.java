@@ -10,6 +10,7 @@ import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class FaultMatrixTest {
         ids = kit.insertJobs(N);
         p = kit.pipeline(kit.fastPipeline(), kit.fastRecovery(), RateLimiter.unlimited(), null, null, PipelineHooks.NONE, "faults");
         p.start();
-        ids.forEach(id -> p.collector().offerNow(Incoming.fromLoop(id)));
+        ids.forEach(id -> p.collector().offerNow(Incoming.fromLoop(new JobId(id))));
     }
 
     private Map<String, String> txids() {

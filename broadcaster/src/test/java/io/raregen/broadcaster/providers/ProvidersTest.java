@@ -10,6 +10,7 @@ import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.TestKit;
+import io.raregen.core.types.JobId;
 import io.raregen.localchain.LocalChain.Door;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +77,7 @@ class ProvidersTest {
     private void publish(int n) {
         List<String> more = kit.insertJobs(n);
         ids.addAll(more);
-        more.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(id)));
+        more.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(new JobId(id))));
     }
 
     private void awaitAllSent() throws InterruptedException {

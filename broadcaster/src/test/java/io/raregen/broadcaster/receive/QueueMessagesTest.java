@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.receive;
 
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Ulid;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class QueueMessagesTest {
-    private static final String A = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    private static final String B = "01BX5ZZKBKACTAV9WEVGEMMVRZ";
+    private static final JobId A = new JobId("01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    private static final JobId B = new JobId("01BX5ZZKBKACTAV9WEVGEMMVRZ");
 
     @Test
     void theSingularForm_namesOneJob() {
@@ -33,6 +34,13 @@ class QueueMessagesTest {
                 "not json", "[]", "\"" + A + "\"", "{}", "{\"jobId\":\"nope\"}", "{\"jobId\":42}",
                 "{\"jobIds\":[]}", "{\"jobIds\":\"" + A + "\"}", "{\"jobIds\":[\"" + A + "\",\"nope\"]}",
                 "{\"jobIds\":[\"" + A + "\",7]}", "{\"jobId\":\"" + A + "\",\"jobIds\":[\"" + B + "\"]}"));
+        // ids that are no JobId: lower case (as sent: not normalised), too short, a time part past 48 bits, a letter
+        // Crockford base32 leaves out; alone or among valid ids
+        for (String bad : List.of(A.value().toLowerCase(), A.value().substring(1), "8" + A.value().substring(1),
+                A.value().substring(0, 25) + "U")) {
+            poison.add("{\"jobId\":\"" + bad + "\"}");
+            poison.add("{\"jobIds\":[\"" + A + "\",\"" + bad + "\",\"" + B + "\"]}");
+        }
         List<String> many = new ArrayList<>();
         for (int i = 0; i <= QueueMessages.MAX_IDS; i++) {
             many.add(Ulid.generate());

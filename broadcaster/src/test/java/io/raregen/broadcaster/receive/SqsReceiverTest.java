@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.support.LocalSqs;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Ulid;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -57,7 +58,7 @@ class SqsReceiverTest {
                     Incoming i = received.poll(10, TimeUnit.SECONDS);
                     assertNotNull(i, "every message arrives once the hold is lifted; got " + ids);
                     assertNotNull(i.delivery());
-                    ids.add(i.jobId());
+                    ids.add(i.jobId().value());
                 }
                 assertEquals(new TreeSet<>(jobIds), ids);
             } finally {
@@ -73,8 +74,8 @@ class SqsReceiverTest {
         try (LocalSqs sqs = new LocalSqs()) {
             String queue = sqs.createQueue();
             MessageAcker acker = new MessageAcker(sqs.client, queue, 1);
-            List<String> jobIds = List.of(Ulid.generate(), Ulid.generate(), Ulid.generate());
-            List<String> repeated = new java.util.ArrayList<>(jobIds);
+            List<JobId> jobIds = List.of(JobId.generate(), JobId.generate(), JobId.generate());
+            List<JobId> repeated = new java.util.ArrayList<>(jobIds);
             repeated.add(jobIds.get(0)); // a repeated id is one job
             sqs.sendBodies(queue, List.of(QueueMessages.body(repeated)));
             LinkedBlockingQueue<Incoming> received = new LinkedBlockingQueue<>();
@@ -94,6 +95,43 @@ class SqsReceiverTest {
                 assertTrue(got.stream().allMatch(i -> i.delivery() == d), "one delivery for the message");
                 // deletable only when the last of its three jobs is settled
                 assertEquals(List.of(false, false, true), List.of(d.settle(), d.settle(), d.settle()));
+            } finally {
+                r.stop();
+                t.join(5_000);
+                acker.close();
+            }
+        }
+    }
+
+    @Test
+    void aMessageNamingAnIdThatIsNoJobId_isPoison_deletedAndCounted_andTheOthersPass() throws Exception {
+        try (LocalSqs sqs = new LocalSqs()) {
+            String queue = sqs.createQueue();
+            MessageAcker acker = new MessageAcker(sqs.client, queue, 1);
+            JobId good = JobId.generate();
+            String lower = JobId.generate().value().toLowerCase(java.util.Locale.ROOT);
+            sqs.sendBodies(queue, List.of("{\"jobId\":\"" + lower + "\"}",
+                    "{\"jobIds\":[\"" + JobId.generate() + "\",\"JOB0\"]}", QueueMessages.body(good)));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            LinkedBlockingQueue<Incoming> received = new LinkedBlockingQueue<>();
+            SqsReceiver r = new SqsReceiver("receiver-test", sqs.client, queue, 1, 10, received::add, acker,
+                    new PipelineMetrics(registry), new Heartbeats(), () -> false);
+            Thread t = new Thread(r);
+            t.start();
+            try {
+                Incoming i = received.poll(10, TimeUnit.SECONDS);
+                assertNotNull(i, "the valid message arrives");
+                assertEquals(good, i.jobId());
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (registry.get("raregen.poison.messages").counter().count() < 2 && System.nanoTime() < giveUp) {
+                    Thread.sleep(20);
+                }
+                assertEquals(2.0, registry.get("raregen.poison.messages").counter().count(), "both bad messages counted");
+                while (sqs.depth(queue) > 1 && System.nanoTime() < giveUp) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1, sqs.depth(queue), "the poison is deleted; only the valid message (not yet settled) is left");
+                assertEquals(null, received.poll(200, TimeUnit.MILLISECONDS), "nothing of the poison is handed on");
             } finally {
                 r.stop();
                 t.join(5_000);

@@ -9,6 +9,7 @@ import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.tx.FeeRate;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Satoshis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,10 +44,10 @@ class RecoveryLoopsTest {
         List<String> ids = kit.insertJobs(3);
         kit.sql("UPDATE publish_jobs SET created_at = now() - interval '31 seconds' WHERE job_id = '" + ids.get(0) + "'");
         kit.sql("UPDATE publish_jobs SET created_at = now() - interval '29 seconds' WHERE job_id = '" + ids.get(1) + "'");
-        List<String> fed = new ArrayList<>();
+        List<JobId> fed = new ArrayList<>();
         Reconciler r = new Reconciler(kit.store, i -> fed.add(i.jobId()), Duration.ofSeconds(30), Duration.ofSeconds(10), 100);
         assertEquals(1, r.runOnce());
-        assertEquals(List.of(ids.get(0)), fed);
+        assertEquals(List.of(new JobId(ids.get(0))), fed);
     }
 
     @Test
@@ -62,10 +63,10 @@ class RecoveryLoopsTest {
     void reservationExpiry_returnsLapsedLeasesButNeverAUtxoAStoredTransactionSpends() {
         kit.fundPool(2, 1000);
         List<UtxoPool.Reservation> rs = kit.pool.reserve(List.of(
-                new UtxoPool.ReservationRequest("job-x", Satoshis.of(100)),
-                new UtxoPool.ReservationRequest("job-y", Satoshis.of(100))), "dead", Duration.ofMillis(1));
+                new UtxoPool.ReservationRequest(JobId.generate(), Satoshis.of(100)),
+                new UtxoPool.ReservationRequest(JobId.generate(), Satoshis.of(100))), "dead", Duration.ofMillis(1));
         assertEquals(2, rs.size());
-        // job-y's input is in a stored transaction: it must stay held
+        // the second job's input is in a stored transaction: it must stay held
         var held = rs.get(1).inputs().get(0).outpoint();
         kit.sql("INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES ('" + held.txid().hex() + "', "
                 + held.vout() + ", '" + "cd".repeat(32) + "', 1000)");
@@ -98,7 +99,7 @@ class RecoveryLoopsTest {
         rp.setEnabled(false);
         PublishPipeline p = kit.pipeline(kit.fastPipeline(), rp, RateLimiter.unlimited(), null, null, PipelineHooks.NONE, "conf");
         p.start();
-        ids.forEach(id -> p.collector().offerNow(Incoming.fromLoop(id)));
+        ids.forEach(id -> p.collector().offerNow(Incoming.fromLoop(new JobId(id))));
         String in = io.raregen.broadcaster.support.Invariants.in(ids);
         assertEquals(3, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN (" + in + ")", 3, Duration.ofSeconds(30)));
         p.close();

@@ -24,6 +24,7 @@ import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -111,7 +112,7 @@ public final class SustainedLoadBenchmark {
                 minAvailable = Math.min(minAvailable, pool.snapshot().publishAvailable());
                 List<ReservationRequest> reqs = new ArrayList<>();
                 for (int i = 0; i < 500; i++) {
-                    reqs.add(new ReservationRequest("b" + b + "-" + i, need));
+                    reqs.add(new ReservationRequest(JobId.generate(), need));
                 }
                 long m0 = System.nanoTime();
                 List<Reservation> got = pool.reserve(reqs, "bench", Duration.ofMinutes(5));

@@ -1,10 +1,12 @@
 package io.raregen.broadcaster.store;
 
+import io.raregen.broadcaster.support.JobIds;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +56,12 @@ class PublishJobStoreTest {
 
     @Test
     void claim_locksJobsNumberedByJobIdAndWritesNothingUntilStored() {
-        List<String> ids = kit.insertJobs(5);
+        List<JobId> ids = JobIds.of(kit.insertJobs(5));
         String batch = Ulid.generate();
         try (PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0)) {
             assertEquals(5, claim.jobs().size());
-            List<String> sorted = new ArrayList<>(ids);
-            sorted.sort(null);
+            List<JobId> sorted = new ArrayList<>(ids);
+            sorted.sort(Comparator.comparing(JobId::value));
             for (int i = 0; i < 5; i++) {
                 assertEquals(i + 1, claim.jobs().get(i).batchSeq());
                 assertEquals(sorted.get(i), claim.jobs().get(i).jobId());
@@ -80,7 +83,7 @@ class PublishJobStoreTest {
 
     @Test
     void claim_ofStoredJobs_claimsNothing() {
-        List<String> ids = kit.insertJobs(3);
+        List<JobId> ids = JobIds.of(kit.insertJobs(3));
         PublishJobStore.Claim first = kit.store.claim(Ulid.generate(), "test", ids, 0);
         kit.store.storeSigned(first, first.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList());
         PublishJobStore.Claim again = kit.store.claim(Ulid.generate(), "test", ids, 0);
@@ -89,7 +92,7 @@ class PublishJobStoreTest {
 
     @Test
     void claim_unknownIds_areReportedAsNotExisting() {
-        String ghost = Ulid.generate();
+        JobId ghost = JobId.generate();
         assertTrue(kit.store.claim(Ulid.generate(), "test", List.of(ghost), 0).jobs().isEmpty());
         assertTrue(kit.store.existing(List.of(ghost)).isEmpty());
     }
@@ -97,10 +100,10 @@ class PublishJobStoreTest {
     @Test
     void claim_withBacklogLimit_topsUpWithOldestQueuedJobs() {
         kit.sql("UPDATE publish_jobs SET status = 'failed', error_code = 'TEST' WHERE status = 'queued'");
-        List<String> older = kit.insertJobs(4);
-        List<String> named = kit.insertJobs(1);
+        List<JobId> older = JobIds.of(kit.insertJobs(4));
+        List<JobId> named = JobIds.of(kit.insertJobs(1));
         try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", named, 2)) {
-            List<String> got = claim.jobs().stream().map(ClaimedJob::jobId).toList();
+            List<JobId> got = claim.jobs().stream().map(ClaimedJob::jobId).toList();
             assertEquals(3, got.size());
             assertTrue(got.containsAll(named));
             assertTrue(got.contains(older.get(0)) && got.contains(older.get(1)), "oldest first: " + got);
@@ -109,14 +112,14 @@ class PublishJobStoreTest {
 
     @Test
     void storeSigned_movesJobsQueuedToSignedInOneWriteAndRecordsEverySpentOutpoint() {
-        List<String> ids = kit.insertJobs(3);
+        List<JobId> ids = JobIds.of(kit.insertJobs(3));
         String batch = Ulid.generate();
         PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0);
         List<SignedJob> signed = new ArrayList<>();
         for (ClaimedJob j : claim.jobs()) {
             signed.add(sign(j, fakeUtxo(1000)));
         }
-        Set<String> stored = kit.store.storeSigned(claim, signed);
+        Set<JobId> stored = kit.store.storeSigned(claim, signed);
         assertEquals(Set.copyOf(ids), stored);
         for (SignedJob s : signed) {
             assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed' AND txid = '"
@@ -135,11 +138,11 @@ class PublishJobStoreTest {
     @Test
     void storeSigned_whenAnOutpointIsAlreadySpentByAStoredTx_storesNothingOfTheBatchAndItsJobsStayQueued() {
         Utxo shared = fakeUtxo(1000);
-        List<String> first = kit.insertJobs(1);
+        List<JobId> first = JobIds.of(kit.insertJobs(1));
         PublishJobStore.Claim c1 = kit.store.claim(Ulid.generate(), "test", first, 0);
         kit.store.storeSigned(c1, List.of(sign(c1.jobs().get(0), shared)));
 
-        List<String> second = kit.insertJobs(2);
+        List<JobId> second = JobIds.of(kit.insertJobs(2));
         String b2 = Ulid.generate();
         PublishJobStore.Claim c2 = kit.store.claim(b2, "test", second, 0);
         List<ClaimedJob> js = c2.jobs();
@@ -157,7 +160,7 @@ class PublishJobStoreTest {
 
     @Test
     void failUnsigned_lastsOnlyWithTheClaim_releasedKeepsItClosedForgetsIt() {
-        List<String> ids = kit.insertJobs(2);
+        List<JobId> ids = JobIds.of(kit.insertJobs(2));
         try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
             assertTrue(kit.store.failUnsigned(claim, ids.get(0), "RECORD_UNENCODABLE", "too big"));
         }
@@ -174,12 +177,12 @@ class PublishJobStoreTest {
         }
     }
 
-    private static String quoted(List<String> ids) {
+    private static String quoted(List<JobId> ids) {
         return String.join(",", ids.stream().map(i -> "'" + i + "'").toList());
     }
 
     /** Claims and stores each job with a fresh fake input; returns the signed jobs in claim order. */
-    private static List<SignedJob> claimAndStore(List<String> ids) {
+    private static List<SignedJob> claimAndStore(List<JobId> ids) {
         PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
         List<SignedJob> signed = claim.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList();
         kit.store.storeSigned(claim, signed);
@@ -189,20 +192,20 @@ class PublishJobStoreTest {
     @Test
     void requeueStuckProcessing_leavesSignedAndRecentJobsAlone() {
         // 'processing' is what a broadcaster before V39 wrote at claim; such rows may outlive a rolling deploy
-        List<String> ids = kit.insertJobs(3);
+        List<JobId> ids = JobIds.of(kit.insertJobs(3));
         claimAndStore(List.of(ids.get(0)));
         kit.sql("UPDATE publish_jobs SET status = 'processing', processing_at = now() WHERE job_id IN ('"
                 + ids.get(1) + "','" + ids.get(2) + "')");
         kit.sql("UPDATE publish_jobs SET processing_at = now() - interval '3 minutes' WHERE job_id IN ('"
                 + ids.get(0) + "','" + ids.get(1) + "')");
         // ids[2] was claimed just now: inside the threshold; ids[0] is signed
-        List<String> rescued = kit.store.requeueStuckProcessing(Duration.ofMinutes(2));
+        List<JobId> rescued = kit.store.requeueStuckProcessing(Duration.ofMinutes(2));
         assertEquals(List.of(ids.get(1)), rescued);
     }
 
     @Test
     void discardForResign_deletesSpendsAndRequeuesTheJobLegally() {
-        List<String> ids = kit.insertJobs(1);
+        List<JobId> ids = JobIds.of(kit.insertJobs(1));
         SignedJob s = claimAndStore(ids).get(0);
         assertTrue(kit.store.discardForResign(s.jobId(), s.tx().txid(), "rejected 465: fee too low"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL AND txid IS NULL AND job_id = '" + s.jobId() + "'"));
@@ -220,7 +223,7 @@ class PublishJobStoreTest {
 
     @Test
     void markSent_isIdempotentAndOnlyForTheStoredTxid() {
-        List<String> ids = kit.insertJobs(1);
+        List<JobId> ids = JobIds.of(kit.insertJobs(1));
         SignedJob s = claimAndStore(ids).get(0);
         assertTrue(kit.store.markSent(Map.of(s.jobId(), fakeUtxo(999).outpoint().txid())).isEmpty());
         assertEquals(1, kit.store.markSent(Map.of(s.jobId(), s.tx().txid())).size());
@@ -229,7 +232,7 @@ class PublishJobStoreTest {
 
     @Test
     void failSigned_recordsTheCodeAndFreesTheOutpoint() {
-        List<String> ids = kit.insertJobs(1);
+        List<JobId> ids = JobIds.of(kit.insertJobs(1));
         SignedJob s = claimAndStore(ids).get(0);
         assertTrue(kit.store.failSigned(s.jobId(), s.tx().txid(), "ARC_461", "script failed"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed' AND error_code = 'ARC_461' AND job_id = '" + s.jobId() + "'"));
@@ -239,7 +242,7 @@ class PublishJobStoreTest {
     @Test
     void queuedWithoutBatch_respectsTheAgeThreshold() {
         kit.sql("UPDATE publish_jobs SET status = 'failed', error_code = 'TEST' WHERE status = 'queued'");
-        List<String> ids = kit.insertJobs(2);
+        List<JobId> ids = JobIds.of(kit.insertJobs(2));
         kit.sql("UPDATE publish_jobs SET created_at = now() - interval '1 minute' WHERE job_id = '" + ids.get(0) + "'");
         assertEquals(List.of(ids.get(0)), kit.store.queuedWithoutBatch(Duration.ofSeconds(30), 100));
         assertEquals(2, kit.store.queuedWithoutBatch(Duration.ZERO, 100).size());

@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.support;
 
 import io.raregen.broadcaster.receive.QueueMessages;
+import io.raregen.core.types.JobId;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -47,7 +48,7 @@ public final class LocalSqs implements AutoCloseable {
     }
 
     public void sendJobIds(String queueUrl, List<String> ids) {
-        sendBodies(queueUrl, ids.stream().map(QueueMessages::body).toList());
+        sendBodies(queueUrl, ids.stream().map(id -> QueueMessages.body(new JobId(id))).toList());
     }
 
     public void sendBodies(String queueUrl, List<String> bodies) {

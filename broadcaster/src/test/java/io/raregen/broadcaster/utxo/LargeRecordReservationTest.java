@@ -19,6 +19,7 @@ import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TransactionBuilder;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.localchain.FaucetOutput;
@@ -83,7 +84,7 @@ class LargeRecordReservationTest {
         Satoshis fee = PublishTransactions.estimateFee(1, scriptLength, true, rate);
         Satoshis perInput = rate.feeFor(TransactionBuilder.P2PKH_INPUT_MAX_SIZE);
 
-        List<Reservation> got = pool.reserve(List.of(new ReservationRequest("big", fee, perInput)), "test",
+        List<Reservation> got = pool.reserve(List.of(new ReservationRequest(JobId.generate(), fee, perInput)), "test",
                 Duration.ofMinutes(5));
 
         assertEquals(1, got.size(), "never silently dropped");

@@ -15,6 +15,7 @@ import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TransactionBuilder;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.migrations.TestDatabase;
@@ -158,7 +159,7 @@ public final class PoolBenchmark {
         return timed(threads, n / batch, () -> {
             List<ReservationRequest> reqs = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
-                reqs.add(new ReservationRequest("j" + i, Satoshis.of(1 + (i % 3))));
+                reqs.add(new ReservationRequest(JobId.generate(), Satoshis.of(1 + (i % 3))));
             }
             return pool.reserve(reqs, "bench", Duration.ofMinutes(5)).size();
         });

@@ -2,6 +2,7 @@ package io.raregen.broadcaster.utxo;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
+import io.raregen.core.types.JobId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +20,7 @@ class PoolMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PoolMetrics metrics = new PoolMetrics(pool, registry, 3);
         pool.add(PoolTestData.utxos(4, 100), Purpose.PUBLISH, 0);
-        pool.reserve(List.of(new UtxoPool.ReservationRequest("a", io.raregen.core.types.Satoshis.of(1))), "w",
+        pool.reserve(List.of(new UtxoPool.ReservationRequest(JobId.generate(), io.raregen.core.types.Satoshis.of(1))), "w",
                 Duration.ofMinutes(1));
 
         metrics.refresh();
@@ -29,7 +30,7 @@ class PoolMetricsTest {
         assertEquals(0.0, registry.get("raregen.utxo.pool.low").gauge().value(), "3 usable, threshold 3: not low");
         assertFalse(metrics.isLow());
 
-        pool.reserve(List.of(new UtxoPool.ReservationRequest("b", io.raregen.core.types.Satoshis.of(1))), "w",
+        pool.reserve(List.of(new UtxoPool.ReservationRequest(JobId.generate(), io.raregen.core.types.Satoshis.of(1))), "w",
                 Duration.ofMinutes(1));
         metrics.refresh();
 

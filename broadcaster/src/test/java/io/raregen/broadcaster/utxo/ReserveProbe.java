@@ -5,6 +5,7 @@ import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
 import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -26,7 +27,7 @@ public final class ReserveProbe {
             for (int b = 0; b < 16; b++) {
                 List<ReservationRequest> reqs = new ArrayList<>();
                 for (int i = 0; i < 500; i++) {
-                    reqs.add(new ReservationRequest("j" + i, Satoshis.of(1)));
+                    reqs.add(new ReservationRequest(JobId.generate(), Satoshis.of(1)));
                 }
                 long t0 = System.nanoTime();
                 List<Reservation> got = pool.reserve(reqs, "p", Duration.ofMinutes(5));

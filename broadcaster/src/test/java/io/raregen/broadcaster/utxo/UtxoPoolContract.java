@@ -4,6 +4,7 @@ import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
 import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
@@ -59,12 +60,25 @@ public abstract class UtxoPoolContract {
 
     protected abstract int chainDepth(Outpoint outpoint);
 
-    static ReservationRequest req(String job, long sats) {
-        return new ReservationRequest(job, Satoshis.of(sats));
+    /** The tests name their requests ("big", "tiny"): a job id per name, and the name of each id. */
+    private static final Map<String, JobId> IDS = new ConcurrentHashMap<>();
+    private static final Map<JobId, String> NAMES = new ConcurrentHashMap<>();
+
+    static JobId job(String name) {
+        return IDS.computeIfAbsent(name, n -> {
+            JobId id = JobId.generate();
+            NAMES.put(id, n);
+            return id;
+        });
     }
 
+    static ReservationRequest req(String job, long sats) {
+        return new ReservationRequest(job(job), Satoshis.of(sats));
+    }
+
+    /** The reservations by the name of their request. */
     static Map<String, Reservation> byJob(List<Reservation> rs) {
-        return rs.stream().collect(Collectors.toMap(Reservation::jobId, r -> r));
+        return rs.stream().collect(Collectors.toMap(r -> NAMES.get(r.jobId()), r -> r));
     }
 
     static long value(Reservation r) {
@@ -168,7 +182,7 @@ public abstract class UtxoPoolContract {
         UtxoPool pool = pool();
         pool.add(utxos(50, 100), Purpose.PUBLISH, 0);
 
-        ReservationRequest big = new ReservationRequest("big", Satoshis.of(1_000), Satoshis.of(15));
+        ReservationRequest big = new ReservationRequest(job("big"), Satoshis.of(1_000), Satoshis.of(15));
         List<Reservation> got = pool.reserve(List.of(big, req("small", 1)), "w1", LEASE);
 
         Reservation r = byJob(got).get("big");
