@@ -144,7 +144,7 @@ public class BroadcasterFactory {
         }
         boolean hasQueue = queue.getUrl() != null && !queue.getUrl().isBlank();
         PublishPipeline p = new PublishPipeline(new PublishPipeline.Parts(pipeline, recovery, instanceId,
-                new PublishJobStore(dataSource), pool, keys.poolKey(), feePolicy, broadcaster, limiter,
+                new PublishJobStore(dataSource, pipeline.getClaimIdleLimit()), pool, keys.poolKey(), feePolicy, broadcaster, limiter,
                 arc.getMaxTxsPerRequest(), hasQueue ? sqs : null, queue.getUrl(), metrics, heartbeats, PipelineHooks.NONE,
                 arc.callbacksRequested()));
         p.setFeeRefreshInterval(fees.getRefreshInterval());

@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.pipeline;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.raregen.broadcaster.store.PublishJobStore;
 
 import java.time.Duration;
 
@@ -26,6 +27,11 @@ public class PipelineSettings {
     private Duration linger = Duration.ofMillis(50);
     /** Under backlog (a batch filled up) top batches up with queued jobs straight from Postgres. */
     private boolean backlogClaim = true;
+    /**
+     * A claim's transaction idle longer than this (its holder stalled between claim and store) is ended by Postgres
+     * ({@code idle_in_transaction_session_timeout}): rolled back, its jobs free for other claims.
+     */
+    private Duration claimIdleLimit = PublishJobStore.DEFAULT_CLAIM_IDLE_LIMIT;
     /** UTXO lease for a job not yet signed. */
     private Duration reservationLease = Duration.ofMinutes(5);
     /** Signing parallelism: the machine's cores. */
@@ -64,6 +70,8 @@ public class PipelineSettings {
     public void setLinger(Duration linger) { this.linger = linger; }
     public boolean isBacklogClaim() { return backlogClaim; }
     public void setBacklogClaim(boolean backlogClaim) { this.backlogClaim = backlogClaim; }
+    public Duration getClaimIdleLimit() { return claimIdleLimit; }
+    public void setClaimIdleLimit(Duration claimIdleLimit) { this.claimIdleLimit = claimIdleLimit; }
     public Duration getReservationLease() { return reservationLease; }
     public void setReservationLease(Duration reservationLease) { this.reservationLease = reservationLease; }
     public int getSignThreads() { return signThreads; }

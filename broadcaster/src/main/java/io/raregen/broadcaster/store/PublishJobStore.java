@@ -36,10 +36,25 @@ import java.util.Set;
  */
 public final class PublishJobStore {
 
+    /** The default of {@code raregen.broadcaster.claim-idle-limit}. */
+    public static final Duration DEFAULT_CLAIM_IDLE_LIMIT = Duration.ofMinutes(1);
+
     private final DataSource ds;
+    private final Duration claimIdleLimit;
 
     public PublishJobStore(DataSource ds) {
+        this(ds, DEFAULT_CLAIM_IDLE_LIMIT);
+    }
+
+    /**
+     * {@code claimIdleLimit}: how long a claim's transaction may sit idle (its holder neither storing nor ending it)
+     * before Postgres ends the session, rolls the claim back and so frees its jobs for other claims: the bound on a
+     * stalled holder (a long GC pause, a frozen process), which before V39 the rescuer's
+     * {@code rescue-processing-after} gave.
+     */
+    public PublishJobStore(DataSource ds, Duration claimIdleLimit) {
         this.ds = ds;
+        this.claimIdleLimit = claimIdleLimit;
     }
 
     /**
@@ -134,6 +149,9 @@ public final class PublishJobStore {
             c = ds.getConnection();
             c.setAutoCommit(false);
             PlannerCosts.inMemoryWorkingSet(c);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1, claimIdleLimit.toMillis()));
+            }
             List<ClaimedJob> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 Array ids = c.createArrayOf("varchar", values(jobIds));

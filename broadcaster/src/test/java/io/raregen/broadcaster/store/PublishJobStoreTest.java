@@ -159,6 +159,23 @@ class PublishJobStoreTest {
     }
 
     @Test
+    void aClaimWhoseHolderStallsPastTheIdleLimit_isEndedByPostgresAndItsJobsGoToTheNextClaim() throws Exception {
+        PublishJobStore stalling = new PublishJobStore(kit.ds, Duration.ofMillis(300));
+        List<JobId> ids = JobIds.of(kit.insertJobs(2));
+        PublishJobStore.Claim stalled = stalling.claim(Ulid.generate(), "stalled", ids, 0);
+        assertEquals(2, stalled.jobs().size());
+        List<SignedJob> signed = stalled.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList();
+        Thread.sleep(1_500); // the holder freezes between claim and store
+        try (PublishJobStore.Claim next = kit.store.claim(Ulid.generate(), "alive", ids, 0)) {
+            assertEquals(2, next.jobs().size(), "Postgres ended the stalled claim: its jobs are free");
+        }
+        assertThrows(StoreException.class, () -> stalling.storeSigned(stalled, signed), "the stalled holder stores nothing");
+        assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND txid IS NULL AND job_id IN ("
+                + quoted(ids) + ")"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id IN (" + quoted(ids) + ")"));
+    }
+
+    @Test
     void failUnsigned_lastsOnlyWithTheClaim_releasedKeepsItClosedForgetsIt() {
         List<JobId> ids = JobIds.of(kit.insertJobs(2));
         try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
