@@ -1,4 +1,4 @@
-package io.raregen.broadcaster.utxo;
+package io.raregen.broadcaster.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
@@ -7,6 +7,11 @@ import io.micronaut.jdbc.DataSourceResolver;
 import io.raregen.broadcaster.pipeline.PipelineSettings;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.replenish.ReplenisherSettings;
+import io.raregen.broadcaster.utxo.DirtyUtxoChecker;
+import io.raregen.broadcaster.utxo.PoolDepthHistory;
+import io.raregen.broadcaster.utxo.PoolMetrics;
+import io.raregen.broadcaster.utxo.PoolSettings;
+import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.core.keys.Network;
 import jakarta.inject.Singleton;
@@ -15,7 +20,7 @@ import javax.sql.DataSource;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 
-/** Wires the framework-free pool helpers from typed settings. */
+/** Wires the framework-free pool helpers (package utxo) from typed settings. */
 @Factory
 public class PoolBeans {
 
