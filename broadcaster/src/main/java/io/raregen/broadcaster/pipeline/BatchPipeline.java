@@ -65,23 +65,26 @@ public final class BatchPipeline implements AutoCloseable {
     private volatile long starvedUntil;
     private volatile boolean closing;
 
-    public BatchPipeline(String instanceId, PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
-                         BatchSigner signer, BatchSender sender, MessageAcker acker, PipelineMetrics metrics,
-                         PipelineHooks hooks, Duration lease, int maxPreparedBatches, int prepareThreads) {
-        this.instanceId = instanceId;
-        this.store = store;
-        this.pool = pool;
-        this.poolKey = poolKey;
-        this.fees = fees;
+    /**
+     * The stages of {@code p} (store, pool, keys, fees, metrics, hooks, settings), with the signer and sender its
+     * pipeline built, and the acker of its queue (null without one).
+     */
+    BatchPipeline(PublishPipeline.Parts p, BatchSigner signer, BatchSender sender, MessageAcker acker) {
+        this.instanceId = p.instanceId();
+        this.store = p.store();
+        this.pool = p.pool();
+        this.poolKey = p.poolKey();
+        this.fees = p.fees();
         this.signer = signer;
         this.sender = sender;
         this.acker = acker;
-        this.metrics = metrics;
-        this.hooks = hooks;
-        this.lease = lease;
-        int preparers = Math.max(1, prepareThreads);
+        this.metrics = p.metrics();
+        this.hooks = p.hooks();
+        PipelineSettings settings = p.pipeline();
+        this.lease = settings.getReservationLease();
+        int preparers = Math.max(1, settings.getPrepareThreads());
         // every preparer needs a batch in hand besides the prepared ones waiting for the send thread
-        this.inHand = new Semaphore(Math.max(1, maxPreparedBatches) + preparers);
+        this.inHand = new Semaphore(Math.max(1, settings.getMaxPreparedBatches()) + preparers);
         // batches of different preparers may reach the send thread in either order: order matters only
         // within a batch (batch_seq), and each batch is reserved, signed and stored on its own
         this.prepareExec = Executors.newFixedThreadPool(preparers, r -> new Thread(r, "batch-prepare-" + instanceId));
@@ -94,10 +97,9 @@ public final class BatchPipeline implements AutoCloseable {
     }
 
     /**
-     * Claims the jobs named by {@code items} plus up to {@code backlogLimit} other queued jobs,
-     * acknowledges every message whose jobs are now all settled (claimed, duplicate or unknown) once
-     * the claim has committed, and
-     * hands the batch on. Says how many jobs were claimed, and how many of them by the backlog claim.
+     * Claims the jobs named by {@code items} plus up to {@code backlogLimit} other queued jobs (row locks in a
+     * transaction held open), acknowledges every message whose jobs are now all settled (held by this or another
+     * claim, stored already, or unknown), and hands the batch on. Says how many jobs were claimed, and how many of them by the backlog claim.
      */
     public BatchCollector.Claimed submit(List<Incoming> items, int backlogLimit) throws InterruptedException {
         inHand.acquire();

@@ -92,8 +92,7 @@ public final class PublishPipeline implements AutoCloseable {
                 }, p.metrics(), pp.getMaxAttempts(), pp.getPoolUpdateThreads());
         this.sender = new BatchSender(p.store(), p.broadcaster(), p.limiter(), applier, p.broadcastChunkSize(),
                 pp.getResolveAttempts(), pp.getResolveInitialBackoff(), p.recovery().getRebroadcastAfter().dividedBy(3));
-        this.batches = new BatchPipeline(p.instanceId(), p.store(), p.pool(), p.poolKey(), p.fees(), signer, sender, acker,
-                p.metrics(), p.hooks(), pp.getReservationLease(), pp.getMaxPreparedBatches(), pp.getPrepareThreads());
+        this.batches = new BatchPipeline(p, signer, sender, acker);
         this.collector = new BatchCollector(pp.getMaxBatchSize(), pp.getWindow(), pp.getLinger(), pp.isBacklogClaim(),
                 batches::submit, batches::starved, p.heartbeats());
         ref[0] = collector;
