@@ -34,6 +34,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -62,6 +63,8 @@ public final class BatchPipeline implements AutoCloseable {
     private final Semaphore inHand;
     private final ExecutorService prepareExec;
     private final ExecutorService sendExec;
+    /** Claims handed to a preparer and not finished yet: a kill ends them as a dying process's connections would. */
+    private final Set<PublishJobStore.Claim> held = ConcurrentHashMap.newKeySet();
     private volatile long starvedUntil;
     private volatile boolean closing;
 
@@ -144,8 +147,9 @@ public final class BatchPipeline implements AutoCloseable {
                 LOG.warn("{} after claim of batch {}", crash.getMessage(), batchId);
                 return result; // the claim's transaction dies with the "process": see finally
             }
-            PublishJobStore.Claim held = claim;
-            prepareExec.execute(() -> prepareAndSend(held));
+            PublishJobStore.Claim handed = claim;
+            held.add(handed);
+            prepareExec.execute(() -> prepareAndSend(handed));
             handedOff = true;
             return result;
         } finally {
@@ -217,6 +221,7 @@ public final class BatchPipeline implements AutoCloseable {
                 LOG.error("preparing batch {} failed", claim.batchId(), e);
             }
         } finally {
+            held.remove(claim);
             if (!handedOff) {
                 inHand.release();
             }
@@ -396,5 +401,8 @@ public final class BatchPipeline implements AutoCloseable {
         closing = true;
         prepareExec.shutdownNow();
         sendExec.shutdownNow();
+        // a process that dies loses its connections, and Postgres rolls their claims back at once
+        held.forEach(PublishJobStore.Claim::close);
+        held.clear();
     }
 }

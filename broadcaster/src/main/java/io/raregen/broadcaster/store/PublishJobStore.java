@@ -69,7 +69,7 @@ public final class PublishJobStore {
         private final String instanceId;
         private final List<ClaimedJob> jobs;
         private final Connection c;
-        private boolean ended;
+        private volatile boolean ended;
 
         private Claim(String batchId, String instanceId, List<ClaimedJob> jobs, Connection c) {
             this.batchId = batchId;
@@ -92,7 +92,7 @@ public final class PublishJobStore {
          * Commits what the claim wrote so far (failures of unencodable jobs) and lets the other jobs go: they stay
          * queued, for a later batch.
          */
-        public void release() {
+        public synchronized void release() {
             if (ended) {
                 return;
             }
@@ -107,7 +107,7 @@ public final class PublishJobStore {
 
         /** Rolls back anything not committed and returns the connection. Idempotent. */
         @Override
-        public void close() {
+        public synchronized void close() {
             if (ended) {
                 return;
             }
