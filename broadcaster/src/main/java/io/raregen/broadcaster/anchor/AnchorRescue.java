@@ -3,7 +3,7 @@ package io.raregen.broadcaster.anchor;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
-import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.loops.Loop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,7 @@ import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.pipeline.PipelineHooks;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
-import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.store.ClaimedJob;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.broadcaster.utxo.UtxoPool.Reservation;

@@ -5,7 +5,7 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.raregen.broadcaster.callbacks.CallbackApplier;
 import io.raregen.broadcaster.health.Heartbeats;
-import io.raregen.broadcaster.recovery.LoopScheduler;
+import io.raregen.broadcaster.loops.LoopScheduler;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

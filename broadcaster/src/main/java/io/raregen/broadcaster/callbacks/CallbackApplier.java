@@ -9,7 +9,7 @@ import io.raregen.broadcaster.callbacks.CallbackInbox.JobRef;
 import io.raregen.broadcaster.callbacks.CallbackInbox.Lookups;
 import io.raregen.broadcaster.callbacks.CallbackInbox.Pending;
 import io.raregen.broadcaster.headers.InclusionCheck;
-import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.proof.MerklePath;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
-import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.results.ResultApplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.recovery;
 
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.results.ResultApplier;

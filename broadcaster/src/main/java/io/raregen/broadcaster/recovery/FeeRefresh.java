@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.recovery;
 
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.recovery;
 
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.core.types.JobId;

@@ -8,7 +8,7 @@ import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.recovery.ConfirmationTracker;
-import io.raregen.broadcaster.recovery.Loop;
+import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.proof.BlockHeader;

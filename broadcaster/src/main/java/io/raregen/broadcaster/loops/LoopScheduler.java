@@ -1,4 +1,4 @@
-package io.raregen.broadcaster.recovery;
+package io.raregen.broadcaster.loops;
 
 import io.raregen.broadcaster.health.Heartbeats;
 import org.slf4j.Logger;
