@@ -125,7 +125,7 @@ public final class PublishPipeline implements AutoCloseable {
         RecoverySettings r = parts.recovery();
         List<Loop> list = new ArrayList<>();
         list.add(new Reconciler(parts.store(), collector::offerNow, r.getReconcileAfter(), r.getReconcileInterval(), r.getBatchLimit()));
-        list.add(new Rescuer(parts.store(), sender, collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
+        list.add(new Rescuer(parts.store(), (jobs, stamped) -> sender.send(jobs, stamped, () -> { }), collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
                 r.getRescueInterval(), r.getBatchLimit(), parts.poolKey().p2pkhLockingScript()));
         list.add(new ReservationExpiry(parts.pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
         list.add(new ConfirmationTracker(parts.store(), parts.broadcaster(), applier, r.confirmationMinAge(parts.callbacksRequested()),

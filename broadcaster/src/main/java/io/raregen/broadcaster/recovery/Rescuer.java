@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.recovery;
 
 import io.raregen.broadcaster.loops.Loop;
-import io.raregen.broadcaster.pipeline.BatchSender;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.store.SignedJob;
@@ -22,8 +21,15 @@ import java.util.function.Predicate;
 public final class Rescuer implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(Rescuer.class);
 
+    /** Sends stored transactions again, with their stored bytes (the pipeline's sender). */
+    @FunctionalInterface
+    public interface Resender {
+        /** {@code stampedAtNanos}: when the jobs' sending stamp was written (the sender re-stamps only later chunks). */
+        void resend(List<SignedJob> jobs, long stampedAtNanos) throws InterruptedException;
+    }
+
     private final PublishJobStore store;
-    private final BatchSender sender;
+    private final Resender sender;
     private final Predicate<Incoming> collector;
     private final Duration processingAfter;
     private final Duration rebroadcastAfter;
@@ -31,7 +37,7 @@ public final class Rescuer implements Loop {
     private final int limit;
     private final byte[] poolScript;
 
-    public Rescuer(PublishJobStore store, BatchSender sender, Predicate<Incoming> collector, Duration processingAfter,
+    public Rescuer(PublishJobStore store, Resender sender, Predicate<Incoming> collector, Duration processingAfter,
                    Duration rebroadcastAfter, Duration interval, int limit, byte[] poolScript) {
         this.store = store;
         this.sender = sender;
@@ -64,7 +70,7 @@ public final class Rescuer implements Loop {
         List<SignedJob> unsent = store.takeSignedForRebroadcast(rebroadcastAfter, limit, poolScript);
         if (!unsent.isEmpty()) {
             LOG.warn("re-broadcasting {} signed but unsent transactions with their stored bytes", unsent.size());
-            sender.send(unsent, stamped, () -> { });
+            sender.resend(unsent, stamped);
         }
         return requeued.size() + unsent.size();
     }
