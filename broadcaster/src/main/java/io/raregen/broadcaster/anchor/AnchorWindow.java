@@ -3,7 +3,7 @@ package io.raregen.broadcaster.anchor;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.fees.FeePolicy;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.store.ClaimedJob;

@@ -23,7 +23,7 @@ import io.raregen.broadcaster.headers.HttpBlockHeaderSource;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.keys.ServiceKeys;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PipelineSettings;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.providers.Provider;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.collector.BatchCollector;
 import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.metrics.PipelineMetrics;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.anchor.AnchorResults;
 import io.raregen.broadcaster.anchor.AnchorRescue;
 import io.raregen.broadcaster.anchor.AnchorSettings;

@@ -6,7 +6,7 @@ import io.raregen.broadcaster.headers.HeaderSettings;
 import io.raregen.broadcaster.headers.HeaderStore;
 import io.raregen.broadcaster.headers.HttpBlockHeaderSource;
 import io.raregen.broadcaster.loops.Loop;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.ChainAndQueue;

@@ -4,7 +4,7 @@ import io.raregen.broadcaster.anchor.AnchorSettings;
 import io.raregen.broadcaster.anchor.AnchorStore;
 import io.raregen.broadcaster.pipeline.PipelineSettings;
 import io.raregen.broadcaster.recovery.RecoverySettings;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.TestKit;

@@ -3,7 +3,7 @@ package io.raregen.broadcaster.bench;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.pipeline.PipelineSettings;
 import io.raregen.broadcaster.recovery.RecoverySettings;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.ratelimit.RateLimiter;

@@ -8,7 +8,7 @@ import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.keys.ConfiguredServiceKeys;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;

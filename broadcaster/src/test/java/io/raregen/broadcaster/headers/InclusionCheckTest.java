@@ -3,7 +3,7 @@ package io.raregen.broadcaster.headers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.ChainAndQueue;
 import io.raregen.broadcaster.utxo.PoolSnapshot;

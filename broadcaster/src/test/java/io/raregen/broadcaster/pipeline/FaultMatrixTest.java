@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.ratelimit.RateLimiter;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.ratelimit.RateLimitSettings;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.support.ArrivalWindows;

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.pipeline.PipelineSettings;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.support.Invariants;

@@ -2,7 +2,7 @@ package io.raregen.broadcaster.recovery;
 
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;

@@ -13,7 +13,7 @@ import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
-import io.raregen.broadcaster.pipeline.PipelineHooks;
+import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.store.PublishJobStore;

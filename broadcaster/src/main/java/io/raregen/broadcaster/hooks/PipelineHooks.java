@@ -1,4 +1,4 @@
-package io.raregen.broadcaster.pipeline;
+package io.raregen.broadcaster.hooks;
 
 /**
  * Test seams at the pipeline's crash windows. A hook that throws {@link SimulatedCrash} makes the
