@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.loops.Loop;
-import io.raregen.broadcaster.results.ResultApplier;
+import io.raregen.core.types.JobId;
+import io.raregen.core.types.Txid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +25,23 @@ import java.util.Optional;
 public final class ReorgWatch implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(ReorgWatch.class);
 
+    /** Records a job's transaction as mined again, checked like any other proof (the result applier's). */
+    @FunctionalInterface
+    public interface MinedRecorder {
+        void recordMined(JobId jobId, Txid txid, BroadcastResult result);
+    }
+
     private final HeaderStore store;
     private final BlockHeaderSource source;
     private final InclusionCheck check;
     private final TransactionBroadcaster broadcaster;
-    private final ResultApplier applier;
+    private final MinedRecorder applier;
     private final HeaderSettings settings;
     private final Counter reorgs;
     private final Counter reorgedJobs;
 
     public ReorgWatch(HeaderStore store, BlockHeaderSource source, InclusionCheck check, TransactionBroadcaster broadcaster,
-                      ResultApplier applier, HeaderSettings settings, MeterRegistry registry) {
+                      MinedRecorder applier, HeaderSettings settings, MeterRegistry registry) {
         this.store = store;
         this.source = source;
         this.check = check;
