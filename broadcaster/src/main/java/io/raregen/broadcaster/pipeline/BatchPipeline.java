@@ -285,10 +285,9 @@ public final class BatchPipeline implements AutoCloseable {
             // INSUFFICIENT_FUNDS: the job stays queued
         });
         long t2 = System.nanoTime();
-        Set<JobId> stored;
         try {
             hooks.beforeStore(batchId);
-            stored = store.storeSigned(claim, outcome.signed());
+            store.storeSigned(claim, outcome.signed());
             LOG.info("batch {}: {} jobs reserved in {} ms, signed in {} ms, stored in {} ms", batchId, reserved.size(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         } catch (StoreException e) {
@@ -305,17 +304,7 @@ public final class BatchPipeline implements AutoCloseable {
             compensate(batchId, "returning its reservations", () -> release(signedIds, reservations));
             return List.of();
         }
-        List<SignedJob> out = new ArrayList<>(stored.size());
-        List<JobId> notStored = new ArrayList<>();
-        for (SignedJob s : outcome.signed()) {
-            if (stored.contains(s.jobId())) {
-                out.add(s);
-            } else {
-                notStored.add(s.jobId());
-            }
-        }
-        release(notStored, reservations);
-        return out;
+        return outcome.signed();
     }
 
     /**

@@ -216,12 +216,17 @@ public final class PublishJobStore {
      * The write-ahead step, and the claim's only write: in the claim's transaction every job of the batch moves
      * queued → signed with its batch, raw_tx, txid and fee in ONE statement, every input is inserted into spends
      * (whose primary key makes a second spend of an outpoint impossible), the batch row is written once, and the
-     * transaction commits. Returns the ids stored. Throws if anything fails, e.g. an input already spent by a stored
-     * transaction: then nothing of the batch is stored and its jobs are queued again.
+     * transaction commits. All or nothing: returns the ids stored (every job given), or throws — e.g. an input
+     * already spent by a stored transaction — and then nothing of the batch is stored and its jobs are queued again.
+     * With no jobs, it ends the claim keeping what it wrote ({@link Claim#release()}).
      */
     public Set<JobId> storeSigned(Claim claim, List<SignedJob> jobs) {
         if (claim.ended) {
             throw new StoreException("storing batch " + claim.batchId + " failed: its claim has ended", null);
+        }
+        if (jobs.isEmpty()) {
+            claim.release();
+            return Set.of();
         }
         int n = jobs.size();
         String[] ids = new String[n];
@@ -229,6 +234,7 @@ public final class PublishJobStore {
         byte[][] raws = new byte[n][];
         String[] txids = new String[n];
         Long[] fees = new Long[n];
+        Spends spends = new Spends();
         for (int i = 0; i < n; i++) {
             SignedJob j = jobs.get(i);
             ids[i] = j.jobId().value();
@@ -236,65 +242,52 @@ public final class PublishJobStore {
             raws[i] = j.tx().raw();
             txids[i] = j.tx().txid().hex();
             fees[i] = j.tx().fee().value();
+            spends.add(j.tx(), j.jobId());
         }
         Connection c = claim.c;
         try {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids) "
+                            + "VALUES (?, ?, 'broadcasting', ?, now(), ?)")) {
+                ps.setString(1, claim.batchId);
+                ps.setInt(2, n);
+                ps.setString(3, claim.instanceId);
+                ps.setArray(4, c.createArrayOf("text", txids));
+                ps.executeUpdate();
+            }
             Set<JobId> stored = new HashSet<>();
-            List<String> batchTxids = new ArrayList<>();
-            if (n > 0) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids) "
-                                + "VALUES (?, ?, 'broadcasting', ?, now(), ?)")) {
-                    ps.setString(1, claim.batchId);
-                    ps.setInt(2, n);
-                    ps.setString(3, claim.instanceId);
-                    ps.setArray(4, c.createArrayOf("text", txids));
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE publish_jobs j SET status = 'signed', processing_batch_id = ?, batch_seq = v.seq, "
-                                + "processing_at = now(), attempts = j.attempts + 1, "
-                                + "raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
-                                + "FROM unnest(?::varchar[], ?::int[], ?::bytea[], ?::char(64)[], ?::bigint[]) "
-                                + "  AS v(job_id, seq, raw_tx, txid, fee) "
-                                + "WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'record' AND j.raw_tx IS NULL "
-                                + "RETURNING j.job_id")) {
-                    ps.setString(1, claim.batchId);
-                    ps.setArray(2, c.createArrayOf("varchar", ids));
-                    ps.setArray(3, c.createArrayOf("int4", seqs));
-                    ps.setArray(4, c.createArrayOf("bytea", raws));
-                    ps.setArray(5, c.createArrayOf("bpchar", txids));
-                    ps.setArray(6, c.createArrayOf("int8", fees));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            stored.add(new JobId(rs.getString(1)));
-                        }
-                    }
-                }
-                Spends spends = new Spends();
-                for (SignedJob j : jobs) {
-                    if (stored.contains(j.jobId())) {
-                        batchTxids.add(j.tx().txid().hex());
-                        spends.add(j.tx(), j.jobId());
-                    }
-                }
-                spends.insert(c);
-                if (batchTxids.size() != n) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE publish_batches SET job_count = ?, txids = ? WHERE batch_id = ?")) {
-                        ps.setInt(1, batchTxids.size());
-                        ps.setArray(2, c.createArrayOf("text", batchTxids.toArray()));
-                        ps.setString(3, claim.batchId);
-                        ps.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE publish_jobs j SET status = 'signed', processing_batch_id = ?, batch_seq = v.seq, "
+                            + "processing_at = now(), attempts = j.attempts + 1, "
+                            + "raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
+                            + "FROM unnest(?::varchar[], ?::int[], ?::bytea[], ?::char(64)[], ?::bigint[]) "
+                            + "  AS v(job_id, seq, raw_tx, txid, fee) "
+                            + "WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'record' AND j.raw_tx IS NULL "
+                            + "RETURNING j.job_id")) {
+                ps.setString(1, claim.batchId);
+                ps.setArray(2, c.createArrayOf("varchar", ids));
+                ps.setArray(3, c.createArrayOf("int4", seqs));
+                ps.setArray(4, c.createArrayOf("bytea", raws));
+                ps.setArray(5, c.createArrayOf("bpchar", txids));
+                ps.setArray(6, c.createArrayOf("int8", fees));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(new JobId(rs.getString(1)));
                     }
                 }
             }
+            if (stored.size() != n) {
+                // the claim holds its jobs' row locks, so only a job it never claimed can be missing
+                throw new StoreException("storing batch " + claim.batchId + " failed: " + (n - stored.size())
+                        + " of its jobs are not queued jobs of this claim", null);
+            }
+            spends.insert(c);
             c.commit();
-            claim.close();
             return stored;
-        } catch (SQLException | RuntimeException e) {
-            claim.close();
+        } catch (SQLException e) {
             throw new StoreException("storing signed batch " + claim.batchId + " failed: " + e.getMessage(), e);
+        } finally {
+            claim.close();
         }
     }
 
@@ -436,7 +429,7 @@ public final class PublishJobStore {
 
     // ---- recovery queries ----
 
-    /** Queued record-mode jobs older than {@code olderThan} that no batch holds (lost message, handed back). */
+    /** Queued record-mode jobs older than {@code olderThan} that no batch holds (a lost message, a claim that ended unstored). */
     public List<JobId> queuedWithoutBatch(Duration olderThan, int limit) {
         return queryList("reconcile query",
                 "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND processing_batch_id IS NULL "

@@ -50,11 +50,7 @@ class CrashWindowsTest {
     }
 
     private void crashFirstInstance(PipelineHooks hooks, String reachedSql, boolean awaitChain) throws Exception {
-        RecoverySettings off = kit.fastRecovery();
-        off.setEnabled(false);
-        PublishPipeline a = kit.pipeline(kit.fastPipeline(), off, RateLimiter.unlimited(), null, null, hooks, "crashing");
-        a.start();
-        ids.forEach(id -> a.collector().offerNow(Incoming.fromLoop(new JobId(id))));
+        PublishPipeline a = startCrashing(hooks);
         assertEquals(N, kit.awaitScalar(reachedSql, N, Duration.ofSeconds(60)), "instance A reached the crash window");
         if (awaitChain) {
             // the broadcast is on the wire: wait until the network has every transaction before dying
@@ -76,11 +72,25 @@ class CrashWindowsTest {
         return a;
     }
 
-    private static void awaitFirstCrash(AtomicInteger crashes) throws InterruptedException {
+    /**
+     * Runs instance A with every batch crashing at {@code window} until at least one did (and the batches then in
+     * flight too), then kills it. Returns how many batches crashed.
+     */
+    private int crashEveryBatchAt(String window) throws Exception {
+        AtomicInteger crashes = new AtomicInteger();
+        PublishPipeline a = startCrashing(crashing(w -> {
+            if (w.equals(window)) {
+                crashes.incrementAndGet();
+                throw new PipelineHooks.SimulatedCrash("at " + w);
+            }
+        }));
         long deadline = System.currentTimeMillis() + 30_000;
         while (crashes.get() < 1 && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
+        Thread.sleep(500);
+        a.kill();
+        return crashes.get();
     }
 
     private void finishWithFreshInstance() throws Exception {
@@ -115,6 +125,11 @@ class CrashWindowsTest {
             }
 
             @Override
+            public void beforeStore(String batchId) {
+                where.accept("sign");
+            }
+
+            @Override
             public void afterStore(String batchId) {
                 where.accept("store");
             }
@@ -137,17 +152,7 @@ class CrashWindowsTest {
     @Test
     void crashAfterClaimBeforeSign_leavesNoTraceAndAFreshInstancePublishesEveryJob() throws Exception {
         // a claim is row locks in an open transaction: the crash ends it, and every claim of instance A crashes
-        AtomicInteger crashes = new AtomicInteger();
-        PublishPipeline a = startCrashing(crashing(w -> {
-            if (w.equals("claim")) {
-                crashes.incrementAndGet();
-                throw new PipelineHooks.SimulatedCrash("after claim");
-            }
-        }));
-        awaitFirstCrash(crashes);
-        Thread.sleep(500); // the claims in flight crash too
-        a.kill();
-        assertTrue(crashes.get() >= 1, "instance A claimed and crashed");
+        assertTrue(crashEveryBatchAt("claim") >= 1, "instance A claimed and crashed");
         assertEquals(N, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND processing_batch_id IS NULL"),
                 "every job is simply queued again");
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE txid IS NOT NULL OR attempts > 0"));
@@ -159,17 +164,7 @@ class CrashWindowsTest {
 
     @Test
     void crashAfterSignBeforeStore_leavesTheJobsQueuedAndAFreshInstancePublishesEveryJob() throws Exception {
-        AtomicInteger crashes = new AtomicInteger();
-        PublishPipeline a = startCrashing(new PipelineHooks() {
-            @Override
-            public void beforeStore(String batchId) {
-                crashes.incrementAndGet();
-                throw new PipelineHooks.SimulatedCrash("before store");
-            }
-        });
-        awaitFirstCrash(crashes);
-        a.kill();
-        assertTrue(crashes.get() >= 1, "instance A signed a batch and crashed before storing it");
+        assertTrue(crashEveryBatchAt("sign") >= 1, "instance A signed a batch and crashed before storing it");
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE txid IS NOT NULL"));
         assertEquals(0, kit.scalar("SELECT count(*) FROM spends"));
         finishWithFreshInstance();

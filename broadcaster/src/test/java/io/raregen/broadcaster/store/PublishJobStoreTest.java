@@ -159,6 +159,21 @@ class PublishJobStoreTest {
     }
 
     @Test
+    void storeSigned_ofAJobTheClaimDoesNotHold_storesNothingOfTheBatch() {
+        List<JobId> done = JobIds.of(kit.insertJobs(1));
+        SignedJob alreadyStored = claimAndStore(done).get(0);
+        List<JobId> ids = JobIds.of(kit.insertJobs(1));
+        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        SignedJob mine = sign(claim.jobs().get(0), fakeUtxo(1000));
+        SignedJob stranger = new SignedJob(alreadyStored.jobId(), claim.batchId(), 2,
+                sign(claim.jobs().get(0), fakeUtxo(1000)).tx(), alreadyStored.createdAt(), 1);
+        assertThrows(StoreException.class, () -> kit.store.storeSigned(claim, List.of(mine, stranger)));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND txid IS NULL AND job_id = '"
+                + ids.get(0) + "'"), "all or nothing: the held job is not stored either");
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + claim.batchId() + "'"));
+    }
+
+    @Test
     void aClaimWhoseHolderStallsPastTheIdleLimit_isEndedByPostgresAndItsJobsGoToTheNextClaim() throws Exception {
         PublishJobStore stalling = new PublishJobStore(kit.ds, Duration.ofMillis(300));
         List<JobId> ids = JobIds.of(kit.insertJobs(2));
