@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Postgres floor of a drain, old and new write set side by side: per job, only the writes the
+# The Postgres floor of a drain, three write sets side by side: per job, only the writes the
 # broadcaster makes (the intake's insert, claim, reserve, store signed + spends row, spend + change
 # output + sent), as plain set-based SQL in batches of 500 against the real schema (migrations with
 # their triggers and indexes), one session, nothing else running. No selection logic, no Java: what
@@ -9,7 +9,8 @@
 #               UPDATE processing → signed + spends in one transaction (the write set before #18 part 1)
 #   V39         schema V1..V39; claim = SELECT … FOR UPDATE in a transaction held open, reserve, then
 #               in that transaction batch row + UPDATE queued → signed + spends, one commit
-# Both then run the same results transaction (inputs spent, change outputs, jobs → sent).
+#   V40         schema V1..V40 (the audit trail one row per statement), the statements of V39
+# All then run the same results transaction (inputs spent, change outputs, jobs → sent).
 #
 # Prints, per run and write set: µs of statement time per job (a single busy session on an in-memory
 # working set: ~ CPU time) and bytes of WAL per job (pg_current_wal_lsn before/after, whole server:
@@ -25,20 +26,25 @@ export PGOPTIONS="-c client_min_messages=warning"
 PSQL=(psql -h 127.0.0.1 -U postgres -q -v ON_ERROR_STOP=1)
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; for v in old new; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS raregen_drain_floor_$v" >/dev/null; done' EXIT
+variants=(v38 v39 v40)
+declare -A name=([v38]="before-V39" [v39]="V39" [v40]="V40") last=([v38]=38 [v39]=39 [v40]=40)
+trap 'rm -rf "$tmp"; for v in v38 v39 v40; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS raregen_drain_floor_$v" >/dev/null; done' EXIT
 
-for v in old new; do
+for v in "${variants[@]}"; do
   db=raregen_drain_floor_$v
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
   for f in $(ls "$here"/migrations/src/main/resources/db/migration/V*.sql | sort -V); do
     n=$(basename "$f" | sed -E 's/^V([0-9]+)__.*/\1/')
-    if [ "$v" = old ] && [ "$n" -ge 39 ]; then continue; fi
+    if [ "$n" -gt "${last[$v]}" ]; then continue; fi
     "${PSQL[@]}" -d "$db" -f "$f" >/dev/null
   done
 done
 
 cat > "$tmp/setup.sql" <<SQL
-TRUNCATE publish_jobs, publish_job_transitions, publish_batches, spends, utxos CASCADE;
+TRUNCATE publish_jobs, publish_batches, spends, utxos CASCADE;
+DO \$\$ BEGIN
+  IF to_regclass('publish_job_transition_sets') IS NOT NULL THEN TRUNCATE publish_job_transition_sets; END IF;
+END \$\$;
 INSERT INTO identities (pubkey) SELECT '02' || lpad(to_hex(g), 64, '0') FROM generate_series(1, 50) g ON CONFLICT DO NOTHING;
 INSERT INTO utxos (id, txid, vout, satoshis, script_pub_key, purpose, status)
   SELECT g, md5(g::text) || md5(g::text || 'u'), 0, 1000, decode(repeat('ab', 25), 'hex'), 'publish', 'available'
@@ -67,7 +73,7 @@ INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_
   SELECT $(printf "$txid" g g), 1, 950, decode(repeat('ab', 25), 'hex'), 'publish', 'available', 1 FROM generate_series($lo, $hi) g;
 UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id IN ($ids) AND status = 'signed';
 COMMIT;"
-  cat >> "$tmp/run_old.sql" <<SQL
+  cat >> "$tmp/run_v38.sql" <<SQL
 $insert
 BEGIN;
 INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B$b', 0, 'signing');
@@ -83,7 +89,7 @@ UPDATE publish_batches SET status = 'broadcasting', signed_at = now() WHERE batc
 COMMIT;
 $results
 SQL
-  cat >> "$tmp/run_new.sql" <<SQL
+  cat >> "$tmp/run_v39.sql" <<SQL
 $insert
 BEGIN;
 SELECT count(*) FROM (SELECT job_id FROM publish_jobs WHERE job_id IN ($ids) AND status = 'queued' FOR UPDATE SKIP LOCKED) held;
@@ -96,10 +102,10 @@ COMMIT;
 $results
 SQL
 done
+cp "$tmp/run_v39.sql" "$tmp/run_v40.sql"
 
-declare -A name=([old]="before-V39" [new]="V39")
 for r in $(seq 1 "$RUNS"); do
-  for v in old new; do
+  for v in "${variants[@]}"; do
     db=raregen_drain_floor_$v
     "${PSQL[@]}" -d $db -f "$tmp/setup.sql" >/dev/null 2>&1
     w0=$("${PSQL[@]}" -At -d $db -c "SELECT pg_current_wal_lsn()")

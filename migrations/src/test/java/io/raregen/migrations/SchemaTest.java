@@ -1,5 +1,6 @@
 package io.raregen.migrations;
 
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +184,78 @@ class SchemaTest {
             for (String id : ids) {
                 assertEquals(List.of("null>queued", "queued>processing"), transitions(c, id));
             }
+        }
+    }
+
+    @Test
+    void transitions_aStatementWritesOneSetPerStatusPair_andTheViewGivesEachJobItsOwnRowAndId() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            List<String> ids = List.of(newId(), newId(), newId()).stream().sorted().toList();
+            exec(c, "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash) VALUES "
+                    + String.join(", ", ids.stream().map(id -> "('" + id + "', '" + PUBKEY + "', 'n-" + id + "', '{}', "
+                    + "'sig', '" + hex64('0') + "')").toList()));
+            String in = "('" + String.join("','", ids) + "')";
+            exec(c, "UPDATE publish_jobs SET status = 'processing' WHERE job_id IN " + in);
+            // one statement, two status pairs: two jobs signed, one failed
+            exec(c, "UPDATE publish_jobs SET status = CASE WHEN job_id = '" + ids.get(1) + "' THEN 'failed' ELSE 'signed' END, "
+                    + "error_code = CASE WHEN job_id = '" + ids.get(1) + "' THEN 'X' END, "
+                    + "raw_tx = CASE WHEN job_id <> '" + ids.get(1) + "' THEN '\\x0100'::bytea END, "
+                    + "txid = CASE WHEN job_id <> '" + ids.get(1) + "' THEN md5(job_id) || md5(job_id || 'x') END "
+                    + "WHERE job_id IN " + in);
+
+            // one set row per statement and status pair, not one row per job
+            String ofTheseJobs = " FROM publish_job_transition_sets WHERE job_ids && ARRAY['" + String.join("','", ids) + "']::varchar[]";
+            assertEquals("4", scalar(c, "SELECT count(*)" + ofTheseJobs));
+            assertEquals(ids.get(0) + "," + ids.get(2), scalar(c, "SELECT array_to_string(job_ids, ',')" + ofTheseJobs
+                    + " AND to_status = 'signed'"));
+            assertEquals(null, scalar(c, "SELECT txids" + ofTheseJobs + " AND to_status = 'processing'"),
+                    "no txid in the set: no array stored");
+
+            // the view: one row per job and transition, ids unique and in the order written, the txid with its job
+            for (String id : ids) {
+                List<String> expected = id.equals(ids.get(1))
+                        ? List.of("null>queued", "queued>processing", "processing>failed")
+                        : List.of("null>queued", "queued>processing", "processing>signed");
+                assertEquals(expected, transitions(c, id));
+                assertEquals(id.equals(ids.get(1)) ? null : scalar(c, "SELECT md5('" + id + "') || md5('" + id + "' || 'x')"),
+                        scalar(c, "SELECT txid FROM publish_job_transitions WHERE job_id = '" + id + "' AND to_status <> 'queued' "
+                                + "AND to_status <> 'processing'"));
+            }
+            assertEquals("9", scalar(c, "SELECT count(DISTINCT id) FROM publish_job_transitions WHERE job_id IN " + in));
+            String first = scalar(c, "SELECT id" + ofTheseJobs + " AND to_status = 'queued'");
+            assertEquals(List.of(first, String.valueOf(Long.parseLong(first) + 1), String.valueOf(Long.parseLong(first) + 2)),
+                    column(c, "SELECT id FROM publish_job_transitions WHERE job_id IN " + in + " AND to_status = 'queued' ORDER BY id"));
+        }
+    }
+
+    @Test
+    void transitions_writtenBeforeV40_keepTheirIds_andLaterSetsNumberAfterThem() throws SQLException {
+        try (TestDatabase older = TestDatabase.createEmpty(); Connection c = older.connect()) {
+            // GIVEN a database at V39 with audit rows, one with a txid and a reason
+            Flyway.configure().dataSource(older.dataSource()).locations("classpath:db/migration").target("39").load().migrate();
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('c') + "' WHERE job_id = '" + id + "'");
+            exec(c, "SELECT setval('publish_job_transitions_id_seq', 2500000)");
+            exec(c, "BEGIN; SELECT set_config('raregen.transition_reason', 'why', true); "
+                    + "UPDATE publish_jobs SET status = 'sent' WHERE job_id = '" + id + "'; COMMIT");
+            List<String> before = column(c, "SELECT id || ' ' || coalesce(from_status, '-') || '>' || to_status || ' '"
+                    + " || coalesce(txid, '-') || ' ' || coalesce(reason, '-') || ' ' || coalesce(xact::text, '-') || ' ' || at"
+                    + " FROM publish_job_transitions ORDER BY id");
+
+            // WHEN V40 runs THEN every row reads back the same, id included
+            older.flyway().migrate();
+            assertEquals(before, column(c, "SELECT id || ' ' || coalesce(from_status, '-') || '>' || to_status || ' '"
+                    + " || coalesce(txid, '-') || ' ' || coalesce(reason, '-') || ' ' || coalesce(xact::text, '-') || ' ' || at"
+                    + " FROM publish_job_transitions ORDER BY id"));
+            assertEquals("2500001", scalar(c, "SELECT max(id) FROM publish_job_transitions"));
+
+            // AND the next statement's set numbers after every old row
+            setStatus(c, id, "mined");
+            assertEquals("3000000", scalar(c, "SELECT id FROM publish_job_transitions WHERE to_status = 'mined'"));
         }
     }
 
@@ -472,6 +545,16 @@ class SchemaTest {
                 "SELECT from_status, to_status FROM publish_job_transitions WHERE job_id = '" + id + "' ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getString(1) + ">" + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> column(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
             }
         }
         return out;

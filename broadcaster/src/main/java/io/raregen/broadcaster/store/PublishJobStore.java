@@ -126,13 +126,14 @@ public final class PublishJobStore {
     private static final String REQUEUE = "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL ";
 
     // Both candidate sets lock with SKIP LOCKED so concurrent claims (other preparers, other instances) split the
-    // work instead of queueing behind each other; batch_seq is numbered by job id, deterministic for a given set.
+    // work instead of queueing behind each other; batch_seq is numbered by job id, deterministic for a given set. The
+    // backlog is oldest first, ties (one request's jobs share created_at) broken by job id, which is time-ordered too.
     // Only record-mode jobs: anchor-mode jobs are the anchoring window's (io.raregen.broadcaster.anchor).
     private static final String CLAIM =
             "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' AND mode = 'record' "
                     + "  FOR UPDATE SKIP LOCKED), "
                     + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND NOT (job_id = ANY(?)) "
-                    + "  ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED), "
+                    + "  ORDER BY created_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED), "
                     + "picked AS (SELECT job_id FROM by_id UNION SELECT job_id FROM backlog) "
                     + "SELECT j.job_id, row_number() OVER (ORDER BY j.job_id), j.signed_payload, j.signature, j.pubkey, "
                     + "  j.created_at, j.attempts + 1 "

@@ -13,23 +13,34 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the job event log: the rows of {@code publish_job_transitions} that are events (to sent, mined or
- * failed), in the order (transaction id, row id), and only those whose writing transaction is older than
+ * Reads the job event log: the audit rows of job transitions that are events (to sent, mined or
+ * failed), in the order (transaction id, event id), and only those whose writing transaction is older than
  * every transaction still running. Why the order and the horizon make a cursor that never skips an event
  * is written in V30. Shared by the event stream (functions app) and the webhook fan-out (broadcaster).
  * Plain JDBC: callers bring their own connection.
  */
 public final class JobEventLog {
 
+    /**
+     * Each row of {@code publish_job_transition_sets} is one statement's change of many jobs from one status to
+     * another (V40), and owns the event ids [id, id + jobs - 1]: the k-th job of a set has id + k - 1. A set never
+     * holds more than {@value #SET_SPAN} jobs, so the sets that can hold an event after (X, I) are those after
+     * (X, I - SET_SPAN): that bound is the index range, and the exact comparison is made per job.
+     */
+    static final long SET_SPAN = 1_000_000;
+
     private static final String COLUMNS = """
-            SELECT t.xact::text, t.id, t.job_id, j.pubkey, t.to_status, t.from_status, t.txid,
-                   coalesce(t.reason, CASE WHEN t.to_status = 'failed' THEN j.error_code END), t.at
-            FROM publish_job_transitions t JOIN publish_jobs j ON j.job_id = t.job_id
-            WHERE t.to_status IN ('sent', 'mined', 'failed') AND t.xact IS NOT NULL
-              AND (t.xact, t.id) > (CAST(CAST(? AS text) AS xid8), ?)
-              AND t.xact < pg_snapshot_xmin(pg_current_snapshot())
+            SELECT s.xact::text, s.id + u.ord - 1, u.job_id, j.pubkey, s.to_status, s.from_status, u.txid,
+                   coalesce(s.reason, CASE WHEN s.to_status = 'failed' THEN j.error_code END), s.at
+            FROM publish_job_transition_sets s
+            CROSS JOIN LATERAL unnest(s.job_ids, s.txids) WITH ORDINALITY AS u(job_id, txid, ord)
+            JOIN publish_jobs j ON j.job_id = u.job_id
+            WHERE s.to_status IN ('sent', 'mined', 'failed') AND s.xact IS NOT NULL
+              AND (s.xact, s.id) > (CAST(CAST(? AS text) AS xid8), ?)
+              AND (s.xact, s.id + u.ord - 1) > (CAST(CAST(? AS text) AS xid8), ?)
+              AND s.xact < pg_snapshot_xmin(pg_current_snapshot())
             """;
-    private static final String ORDER = " ORDER BY t.xact, t.id LIMIT ?";
+    private static final String ORDER = " ORDER BY s.xact, s.id, u.ord LIMIT ?";
 
     private JobEventLog() {
     }
@@ -40,6 +51,8 @@ public final class JobEventLog {
         String sql = COLUMNS + (key.isPresent() ? " AND j.pubkey = ?" : "") + ORDER;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
+            ps.setString(i++, Long.toString(after.xact()));
+            ps.setLong(i++, after.id() - SET_SPAN);
             ps.setString(i++, Long.toString(after.xact()));
             ps.setLong(i++, after.id());
             if (key.isPresent()) {
@@ -100,10 +113,10 @@ public final class JobEventLog {
      */
     public static EventId head(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT t.xact::text, t.id FROM publish_job_transitions t
-                WHERE t.to_status IN ('sent', 'mined', 'failed') AND t.xact IS NOT NULL
-                  AND t.xact < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY t.xact DESC, t.id DESC LIMIT 1""");
+                SELECT s.xact::text, s.id + cardinality(s.job_ids) - 1 FROM publish_job_transition_sets s
+                WHERE s.to_status IN ('sent', 'mined', 'failed') AND s.xact IS NOT NULL
+                  AND s.xact < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY s.xact DESC, s.id DESC LIMIT 1""");
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new EventId(Long.parseLong(rs.getString(1)), rs.getLong(2)) : EventId.START;
         }

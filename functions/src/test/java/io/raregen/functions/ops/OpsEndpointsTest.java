@@ -148,13 +148,13 @@ class OpsEndpointsTest implements TestPropertyProvider {
             String id = job(m.plusSeconds(10), "sent", m.plusSeconds(60 + 10 + i));
             if (i == 4) {
                 env.execute("UPDATE publish_jobs SET status = 'mined', mined_at = ? WHERE job_id = ?", ts(m.plusSeconds(130)), id);
-                env.execute("UPDATE publish_job_transitions SET at = ? WHERE job_id = ? AND to_status = 'mined'",
+                env.execute("UPDATE publish_job_transition_sets SET at = ? WHERE ? = ANY(job_ids) AND to_status = 'mined'",
                         ts(m.plusSeconds(130)), id);
             }
         }
         // minute m+2: one failed job, then retried: it still counts as failed in m+2
         String failed = job(m.plusSeconds(125), "failed", null);
-        env.execute("UPDATE publish_job_transitions SET at = ? WHERE job_id = ? AND to_status = 'failed'", ts(m.plusSeconds(150)), failed);
+        env.execute("UPDATE publish_job_transition_sets SET at = ? WHERE ? = ANY(job_ids) AND to_status = 'failed'", ts(m.plusSeconds(150)), failed);
         assertEquals(202, send(ApiRequest.postJson("/v1/ops/jobs/" + failed + "/retry", "").asOperator()).status());
         // batches of 3 and 1 in minute m
         batch("b-ops-1", m.plusSeconds(20), 3);
