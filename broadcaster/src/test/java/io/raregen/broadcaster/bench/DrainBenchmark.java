@@ -68,13 +68,19 @@ public final class DrainBenchmark {
         int warmup = "sustained".equals(mode) ? 0 : Integer.getInteger("bench.warmup", 5_000);
         try (TestKit kit = new TestKit().withChain(b -> b.skipScriptValidation(true).httpThreads(8));
              LocalSqs sqs = new LocalSqs()) {
-            // -Dbench.history=N: N published jobs (sent) and N spent pool outputs already in the tables, as
-            // after months of service, so that a statement whose cost grows with the tables shows here
+            // -Dbench.history=N: N published jobs, N spent pool outputs and their spends rows already in the tables, as
+            // after months of service, so that a statement whose cost grows with the tables shows here.
+            // -Dbench.historyState=mined (default since 2026-12-04 V40: finished jobs, with their audit sets, as a
+            // long-running service holds them) or sent (the figures before: jobs still waiting for a block)
             int history = Integer.getInteger("bench.history", 0);
             if (history > 0) {
                 long h0 = System.nanoTime();
-                insertHistory(kit, history);
-                System.out.printf("history: %d sent jobs and %d spent outputs in %.1f s%n", history, history,
+                String state = System.getProperty("bench.historyState", "mined");
+                insertHistory(kit, history, state);
+                System.out.printf("history: %d %s jobs, %d spent outputs, %d spends rows, %d audit sets (%d rows) in %.1f s%n",
+                        history, state, history, history, kit.scalar("SELECT count(*) FROM publish_job_transition_sets"),
+                        kit.scalar("SELECT (SELECT count(*) FROM publish_jobs) + (SELECT count(*) FROM utxos)"
+                                + " + (SELECT count(*) FROM spends) + (SELECT count(*) FROM publish_job_transition_sets)"),
                         (System.nanoTime() - h0) / 1e9);
             }
             long t0 = System.nanoTime();
@@ -110,7 +116,13 @@ public final class DrainBenchmark {
                         }
                     }
                     if (hooks == null) {
+                        // -Dbench.indexReads=true: which indexes the timed drain read from outside shared_buffers
+                        boolean indexReads = Boolean.getBoolean("bench.indexReads");
+                        List<String> before = indexReads ? indexBlocks(kit) : List.of();
                         drain(kit, sqs, queue, mode, n, peakHeap, true);
+                        if (indexReads) {
+                            printIndexReads(before, indexBlocks(kit), n);
+                        }
                     } else {
                         compareWebhooks(kit, sqs, queue, mode, n, peakHeap, hooks);
                     }
@@ -125,23 +137,70 @@ public final class DrainBenchmark {
         System.exit(0);
     }
 
+    /** Per index: "name blocks-read blocks-hit" (pg_statio_user_indexes; the statistics are flushed first). */
+    private static List<String> indexBlocks(TestKit kit) {
+        kit.strings("SELECT pg_stat_force_next_flush()::text");
+        return kit.strings("SELECT indexrelname || ' ' || idx_blks_read || ' ' || idx_blks_hit FROM pg_statio_user_indexes");
+    }
+
+    private static void printIndexReads(List<String> before, List<String> after, int n) {
+        java.util.Map<String, long[]> b = new java.util.HashMap<>();
+        for (String row : before) {
+            String[] f = row.split(" ");
+            b.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+        List<String[]> rows = new java.util.ArrayList<>();
+        for (String row : after) {
+            String[] f = row.split(" ");
+            long[] was = b.getOrDefault(f[0], new long[2]);
+            rows.add(new String[] {f[0], Long.toString(Long.parseLong(f[1]) - was[0]), Long.toString(Long.parseLong(f[2]) - was[1])});
+        }
+        rows.sort((x, y) -> Long.compare(Long.parseLong(y[1]), Long.parseLong(x[1])));
+        System.out.println("index blocks per job in the timed drain, read from outside shared_buffers | found in it:");
+        for (String[] r : rows.subList(0, Math.min(10, rows.size()))) {
+            System.out.printf("  %-45s %8.2f %8.2f%n", r[0], Long.parseLong(r[1]) / (double) n, Long.parseLong(r[2]) / (double) n);
+        }
+    }
+
     /**
      * Old rows written straight in their final state: the transition triggers are off for this session
-     * (session_replication_role = replica; the benchmark connects as a superuser), as a restore would.
+     * (session_replication_role = replica; the benchmark connects as a superuser), as a restore would. Mined jobs come
+     * with what a service that wrote them holds: a block, and their audit sets (queued, signed, sent, mined; 500 jobs
+     * per set, as batches write them; written long ago, so no event reader waits on them).
      */
-    private static void insertHistory(TestKit kit, int n) {
+    private static void insertHistory(TestKit kit, int n, String state) {
+        boolean mined = "mined".equals(state);
+        if (!mined && !"sent".equals(state)) {
+            throw new IllegalArgumentException("bench.historyState is mined or sent, not " + state);
+        }
         String pubkey = kit.strings("SELECT pubkey FROM identities LIMIT 1").get(0);
         try (Connection c = kit.ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("SET session_replication_role = replica");
-            // ids '000…0g': valid ULIDs (the confirmation tracker reads these sent rows as JobIds), older than any real one
+            // ids '000…0g': valid ULIDs (the confirmation tracker reads sent rows as JobIds), older than any real one
             st.execute("""
                     INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, status,
-                           raw_tx, txid, fee_sats, created_at, processing_at, signed_at, sent_at, attempts)
+                           raw_tx, txid, fee_sats, created_at, processing_at, signed_at, sent_at, attempts,
+                           mined_at, block_hash, block_height)
                     SELECT '0' || lpad(g::text, 25, '0'), '%s', 'history-' || g, repeat('p', 220), repeat('s', 96),
-                           encode(sha256(g::text::bytea), 'hex'), 'sent', decode(repeat('00', 240), 'hex'),
+                           encode(sha256(g::text::bytea), 'hex'), '%s', decode(repeat('00', 240), 'hex'),
                            encode(sha256(('tx' || g)::bytea), 'hex'), 25, now() - interval '30 days', now() - interval '30 days',
-                           now() - interval '30 days', now() - interval '30 days', 1
-                    FROM generate_series(1, %d) g""".formatted(pubkey, n));
+                           now() - interval '30 days', now() - interval '30 days', 1,
+                           %s
+                    FROM generate_series(1, %d) g""".formatted(pubkey, state, mined
+                    ? "now() - interval '30 days', encode(sha256(('block' || g / 5000)::bytea), 'hex'), 800000 + g / 5000"
+                    : "NULL, NULL, NULL", n));
+            if (mined) {
+                st.execute("""
+                        INSERT INTO publish_job_transition_sets (id, from_status, to_status, job_ids, txids, at, xact)
+                        SELECT nextval('publish_job_transition_sets_id_seq'), t.f, t.t,
+                               array_agg('0' || lpad(g::text, 25, '0') ORDER BY g),
+                               CASE WHEN t.f IS NOT NULL THEN array_agg(encode(sha256(('tx' || g)::bytea), 'hex') ORDER BY g) END,
+                               now() - interval '30 days', ((g - 1) / 500 * 4 + t.k + 3)::text::xid8
+                        FROM generate_series(1, %d) g,
+                             (VALUES (0, NULL, 'queued'), (1, 'queued', 'signed'), (2, 'signed', 'sent'), (3, 'sent', 'mined')) t(k, f, t)
+                        GROUP BY (g - 1) / 500, t.k, t.f, t.t
+                        ORDER BY (g - 1) / 500, t.k""".formatted(n));
+            }
             st.execute("""
                     INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, spent_by_txid, spent_at,
                            chain_depth, created_at)
@@ -152,12 +211,13 @@ public final class DrainBenchmark {
             st.execute("""
                     INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis)
                     SELECT encode(sha256(('out' || g)::bytea), 'hex'), 1, encode(sha256(('tx' || g)::bytea), 'hex'),
-                           'H' || lpad(g::text, 25, '0'), 975
+                           '0' || lpad(g::text, 25, '0'), 975
                     FROM generate_series(1, %d) g""".formatted(n));
             st.execute("SET session_replication_role = DEFAULT");
             st.execute("VACUUM ANALYZE publish_jobs");
             st.execute("VACUUM ANALYZE utxos");
             st.execute("VACUUM ANALYZE spends");
+            st.execute("VACUUM ANALYZE publish_job_transition_sets");
         } catch (SQLException e) {
             throw new IllegalStateException("history insert failed", e);
         }

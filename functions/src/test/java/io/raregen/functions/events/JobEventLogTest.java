@@ -136,6 +136,39 @@ class JobEventLogTest {
     }
 
     @Test
+    void oneStatementsEventsShareAnAuditSet_eachHasItsOwnId_andAPageMayEndAndResumeInsideTheSet() throws SQLException {
+        EventId start = JobEventLog.head(reader);
+        List<String> ids = new java.util.ArrayList<>();
+        try (Connection c = db.connect()) {
+            for (PublicKey k : List.of(ALICE, BOB, ALICE, BOB, ALICE)) {
+                ids.add(signedJob(c, k));
+            }
+            // one statement: five jobs signed -> sent, one audit set of five
+            exec(c, "UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = ANY(?::varchar[])",
+                    "{" + String.join(",", ids) + "}");
+        }
+        List<String> inJobOrder = ids.stream().sorted().toList();
+        List<JobEvent> all = readAtLeast(start, 5);
+        assertEquals(inJobOrder, all.stream().map(e -> e.jobId().value()).toList());
+        for (int i = 1; i < 5; i++) {
+            assertEquals(all.get(0).id().xact(), all.get(i).id().xact());
+            assertEquals(all.get(0).id().id() + i, all.get(i).id().id(), "consecutive ids inside one set");
+        }
+        assertEquals(all.get(4).id(), JobEventLog.head(reader), "the head is the set's last event");
+
+        // pages of two: the first two, then the next two, then the last: never one twice or skipped
+        JobEventLog.Page p1 = JobEventLog.readPage(reader, start, Optional.empty(), 2);
+        JobEventLog.Page p2 = JobEventLog.readPage(reader, p1.position(), Optional.empty(), 2);
+        JobEventLog.Page p3 = JobEventLog.readPage(reader, p2.position(), Optional.empty(), 2);
+        assertEquals(all, java.util.stream.Stream.of(p1, p2, p3).flatMap(p -> p.events().stream()).toList());
+
+        // one key's events out of the mixed set, also resumed from inside it
+        List<JobEvent> alice = JobEventLog.read(reader, start, Optional.of(ALICE), 100);
+        assertEquals(all.stream().filter(e -> e.publicKey().equals(ALICE)).toList(), alice);
+        assertEquals(alice.subList(1, alice.size()), JobEventLog.read(reader, alice.get(0).id(), Optional.of(ALICE), 100));
+    }
+
+    @Test
     void idsFromTheFutureAreRecognised() throws SQLException {
         assertTrue(JobEventLog.isPast(reader, JobEventLog.head(reader)));
         assertFalse(JobEventLog.isPast(reader, new EventId(Long.MAX_VALUE / 2, 1)));
