@@ -40,11 +40,14 @@ final class PostgresPoolFigures {
               (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
                  AND dirty = FALSE) AS funding_available_sats,
               (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE j.status IN ('sent', 'mined')
-                 OR (j.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = j.txid AND s.status = 'spent')))
+                 OR (j.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
+                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = j.txid AND s.spent_by_txid = j.txid AND s.status = 'spent')))
               + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE t.status IN ('sent', 'mined')
-                 OR (t.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = t.txid AND s.status = 'spent')))
+                 OR (t.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
+                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = t.txid AND s.spent_by_txid = t.txid AND s.status = 'spent')))
               + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE a.status IN ('sent', 'mined')
-                 OR (a.status = 'signed' AND EXISTS (SELECT 1 FROM utxos s WHERE s.spent_by_txid = a.txid AND s.status = 'spent'))) AS fees,
+                 OR (a.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
+                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = a.txid AND s.spent_by_txid = a.txid AND s.status = 'spent'))) AS fees,
               (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
                  WHERE u.status <> 'pending'
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
