@@ -33,27 +33,32 @@ final class PostgresPoolFigures {
 
     static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
 
+    /**
+     * Fees count from the moment the pool counts a transaction's inputs as spent: sent or mined, or still signed with
+     * its inputs already marked spent by it (the results write the pool first). Its inputs are its {@code spends}
+     * rows (by spending txid); {@code %1$s} is the alias of the row whose {@code txid} and {@code status} are asked.
+     */
+    private static final String FEE_COUNTS = """
+            %1$s.status IN ('sent', 'mined')
+                 OR (%1$s.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
+                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = %1$s.txid AND s.spent_by_txid = %1$s.txid
+                   AND s.status = 'spent'))""";
+
     static final String SNAPSHOT_FIGURES = """
             SELECT
               (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE
                  AND chain_depth < ?) AS publish_available,
               (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
                  AND dirty = FALSE) AS funding_available_sats,
-              (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE j.status IN ('sent', 'mined')
-                 OR (j.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
-                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = j.txid AND s.spent_by_txid = j.txid AND s.status = 'spent')))
-              + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE t.status IN ('sent', 'mined')
-                 OR (t.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
-                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = t.txid AND s.spent_by_txid = t.txid AND s.status = 'spent')))
-              + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE a.status IN ('sent', 'mined')
-                 OR (a.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
-                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = a.txid AND s.spent_by_txid = a.txid AND s.status = 'spent'))) AS fees,
+              (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE %s)
+              + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE %s)
+              + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE %s) AS fees,
               (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
                  WHERE u.status <> 'pending'
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid)) AS funded
-            """;
+            """.formatted(FEE_COUNTS.formatted("j"), FEE_COUNTS.formatted("t"), FEE_COUNTS.formatted("a"));
 
     public PoolDepth depth() {
         Map<String, Long> counts = new LinkedHashMap<>();

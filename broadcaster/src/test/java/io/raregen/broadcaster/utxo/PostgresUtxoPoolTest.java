@@ -87,6 +87,32 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
     }
 
     @Test
+    void snapshot_countsASignedTransactionsFee_onceThePoolHasItsStoredInputsSpent() {
+        // GIVEN a signed (stored, not yet accepted) transaction: its row and its spends row, its input still available
+        UtxoPool p = pool();
+        Utxo in = utxo(100);
+        p.add(List.of(in), Purpose.PUBLISH, 0);
+        Txid t = randomTxid();
+        exec("INSERT INTO pool_transactions (txid, kind, raw_tx, fee_sats, status) VALUES (?, 'split', '\\x00', 1, 'signed')",
+                t.hex());
+        exec("INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES (?, ?, ?, 100)",
+                in.outpoint().txid().hex(), in.outpoint().vout(), t.hex());
+        PoolSnapshot before = p.snapshot();
+        assertEquals(0, before.feesPaidSats(), "not a fee while the pool still counts its input");
+        assertEquals(0, before.conservationGapSats());
+
+        // WHEN the results write the pool first (input spent by it, change added), the job still signed
+        p.confirmSpent(t, List.of(in.outpoint()), List.of(new Utxo(new Outpoint(t, 1), Satoshis.of(99), in.lockingScript())),
+                Purpose.PUBLISH);
+
+        // THEN its fee counts, found through its spends row, and every satoshi is accounted for
+        PoolSnapshot after = p.snapshot();
+        assertEquals(1, after.feesPaidSats());
+        assertEquals(99, after.totalUnspentSats());
+        assertEquals(0, after.conservationGapSats());
+    }
+
+    @Test
     void confirmSpent_promotesWriteAheadPendingOutputsToAvailable() throws SQLException {
         UtxoPool p = pool();
         Utxo in = utxo(1_000);
