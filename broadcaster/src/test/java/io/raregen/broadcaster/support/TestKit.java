@@ -128,8 +128,8 @@ public final class TestKit implements AutoCloseable {
     public List<String> insertJobs(int n, String mode) {
         List<String> ids = new ArrayList<>(n);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, enqueued_at, mode) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, now(), ?)")) {
+                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, enqueued_at, mode, "
+                        + "envelope, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, now(), ?, NULLIF(?, publish_body(?, ?, ?, ?)), ?)")) {
             for (int i = 0; i < n; i++) {
                 String nonce = "n-" + UUID.randomUUID();
                 Envelope e = envelope(nonce, i);
@@ -141,6 +141,14 @@ public final class TestKit implements AutoCloseable {
                 ps.setString(5, e.signature());
                 ps.setString(6, sha256Hex(e.signedPayload()));
                 ps.setString(7, mode);
+                // the request body as the intake keeps it for the receipt (stored only when not canonical, V42)
+                String body = e.toJson();
+                ps.setBytes(8, body.getBytes(StandardCharsets.UTF_8));
+                ps.setString(9, e.signedPayload());
+                ps.setString(10, e.signature());
+                ps.setString(11, e.pubkey());
+                ps.setString(12, mode);
+                ps.setString(13, sha256Hex(body));
                 ps.addBatch();
                 ids.add(id);
                 if (i % 500 == 499) {

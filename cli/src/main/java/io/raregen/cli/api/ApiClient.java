@@ -2,7 +2,6 @@ package io.raregen.cli.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.support.Json;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.PublishMode;
@@ -130,12 +129,9 @@ public final class ApiClient {
         return get("/health", false).body();
     }
 
+    /** The envelope's canonical JSON, which the service stores once with the job's own columns (docs/API.md). */
     public static String envelopeJson(Envelope e) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("signedPayload", e.signedPayload());
-        n.put("signature", e.signature());
-        n.put("pubkey", e.pubkey());
-        return n.toString();
+        return e.toJson();
     }
 
     public Response get(String path, boolean admin) throws ApiException {

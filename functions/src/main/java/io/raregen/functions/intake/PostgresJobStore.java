@@ -86,7 +86,8 @@ public class PostgresJobStore implements JobStore {
               INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
                                         envelope, envelope_sha256, account_id, mode)
               SELECT e.job_id, e.pubkey, e.nonce, e.record_id, e.signed_payload, e.signature, e.payload_hash,
-                     convert_to(e.envelope, 'UTF8'), e.envelope_sha256, e.account_id, e.mode
+                     NULLIF(convert_to(e.envelope, 'UTF8'), publish_body(e.signed_payload, e.signature, e.pubkey, e.mode)),
+                     e.envelope_sha256, e.account_id, e.mode
               FROM eligible e LEFT JOIN funds b ON b.account_id = e.account_id
               WHERE e.account_id IS NULL OR e.an <= b.credits
               ORDER BY e.ord

@@ -11,12 +11,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/** {@link ReceiptRepository} on {@code publish_jobs} and {@code block_headers}. */
+/**
+ * {@link ReceiptRepository} on {@code publish_jobs} and {@code block_headers}. The accepted body is the row's
+ * {@code envelope}, or, where the intake found it equal to the canonical body of the row's own columns and stored
+ * it once, {@code publish_body(...)} of those columns (migration V42): the same bytes either way.
+ */
 @Singleton
 public class PostgresReceiptRepository implements ReceiptRepository {
 
     private static final String FIND = """
-            SELECT j.job_id, j.status, j.created_at, j.envelope, j.envelope_sha256, h.header
+            SELECT j.job_id, j.status, j.created_at,
+                   CASE WHEN j.envelope_sha256 IS NOT NULL
+                        THEN COALESCE(j.envelope, publish_body(j.signed_payload, j.signature, j.pubkey, j.mode)) END,
+                   j.envelope_sha256, h.header
             FROM publish_jobs j
             LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
             LEFT JOIN block_headers h ON h.block_hash = COALESCE(j.block_hash, a.block_hash)

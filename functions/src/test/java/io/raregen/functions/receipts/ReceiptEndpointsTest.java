@@ -206,4 +206,41 @@ class ReceiptEndpointsTest implements TestPropertyProvider {
         assertEquals(409, old.status(), old.toString());
         assertEquals("RECEIPT_UNAVAILABLE", old.code());
     }
+
+    /**
+     * V42: the body is stored only when it is not the canonical JSON of the row's own columns; the receipt gives back
+     * the accepted bytes either way, for record and anchor mode and for payloads with characters JSON must escape.
+     */
+    @Test
+    void receipt_givesBackTheExactBody_whetherStoredOrRebuiltFromTheRowsColumns() throws Exception {
+        KeyPair key = registered();
+        com.fasterxml.jackson.databind.node.ObjectNode tricky = io.raregen.functions.support.LambdaTransport.JSON.createObjectNode();
+        tricky.put("title", "quote \" backslash \\ slash / tab \t newline \n é ü 中文 😀 \u2028 </script>");
+        io.raregen.core.envelope.Envelope plain = Envelopes.publish(key);
+        io.raregen.core.envelope.Envelope escaped = Envelopes.signRaw(
+                Envelopes.publishPayload(tricky, Envelopes.nonce(), java.time.Instant.now(), "rec-\"1\""), key);
+        io.raregen.core.envelope.Envelope anchored = Envelopes.publish(key);
+        io.raregen.core.envelope.Envelope spaced = Envelopes.publish(key);
+        String anchorBody = "{\"mode\":\"anchor\"," + Envelopes.body(anchored).substring(1);
+        String spacedBody = "{ " + Envelopes.body(spaced).substring(1);
+        // the CLI and the web app send the canonical form
+        Map<String, Boolean> storedByBody = new java.util.LinkedHashMap<>();
+        storedByBody.put(Envelopes.body(plain), false);
+        storedByBody.put(Envelopes.body(escaped), false);
+        storedByBody.put(anchorBody, false);
+        storedByBody.put(spacedBody, true);
+        for (Map.Entry<String, Boolean> c : storedByBody.entrySet()) {
+            String body = c.getKey();
+            ApiResponse published = send(ApiRequest.postJson("/v1/publish", body));
+            assertEquals(202, published.status(), published.toString());
+            String jobId = published.json().get("jobId").asText();
+            assertEquals(c.getValue(), env.count("SELECT count(*) FROM publish_jobs WHERE job_id = ? AND envelope IS NOT NULL", jobId) == 1,
+                    "body stored only when not canonical: " + body);
+            assertEquals(sha256(body), env.string("SELECT envelope_sha256 FROM publish_jobs WHERE job_id = ?", jobId));
+            JsonNode receipt = send(ApiRequest.get("/v1/jobs/" + jobId + "/receipt")).json();
+            String returned = new String(Base64.getDecoder().decode(receipt.get("envelope").asText()), StandardCharsets.UTF_8);
+            assertEquals(body, returned, "the accepted bytes come back");
+            assertEquals(sha256(returned), receipt.get("acceptance").get("statement").get("envelopeSha256").asText());
+        }
+    }
 }
