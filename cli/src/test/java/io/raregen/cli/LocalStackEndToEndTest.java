@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -229,8 +230,17 @@ class LocalStackEndToEndTest {
             assertEquals("PASS", outcome(report, "anchor inclusion"), report.toString());
         }
 
-        // followed to mined: the receipt's BUMP leads from the anchor txid to the root of the chain's header
-        String job = jobs.get(0);
+        // followed to mined: the receipt's BUMP leads from the anchor txid to the root of the chain's header. A job of a
+        // tree of two leaves or more, so that its path has a hash to tamper with below (six records in at most two
+        // windows: one tree has at least three)
+        String job = null;
+        for (String j : jobs) {
+            if (Json.MAPPER.readTree(tmp.resolve("receipt-" + j + ".json").toFile()).path("anchor").path("treeSize").asInt() >= 2) {
+                job = j;
+                break;
+            }
+        }
+        assertNotNull(job, "a tree of at least two leaves among " + jobs);
         cli.ok("status", job, "--follow", "--until", "mined", "--interval", "300", "--timeout", "90");
         Path minedReceipt = tmp.resolve("anchored-mined-receipt.json");
         cli.ok("verify", job, "--receipt", "--save", minedReceipt.toString(), "--json");

@@ -423,6 +423,45 @@ class SchemaTest {
         }
     }
 
+    /** V43: a job's transaction bytes live in publish_job_transactions; the guard checks they are there. */
+    @Test
+    void jobs_signedOnlyWithTheirTransactionBytesStored_andLeaveATransactionOnlyWithThemDeleted() throws SQLException {
+        try (Connection c = db.connect()) {
+            insertIdentity(c, PUBKEY);
+            String id = newId();
+            insertJob(c, id, PUBKEY, "n-" + id);
+            setStatus(c, id, "processing");
+            String sign = "UPDATE publish_jobs SET status = 'signed', txid = '" + hex64('5') + "' WHERE job_id = '" + id + "'";
+            SQLException noBytes = assertThrows(SQLException.class, () -> exec(c, sign), "a txid without its bytes");
+            assertEquals("23514", noBytes.getSQLState());
+            SQLException bytesWithoutTxid = assertThrows(SQLException.class, () -> exec(c,
+                    "UPDATE publish_jobs SET raw_tx = '\\x0100' WHERE job_id = '" + id + "'"));
+            assertEquals("23514", bytesWithoutTxid.getSQLState());
+
+            exec(c, "INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES ('" + id + "', '\\x0100')");
+            exec(c, sign);
+            assertEquals("signed", status(c, id));
+            assertEquals(null, scalar(c, "SELECT raw_tx FROM publish_jobs WHERE job_id = '" + id + "'"), "stored once");
+
+            String discard = "UPDATE publish_jobs SET status = 'processing', txid = NULL WHERE job_id = '" + id + "'";
+            assertThrows(SQLException.class, () -> exec(c, discard), "bytes of a discarded transaction left behind");
+            exec(c, "DELETE FROM publish_job_transactions WHERE job_id = '" + id + "'");
+            exec(c, discard);
+            setStatus(c, id, "queued");
+            assertEquals(List.of("null>queued", "queued>processing", "processing>signed", "signed>processing",
+                    "processing>queued"), transitions(c, id));
+
+            // the store's path: queued -> signed with its batch, bytes written first in the same transaction
+            exec(c, "INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B-" + id + "', 1, 'broadcasting')");
+            String store = "UPDATE publish_jobs SET status = 'signed', processing_batch_id = 'B-" + id + "', txid = '"
+                    + hex64('4') + "' WHERE job_id = '" + id + "'";
+            assertThrows(SQLException.class, () -> exec(c, store), "queued -> signed without bytes");
+            exec(c, "INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES ('" + id + "', '\\x0200')");
+            exec(c, store);
+            assertEquals("signed", status(c, id));
+        }
+    }
+
     @Test
     void jobs_failedWithoutErrorCode_isRejected() throws SQLException {
         try (Connection c = db.connect()) {

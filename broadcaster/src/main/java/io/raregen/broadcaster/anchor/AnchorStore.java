@@ -44,7 +44,7 @@ public final class AnchorStore {
     public record SentAnchor(String batchId, Txid txid) {
     }
 
-    /** Back to the queue: only jobs with no stored transaction (neither raw_tx nor anchor_batch_id, as the trigger checks). */
+    /** Back to the queue: only jobs with no stored transaction (neither a txid nor an anchor_batch_id, as the trigger checks). */
     private static final String REQUEUE = "UPDATE publish_jobs SET status = 'queued', processing_batch_id = NULL, batch_seq = NULL ";
 
     // the oldest queued anchor-mode jobs, locked (not written) until the batch is stored in the same transaction
@@ -259,7 +259,7 @@ public final class AnchorStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(REQUEUE
-                    + "WHERE processing_batch_id = ? AND status = 'processing' AND raw_tx IS NULL AND anchor_batch_id IS NULL")) {
+                    + "WHERE processing_batch_id = ? AND status = 'processing' AND txid IS NULL AND anchor_batch_id IS NULL")) {
                 ps.setString(1, batchId);
                 return ps.executeUpdate();
             }

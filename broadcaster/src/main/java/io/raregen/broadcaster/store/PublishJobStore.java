@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.store;
 
 import io.raregen.core.envelope.Envelope;
+import io.raregen.core.jobs.JobTransactionBytes;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
@@ -203,7 +204,7 @@ public final class PublishJobStore {
     public boolean failUnsigned(Claim claim, JobId jobId, String errorCode, String detail) {
         try (PreparedStatement ps = claim.c.prepareStatement(
                 "UPDATE publish_jobs SET status = 'failed', error_code = ?, error_detail = ?, failed_at = now(), "
-                        + "attempts = attempts + 1 WHERE job_id = ? AND status = 'queued' AND raw_tx IS NULL")) {
+                        + "attempts = attempts + 1 WHERE job_id = ? AND status = 'queued' AND txid IS NULL")) {
             ps.setString(1, errorCode);
             ps.setString(2, detail);
             ps.setString(3, jobId.value());
@@ -215,7 +216,8 @@ public final class PublishJobStore {
 
     /**
      * The write-ahead step, and the claim's only write: in the claim's transaction every job of the batch moves
-     * queued → signed with its batch, raw_tx, txid and fee in ONE statement, every input is inserted into spends
+     * queued → signed with its batch, txid and fee in ONE statement (after its transaction's bytes, written once into
+     * {@code publish_job_transactions}), every input is inserted into spends
      * (whose primary key makes a second spend of an outpoint impossible), the batch row is written once, and the
      * transaction commits. All or nothing: returns the ids stored (every job given), or throws — e.g. an input
      * already spent by a stored transaction — and then nothing of the batch is stored and its jobs are queued again.
@@ -232,7 +234,8 @@ public final class PublishJobStore {
         int n = jobs.size();
         String[] ids = new String[n];
         Integer[] seqs = new Integer[n];
-        byte[][] raws = new byte[n][];
+        List<JobId> jobIds = new ArrayList<>(n);
+        List<byte[]> rawTxs = new ArrayList<>(n);
         String[] txids = new String[n];
         Long[] fees = new Long[n];
         Spends spends = new Spends();
@@ -240,7 +243,8 @@ public final class PublishJobStore {
             SignedJob j = jobs.get(i);
             ids[i] = j.jobId().value();
             seqs[i] = j.batchSeq();
-            raws[i] = j.tx().raw();
+            jobIds.add(j.jobId());
+            rawTxs.add(j.tx().raw());
             txids[i] = j.tx().txid().hex();
             fees[i] = j.tx().fee().value();
             spends.add(j.tx(), j.jobId());
@@ -256,21 +260,22 @@ public final class PublishJobStore {
                 ps.setArray(4, c.createArrayOf("text", txids));
                 ps.executeUpdate();
             }
+            // the bytes first: the guard lets a job become signed only with its transaction's bytes stored
+            JobTransactionBytes.insert(c, jobIds, rawTxs);
             Set<JobId> stored = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs j SET status = 'signed', processing_batch_id = ?, batch_seq = v.seq, "
                             + "processing_at = now(), attempts = j.attempts + 1, "
-                            + "raw_tx = v.raw_tx, txid = v.txid, fee_sats = v.fee, signed_at = now() "
-                            + "FROM unnest(?::varchar[], ?::int[], ?::bytea[], ?::char(64)[], ?::bigint[]) "
-                            + "  AS v(job_id, seq, raw_tx, txid, fee) "
-                            + "WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'record' AND j.raw_tx IS NULL "
+                            + "txid = v.txid, fee_sats = v.fee, signed_at = now() "
+                            + "FROM unnest(?::varchar[], ?::int[], ?::char(64)[], ?::bigint[]) "
+                            + "  AS v(job_id, seq, txid, fee) "
+                            + "WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'record' AND j.txid IS NULL "
                             + "RETURNING j.job_id")) {
                 ps.setString(1, claim.batchId);
                 ps.setArray(2, c.createArrayOf("varchar", ids));
                 ps.setArray(3, c.createArrayOf("int4", seqs));
-                ps.setArray(4, c.createArrayOf("bytea", raws));
-                ps.setArray(5, c.createArrayOf("bpchar", txids));
-                ps.setArray(6, c.createArrayOf("int8", fees));
+                ps.setArray(4, c.createArrayOf("bpchar", txids));
+                ps.setArray(5, c.createArrayOf("int8", fees));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         stored.add(new JobId(rs.getString(1)));
@@ -354,9 +359,9 @@ public final class PublishJobStore {
 
     /**
      * The network definitively refused this stored transaction (or a different transaction won an
-     * input): discard it — its spends rows, raw_tx and txid — and put the job back in the queue to
+     * input): discard it — its spends rows, bytes and txid — and put the job back in the queue to
      * be re-signed with another UTXO. One transaction; signed → processing → queued are both legal
-     * because raw_tx becomes NULL in the same update, and both audit rows carry {@code reason} (what the network
+     * because the txid becomes NULL in the same update and the bytes are deleted before it, and both audit rows carry {@code reason} (what the network
      * said). False when the job no longer holds that txid.
      */
     public boolean discardForResign(JobId jobId, Txid txid, String reason) {
@@ -367,6 +372,7 @@ public final class PublishJobStore {
                 ps.setString(1, r.length() > 500 ? r.substring(0, 500) : r);
                 ps.execute();
             }
+            JobTransactionBytes.delete(c, jobId);
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
                             + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
@@ -381,7 +387,7 @@ public final class PublishJobStore {
             Spends.deleteForJob(c, jobId, txid);
             try (PreparedStatement ps = c.prepareStatement(
                     REQUEUE
-                            + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
+                            + "WHERE job_id = ? AND status = 'processing' AND txid IS NULL")) {
                 ps.setString(1, jobId.value());
                 ps.executeUpdate();
             }
@@ -448,7 +454,7 @@ public final class PublishJobStore {
     public List<JobId> requeueStuckProcessing(Duration olderThan) {
         return queryList("rescue of processing jobs",
                 REQUEUE
-                        + "WHERE status = 'processing' AND raw_tx IS NULL AND processing_at < now() - make_interval(secs => ?) "
+                        + "WHERE status = 'processing' AND txid IS NULL AND processing_at < now() - make_interval(secs => ?) "
                         + "RETURNING job_id",
                 (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0), rs -> new JobId(rs.getString(1)));
     }
@@ -464,10 +470,11 @@ public final class PublishJobStore {
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
-                            + " SELECT job_id FROM publish_jobs WHERE status = 'signed' AND raw_tx IS NOT NULL "
+                            + " SELECT job_id FROM publish_jobs WHERE status = 'signed' AND txid IS NOT NULL "
                             + " AND COALESCE(sending_started_at, signed_at) < now() - make_interval(secs => ?) "
                             + " ORDER BY signed_at LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'signed' "
-                            + "RETURNING job_id, processing_batch_id, batch_seq, raw_tx, txid, fee_sats, created_at, attempts")) {
+                            + "RETURNING job_id, processing_batch_id, batch_seq, " + JobTransactionBytes.rawTxOf("publish_jobs")
+                            + ", txid, fee_sats, created_at, attempts")) {
                 ps.setDouble(1, olderThan.toMillis() / 1000.0);
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {

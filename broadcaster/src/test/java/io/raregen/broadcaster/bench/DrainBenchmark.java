@@ -179,16 +179,20 @@ public final class DrainBenchmark {
             // ids '000…0g': valid ULIDs (the confirmation tracker reads sent rows as JobIds), older than any real one
             st.execute("""
                     INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, status,
-                           raw_tx, txid, fee_sats, created_at, processing_at, signed_at, sent_at, attempts,
+                           txid, fee_sats, created_at, processing_at, signed_at, sent_at, attempts,
                            mined_at, block_hash, block_height)
                     SELECT '0' || lpad(g::text, 25, '0'), '%s', 'history-' || g, repeat('p', 220), repeat('s', 96),
-                           encode(sha256(g::text::bytea), 'hex'), '%s', decode(repeat('00', 240), 'hex'),
+                           encode(sha256(g::text::bytea), 'hex'), '%s',
                            encode(sha256(('tx' || g)::bytea), 'hex'), 25, now() - interval '30 days', now() - interval '30 days',
                            now() - interval '30 days', now() - interval '30 days', 1,
                            %s
                     FROM generate_series(1, %d) g""".formatted(pubkey, state, mined
                     ? "now() - interval '30 days', encode(sha256(('block' || g / 5000)::bytea), 'hex'), 800000 + g / 5000"
                     : "NULL, NULL, NULL", n));
+            // their transactions' bytes where the store writes them (V43)
+            st.execute("""
+                    INSERT INTO publish_job_transactions (job_id, raw_tx)
+                    SELECT '0' || lpad(g::text, 25, '0'), decode(repeat('00', 240), 'hex') FROM generate_series(1, %d) g""".formatted(n));
             if (mined) {
                 st.execute("""
                         INSERT INTO publish_job_transition_sets (id, from_status, to_status, job_ids, txids, at, xact)

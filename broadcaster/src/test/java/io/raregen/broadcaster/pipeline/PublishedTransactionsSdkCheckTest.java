@@ -136,7 +136,7 @@ class PublishedTransactionsSdkCheckTest extends ChainAndQueue {
                      "SELECT s.outpoint_txid, s.outpoint_vout, s.satoshis, u.satoshis, u.script_pub_key "
                              + "FROM spends s JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
                              + "WHERE s.spending_txid = ? ORDER BY 1, 2");
-             ResultSet rs = s.executeQuery("SELECT job_id, txid, raw_tx, signed_payload, signature, pubkey FROM publish_jobs "
+             ResultSet rs = s.executeQuery("SELECT job_id, txid, " + io.raregen.core.jobs.JobTransactionBytes.rawTxOf("publish_jobs") + ", signed_payload, signature, pubkey FROM publish_jobs "
                      + "WHERE status IN ('sent', 'mined') ORDER BY job_id")) {
             while (rs.next()) {
                 String txid = rs.getString(2);

@@ -123,8 +123,11 @@ class PublishJobStoreTest {
         assertEquals(Set.copyOf(ids), stored);
         for (SignedJob s : signed) {
             assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed' AND txid = '"
-                    + s.tx().txid().hex() + "' AND raw_tx IS NOT NULL AND fee_sats = " + s.tx().fee().value()
+                    + s.tx().txid().hex() + "' AND raw_tx IS NULL AND fee_sats = " + s.tx().fee().value()
                     + " AND attempts = 1 AND processing_batch_id = '" + batch + "' AND batch_seq = " + s.batchSeq()));
+            // its bytes, once, in their own table (V43)
+            assertEquals(1, kit.scalar("SELECT count(*) FROM publish_job_transactions WHERE job_id = '" + s.jobId()
+                    + "' AND raw_tx = '\\x" + java.util.HexFormat.of().formatHex(s.tx().raw()) + "'::bytea"));
             Outpoint in = s.tx().inputs().get(0).outpoint();
             assertEquals(1, kit.scalar("SELECT count(*) FROM spends WHERE outpoint_txid = '" + in.txid().hex()
                     + "' AND outpoint_vout = 0 AND job_id = '" + s.jobId() + "' AND spending_txid = '" + s.tx().txid().hex() + "'"));
@@ -148,8 +151,10 @@ class PublishJobStoreTest {
         List<ClaimedJob> js = c2.jobs();
         List<SignedJob> batch = List.of(sign(js.get(0), fakeUtxo(1000)), sign(js.get(1), shared));
         assertThrows(StoreException.class, () -> kit.store.storeSigned(c2, batch));
-        assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL "
+        assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND txid IS NULL "
                 + "AND processing_batch_id IS NULL AND job_id IN (" + quoted(second) + ")"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_job_transactions WHERE job_id IN (" + quoted(second) + ")"),
+                "no bytes of a batch that was not stored");
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + b2 + "'"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM spends WHERE outpoint_txid = '" + shared.outpoint().txid().hex() + "'"));
         // and the claim has ended: the jobs are free for the next one
@@ -241,6 +246,8 @@ class PublishJobStoreTest {
         SignedJob s = claimAndStore(ids).get(0);
         assertTrue(kit.store.discardForResign(s.jobId(), s.tx().txid(), "rejected 465: fee too low"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND raw_tx IS NULL AND txid IS NULL AND job_id = '" + s.jobId() + "'"));
+        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_job_transactions WHERE job_id = '" + s.jobId() + "'"),
+                "the discarded transaction's bytes are gone");
         assertEquals(0, kit.scalar("SELECT count(*) FROM spends WHERE job_id = '" + s.jobId() + "'"));
         assertEquals(List.of("queued", "signed", "processing", "queued"),
                 kit.strings("SELECT to_status FROM publish_job_transitions WHERE job_id = '" + s.jobId() + "' ORDER BY id"));

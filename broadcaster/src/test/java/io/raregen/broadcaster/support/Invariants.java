@@ -41,7 +41,8 @@ public final class Invariants {
                 kit.scalar("SELECT count(DISTINCT txid) FROM publish_jobs WHERE txid IS NOT NULL"), "no txid for two jobs");
         Set<String> outpoints = new HashSet<>();
         try (Connection c = kit.ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT job_id, txid, raw_tx, signed_payload, signature, pubkey FROM publish_jobs WHERE txid IS NOT NULL")) {
+             ResultSet rs = s.executeQuery("SELECT job_id, txid, " + io.raregen.core.jobs.JobTransactionBytes.rawTxOf("publish_jobs")
+                     + ", signed_payload, signature, pubkey FROM publish_jobs WHERE txid IS NOT NULL")) {
             while (rs.next()) {
                 String txid = rs.getString(2);
                 byte[] raw = rs.getBytes(3);

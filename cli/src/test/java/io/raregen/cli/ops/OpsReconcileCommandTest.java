@@ -128,7 +128,7 @@ class OpsReconcileCommandTest {
         assertEquals("sent " + published.txid().hex() + " " + published.fee().value(),
                 string("SELECT status || ' ' || txid || ' ' || fee_sats FROM publish_jobs WHERE job_id = '" + jobId + "'"));
         assertEquals(HexFormat.of().formatHex(published.raw()),
-                string("SELECT encode(raw_tx, 'hex') FROM publish_jobs WHERE job_id = '" + jobId + "'"));
+                string("SELECT encode(raw_tx, 'hex') FROM publish_job_transactions WHERE job_id = '" + jobId + "'"));
         assertEquals("spent " + published.txid().hex(), utxo(forRecord));
         assertEquals("retired " + stranger.txid().hex(), utxo(forStranger));
         assertEquals("available null", utxo(untouched));

@@ -411,8 +411,9 @@ class FullPipelineEndToEndTest {
         List<Job> out = new ArrayList<>();
         try (Statement s = db.connection().createStatement();
              ResultSet rs = s.executeQuery("""
-                     SELECT job_id, status, txid, raw_tx, coalesce(fee_sats, -1), signed_payload, signature, pubkey
-                     FROM publish_jobs ORDER BY job_id""")) {
+                     SELECT j.job_id, j.status, j.txid, coalesce(t.raw_tx, j.raw_tx), coalesce(j.fee_sats, -1), j.signed_payload,
+                            j.signature, j.pubkey
+                     FROM publish_jobs j LEFT JOIN publish_job_transactions t ON t.job_id = j.job_id ORDER BY j.job_id""")) {
             while (rs.next()) {
                 out.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getLong(5),
                         new Envelope(rs.getString(6), rs.getString(7), rs.getString(8))));

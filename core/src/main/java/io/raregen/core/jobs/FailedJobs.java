@@ -42,10 +42,10 @@ public final class FailedJobs {
             UPDATE publish_jobs
                SET status = 'queued', error_code = NULL, error_detail = NULL, failed_at = NULL,
                    processing_batch_id = NULL, batch_seq = NULL, enqueued_at = NULL
-             WHERE job_id = ? AND status = 'failed' AND raw_tx IS NULL
+             WHERE job_id = ? AND status = 'failed' AND txid IS NULL
             """;
 
-    static final String WHY_NOT = "SELECT status, raw_tx IS NOT NULL FROM publish_jobs WHERE job_id = ?";
+    static final String WHY_NOT = "SELECT status, txid IS NOT NULL FROM publish_jobs WHERE job_id = ?";
 
     private FailedJobs() {
     }

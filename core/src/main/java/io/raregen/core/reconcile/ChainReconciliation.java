@@ -2,6 +2,7 @@ package io.raregen.core.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raregen.core.envelope.Envelope;
+import io.raregen.core.jobs.JobTransactionBytes;
 import io.raregen.core.record.RecordExtractor;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.TxOutput;
@@ -204,7 +205,7 @@ public final class ChainReconciliation {
     private void storedTransactions() throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT job_id, status, txid, raw_tx, signed_payload, signature FROM publish_jobs "
+                "SELECT job_id, status, txid, " + JobTransactionBytes.rawTxOf("publish_jobs") + ", signed_payload, signature FROM publish_jobs "
                         + "WHERE status IN ('signed', 'sent') ORDER BY job_id")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -360,6 +361,7 @@ public final class ChainReconciliation {
         Kind kind = previous == null ? Kind.PUBLISHED_AFTER_BACKUP : Kind.REPLACED_AFTER_BACKUP;
         boolean done = apply && write(() -> {
             if (previous != null) {
+                JobTransactionBytes.delete(c, job.jobId());
                 if (updateJob("UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
                         + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')",
                         job.jobId(), previous) != 1) {
@@ -384,20 +386,20 @@ public final class ChainReconciliation {
                 }
             } else if (job.status().equals("queued")) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE publish_jobs SET status = 'processing', "
-                        + "processing_at = now() WHERE job_id = ? AND status = 'queued' AND raw_tx IS NULL")) {
+                        + "processing_at = now() WHERE job_id = ? AND status = 'queued' AND txid IS NULL")) {
                     ps.setString(1, job.jobId().value());
                     if (ps.executeUpdate() != 1) {
                         return false;
                     }
                 }
             }
+            JobTransactionBytes.insert(c, List.of(job.jobId()), List.of(raw));
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_jobs SET status = 'signed', raw_tx = ?, txid = ?, fee_sats = ?, signed_at = now() "
-                            + "WHERE job_id = ? AND status = 'processing' AND raw_tx IS NULL")) {
-                ps.setBytes(1, raw);
-                ps.setString(2, s.hex());
-                ps.setLong(3, fee);
-                ps.setString(4, job.jobId().value());
+                    "UPDATE publish_jobs SET status = 'signed', txid = ?, fee_sats = ?, signed_at = now() "
+                            + "WHERE job_id = ? AND status = 'processing' AND txid IS NULL")) {
+                ps.setString(1, s.hex());
+                ps.setLong(2, fee);
+                ps.setString(3, job.jobId().value());
                 if (ps.executeUpdate() != 1) {
                     return false;
                 }

@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link ProofRepository} on {@code publish_jobs}, {@code spends} and {@code utxos}; an anchor-mode job's transaction
- * and block are its batch's ({@code anchor_batches}).
+ * {@link ProofRepository} on {@code publish_jobs}, {@code spends} and {@code utxos}; a job's transaction bytes are in
+ * {@code publish_job_transactions} (in {@code publish_jobs.raw_tx} for jobs signed before V43); an anchor-mode job's
+ * transaction and block are its batch's ({@code anchor_batches}).
  */
 @Singleton
 public class PostgresProofRepository implements ProofRepository {
 
     private static final String JOB = """
-            SELECT j.job_id, j.status, COALESCE(j.raw_tx, a.raw_tx), COALESCE(j.txid, a.txid), j.signed_payload,
+            SELECT j.job_id, j.status, COALESCE(t.raw_tx, j.raw_tx, a.raw_tx), COALESCE(j.txid, a.txid), j.signed_payload,
                    j.signature, j.pubkey, COALESCE(j.merkle_path, a.merkle_path), COALESCE(j.block_hash, a.block_hash),
                    COALESCE(j.block_height, a.block_height), a.batch_id, j.anchor_leaf_index, a.tree_size, j.anchor_path, a.root
             FROM publish_jobs j LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
+            LEFT JOIN publish_job_transactions t ON t.job_id = j.job_id
             WHERE j.job_id = ?
             """;
     private static final String SPENDS = """
