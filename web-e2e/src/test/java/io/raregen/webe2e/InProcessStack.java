@@ -99,7 +99,19 @@ final class InProcessStack implements AutoCloseable {
 
     /** Jobs stored for this public key: what "nothing was sent" is checked against. */
     long jobsOf(String pubkey) throws SQLException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM publish_jobs WHERE pubkey = ?")) {
+        return countFor(pubkey, "SELECT count(*) FROM publish_jobs WHERE pubkey = ?");
+    }
+
+    /**
+     * Jobs of this public key whose accepted body is stored as sent, not rebuilt from the row's own columns (V42: a body
+     * in the canonical layout, as the web app sends it, is stored once).
+     */
+    long bodiesStoredTwice(String pubkey) throws SQLException {
+        return countFor(pubkey, "SELECT count(*) FROM publish_jobs WHERE pubkey = ? AND (envelope IS NOT NULL OR envelope_sha256 IS NULL)");
+    }
+
+    private long countFor(String pubkey, String sql) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, pubkey);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -140,6 +140,7 @@ class WebAppEndToEndTest extends BrowserAgainstStackTest {
         }
         assertEquals(3, jobs.size(), "three accepted jobs: " + browser.el("#publish-results").getText());
         assertEquals(3, stack.jobsOf(pubkey));
+        assertEquals(0, stack.bodiesStoredTwice(pubkey), "the web app sends the canonical body, stored once with the job");
 
         browser.until(MINED_TIMEOUT, d -> browser.all("#publish-results [data-status=mined]").size() == 3);
         browser.scrollTo("#publish-progress");

@@ -30,7 +30,7 @@ public final class JobTransactionBytes {
                 + job + ".raw_tx)";
     }
 
-    /** Stores the bytes of the jobs' transactions, {@code raws[i]} for {@code jobIds[i]}, in one statement. */
+    /** Stores the bytes of the jobs' transactions, {@code raws.get(i)} for {@code jobIds.get(i)}, in one statement. */
     public static void insert(Connection c, List<JobId> jobIds, List<byte[]> raws) throws SQLException {
         if (jobIds.size() != raws.size()) {
             throw new IllegalArgumentException(jobIds.size() + " job ids for " + raws.size() + " transactions");

@@ -1,9 +1,11 @@
 package io.raregen.functions.receipts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.raregen.core.envelope.Envelope;
 import io.raregen.core.internal.ByteWriter;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.proof.Beef;
@@ -17,6 +19,7 @@ import io.raregen.functions.support.ApiResponse;
 import io.raregen.functions.support.Chain;
 import io.raregen.functions.support.Envelopes;
 import io.raregen.functions.support.HttpTransport;
+import io.raregen.functions.support.LambdaTransport;
 import io.raregen.functions.support.TestEnv;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +28,10 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,7 +102,7 @@ class ReceiptEndpointsTest implements TestPropertyProvider {
     void publish_answersWithASignedReceiptOverTheExactBody_andAByteIdenticalRetryGetsTheSameOne() throws Exception {
         KeyPair key = registered();
         // not the canonical layout: the receipt covers the bytes sent, not a re-encoding
-        io.raregen.core.envelope.Envelope e = Envelopes.publish(key);
+        Envelope e = Envelopes.publish(key);
         String body = "{\n  \"pubkey\": \"" + e.pubkey() + "\",\n  \"signature\": \"" + e.signature() + "\",\n  \"signedPayload\": "
                 + Envelopes.quote(e.signedPayload()) + "\n}";
         ApiResponse first = send(ApiRequest.postJson("/v1/publish", body));
@@ -214,17 +219,17 @@ class ReceiptEndpointsTest implements TestPropertyProvider {
     @Test
     void receipt_givesBackTheExactBody_whetherStoredOrRebuiltFromTheRowsColumns() throws Exception {
         KeyPair key = registered();
-        com.fasterxml.jackson.databind.node.ObjectNode tricky = io.raregen.functions.support.LambdaTransport.JSON.createObjectNode();
+        ObjectNode tricky = LambdaTransport.JSON.createObjectNode();
         tricky.put("title", "quote \" backslash \\ slash / tab \t newline \n é ü 中文 😀 \u2028 </script>");
-        io.raregen.core.envelope.Envelope plain = Envelopes.publish(key);
-        io.raregen.core.envelope.Envelope escaped = Envelopes.signRaw(
-                Envelopes.publishPayload(tricky, Envelopes.nonce(), java.time.Instant.now(), "rec-\"1\""), key);
-        io.raregen.core.envelope.Envelope anchored = Envelopes.publish(key);
-        io.raregen.core.envelope.Envelope spaced = Envelopes.publish(key);
+        Envelope plain = Envelopes.publish(key);
+        Envelope escaped = Envelopes.signRaw(
+                Envelopes.publishPayload(tricky, Envelopes.nonce(), Instant.now(), "rec-\"1\""), key);
+        Envelope anchored = Envelopes.publish(key);
+        Envelope spaced = Envelopes.publish(key);
         String anchorBody = "{\"mode\":\"anchor\"," + Envelopes.body(anchored).substring(1);
         String spacedBody = "{ " + Envelopes.body(spaced).substring(1);
         // the CLI and the web app send the canonical form
-        Map<String, Boolean> storedByBody = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> storedByBody = new LinkedHashMap<>();
         storedByBody.put(Envelopes.body(plain), false);
         storedByBody.put(Envelopes.body(escaped), false);
         storedByBody.put(anchorBody, false);
