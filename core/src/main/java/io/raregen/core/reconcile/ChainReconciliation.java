@@ -522,8 +522,8 @@ public final class ChainReconciliation {
         if (nonce == null) {
             return null;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status, txid, signed_payload, signature "
-                + "FROM publish_jobs WHERE pubkey = ? AND nonce = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT j.job_id, j.status, j.txid, j.signed_payload, j.signature "
+                + "FROM publish_nonces n JOIN publish_jobs j ON j.job_id = n.job_id WHERE n.pubkey = ? AND n.nonce = ?")) {
             ps.setString(1, env.pubkey());
             ps.setString(2, nonce);
             try (ResultSet rs = ps.executeQuery()) {

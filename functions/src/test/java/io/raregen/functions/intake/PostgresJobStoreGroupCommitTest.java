@@ -217,6 +217,40 @@ class PostgresJobStoreGroupCommitTest {
         assertEquals(0, store.queuedInserts());
     }
 
+    @Test
+    void aDuplicateThatLosesTheRaceInTheDatabase_isAnsweredAsARetry_notAnError() throws Exception {
+        // GIVEN another instance inserting the same envelope, its statement not yet committed
+        PostgresJobStore store = store(1);
+        KeyPair key = active();
+        VerifiedEnvelope e = verified(Envelopes.publish(key));
+        JobId theirs = JobId.generate();
+        Future<Insertion> ours;
+        try (Connection other = db.connect()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, "
+                    + "signed_payload, signature, payload_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, theirs.value());
+                ps.setString(2, key.publicKey().hex());
+                ps.setString(3, e.nonce());
+                ps.setString(4, e.envelope().signedPayload());
+                ps.setString(5, e.envelope().signature());
+                ps.setString(6, e.payloadHashHex());
+                ps.executeUpdate();
+            }
+            // WHEN this instance inserts it too: it sees no such nonce yet, so its insert waits on the other's
+            ours = threads.submit(() -> store.insert(JobId.generate(), e));
+            awaitTrue("our insert waits for the other's nonce", () -> count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
+            // AND the other commits first
+            other.commit();
+        }
+
+        // THEN ours fails on the nonce's unique key in the database and answers the other's job, as a retry
+        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours.get());
+        assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
     // --- helpers
 
     private record JobRequest(JobId jobId, VerifiedEnvelope envelope) {
