@@ -1,7 +1,7 @@
 package io.raregen.broadcaster.anchor;
 
 import io.raregen.broadcaster.store.ClaimedJob;
-import io.raregen.broadcaster.store.Spends;
+import io.raregen.core.jobs.Spends;
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.broadcaster.store.Transactions;
 import io.raregen.core.anchor.Anchor;

@@ -1,6 +1,6 @@
 package io.raregen.broadcaster.replenish;
 
-import io.raregen.broadcaster.store.Spends;
+import io.raregen.core.jobs.Spends;
 import io.raregen.broadcaster.utxo.PostgresUtxoPool;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.core.tx.RawTransaction;

@@ -2,6 +2,7 @@ package io.raregen.broadcaster.store;
 
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.jobs.JobTransactionBytes;
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;

@@ -42,6 +42,7 @@ public final class OpsQueries {
                    COUNT(*) FILTER (WHERE status = 'failed')            AS failed
             FROM publish_jobs
             WHERE processing_batch_id IS NOT NULL
+              AND job_id >= job_ids_from(now() - INTERVAL '10 minutes')
               AND created_at > now() - INTERVAL '10 minutes'
             GROUP BY processing_batch_id
             ORDER BY MIN(created_at) DESC

@@ -1,6 +1,7 @@
 package io.raregen.cli.ops;
 
 import io.raregen.core.jobs.FailedJobs;
+import io.raregen.core.types.Ulid;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,7 +36,8 @@ class JobsAdminTest {
     }
 
     private static String job(Connection c, String status, boolean withTx) throws SQLException {
-        String id = "01J" + UUID.randomUUID().toString().replace("-", "").substring(0, 23).toUpperCase();
+        // a job id as the intake makes it: a ULID of now (the operator queries read jobs by time through their ids)
+        String id = Ulid.generate();
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash)
                 VALUES (?, ?, ?, '{}', 'sig', ?)""")) {
@@ -50,7 +51,7 @@ class JobsAdminTest {
             if (withTx) {
                 s.execute("UPDATE publish_jobs SET status = 'processing' WHERE job_id = '" + id + "'");
                 s.execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x00'::bytea, txid = '" + "1".repeat(60)
-                        + id.substring(0, 4).toLowerCase().replaceAll("[^0-9a-f]", "a") + "' WHERE job_id = '" + id + "'");
+                        + id.substring(22).toLowerCase().replaceAll("[^0-9a-f]", "a") + "' WHERE job_id = '" + id + "'");
             }
             if (status.equals("failed")) {
                 s.execute("UPDATE publish_jobs SET status = 'failed', error_code = 'BROADCAST_REJECTED', error_detail = 'x', "

@@ -3,6 +3,7 @@ package io.raregen.core.reconcile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.jobs.JobTransactionBytes;
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.record.RecordExtractor;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.TxOutput;
@@ -404,17 +405,11 @@ public final class ChainReconciliation {
                     return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
-                            + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])")) {
-                int n = rows.size();
-                ps.setArray(1, c.createArrayOf("bpchar", rows.stream().map(r -> r.outpoint().txid().hex()).toArray()));
-                ps.setArray(2, c.createArrayOf("int4", rows.stream().map(r -> r.outpoint().vout()).toArray()));
-                ps.setArray(3, c.createArrayOf("bpchar", java.util.Collections.nCopies(n, s.hex()).toArray()));
-                ps.setArray(4, c.createArrayOf("varchar", java.util.Collections.nCopies(n, job.jobId().value()).toArray()));
-                ps.setArray(5, c.createArrayOf("int8", rows.stream().map(PoolRow::satoshis).toArray()));
-                ps.executeUpdate();
+            Spends spends = new Spends();
+            for (PoolRow r : rows) {
+                spends.add(r.outpoint(), new Satoshis(r.satoshis()), s, job.jobId());
             }
+            spends.insert(c);
             if (markSpent(inputs, s) != inputs.size()) {
                 return false;
             }

@@ -34,7 +34,8 @@ public class PostgresOpsRepository implements OpsRepository {
               SELECT generate_series(?::timestamptz, ?::timestamptz, interval '1 minute') AS t
             ), accepted AS (
               SELECT date_trunc('minute', created_at) AS t, count(*) AS n
-                FROM publish_jobs WHERE created_at >= ? AND created_at < ? GROUP BY 1
+                FROM publish_jobs WHERE job_id >= job_ids_from(?) AND job_id < job_ids_before(?)
+                 AND created_at >= ? AND created_at < ? GROUP BY 1
             ), sent AS (
               SELECT date_trunc('minute', sent_at) AS t, count(*) AS n,
                      percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
@@ -124,13 +125,16 @@ public class PostgresOpsRepository implements OpsRepository {
         return points;
     }
 
-    /** Binds {@link #SERIES}: the minutes' first and last starts, then [from, end) for each of the five sources. */
+    /**
+     * Binds {@link #SERIES}: the minutes' first and last starts, then [from, end) for the accepted jobs' id range (V45:
+     * jobs are read by creation time through their time-ordered ids) and for each of the five sources.
+     */
     static void bindSeries(PreparedStatement ps, Instant from, int minutes) throws SQLException {
         Timestamp start = Timestamp.from(from);
         Timestamp end = Timestamp.from(from.plusSeconds(60L * minutes));
         ps.setTimestamp(1, start);
         ps.setTimestamp(2, Timestamp.from(from.plusSeconds(60L * (minutes - 1))));
-        for (int i = 3; i <= 12; i += 2) {
+        for (int i = 3; i <= 14; i += 2) {
             ps.setTimestamp(i, start);
             ps.setTimestamp(i + 1, end);
         }

@@ -1,8 +1,10 @@
-package io.raregen.broadcaster.store;
+package io.raregen.core.jobs;
 
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
 import io.raregen.core.types.JobId;
+import io.raregen.core.types.Outpoint;
+import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
 
 import java.sql.Connection;
@@ -12,10 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The broadcaster's one writer of {@code spends}: a row per input of each signed transaction, stored
- * in the same database transaction as the transaction's bytes (a publication's, with its job id, or a
- * pool transaction's, without; one multi-row statement per call), and deleted with a transaction that is
- * discarded, in the caller's database transaction.
+ * The one writer of {@code spends} (the broadcaster's stores and the chain reconciliation both go through it): a row
+ * per input of each signed transaction, stored in the same database transaction as the transaction's bytes (a
+ * publication's, with its job id, or a pool transaction's, without; one multi-row statement per call), and deleted
+ * with a transaction that is discarded, in the caller's database transaction. The table's primary key (the outpoint)
+ * makes a second stored spend of one outpoint fail.
  */
 public final class Spends {
     private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
@@ -30,12 +33,18 @@ public final class Spends {
     /** Every input of {@code tx}, spent for {@code jobId} (null: a pool transaction). */
     public Spends add(SignedTransaction tx, JobId jobId) {
         for (Utxo in : tx.inputs()) {
-            outpointTxids.add(in.outpoint().txid().hex());
-            outpointVouts.add(in.outpoint().vout());
-            spenders.add(tx.txid().hex());
-            jobIds.add(jobId == null ? null : jobId.value());
-            satoshis.add(in.satoshis().value());
+            add(in.outpoint(), in.satoshis(), tx.txid(), jobId);
         }
+        return this;
+    }
+
+    /** One input: {@code outpoint}, worth {@code value}, spent by {@code spender} for {@code jobId} (null: none). */
+    public Spends add(Outpoint outpoint, Satoshis value, Txid spender, JobId jobId) {
+        outpointTxids.add(outpoint.txid().hex());
+        outpointVouts.add(outpoint.vout());
+        spenders.add(spender.hex());
+        jobIds.add(jobId == null ? null : jobId.value());
+        satoshis.add(value.value());
         return this;
     }
 
