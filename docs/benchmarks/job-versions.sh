@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# What a job's later row versions cost in WAL, with its signed transaction's bytes in the job row (schema V1..V42)
-# and in publish_job_transactions (V1..V43): 10,000 sent jobs (a 300-byte payload, a 96-byte signature, a 736-byte
+# What a job's later row versions cost in WAL, per schema version (42: its signed transaction's bytes in the job row;
+# 43: in publish_job_transactions; later versions: fewer indexes on publish_jobs): 10,000 sent jobs (a 300-byte payload, a 96-byte signature, a 736-byte
 # transaction), then the confirmation tracker's status-check stamp on each (UPDATE … status_checked_at) and the
 # mined update (block, 320-byte merkle path), in statements of 500 jobs with the triggers on. Neither is in the
 # drain benchmarks (their chain never mines). Prints bytes of WAL per job for each, without and with full-page
 # images, from pg_walinspect over each step's LSN range (whole server: run it on a quiet server; superuser).
 #
-# Usage: docs/benchmarks/job-versions.sh   (needs psql; Postgres on 127.0.0.1)
+# Usage: docs/benchmarks/job-versions.sh [schema version ...]   (default: 42 43; needs psql; Postgres on 127.0.0.1)
+# Each database is migrated with this tree's migrations up to that version.
 set -euo pipefail
+versions=(${@:-42 43})
 P=(psql -h 127.0.0.1 -U postgres -q -v ON_ERROR_STOP=1)
 here=$(cd "$(dirname "$0")/../.." && pwd)
 M=$here/migrations/src/main/resources/db/migration
-trap 'for v in 42 43; do "${P[@]}" -c "DROP DATABASE IF EXISTS raregen_job_versions_$v" >/dev/null; done' EXIT
-for v in 42 43; do
+trap 'for v in "${versions[@]}"; do "${P[@]}" -c "DROP DATABASE IF EXISTS raregen_job_versions_$v" >/dev/null; done' EXIT
+for v in "${versions[@]}"; do
   db=raregen_job_versions_$v
   "${P[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
   for f in $(ls "$M"/V*.sql | sort -V); do
@@ -39,7 +41,7 @@ END \$\$;
 SQL
   "${P[@]}" -d "$db" -c "VACUUM ANALYZE" >/dev/null
 done
-for v in 42 43; do
+for v in "${versions[@]}"; do
   db=raregen_job_versions_$v
   for step in check mined; do
     w0=$("${P[@]}" -At -d "$db" -c "SELECT pg_current_wal_lsn()")
@@ -54,7 +56,7 @@ for v in 42 43; do
     done
     "${P[@]}" -d "$db" -c "SELECT pg_switch_wal()" >/dev/null
     w1=$("${P[@]}" -At -d "$db" -c "SELECT pg_current_wal_lsn()")
-    name=$([ $v = 42 ] && echo "bytes in the job row (V42)" || echo "bytes in publish_job_transactions (V43)")
+    name="V$v"
     "${P[@]}" -At -d "$db" -c "SELECT '$step, $name: ' || (sum(record_size) / 10000)::int || ' B/job without FPIs, '
         || (sum(combined_size) / 10000)::int || ' B/job with them' FROM pg_get_wal_stats('$w0', '$w1')"
   done

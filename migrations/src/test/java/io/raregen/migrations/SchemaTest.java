@@ -76,62 +76,7 @@ class SchemaTest {
             insertJob(c, newId(), PUBKEY, "nonce-dup");
             SQLException e = assertThrows(SQLException.class, () -> insertJob(c, newId(), PUBKEY, "nonce-dup"));
             assertEquals("23505", e.getSQLState());
-            // the constraint V44 keeps for the previous release answers first (the ledger's key right behind it)
             assertTrue(e.getMessage().contains("publish_jobs_nonce_per_identity"), e.getMessage());
-        }
-    }
-
-    @Test
-    void insertJob_recordsItsNonceInTheLedger_inTheSameStatement_andThatNonceCannotMoveToAnotherJob() throws SQLException {
-        try (Connection c = db.connect()) {
-            insertIdentity(c, PUBKEY);
-            String first = newId();
-            String second = newId();
-            // a two-row statement: both nonces recorded, each with its job
-            exec(c, "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash) VALUES "
-                    + "('" + first + "', '" + PUBKEY + "', 'ledger-a', '{}', 'sig', '" + hex64('0') + "'), "
-                    + "('" + second + "', '" + PUBKEY + "', 'ledger-b', '{}', 'sig', '" + hex64('0') + "')");
-            assertEquals(List.of(first + " ledger-a", second + " ledger-b"), column(c,
-                    "SELECT job_id || ' ' || nonce FROM publish_nonces WHERE nonce LIKE 'ledger-%' ORDER BY nonce"));
-
-            // a job's nonce (or key) cannot be changed afterwards, to a free nonce either
-            SQLException e = assertThrows(SQLException.class,
-                    () -> exec(c, "UPDATE publish_jobs SET nonce = 'ledger-c' WHERE job_id = '" + first + "'"));
-            assertEquals("23514", e.getSQLState(), e.getMessage());
-            assertEquals("0", scalar(c, "SELECT count(*) FROM publish_nonces WHERE nonce = 'ledger-c'"));
-
-            // and a nonce stays used when its job row is gone
-            exec(c, "DELETE FROM publish_jobs WHERE job_id = '" + second + "'");
-            SQLException again = assertThrows(SQLException.class, () -> insertJob(c, newId(), PUBKEY, "ledger-b"));
-            assertEquals("23505", again.getSQLState());
-        }
-    }
-
-    @Test
-    void nonceLedger_afterV44_holdsEveryNonceUsedBefore() throws SQLException {
-        try (TestDatabase older = TestDatabase.createEmpty(); Connection c = older.connect()) {
-            // GIVEN a database at V43 with jobs of two keys, one nonce shared by both
-            Flyway.configure().dataSource(older.dataSource()).locations("classpath:db/migration").target("43").load().migrate();
-            String other = "03" + "ef".repeat(32);
-            insertIdentity(c, PUBKEY);
-            insertIdentity(c, other);
-            String a = newId();
-            String b = newId();
-            String d = newId();
-            insertJob(c, a, PUBKEY, "old-1");
-            insertJob(c, b, PUBKEY, "old-2");
-            insertJob(c, d, other, "old-1");
-
-            // WHEN V44 runs
-            older.flyway().migrate();
-
-            // THEN the ledger has each of them, with its job
-            assertEquals(List.of(a + " " + PUBKEY + " old-1", b + " " + PUBKEY + " old-2", d + " " + other + " old-1"),
-                    column(c, "SELECT job_id || ' ' || pubkey || ' ' || nonce FROM publish_nonces ORDER BY pubkey, nonce"));
-            // AND an old nonce is refused, a new one taken
-            assertThrows(SQLException.class, () -> insertJob(c, newId(), other, "old-1"));
-            insertJob(c, newId(), other, "new-1");
-            assertEquals("4", scalar(c, "SELECT count(*) FROM publish_nonces"));
         }
     }
 

@@ -343,7 +343,7 @@ public final class AnchorStore {
         return inTransaction("anchor inputs", c -> {
             List<Outpoint> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT outpoint_txid, outpoint_vout FROM spends WHERE spending_txid = ?")) {
+                    "SELECT outpoint_txid, outpoint_vout FROM spends WHERE spending_txid = ? AND job_id IS NULL")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -187,7 +187,7 @@ public class PoolTransactionStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT COALESCE(max(u.chain_depth), 0) + 1 FROM spends s
                     JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
-                    WHERE s.spending_txid = ?""")) {
+                    WHERE s.spending_txid = ? AND s.job_id IS NULL""")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -198,7 +198,7 @@ public class PoolTransactionStore {
                     UPDATE utxos u SET status = 'spent', spent_by_txid = s.spending_txid, spent_at = now(),
                            reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
                     FROM spends s
-                    WHERE s.spending_txid = ? AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
+                    WHERE s.spending_txid = ? AND s.job_id IS NULL AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
                       AND u.status IN ('available', 'reserved', 'pending')""")) {
                 ps.setString(1, txid.hex());
                 ps.executeUpdate();
@@ -251,7 +251,7 @@ public class PoolTransactionStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE utxos u SET status = 'available', reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
                     FROM spends s
-                    WHERE s.spending_txid = ? AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
+                    WHERE s.spending_txid = ? AND s.job_id IS NULL AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
                       AND u.status = 'reserved'""")) {
                 ps.setString(1, txid.hex());
                 ps.executeUpdate();

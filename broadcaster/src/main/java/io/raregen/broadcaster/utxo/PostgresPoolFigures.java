@@ -36,12 +36,14 @@ final class PostgresPoolFigures {
     /**
      * Fees count from the moment the pool counts a transaction's inputs as spent: sent or mined, or still signed with
      * its inputs already marked spent by it (the results write the pool first). Its inputs are its {@code spends}
-     * rows (by spending txid); {@code %1$s} is the alias of the row whose {@code txid} and {@code status} are asked.
+     * rows; {@code %1$s} is the alias of the row whose {@code txid} and {@code status} are asked, {@code %2$s} says
+     * whose rows they are: a job's by its id ({@code idx_spends_job}), a pool or anchor transaction's by its txid among
+     * the rows of no job ({@code idx_spends_unowned_spender}, V45).
      */
     private static final String FEE_COUNTS = """
             %1$s.status IN ('sent', 'mined')
                  OR (%1$s.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
-                   AND s.vout = sp.outpoint_vout WHERE sp.spending_txid = %1$s.txid AND s.spent_by_txid = %1$s.txid
+                   AND s.vout = sp.outpoint_vout WHERE %2$s AND sp.spending_txid = %1$s.txid AND s.spent_by_txid = %1$s.txid
                    AND s.status = 'spent'))""";
 
     static final String SNAPSHOT_FIGURES = """
@@ -58,7 +60,8 @@ final class PostgresPoolFigures {
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid)) AS funded
-            """.formatted(FEE_COUNTS.formatted("j"), FEE_COUNTS.formatted("t"), FEE_COUNTS.formatted("a"));
+            """.formatted(FEE_COUNTS.formatted("j", "sp.job_id = j.job_id"), FEE_COUNTS.formatted("t", "sp.job_id IS NULL"),
+                    FEE_COUNTS.formatted("a", "sp.job_id IS NULL"));
 
     public PoolDepth depth() {
         Map<String, Long> counts = new LinkedHashMap<>();

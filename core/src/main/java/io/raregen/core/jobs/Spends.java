@@ -63,15 +63,18 @@ public final class Spends {
         }
     }
 
-    /** Deletes the rows of every input {@code spender} spends (a discarded anchor or pool transaction). */
+    /**
+     * Deletes the rows of every input {@code spender} spends (a discarded anchor or pool transaction: rows of no job,
+     * read through the partial index {@code idx_spends_unowned_spender}, V45).
+     */
     public static void deleteBySpender(Connection c, Txid spender) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ? AND job_id IS NULL")) {
             ps.setString(1, spender.hex());
             ps.executeUpdate();
         }
     }
 
-    /** Deletes the rows of a job's discarded transaction {@code spender}. */
+    /** Deletes the rows of a job's discarded transaction {@code spender} (through {@code idx_spends_job}). */
     public static void deleteForJob(Connection c, JobId jobId, Txid spender) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE job_id = ? AND spending_txid = ?")) {
             ps.setString(1, jobId.value());

@@ -368,11 +368,7 @@ public final class ChainReconciliation {
                         job.jobId(), previous) != 1) {
                     return false;
                 }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM spends WHERE spending_txid = ? AND job_id = ?")) {
-                    ps.setString(1, previous.hex());
-                    ps.setString(2, job.jobId().value());
-                    ps.executeUpdate();
-                }
+                Spends.deleteForJob(c, job.jobId(), previous);
                 // inputs of the discarded transaction that the chain's one does not spend go back to the pool; the
                 // pool walk checks each of them against the chain again
                 try (PreparedStatement ps = c.prepareStatement(
@@ -517,8 +513,8 @@ public final class ChainReconciliation {
         if (nonce == null) {
             return null;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT j.job_id, j.status, j.txid, j.signed_payload, j.signature "
-                + "FROM publish_nonces n JOIN publish_jobs j ON j.job_id = n.job_id WHERE n.pubkey = ? AND n.nonce = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status, txid, signed_payload, signature "
+                + "FROM publish_jobs WHERE pubkey = ? AND nonce = ?")) {
             ps.setString(1, env.pubkey());
             ps.setString(2, nonce);
             try (ResultSet rs = ps.executeQuery()) {

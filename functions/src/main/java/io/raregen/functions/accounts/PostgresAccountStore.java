@@ -44,11 +44,10 @@ public class PostgresAccountStore implements AccountStore {
     private static final String JOBS = """
             SELECT j.job_id, j.pubkey, j.status, j.created_at, j.txid
             FROM identities i
-            CROSS JOIN LATERAL (SELECT n.job_id FROM publish_nonces n
-                                WHERE n.pubkey = i.pubkey ORDER BY n.job_id DESC LIMIT ?) n
-            JOIN publish_jobs j ON j.job_id = n.job_id
+            CROSS JOIN LATERAL (SELECT job_id, pubkey, status, created_at, txid FROM publish_jobs p
+                                WHERE p.pubkey = i.pubkey ORDER BY created_at DESC LIMIT ?) j
             WHERE i.account_id = ?
-            ORDER BY j.job_id DESC LIMIT ?
+            ORDER BY j.created_at DESC LIMIT ?
             """;
     // binds a key of no account; answers the owner either way
     private static final String BIND = """

@@ -24,9 +24,8 @@ import java.util.Optional;
 
 /**
  * {@link JobStore} on Postgres. The happy path is one auto-committed statement: the insert is
- * guarded by the identity check and made race-safe by the used-nonce ledger ({@code publish_nonces}, whose primary
- * key the insert's trigger fills in the same statement), so concurrent identical requests produce exactly one row:
- * the one that loses the race fails on that key and is answered as a retry.
+ * guarded by the identity check and made race-safe by the UNIQUE (pubkey, nonce) constraint,
+ * so concurrent identical requests produce exactly one row.
  *
  * <p>Concurrent requests on one process share that statement (natural group commit, see
  * {@link GroupCommitter}): while one insert runs, new jobs queue, and the next statement inserts
@@ -68,7 +67,7 @@ public class PostgresJobStore implements JobStore {
               SELECT d.*, row_number() OVER (PARTITION BY coalesce(d.account_id::text, d.pubkey) ORDER BY d.ord) AS n
               FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.*, i.account_id FROM r
                     JOIN identities i ON i.pubkey = r.pubkey AND i.status = 'active'
-                    WHERE NOT EXISTS (SELECT 1 FROM publish_nonces u WHERE u.pubkey = r.pubkey AND u.nonce = r.nonce)
+                    WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.pubkey = r.pubkey AND j.nonce = r.nonce)
                     ORDER BY r.pubkey, r.nonce, r.ord) d
             ),
             """;
@@ -92,6 +91,7 @@ public class PostgresJobStore implements JobStore {
               FROM eligible e LEFT JOIN funds b ON b.account_id = e.account_id
               WHERE e.account_id IS NULL OR e.an <= b.credits
               ORDER BY e.ord
+              ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
               RETURNING job_id, created_at, account_id
             ),
             debit AS (
@@ -166,8 +166,7 @@ public class PostgresJobStore implements JobStore {
                    END,
                    b.credits, i.account_id IS NOT NULL
             FROM identities i
-            LEFT JOIN publish_nonces u ON u.pubkey = i.pubkey AND u.nonce = ?
-            LEFT JOIN publish_jobs j ON j.job_id = u.job_id
+            LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
             LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
             LEFT JOIN account_quotas aq ON aq.account_id = i.account_id
             LEFT JOIN account_balances b ON b.account_id = i.account_id
@@ -176,10 +175,6 @@ public class PostgresJobStore implements JobStore {
 
     // several processes may insert groups at once: taking the unique-index entries in one global
     // order keeps two overlapping groups from deadlocking on each other
-    // the used nonces' primary key (V44), written by the job insert's trigger, and the UNIQUE (pubkey, nonce) of
-    // publish_jobs that V44 keeps for the previous release (whichever a racing duplicate meets first)
-    private static final List<String> NONCE_TAKEN = List.of("publish_nonces_pkey", "publish_jobs_nonce_per_identity");
-
     private static final Comparator<NewJob> LOCK_ORDER =
             Comparator.comparing(NewJob::pubkey).thenComparing(j -> j.envelope().nonce());
 
@@ -316,22 +311,9 @@ public class PostgresJobStore implements JobStore {
                 while (rs.next()) {
                     created.put(rs.getString(1), rs.getTimestamp(2).toInstant());
                 }
-            } catch (SQLException e) {
-                if (n == 1 && violates(e, NONCE_TAKEN)) {
-                    // another statement committed this nonce after ours checked it: not inserted, explained as
-                    // any other miss; a group that meets it is inserted job by job instead
-                    return Map.of();
-                }
-                throw e;
             }
             return created;
         }
-    }
-
-    /** Whether {@code e} is a unique violation of one of {@code constraints} (Postgres names it in the message). */
-    private static boolean violates(SQLException e, List<String> constraints) {
-        return "23505".equals(e.getSQLState()) && e.getMessage() != null
-                && constraints.stream().anyMatch(name -> e.getMessage().contains('"' + name + '"'));
     }
 
     /** Why nothing was inserted; empty when the key is active and the nonce free (a race: try again). */

@@ -126,7 +126,7 @@ public class PostgresOpsRepository implements OpsRepository {
     }
 
     /**
-     * Binds {@link #SERIES}: the minutes' first and last starts, then [from, end) for the accepted jobs' id range (V45:
+     * Binds {@link #SERIES}: the minutes' first and last starts, then [from, end) for the accepted jobs' id range (V44:
      * jobs are read by creation time through their time-ordered ids) and for each of the five sources.
      */
     static void bindSeries(PreparedStatement ps, Instant from, int minutes) throws SQLException {

@@ -29,12 +29,18 @@ public class PostgresProofRepository implements ProofRepository {
             LEFT JOIN publish_job_transactions t ON t.job_id = j.job_id
             WHERE j.job_id = ?
             """;
+    // the inputs of a job's own transaction, by its job id (idx_spends_job), or of its anchor batch's transaction, by
+    // that txid among the rows of no job (idx_spends_unowned_spender, V45)
     private static final String SPENDS = """
             SELECT s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key
             FROM spends s
             LEFT JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
-            WHERE s.spending_txid = ?
+            WHERE s.spending_txid = ? AND %s
             """;
+    /** Parameters: the txid, the job id (public for the operator query plan test). */
+    public static final String JOB_SPENDS = SPENDS.formatted("s.job_id = ?");
+    /** Parameter: the anchor transaction's txid (public for the operator query plan test). */
+    public static final String ANCHOR_SPENDS = SPENDS.formatted("s.job_id IS NULL");
 
     private final DataSource dataSource;
 
@@ -57,7 +63,8 @@ public class PostgresProofRepository implements ProofRepository {
                             rs.getInt(13), rs.getBytes(14), rs.getString(15));
                     return Optional.of(new ProofSource(rs.getString(1), rs.getString(2), rs.getBytes(3), txid,
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getString(9),
-                            (Integer) rs.getObject(10), txid == null ? List.of() : spends(c, txid), anchor));
+                            (Integer) rs.getObject(10), txid == null ? List.of() : spends(c, txid, anchor == null ? jobId : null),
+                            anchor));
                 }
             }
         } catch (SQLException e) {
@@ -65,10 +72,14 @@ public class PostgresProofRepository implements ProofRepository {
         }
     }
 
-    private static List<ProofSource.Spend> spends(Connection c, String txid) throws SQLException {
+    /** The inputs of transaction {@code txid}: the job's own ({@code owner}), or its anchor batch's (null). */
+    private static List<ProofSource.Spend> spends(Connection c, String txid, JobId owner) throws SQLException {
         List<ProofSource.Spend> spends = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(SPENDS)) {
+        try (PreparedStatement ps = c.prepareStatement(owner == null ? ANCHOR_SPENDS : JOB_SPENDS)) {
             ps.setString(1, txid);
+            if (owner != null) {
+                ps.setString(2, owner.value());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     spends.add(new ProofSource.Spend(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getBytes(4)));

@@ -3,6 +3,7 @@ package io.raregen.functions.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raregen.core.jobs.FailedJobs;
+import io.raregen.functions.verification.PostgresProofRepository;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,7 @@ class OpsQueryPlanTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> HISTORY = Set.of("publish_jobs", "publish_job_transition_sets", "publish_batches",
-            "pool_depth_samples", "utxos");
+            "pool_depth_samples", "utxos", "spends");
     private static final int HISTORY_JOBS = 200_000;
 
     private static TestDatabase db;
@@ -87,7 +88,53 @@ class OpsQueryPlanTest {
                     SELECT md5('u' || g) || md5('v' || g), 0, 1000, '\\x76a9'::bytea, 'publish', 'spent', repeat('f', 64), now()
                       FROM generate_series(1, %d) g
                     """.formatted(HISTORY_JOBS));
+            // each mined history job's input, and the inputs of 1,000 pool transactions (no job)
+            s.execute("""
+                    INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis)
+                    SELECT md5('o' || job_id) || md5('p' || job_id), 0, txid, job_id, 1000 FROM publish_jobs WHERE txid IS NOT NULL
+                    """);
+            s.execute("""
+                    INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis)
+                    SELECT md5('q' || g) || md5('r' || g), 0, md5('pool' || g) || md5('tx' || g), NULL, 50000
+                      FROM generate_series(1, 1000) g
+                    """);
             s.execute("VACUUM ANALYZE");
+        }
+    }
+
+    @Test
+    void proofInputs_areReadByTheirOwner_withoutTheSpendingTxidIndex() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                // as the release after V45 will
+                s.execute("DROP INDEX idx_spends_spending_txid");
+                String job;
+                String txid;
+                try (ResultSet rs = s.executeQuery("SELECT job_id, txid FROM publish_jobs WHERE txid IS NOT NULL LIMIT 1 OFFSET 777")) {
+                    rs.next();
+                    job = rs.getString(1);
+                    txid = rs.getString(2);
+                }
+                List<String> ofJob = scans(explain(c, PostgresProofRepository.JOB_SPENDS
+                        .replaceFirst("\\?", "'" + txid + "'").replaceFirst("\\?", "'" + job + "'"), false));
+                assertTrue(ofJob.contains("Index Scan spends idx_spends_job"), "" + ofJob);
+                String poolTx = "'" + md5Pair("pool5", "tx5") + "'";
+                List<String> ofAnchor = scans(explain(c, PostgresProofRepository.ANCHOR_SPENDS.replace("?", poolTx), false));
+                assertTrue(ofAnchor.stream().anyMatch(n -> n.endsWith("spends idx_spends_unowned_spender")), "" + ofAnchor);
+                assertTrue(ofJob.stream().noneMatch(n -> n.startsWith("Seq Scan")) && ofAnchor.stream().noneMatch(n -> n.startsWith("Seq Scan")),
+                        ofJob + " " + ofAnchor);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static String md5Pair(String a, String b) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT md5('" + a + "') || md5('" + b + "')")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
@@ -101,7 +148,7 @@ class OpsQueryPlanTest {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             try {
-                // as the release after V45 will: the series reads jobs by creation time through their ids
+                // as the release after V44 will: the series reads jobs by creation time through their ids
                 s.execute("DROP INDEX idx_publish_jobs_created");
                 List<String> scans = scans(explain(c, PostgresOpsRepository.SERIES, true));
                 assertTrue(scans.stream().noneMatch(n -> n.startsWith("Seq Scan")), "no sequential scan: " + scans);

@@ -1,0 +1,18 @@
+-- A transaction's inputs read by its owner: a job's by job id, a pool or anchor transaction's by txid (#18, parts 1
+-- and 2).
+--
+-- idx_spends_spending_txid (spending_txid) got one entry per input of every stored transaction, and its key is a
+-- txid: a hash, so with a long history each insert reads a leaf page that is no longer in shared_buffers (measured:
+-- one block per job from outside it with 2 M records of history, docs/benchmarks/broadcaster.md). Every reader of a
+-- job's inputs now goes through idx_spends_job (job ids are ULIDs, time-ordered: the pages it writes stay hot), and
+-- the inputs of pool and anchor transactions, which have no job, through the partial index below: a few entries
+-- per replenisher split or anchor window, not one per record.
+--
+-- Expand, then contract: idx_spends_spending_txid stays for now, because the previous release reads a job's inputs
+-- by spending txid (its proof endpoint, its pool figures) and would scan the whole table without it while it runs
+-- (between the broadcaster's deploy, which migrates, and the API's). The release after drops it
+-- (migrations/README.md).
+--
+-- Not CONCURRENTLY (Flyway holds its lock in an open transaction, see V22): the build reads the table once and blocks
+-- writes to spends meanwhile (it writes only the few rows of no job).
+CREATE INDEX IF NOT EXISTS idx_spends_unowned_spender ON spends (spending_txid) WHERE job_id IS NULL;
