@@ -1,13 +1,13 @@
 package io.raregen.broadcaster.anchor;
 
 import io.raregen.broadcaster.store.ClaimedJob;
-import io.raregen.core.jobs.Spends;
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.broadcaster.store.Transactions;
 import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
 import io.raregen.core.anchor.AnchorTree;
 import io.raregen.core.envelope.Envelope;
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;

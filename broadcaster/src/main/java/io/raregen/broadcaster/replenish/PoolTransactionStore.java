@@ -1,8 +1,8 @@
 package io.raregen.broadcaster.replenish;
 
-import io.raregen.core.jobs.Spends;
 import io.raregen.broadcaster.utxo.PostgresUtxoPool;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TxOutput;
