@@ -39,7 +39,7 @@ class OpsQueriesTest {
                     + "('b-old', 1, 'completed')");
             // a job created now; one created now whose id was generated 12 minutes earlier (a slow insert); one
             // created 20 minutes ago
-            insert(s, Ulid.generate(), "now()", "b-now", 1);
+            insert(s, "'" + Ulid.generate() + "'", "now()", "b-now", 1);
             insert(s, "left(job_id_floor(now() - interval '12 minutes'), 10) || '0000000000000001'", "now()", "b-now", 2);
             insert(s, "left(job_id_floor(now() - interval '20 minutes'), 10) || '0000000000000002'",
                     "now() - interval '20 minutes'", "b-old", 1);
@@ -83,9 +83,8 @@ class OpsQueriesTest {
     }
 
     private static void insert(Statement s, String idExpression, String createdAt, String batch, int seq) throws SQLException {
-        String id = idExpression.contains("(") ? idExpression : "'" + idExpression + "'";
         s.execute("INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, created_at, "
-                + "processing_batch_id, batch_seq) VALUES (" + id + ", '" + PUBKEY + "', md5(random()::text), '{}', 'sig', '"
+                + "processing_batch_id, batch_seq) VALUES (" + idExpression + ", '" + PUBKEY + "', md5(random()::text), '{}', 'sig', '"
                 + "0".repeat(64) + "', " + createdAt + ", '" + batch + "', " + seq + ")");
     }
 }

@@ -102,42 +102,6 @@ class OpsQueryPlanTest {
         }
     }
 
-    @Test
-    void proofInputs_areReadByTheirOwner_withoutTheSpendingTxidIndex() throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                // as the release after V45 will
-                s.execute("DROP INDEX idx_spends_spending_txid");
-                String job;
-                String txid;
-                try (ResultSet rs = s.executeQuery("SELECT job_id, txid FROM publish_jobs WHERE txid IS NOT NULL LIMIT 1 OFFSET 777")) {
-                    rs.next();
-                    job = rs.getString(1);
-                    txid = rs.getString(2);
-                }
-                List<String> ofJob = scans(explain(c, PostgresProofRepository.JOB_SPENDS
-                        .replaceFirst("\\?", "'" + txid + "'").replaceFirst("\\?", "'" + job + "'"), false));
-                assertTrue(ofJob.contains("Index Scan spends idx_spends_job"), "" + ofJob);
-                String poolTx = "'" + md5Pair("pool5", "tx5") + "'";
-                List<String> ofAnchor = scans(explain(c, PostgresProofRepository.ANCHOR_SPENDS.replace("?", poolTx), false));
-                assertTrue(ofAnchor.stream().anyMatch(n -> n.endsWith("spends idx_spends_unowned_spender")), "" + ofAnchor);
-                assertTrue(ofJob.stream().noneMatch(n -> n.startsWith("Seq Scan")) && ofAnchor.stream().noneMatch(n -> n.startsWith("Seq Scan")),
-                        ofJob + " " + ofAnchor);
-            } finally {
-                c.rollback();
-            }
-        }
-    }
-
-    private static String md5Pair(String a, String b) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT md5('" + a + "') || md5('" + b + "')")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     @AfterAll
     static void drop() {
         db.close();
@@ -145,21 +109,40 @@ class OpsQueryPlanTest {
 
     @Test
     void series_over24h_readsEachSourceByIndexRange_neverTheWholeHistory() throws SQLException {
+        // as the release after V44 will: the series reads jobs by creation time through their ids
+        List<String> scans = scansWithout("idx_publish_jobs_created", PostgresOpsRepository.SERIES, true);
+        assertTrue(scans.stream().noneMatch(n -> n.startsWith("Seq Scan")), "no sequential scan: " + scans);
+        for (String index : List.of("publish_jobs_pkey", "idx_publish_jobs_sent_at",
+                "idx_publish_job_transitions_outcomes", "idx_publish_batches_created", "pool_depth_samples_pkey")) {
+            assertTrue(scans.stream().anyMatch(n -> n.endsWith(" " + index)), index + " in " + scans);
+        }
+    }
+
+    @Test
+    void proofInputs_areReadByTheirOwner_withoutTheSpendingTxidIndex() throws SQLException {
+        String job;
+        String jobTxid;
+        String poolTxid;
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                // as the release after V44 will: the series reads jobs by creation time through their ids
-                s.execute("DROP INDEX idx_publish_jobs_created");
-                List<String> scans = scans(explain(c, PostgresOpsRepository.SERIES, true));
-                assertTrue(scans.stream().noneMatch(n -> n.startsWith("Seq Scan")), "no sequential scan: " + scans);
-                for (String index : List.of("publish_jobs_pkey", "idx_publish_jobs_sent_at",
-                        "idx_publish_job_transitions_outcomes", "idx_publish_batches_created", "pool_depth_samples_pkey")) {
-                    assertTrue(scans.stream().anyMatch(n -> n.endsWith(" " + index)), index + " in " + scans);
-                }
-            } finally {
-                c.rollback();
+            try (ResultSet rs = s.executeQuery("SELECT job_id, spending_txid FROM spends WHERE job_id IS NOT NULL OFFSET 777 LIMIT 1")) {
+                rs.next();
+                job = rs.getString(1);
+                jobTxid = rs.getString(2);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT spending_txid FROM spends WHERE job_id IS NULL OFFSET 5 LIMIT 1")) {
+                rs.next();
+                poolTxid = rs.getString(1);
             }
         }
+        // as the release after V45 will
+        List<String> ofJob = scansWithout("idx_spends_spending_txid", PostgresProofRepository.JOB_SPENDS
+                .replaceFirst("\\?", "'" + jobTxid + "'").replaceFirst("\\?", "'" + job + "'"), false);
+        List<String> ofAnchor = scansWithout("idx_spends_spending_txid",
+                PostgresProofRepository.ANCHOR_SPENDS.replace("?", "'" + poolTxid + "'"), false);
+        assertTrue(ofJob.contains("Index Scan spends idx_spends_job"), "" + ofJob);
+        assertTrue(ofAnchor.stream().anyMatch(n -> n.endsWith("spends idx_spends_unowned_spender")), "" + ofAnchor);
+        assertTrue(ofJob.stream().noneMatch(n -> n.startsWith("Seq Scan")) && ofAnchor.stream().noneMatch(n -> n.startsWith("Seq Scan")),
+                ofJob + " " + ofAnchor);
     }
 
     @Test
@@ -191,16 +174,9 @@ class OpsQueryPlanTest {
 
     @Test
     void premise_withoutTheV26Indexes_theSeriesScansWholeTables() throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                s.execute("DROP INDEX idx_publish_jobs_sent_at, idx_publish_job_transitions_outcomes, idx_publish_batches_created");
-                List<String> scans = scans(explain(c, PostgresOpsRepository.SERIES, true));
-                assertTrue(scans.contains("Seq Scan publish_jobs") || scans.contains("Seq Scan publish_job_transition_sets"), "" + scans);
-            } finally {
-                c.rollback();
-            }
-        }
+        List<String> scans = scansWithout("idx_publish_jobs_sent_at, idx_publish_job_transitions_outcomes, idx_publish_batches_created",
+                PostgresOpsRepository.SERIES, true);
+        assertTrue(scans.contains("Seq Scan publish_jobs") || scans.contains("Seq Scan publish_job_transition_sets"), "" + scans);
     }
 
     @Test
@@ -230,6 +206,19 @@ class OpsQueryPlanTest {
 
     private static Instant window() {
         return Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(1439, ChronoUnit.MINUTES);
+    }
+
+    /** The scans of {@code sql}'s plan with {@code indexes} dropped, in a transaction that is rolled back. */
+    private static List<String> scansWithout(String indexes, String sql, boolean series) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                s.execute("DROP INDEX " + indexes);
+                return scans(explain(c, sql, series));
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     /** EXPLAIN (ANALYZE) of {@code sql} under the repository's planner costs; the text plan goes to the test log. */
