@@ -309,6 +309,13 @@ public final class DrainBenchmark {
         if (hooks != null && Boolean.parseBoolean(System.getProperty("bench.webhookYield", "true"))) {
             hooks.yieldTo(p::saturated);
         }
+        // -Dbench.statements=true: the timed drain's statements by execution time (needs pg_stat_statements in the
+        // server's shared_preload_libraries; its counters are server-wide, so nothing else may run meanwhile)
+        boolean statements = report && Boolean.getBoolean("bench.statements");
+        if (statements) {
+            kit.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            kit.strings("SELECT pg_stat_statements_reset()::text");
+        }
         peakHeap.set(0);
         CpuAccount cpuBefore = CpuAccount.now();
         long start = System.nanoTime();
@@ -348,8 +355,33 @@ public final class DrainBenchmark {
                     mode, n, secs, n / secs, peakHeap.get() / 1e6);
             cpuAfter.printSince(cpuBefore, n);
         }
+        if (statements) {
+            printStatements(kit, n);
+        }
         // what the receivers left behind is acknowledged by the next pipeline (or the warm-up's by the timed one)
         return n / secs;
+    }
+
+    /**
+     * The statements of the timed drain in this database, by execution time: µs per job (execution time, so waits for
+     * locks, I/O and a CPU count in it, not only work), calls and rows per call. The benchmark's own reads are left out.
+     */
+    private static void printStatements(TestKit kit, int n) {
+        List<String> rows = kit.strings("""
+                SELECT lpad(round(s.total_exec_time * 1000 / %d)::text, 6) || ' µs ' || lpad(s.calls::text, 7) || ' calls '
+                       || lpad(round(s.rows::numeric / greatest(s.calls, 1), 1)::text, 8) || ' rows/call  '
+                       || left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110)
+                FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                WHERE d.datname = current_database() AND s.query NOT LIKE '%%pg_stat_statements%%'
+                  AND s.query NOT LIKE 'SELECT count(*) FROM publish_jobs WHERE job_id = ANY%%'
+                  AND s.query NOT LIKE 'SELECT (EXTRACT(EPOCH%%'
+                ORDER BY s.total_exec_time DESC LIMIT 14""".formatted(n));
+        long total = kit.scalar("""
+                SELECT round(sum(s.total_exec_time) * 1000 / %d)::bigint FROM pg_stat_statements s
+                JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()
+                  AND s.query NOT LIKE '%%pg_stat_statements%%'""".formatted(n));
+        System.out.printf("statements of the timed drain by execution time (pg_stat_statements), %d µs per job in all:%n", total);
+        rows.forEach(r -> System.out.println("  " + r));
     }
 
     /** {@code aggregate} (a count, an age in µs) over the sent jobs among {@code ids}. */
