@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@code ./raregen local} as a child process, the way a user starts it: a fresh database with a unique
  * {@code raregen_e2e_*} name on the Postgres at {@link #ADMIN_DB_URL}, free ports for every part, state in a
- * directory of the test's choosing. {@link #start} returns once the banner "RareGen local stack is up" appeared.
+ * directory of the test's choosing. {@link #start} returns once the banner "RareGen local stack is up" appeared, all of it.
  * {@link #stop()} sends SIGTERM (Ctrl-C) and waits for the launcher; {@link #close()} also forces it down if needed,
  * drops a database it named itself and writes the stack's whole terminal output to {@code target/<logName>}.
  */
@@ -39,6 +39,8 @@ public final class LocalStackProcess implements AutoCloseable {
     private static final List<String> JARS = List.of("functions/target/raregen-functions-0.1.0-SNAPSHOT-all.jar",
             "broadcaster/target/raregen-broadcaster-0.1.0-SNAPSHOT-all.jar", "localstack/target/raregen-localstack-0.1.0-SNAPSHOT-all.jar");
     private static final String UP_BANNER = "RareGen local stack is up";
+    /** The banner's last sentence (LocalStackMain.printBanner). */
+    private static final String BANNER_END = "Ctrl-C stops everything";
 
     /**
      * What to start.
@@ -271,9 +273,12 @@ public final class LocalStackProcess implements AutoCloseable {
     private void pumpOutput() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
+            boolean banner = false;
             while ((line = r.readLine()) != null) {
                 output.append(line).append('\n');
-                if (line.contains(UP_BANNER)) {
+                banner |= line.contains(UP_BANNER);
+                // the banner is many lines: start returns once its last one is read, so every URL in it is there
+                if (banner && line.contains(BANNER_END)) {
                     up.countDown();
                 }
             }
