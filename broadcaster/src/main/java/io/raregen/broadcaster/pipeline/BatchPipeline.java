@@ -18,7 +18,9 @@ import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.PublishTransactions;
+import io.raregen.core.tx.Utxo;
 import io.raregen.core.types.JobId;
+import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Ulid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,7 @@ import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -57,12 +60,14 @@ public final class BatchPipeline implements AutoCloseable {
     private final MessageAcker acker;
     private final PipelineMetrics metrics;
     private final PipelineHooks hooks;
+    private final Duration lease;
     private final Semaphore inHand;
     private final ExecutorService prepareExec;
     private final ExecutorService sendExec;
     /** Claims handed to a preparer and not finished yet: a kill ends them as a dying process's connections would. */
     private final Set<PublishJobStore.Claim> held = ConcurrentHashMap.newKeySet();
     private volatile long starvedUntil;
+    private volatile boolean closing;
 
     /**
      * The stages of {@code p} (store, pool, keys, fees, metrics, hooks, settings), with the signer and sender its
@@ -80,6 +85,7 @@ public final class BatchPipeline implements AutoCloseable {
         this.metrics = p.metrics();
         this.hooks = p.hooks();
         PipelineSettings settings = p.pipeline();
+        this.lease = settings.getReservationLease();
         int preparers = Math.max(1, settings.getPrepareThreads());
         // every preparer needs a batch in hand besides the prepared ones waiting for the send thread
         this.inHand = new Semaphore(Math.max(1, settings.getMaxPreparedBatches()) + preparers);
@@ -224,10 +230,9 @@ public final class BatchPipeline implements AutoCloseable {
     }
 
     /**
-     * Hold one UTXO set per job in the claim's transaction, sign all on every core, then store all in that transaction.
-     * Returns the jobs now stored as signed. Every other job of the claim stays queued (the claim ends without writing
-     * it) or, if it can never be published, is failed in the claim's transaction. The inputs are only locked until the
-     * store: nothing is written for them, so a batch that fails or dies before its store leaves them as they were.
+     * Reserve one UTXO set per job, sign all on every core, then store all in the claim's transaction. Returns the jobs
+     * now stored as signed. Every other job of the claim stays queued (the claim ends without writing it) or, if it
+     * can never be published, is failed in the claim's transaction.
      */
     List<SignedJob> prepare(PublishJobStore.Claim claim) {
         String batchId = claim.batchId();
@@ -244,7 +249,7 @@ public final class BatchPipeline implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         Map<JobId, Reservation> reservations = new HashMap<>();
-        for (Reservation r : claim.within(c -> pool.hold(c, requests))) {
+        for (Reservation r : pool.reserve(requests, instanceId, lease)) {
             reservations.put(r.jobId(), r);
         }
         List<ClaimedJob> reserved = new ArrayList<>(signable.size());
@@ -265,13 +270,19 @@ public final class BatchPipeline implements AutoCloseable {
             return List.of();
         }
         long t1 = System.nanoTime();
-        // a signing failure ends the claim (the caller closes it): its held inputs go with it
-        BatchSigner.Outcome outcome = signer.sign(reserved, reservations, poolKey, rate);
+        BatchSigner.Outcome outcome;
+        try {
+            outcome = signer.sign(reserved, reservations, poolKey, rate);
+        } catch (RuntimeException e) {
+            compensate(batchId, "returning its reservations", () -> release(reservations.values()));
+            throw e;
+        }
+        release(outcome.failed().keySet(), reservations);
         outcome.failed().forEach((jobId, why) -> {
             if (why == BatchSigner.Failure.RECORD_UNENCODABLE) {
                 failUnsigned(claim, jobId, "RECORD_UNENCODABLE", outcome.details().get(jobId));
             }
-            // INSUFFICIENT_FUNDS: the job stays queued, and its held inputs are left as they were
+            // INSUFFICIENT_FUNDS: the job stays queued
         });
         long t2 = System.nanoTime();
         try {
@@ -281,17 +292,58 @@ public final class BatchPipeline implements AutoCloseable {
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         } catch (StoreException e) {
             // nothing of the batch is stored (or, if the connection broke during the commit, maybe all of it: the
-            // rescuer re-sends stored transactions): nothing may be broadcast; the claim rolled back, so its jobs are
-            // queued and their inputs as they were
+            // release keeps every input a stored transaction spends, and the rescuer re-sends stored transactions):
+            // nothing may be broadcast; the claim rolled back, so its jobs are queued; give every input back
             if (DatabaseOutage.is(e)) {
                 LOG.warn("batch {}: database unavailable while storing it; its jobs stay queued: {}", batchId,
                         DatabaseOutage.describe(e));
             } else {
                 LOG.error("storing batch {} failed; its jobs stay queued", batchId, e);
             }
+            List<JobId> signedIds = outcome.signed().stream().map(SignedJob::jobId).toList();
+            compensate(batchId, "returning its reservations", () -> release(signedIds, reservations));
             return List.of();
         }
         return outcome.signed();
+    }
+
+    /**
+     * A clean-up that must outlive a database outage: a batch that failed because the database went away must not
+     * leave its UTXOs reserved for the whole lease, nor its jobs to the rescuer's {@code rescue-processing-after}.
+     * Retried with backoff (0.2 s doubling to 5 s) while the failure is an outage, for at most half the reservation
+     * lease and never past {@link #close}; after that the leases lapse and the rescuer requeues the jobs as before.
+     */
+    private void compensate(String batchId, String what, Runnable action) {
+        long deadline = System.nanoTime() + lease.toNanos() / 2;
+        long backoffMs = 200;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                action.run();
+                if (attempt > 1) {
+                    LOG.warn("batch {}: {} done after {} attempts", batchId, what, attempt);
+                }
+                return;
+            } catch (RuntimeException e) {
+                boolean retry = DatabaseOutage.is(e) && !closing
+                        && System.nanoTime() + backoffMs * 1_000_000 < deadline;
+                if (!retry) {
+                    LOG.error("batch {}: {} failed; its leases lapse and the rescuer requeues its jobs", batchId, what, e);
+                    return;
+                }
+                if (attempt == 1) {
+                    LOG.warn("batch {}: database unavailable, {} retried until it is back: {}", batchId, what,
+                            DatabaseOutage.describe(e));
+                }
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    LOG.warn("batch {}: interrupted before {}; its leases lapse and the rescuer requeues its jobs", batchId, what);
+                    return;
+                }
+                backoffMs = Math.min(5000, backoffMs * 2);
+            }
+        }
     }
 
     private void failUnsigned(PublishJobStore.Claim claim, JobId jobId, String code, String detail) {
@@ -299,6 +351,23 @@ public final class BatchPipeline implements AutoCloseable {
             metrics.jobFailed(code);
             LOG.error("job {} failed: {} {}", jobId, code, detail);
         }
+    }
+
+    /** One pool transaction for the reservations of all these jobs. */
+    private void release(Collection<JobId> jobIds, Map<JobId, Reservation> reservations) {
+        release(jobIds.stream().map(reservations::get).filter(java.util.Objects::nonNull).toList());
+    }
+
+    private void release(Collection<Reservation> rs) {
+        List<Outpoint> all = new ArrayList<>();
+        rs.forEach(r -> all.addAll(outpoints(r)));
+        if (!all.isEmpty()) {
+            pool.release(all);
+        }
+    }
+
+    private static List<Outpoint> outpoints(Reservation r) {
+        return r == null ? List.of() : r.inputs().stream().map(Utxo::outpoint).toList();
     }
 
     /** Finishes the batches in hand within 30 s; the application passes its own grace to {@link #close(Duration)}. */
@@ -309,6 +378,7 @@ public final class BatchPipeline implements AutoCloseable {
 
     /** Finishes the batches in hand (prepare, store, broadcast) within {@code grace}, all stages together. */
     public void close(Duration grace) throws InterruptedException {
+        closing = true;
         long deadline = System.nanoTime() + grace.toNanos();
         prepareExec.shutdown();
         prepareExec.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -318,6 +388,7 @@ public final class BatchPipeline implements AutoCloseable {
 
     /** Stops at once, abandoning batches in hand (tests: the crash of a process). */
     public void kill() {
+        closing = true;
         prepareExec.shutdownNow();
         sendExec.shutdownNow();
         // a process that dies loses its connections, and Postgres rolls their claims back at once

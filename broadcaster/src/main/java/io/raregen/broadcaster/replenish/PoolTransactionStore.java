@@ -48,20 +48,19 @@ public class PoolTransactionStore {
     /** Largest funding UTXOs first, skipping rows another process holds. */
     public List<Locked> lockFunding(Connection c, int maxDepth, int limit) throws SQLException {
         return lock(c, """
-                SELECT u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth FROM utxos u
-                WHERE u.purpose = 'funding' AND u.status = 'available' AND u.dirty = FALSE AND u.chain_depth < ?
-                  AND\s""" + PostgresUtxoPool.NO_SPEND + """
-                ORDER BY u.satoshis DESC, u.chain_depth, u.id LIMIT ? FOR UPDATE OF u SKIP LOCKED""", maxDepth, limit, null);
+                SELECT txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
+                WHERE purpose = 'funding' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
+                ORDER BY satoshis DESC, chain_depth, id LIMIT ? FOR UPDATE SKIP LOCKED""", maxDepth, limit, null);
     }
 
     /** Small publish UTXOs worth more than the fee their input costs, smallest first. */
     public List<Locked> lockConsolidationCandidates(Connection c, long belowSats, long aboveSats, int maxDepth,
                                                     int limit) throws SQLException {
         return lock(c, """
-                SELECT u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth FROM utxos u
-                WHERE u.purpose = 'publish' AND u.status = 'available' AND u.dirty = FALSE AND u.chain_depth < ?
-                  AND u.satoshis < ? AND u.satoshis > ? AND\s""" + PostgresUtxoPool.NO_SPEND + """
-                ORDER BY u.satoshis, u.chain_depth, u.id LIMIT ? FOR UPDATE OF u SKIP LOCKED""", maxDepth, limit,
+                SELECT txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
+                WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
+                  AND satoshis < ? AND satoshis > ?
+                ORDER BY satoshis, chain_depth, id LIMIT ? FOR UPDATE SKIP LOCKED""", maxDepth, limit,
                 new long[]{belowSats, aboveSats});
     }
 

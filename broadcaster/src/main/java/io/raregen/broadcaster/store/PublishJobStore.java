@@ -91,17 +91,6 @@ public final class PublishJobStore {
         }
 
         /**
-         * Runs {@code work} in the claim's database transaction (the pool holds a batch's inputs there, see
-         * {@code UtxoPool.hold}); what it locks or writes ends with the claim.
-         */
-        public synchronized <T> T within(java.util.function.Function<Connection, T> work) {
-            if (ended) {
-                throw new StoreException("the claim of batch " + batchId + " has ended", null);
-            }
-            return work.apply(c);
-        }
-
-        /**
          * Commits what the claim wrote so far (failures of unencodable jobs) and lets the other jobs go: they stay
          * queued, for a later batch.
          */

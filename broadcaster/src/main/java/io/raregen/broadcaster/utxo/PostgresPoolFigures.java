@@ -1,7 +1,5 @@
 package io.raregen.broadcaster.utxo;
 
-import io.raregen.core.jobs.Spends;
-
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,21 +23,15 @@ final class PostgresPoolFigures {
         this.settings = settings;
     }
 
-    /**
-     * The live rows only (idx_utxos_live, V22), however long the history; an output an unanswered stored transaction
-     * spends counts as reserved ({@link Spends#figureStatus}).
-     */
+    /** An index-only scan of idx_utxos_live (V22): the live rows only, however long the history. */
     static final String DEPTH = """
-            SELECT st, count(*), COALESCE(sum(satoshis), 0),
-              count(*) FILTER (WHERE purpose = 'publish' AND st = 'available' AND NOT dirty AND chain_depth < ?),
-              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND st = 'available' AND NOT dirty), 0)
-            FROM (SELECT %s AS st, u.purpose, u.satoshis, u.dirty, u.chain_depth FROM utxos u
-                   WHERE u.status IN ('pending', 'available', 'reserved')) live
-            GROUP BY st
-            """.formatted(Spends.figureStatus("u"));
+            SELECT status, count(*), COALESCE(sum(satoshis), 0),
+              count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty AND chain_depth < ?),
+              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
+            FROM utxos WHERE status IN ('pending', 'available', 'reserved') GROUP BY status
+            """;
 
-    static final String SNAPSHOT_GROUPS = "SELECT %s, count(*), COALESCE(sum(u.satoshis), 0) FROM utxos u GROUP BY 1"
-            .formatted(Spends.figureStatus("u"));
+    static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
 
     /**
      * Fees count from the moment the pool counts a transaction's inputs as spent: sent or mined, or still signed with
@@ -56,20 +48,20 @@ final class PostgresPoolFigures {
 
     static final String SNAPSHOT_FIGURES = """
             SELECT
-              (SELECT count(*) FROM utxos u WHERE u.purpose = 'publish' AND u.status = 'available' AND u.dirty = FALSE
-                 AND u.chain_depth < ? AND %4$s = 'available') AS publish_available,
-              (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u WHERE u.purpose = 'funding' AND u.status = 'available'
-                 AND u.dirty = FALSE AND %4$s = 'available') AS funding_available_sats,
-              (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE %1$s)
-              + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE %2$s)
-              + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE %3$s) AS fees,
+              (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE
+                 AND chain_depth < ?) AS publish_available,
+              (SELECT COALESCE(sum(satoshis), 0) FROM utxos WHERE purpose = 'funding' AND status = 'available'
+                 AND dirty = FALSE) AS funding_available_sats,
+              (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE %s)
+              + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE %s)
+              + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE %s) AS fees,
               (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
                  WHERE u.status <> 'pending'
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid)) AS funded
             """.formatted(FEE_COUNTS.formatted("j", "sp.job_id = j.job_id"), FEE_COUNTS.formatted("t", "sp.job_id IS NULL"),
-                    FEE_COUNTS.formatted("a", "sp.job_id IS NULL"), Spends.figureStatus("u"));
+                    FEE_COUNTS.formatted("a", "sp.job_id IS NULL"));
 
     public PoolDepth depth() {
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -31,7 +31,7 @@ final class PostgresReservations {
      * distinct needs; class_firsts is MATERIALIZED because, inlined, the planner ran its count once
      * per request — 500 scans of the candidates per batch). Requests whose j_i exceeds m get nothing here.
      */
-    static final String CHOOSE_BATCH = """
+    static final String RESERVE_BATCH = """
             WITH req AS (
               SELECT r.ord, r.need FROM unnest(?::bigint[]) WITH ORDINALITY AS r(need, ord)
             ), ranked AS (
@@ -43,7 +43,7 @@ final class PostgresReservations {
               FROM classes c CROSS JOIN LATERAL (
                 SELECT u.id, u.satoshis, u.chain_depth FROM utxos u
                 WHERE u.purpose = 'publish' AND u.status = 'available' AND u.dirty = FALSE
-                  AND u.chain_depth < ? AND u.satoshis >= c.need AND\s""" + PostgresUtxoPool.NO_SPEND + """
+                  AND u.chain_depth < ? AND u.satoshis >= c.need
                 ORDER BY u.satoshis, u.chain_depth, u.id
                 LIMIT c.lim
                 FOR UPDATE SKIP LOCKED) l
@@ -56,10 +56,6 @@ final class PostgresReservations {
             ), assign AS (
               SELECT ord, i + max(f - i) OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS j FROM firsts
             )
-            """;
-
-    /** {@link #CHOOSE_BATCH}, the chosen rows leased: a write, committed with the pool's own transaction. */
-    static final String RESERVE_BATCH = CHOOSE_BATCH + """
             UPDATE utxos u
                SET status = 'reserved', reserved_at = now(),
                    reserved_until = now() + ? * interval '1 millisecond', reserved_by = ?
@@ -68,35 +64,20 @@ final class PostgresReservations {
             RETURNING a.ord, u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth
             """;
 
-    /** {@link #CHOOSE_BATCH}, the chosen rows only locked: nothing written, held until the caller's transaction ends. */
-    static final String HOLD_BATCH = CHOOSE_BATCH + """
-            SELECT a.ord, u.id, u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth
-              FROM assign a JOIN cand c ON c.j = a.j JOIN utxos u ON u.id = c.id
-            """;
-
-    /**
-     * Which of these rows a stored transaction spends. A reservation reads {@code spends} with its statement's
-     * snapshot: a batch that held a row and committed its store while the statement ran leaves the row unlocked and
-     * unchanged (a held row is only locked), with a {@code spends} row the statement cannot see. A second statement,
-     * with a snapshot taken after the lock was granted, sees it.
-     */
-    static final String BOUND = "SELECT u.id FROM utxos u WHERE u.id = ANY(?) AND NOT " + PostgresUtxoPool.NO_SPEND;
-
     /** Largest first, so a large request takes as few inputs as possible. */
     static final String LOCK_LARGEST = """
-            SELECT u.id, u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth FROM utxos u
-            WHERE u.purpose = 'publish' AND u.status = 'available' AND u.dirty = FALSE AND u.chain_depth < ?
-              AND\s""" + PostgresUtxoPool.NO_SPEND + """
-            ORDER BY u.satoshis DESC, u.chain_depth, u.id
-            LIMIT ? FOR UPDATE OF u SKIP LOCKED
+            SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
+            WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
+            ORDER BY satoshis DESC, chain_depth, id
+            LIMIT ? FOR UPDATE SKIP LOCKED
             """;
 
     static final String LOCK_FUNDING = """
-            SELECT u.id, u.txid, u.vout, u.satoshis, u.script_pub_key, u.chain_depth FROM utxos u
-            WHERE u.purpose = 'funding' AND u.status = 'available' AND u.dirty = FALSE AND u.chain_depth < ?
-              AND u.satoshis >= ? AND\s""" + PostgresUtxoPool.NO_SPEND + """
-            ORDER BY u.satoshis, u.chain_depth, u.id
-            LIMIT 1 FOR UPDATE OF u SKIP LOCKED
+            SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos
+            WHERE purpose = 'funding' AND status = 'available' AND dirty = FALSE AND chain_depth < ?
+              AND satoshis >= ?
+            ORDER BY satoshis, chain_depth, id
+            LIMIT 1 FOR UPDATE SKIP LOCKED
             """;
 
     static final String RESERVE_IDS = """
@@ -112,22 +93,8 @@ final class PostgresReservations {
         this.settings = settings;
     }
 
-    /** One UTXO per request it can satisfy, leased to {@code holder} (a committed write). */
     Map<Integer, List<Row>> reserveBatch(Connection c, List<ReservationRequest> requests, String holder,
                                                  Duration lease) throws SQLException {
-        return chooseBatch(c, RESERVE_BATCH, requests, ps -> {
-            ps.setLong(3, lease.toMillis());
-            ps.setString(4, holder);
-        });
-    }
-
-    /** One UTXO per request it can satisfy, locked in {@code c}'s transaction; nothing written. */
-    Map<Integer, List<Row>> holdBatch(Connection c, List<ReservationRequest> requests) throws SQLException {
-        return chooseBatch(c, HOLD_BATCH, requests, ps -> { });
-    }
-
-    private Map<Integer, List<Row>> chooseBatch(Connection c, String sql, List<ReservationRequest> requests,
-                                                Bind more) throws SQLException {
         Long[] needs = new Long[requests.size()];
         for (int i = 0; i < needs.length; i++) {
             needs[i] = requests.get(i).minimumValue().value();
@@ -135,68 +102,27 @@ final class PostgresReservations {
         Map<Integer, List<Row>> byOrd = new HashMap<>();
         // Measured: once the driver switches to a server-side prepared statement, Postgres may pick a generic
         // plan for this statement that is 100x slower (seconds instead of milliseconds). The needs array and
-        // the LATERAL limits are what the plan depends on, so plan for the actual values every time (and only for
-        // this statement: a held reservation runs in a transaction that goes on)
+        // the LATERAL limits are what the plan depends on, so plan for the actual values every time.
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(RESERVE_BATCH)) {
             ps.setArray(1, c.createArrayOf("bigint", needs));
             ps.setInt(2, settings.getMaxChainDepth());
-            more.bind(ps);
+            ps.setLong(3, lease.toMillis());
+            ps.setString(4, holder);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byOrd.put(rs.getInt(1), new ArrayList<>(List.of(PostgresUtxoPool.row(rs, 2))));
                 }
             }
-        } finally {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL plan_cache_mode TO DEFAULT");
-            }
         }
         return byOrd;
     }
 
-    /** The ids among {@code ids} whose row a stored transaction spends ({@link #BOUND}). */
-    java.util.Set<Long> bound(Connection c, java.util.Collection<Long> ids) throws SQLException {
-        java.util.Set<Long> out = new java.util.HashSet<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement ps = c.prepareStatement(BOUND)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    @FunctionalInterface
-    private interface Bind {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    /** A request no single publish UTXO satisfies: several inputs, else one funding UTXO, else nothing; leased. */
+    /** A request no single publish UTXO satisfies: several inputs, else one funding UTXO, else nothing. */
     List<Row> reserveSeveral(Connection c, ReservationRequest request, String holder, Duration lease)
             throws SQLException {
-        List<Row> chosen = lockSeveral(c, request);
-        if (chosen.isEmpty()) {
-            return chosen;
-        }
-        try (PreparedStatement ps = c.prepareStatement(RESERVE_IDS)) {
-            ps.setLong(1, lease.toMillis());
-            ps.setString(2, holder);
-            ps.setArray(3, c.createArrayOf("bigint", chosen.stream().map(Row::id).toArray()));
-            ps.executeUpdate();
-        }
-        return chosen;
-    }
-
-    /** {@link #reserveSeveral}'s rows, only locked in {@code c}'s transaction: nothing written. */
-    List<Row> lockSeveral(Connection c, ReservationRequest request) throws SQLException {
         long perInput = request.extraPerInput().value() > 0 ? request.extraPerInput().value()
                 : settings.getExtraInputAllowanceSats();
         long need = request.minimumValue().value();
@@ -226,6 +152,15 @@ final class PostgresReservations {
                     }
                 }
             }
+        }
+        if (chosen.isEmpty()) {
+            return chosen;
+        }
+        try (PreparedStatement ps = c.prepareStatement(RESERVE_IDS)) {
+            ps.setLong(1, lease.toMillis());
+            ps.setString(2, holder);
+            ps.setArray(3, c.createArrayOf("bigint", chosen.stream().map(Row::id).toArray()));
+            ps.executeUpdate();
         }
         return chosen;
     }

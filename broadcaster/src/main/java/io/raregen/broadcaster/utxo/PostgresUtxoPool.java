@@ -34,8 +34,7 @@ import java.util.Optional;
 @Singleton
 public class PostgresUtxoPool implements UtxoPool {
 
-    /** No stored transaction spends the row {@code u} (its {@code spends} row is the binding, see {@link UtxoPool#hold}). */
-    public static final String NO_SPEND = "NOT EXISTS (SELECT 1 FROM spends s WHERE s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout)";
+    static final String NO_SPEND = "NOT EXISTS (SELECT 1 FROM spends s WHERE s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout)";
 
     static final String RELEASE = """
             UPDATE utxos u SET status = 'available', reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
@@ -139,49 +138,17 @@ public class PostgresUtxoPool implements UtxoPool {
                     }
                 }
             }
-            return reservationsOf(requests, byOrd);
-        });
-    }
-
-    @Override
-    public List<Reservation> hold(Connection transaction, List<ReservationRequest> requests) {
-        if (requests.isEmpty()) {
-            return List.of();
-        }
-        try {
-            Map<Integer, List<Row>> byOrd = reservations.holdBatch(transaction, requests);
+            List<Reservation> out = new ArrayList<>(byOrd.size());
             for (int ord = 1; ord <= requests.size(); ord++) {
-                if (!byOrd.containsKey(ord)) {
-                    List<Row> rows = reservations.lockSeveral(transaction, requests.get(ord - 1));
-                    if (!rows.isEmpty()) {
-                        byOrd.put(ord, rows);
-                    }
+                List<Row> rows = byOrd.get(ord);
+                if (rows != null) {
+                    out.add(new Reservation(requests.get(ord - 1).jobId(),
+                            rows.stream().map(Row::utxo).toList(),
+                            rows.stream().mapToInt(Row::depth).max().orElse(0)));
                 }
             }
-            List<Long> ids = new ArrayList<>();
-            byOrd.values().forEach(rows -> rows.forEach(r -> ids.add(r.id())));
-            java.util.Set<Long> bound = reservations.bound(transaction, ids);
-            if (!bound.isEmpty()) {
-                // a batch stored a transaction spending these while the statement ran: their requests wait for the next
-                byOrd.values().removeIf(rows -> rows.stream().anyMatch(r -> bound.contains(r.id())));
-            }
-            return reservationsOf(requests, byOrd);
-        } catch (SQLException e) {
-            throw new PoolStorageException("holding utxos failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<Reservation> reservationsOf(List<ReservationRequest> requests, Map<Integer, List<Row>> byOrd) {
-        List<Reservation> out = new ArrayList<>(byOrd.size());
-        for (int ord = 1; ord <= requests.size(); ord++) {
-            List<Row> rows = byOrd.get(ord);
-            if (rows != null) {
-                out.add(new Reservation(requests.get(ord - 1).jobId(),
-                        rows.stream().map(Row::utxo).toList(),
-                        rows.stream().mapToInt(Row::depth).max().orElse(0)));
-            }
-        }
-        return out;
+            return out;
+        });
     }
 
     @Override

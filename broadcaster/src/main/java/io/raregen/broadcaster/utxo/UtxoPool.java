@@ -6,7 +6,6 @@ import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
 
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -56,16 +55,6 @@ public interface UtxoPool {
      * absent from the result; the caller hands those jobs back.
      */
     List<Reservation> reserve(List<ReservationRequest> requests, String holder, Duration lease);
-
-    /**
-     * {@link #reserve}'s choice, held by the caller's open database transaction instead of leased: the chosen rows
-     * are locked in {@code transaction} ({@code FOR UPDATE SKIP LOCKED}) and nothing is written. They are the
-     * caller's until its transaction ends. A commit that stores a transaction spending them inserts their
-     * {@code spends} rows, which keep every later reservation off them until the network's answer marks them spent
-     * (or a discard deletes the rows); a rollback, or a commit that stores nothing for them, leaves them as they were.
-     * No lease to lapse and nothing to release: the batch pipeline reserves this way, inside its claim.
-     */
-    List<Reservation> hold(Connection transaction, List<ReservationRequest> requests);
 
     /** Returns reserved inputs to {@code available}, unless a stored transaction spends them. */
     void release(Collection<Outpoint> outpoints);

@@ -229,9 +229,9 @@ class CallbackApplierTest {
         assertEquals("signed", statusOf(jobId));
         String txid = txidOf(jobId);
         String inputs = "SELECT count(*) FROM utxos u JOIN spends s ON s.outpoint_txid = u.txid AND s.outpoint_vout = u.vout "
-                + "WHERE s.spending_txid = '" + txid + "' AND u.status = 'available'";
+                + "WHERE s.spending_txid = '" + txid + "' AND u.status = 'reserved'";
         long reservedBefore = kit.scalar(inputs);
-        assertTrue(reservedBefore > 0, "the signed transaction's input is bound to it by its spends row, unspent");
+        assertTrue(reservedBefore > 0, "the signed transaction's input is reserved");
         insertCallback(txid, "MINED", BLOCK_A, 9, bump(txid, 9), null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -101,12 +101,6 @@ public final class InMemoryUtxoPool implements UtxoPool {
                 && e.depth < settings.getMaxChainDepth();
     }
 
-    /** No database transaction here to hold them: a reservation that lasts a day stands in for it. */
-    @Override
-    public synchronized List<Reservation> hold(java.sql.Connection transaction, List<ReservationRequest> requests) {
-        return reserve(requests, "held", Duration.ofDays(1));
-    }
-
     @Override
     public synchronized List<Reservation> reserve(List<ReservationRequest> requests, String holder, Duration lease) {
         Instant until = clock.instant().plus(lease);

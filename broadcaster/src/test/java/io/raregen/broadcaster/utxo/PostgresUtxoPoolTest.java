@@ -2,7 +2,6 @@ package io.raregen.broadcaster.utxo;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
-import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
 import io.raregen.core.tx.Utxo;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
@@ -18,14 +17,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import static io.raregen.broadcaster.utxo.PoolTestData.randomTxid;
 import static io.raregen.broadcaster.utxo.PoolTestData.utxo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The pool contract against a real, migrated Postgres, plus what only Postgres has (pending rows). */
 class PostgresUtxoPoolTest extends UtxoPoolContract {
@@ -132,92 +129,6 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
 
         assertEquals("available", status(out.outpoint()));
         assertEquals(1, p.snapshot().publishAvailable());
-    }
-
-    @Test
-    void hold_locksInTheCallersTransaction_writesNothing_andEndsWithIt() throws SQLException {
-        UtxoPool p = pool();
-        p.add(PoolTestData.utxos(3, 1_000), Purpose.PUBLISH, 0);
-        List<Outpoint> held;
-        try (Connection claim = ds.getConnection()) {
-            claim.setAutoCommit(false);
-            held = p.hold(claim, List.of(req("a", 500), req("b", 500))).stream()
-                    .map(r -> r.inputs().get(0).outpoint()).toList();
-            assertEquals(2, held.size());
-            // nothing written: seen from another session, every row is as it was
-            assertEquals(3, count("SELECT count(*) FROM utxos WHERE status = 'available' AND reserved_by IS NULL"));
-            // another reservation skips what the claim holds
-            List<Reservation> other = p.reserve(List.of(req("c", 500), req("d", 500)), "other", Duration.ofMinutes(1));
-            assertEquals(1, other.size());
-            assertFalse(held.contains(other.get(0).inputs().get(0).outpoint()), "a held row reserved twice");
-            claim.rollback();
-        }
-        // the claim has ended: what it held is free again
-        List<Outpoint> again = p.reserve(List.of(req("e", 500), req("f", 500)), "third", Duration.ofMinutes(1)).stream()
-                .map(r -> r.inputs().get(0).outpoint()).toList();
-        assertEquals(new java.util.HashSet<>(held), new java.util.HashSet<>(again));
-    }
-
-    @Test
-    void reserveAndHold_skipAnOutputAStoredTransactionSpends_untilThatTransactionIsDiscarded() throws SQLException {
-        UtxoPool p = pool();
-        Utxo in = utxo(1_000);
-        p.add(List.of(in), Purpose.PUBLISH, 0);
-        Txid stored = randomTxid();
-        recordSpend(in.outpoint(), stored); // stored, not answered yet: its row is still available
-        assertEquals(List.of(), p.reserve(List.of(req("a", 500)), "x", Duration.ofMinutes(1)));
-        try (Connection claim = ds.getConnection()) {
-            claim.setAutoCommit(false);
-            assertEquals(List.of(), p.hold(claim, List.of(req("b", 500))));
-            claim.rollback();
-        }
-        exec("DELETE FROM spends WHERE spending_txid = ?", stored.hex()); // the transaction is discarded
-        assertEquals(1, p.reserve(List.of(req("c", 500)), "x", Duration.ofMinutes(1)).size());
-    }
-
-    @Test
-    void bound_seesASpendsRowCommittedAfterTheRowWasHeld() throws SQLException {
-        // the race a held reservation checks for: its statement's snapshot is older than another batch's store
-        UtxoPool p = pool();
-        Utxo in = utxo(1_000);
-        p.add(List.of(in), Purpose.PUBLISH, 0);
-        long id = query("SELECT id FROM utxos WHERE txid = ? AND vout = ?", in.outpoint(), rs -> rs.getLong(1));
-        PostgresReservations reservations = new PostgresReservations(new PoolSettings());
-        try (Connection claim = ds.getConnection()) {
-            claim.setAutoCommit(false);
-            assertEquals(java.util.Set.of(), reservations.bound(claim, List.of(id)));
-            recordSpend(in.outpoint(), randomTxid()); // committed by another session
-            assertEquals(java.util.Set.of(id), reservations.bound(claim, List.of(id)));
-            claim.rollback();
-        }
-    }
-
-    @Test
-    void depthAndSnapshot_countTheInputsOfAStoredUnansweredTransactionAsReserved() {
-        UtxoPool p = pool();
-        Utxo in = utxo(1_000);
-        p.add(List.of(in, utxo(1_000)), Purpose.PUBLISH, 0);
-        Txid t = randomTxid();
-        exec("INSERT INTO pool_transactions (txid, kind, raw_tx, fee_sats, status) VALUES (?, 'split', '\\x00', 1, 'signed')",
-                t.hex());
-        recordSpend(in.outpoint(), t);
-
-        PoolDepth depth = p.depth();
-        assertEquals(1L, depth.countByStatus().get("available").longValue());
-        assertEquals(1L, depth.countByStatus().get("reserved").longValue());
-        assertEquals(1_000L, depth.satsByStatus().get("reserved").longValue());
-        assertEquals(1, depth.publishAvailable());
-        PoolSnapshot snap = p.snapshot();
-        assertEquals(1, snap.publishAvailable());
-        assertEquals(2_000, snap.totalUnspentSats());
-        assertEquals(0, snap.conservationGapSats());
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     interface RowReader<T> {

@@ -24,32 +24,6 @@ public final class Spends {
     private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
             + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])";
 
-    /**
-     * The inputs of the stored transactions the network has not answered yet (a signed record job's, a signed pool
-     * transaction's), as rows {@code (outpoint_txid, outpoint_vout)}. Their pool rows stay {@code available} until
-     * the answer marks them spent: nobody locks them any more (the batch that held them has committed), and their
-     * {@code spends} rows keep every reservation off them. Read from the signed jobs and pool transactions
-     * ({@code idx_publish_jobs_unsent}, {@code idx_pool_transactions_unsent}): a few batches' worth.
-     */
-    public static final String UNANSWERED_INPUTS = """
-            SELECT s.outpoint_txid, s.outpoint_vout FROM publish_jobs j
-              JOIN spends s ON s.job_id = j.job_id AND s.spending_txid = j.txid
-             WHERE j.status = 'signed' AND j.mode = 'record'
-            UNION ALL
-            SELECT s.outpoint_txid, s.outpoint_vout FROM pool_transactions t
-              JOIN spends s ON s.job_id IS NULL AND s.spending_txid = t.txid
-             WHERE t.status = 'signed'""";
-
-    /**
-     * The status the pool's figures report for the {@code utxos} row {@code alias}: its own, except that an
-     * {@code available} row an unanswered stored transaction spends ({@link #UNANSWERED_INPUTS}) counts as
-     * {@code reserved}, as it did when a lease held it.
-     */
-    public static String figureStatus(String alias) {
-        return "CASE WHEN " + alias + ".status = 'available' AND (" + alias + ".txid, " + alias + ".vout) IN ("
-                + UNANSWERED_INPUTS + ") THEN 'reserved' ELSE " + alias + ".status END";
-    }
-
     private final List<String> outpointTxids = new ArrayList<>();
     private final List<Integer> outpointVouts = new ArrayList<>();
     private final List<String> spenders = new ArrayList<>();

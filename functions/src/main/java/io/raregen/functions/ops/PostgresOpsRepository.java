@@ -1,7 +1,6 @@
 package io.raregen.functions.ops;
 
 import io.raregen.core.jobs.FailedJobs;
-import io.raregen.core.jobs.Spends;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
@@ -68,19 +67,15 @@ public class PostgresOpsRepository implements OpsRepository {
              ORDER BY m.t
             """;
 
-    /*
-     * idx_utxos_live (V22): live rows only, whatever the history; an output an unanswered stored transaction spends
-     * counts as reserved (Spends.figureStatus).
-     */
+    /* idx_utxos_live (V22): live rows only, whatever the history. */
     static final String FIGURES = """
             SELECT
-              count(*) FILTER (WHERE purpose = 'publish' AND st = 'available' AND NOT dirty),
-              count(*) FILTER (WHERE purpose = 'publish' AND st = 'reserved'),
-              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'publish' AND st = 'available' AND NOT dirty), 0),
-              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND st = 'available' AND NOT dirty), 0)
-            FROM (SELECT %s AS st, u.purpose, u.satoshis, u.dirty FROM utxos u
-                   WHERE u.status IN ('available', 'reserved')) live
-            """.formatted(Spends.figureStatus("u"));
+              count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty),
+              count(*) FILTER (WHERE purpose = 'publish' AND status = 'reserved'),
+              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty), 0),
+              COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
+            FROM utxos WHERE status IN ('available', 'reserved')
+            """;
 
     static final String LATEST_SAMPLE = """
             SELECT alert_threshold, funding_address FROM pool_depth_samples ORDER BY sampled_at DESC LIMIT 1

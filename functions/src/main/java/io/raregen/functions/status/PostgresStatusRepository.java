@@ -1,6 +1,5 @@
 package io.raregen.functions.status;
 
-import io.raregen.core.jobs.Spends;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
@@ -41,18 +40,16 @@ public class PostgresStatusRepository implements StatusRepository {
             SELECT job_id, batch_seq, status, txid FROM publish_jobs
             WHERE processing_batch_id = ? ORDER BY batch_seq NULLS LAST, job_id
             """;
-    /* an output an unanswered stored transaction spends counts as reserved (Spends.figureStatus) */
     private static final String UTXOS_BY_STATUS =
-            "SELECT %s, count(*), COALESCE(sum(u.satoshis), 0) FROM utxos u GROUP BY 1".formatted(Spends.figureStatus("u"));
+            "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
     private static final String DENOMINATIONS = """
             SELECT purpose, satoshis,
-                   count(*) FILTER (WHERE st = 'available'),
-                   count(*) FILTER (WHERE st = 'reserved'),
-                   count(*) FILTER (WHERE st = 'pending')
-            FROM (SELECT %s AS st, u.purpose, u.satoshis FROM utxos u
-                   WHERE u.status IN ('available', 'reserved', 'pending') AND NOT u.dirty) live
+                   count(*) FILTER (WHERE status = 'available'),
+                   count(*) FILTER (WHERE status = 'reserved'),
+                   count(*) FILTER (WHERE status = 'pending')
+            FROM utxos WHERE status IN ('available', 'reserved', 'pending') AND NOT dirty
             GROUP BY purpose, satoshis ORDER BY purpose, satoshis
-            """.formatted(Spends.figureStatus("u"));
+            """;
     private static final String DIRTY = "SELECT count(*) FROM utxos WHERE dirty";
     private static final String FEES = """
             SELECT
