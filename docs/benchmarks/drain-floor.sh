@@ -1,41 +1,65 @@
 #!/usr/bin/env bash
-# The Postgres floor of a drain, three write sets side by side: per job, only the writes the
-# broadcaster makes (the intake's insert, claim, reserve, store signed + spends row, spend + change
-# output + sent), as plain set-based SQL in batches of 500 against the real schema (migrations with
-# their triggers and indexes), one session, nothing else running. No selection logic, no Java: what
-# is left when everything the pipeline adds on top is taken away.
+# The Postgres floor of a drain, write sets side by side: per job, only the writes the broadcaster
+# makes (the intake's insert, claim, reserve, store signed + spends row, spend + change output +
+# sent), as plain set-based SQL in batches of 500 against the real schema (migrations with their
+# triggers and indexes), one session, nothing else running. No selection logic, no Java: what is
+# left when everything the pipeline adds on top is taken away.
 #
-#   before-V39  schema V1..V38; claim = committed UPDATE queued → processing, then reserve, then
-#               UPDATE processing → signed + spends in one transaction (the write set before #18 part 1)
-#   V39         schema V1..V39; claim = SELECT … FOR UPDATE in a transaction held open, reserve, then
-#               in that transaction batch row + UPDATE queued → signed + spends, one commit
-#   V40         schema V1..V40 (the audit trail one row per statement), the statements of V39
-# All then run the same results transaction (inputs spent, change outputs, jobs → sent).
+#   v38         schema V1..V38 ("before-V39", the write set #18 was measured against): claim = committed
+#               UPDATE queued → processing, then reserve, then UPDATE processing → signed (the raw
+#               transaction in the job row) + spends in one transaction, then one results transaction
+#               (inputs spent, change outputs, jobs → sent)
+#   v39         schema V1..V39: claim = SELECT … FOR UPDATE in a transaction held open, reserve, then
+#               in that transaction batch row + UPDATE queued → signed + spends, one commit; results as v38
+#   v40         schema V1..V40 (the audit trail one row per statement), the statements of v39
+#   today       every migration: reserve (its own transaction); claim; in the claim's transaction the
+#               batch row, the transaction bytes (publish_job_transactions), UPDATE queued → signed and the
+#               spends rows; after the broadcast the pool update (inputs spent, change output) and then
+#               UPDATE signed → sent, each its own transaction, as ResultApplier runs them
+#   lock        every migration: the reservation a row lock in the claim's transaction (SELECT … FOR
+#               UPDATE, no write), the inputs marked spent at the store; after the broadcast the change
+#               output and UPDATE signed → sent
+#   lockbatch   lock, and sent recorded once per batch (UPDATE publish_batches) instead of once per job
 #
 # Prints, per run and write set: µs of statement time per job (a single busy session on an in-memory
 # working set: ~ CPU time) and bytes of WAL per job (pg_current_wal_lsn before/after, whole server:
 # run it on a quiet server). Each run starts right after a CHECKPOINT, so full-page images are
-# included (the worst case of a checkpoint cycle). Runs alternate between the two write sets.
+# included (the worst case of a checkpoint cycle). Runs alternate between the write sets.
 #
-# Usage: docs/benchmarks/drain-floor.sh [jobs=20000] [runs=3]   (needs psql; Postgres on 127.0.0.1)
+# Usage: docs/benchmarks/drain-floor.sh [jobs=20000] [runs=3] [write set...=v38 v39 v40]
+#        e.g. docs/benchmarks/drain-floor.sh 20000 3 v38 today lock lockbatch
+#        (needs psql; Postgres on 127.0.0.1)
 set -euo pipefail
 JOBS=${1:-20000}
 RUNS=${2:-3}
+shift $(( $# < 2 ? $# : 2 ))
+variants=("$@")
+if [ ${#variants[@]} -eq 0 ]; then variants=(v38 v39 v40); fi
 BATCH=500
 export PGOPTIONS="-c client_min_messages=warning"
 PSQL=(psql -h 127.0.0.1 -U postgres -q -v ON_ERROR_STOP=1)
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
-variants=(v38 v39 v40)
-declare -A name=([v38]="before-V39" [v39]="V39" [v40]="V40") last=([v38]=38 [v39]=39 [v40]=40)
-trap 'rm -rf "$tmp"; for v in v38 v39 v40; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS raregen_drain_floor_$v" >/dev/null; done' EXIT
-
+latest=$(ls "$here"/migrations/src/main/resources/db/migration/V*.sql | sed -E 's/.*\/V([0-9]+)__.*/\1/' | sort -n | tail -1)
+declare -A name=([v38]="before-V39" [v39]="V39" [v40]="V40" [today]="today (V$latest)" [lock]="lock" [lockbatch]="lockbatch")
+declare -A schema=([v38]=38 [v39]=39 [v40]=40 [today]=$latest [lock]=$latest [lockbatch]=$latest)
 for v in "${variants[@]}"; do
-  db=raregen_drain_floor_$v
+  [ -n "${schema[$v]:-}" ] || { echo "unknown write set $v (v38 v39 v40 today lock lockbatch)" >&2; exit 2; }
+done
+# one database per schema version
+versions=$(for v in "${variants[@]}"; do echo "${schema[$v]}"; done | sort -un)
+cleanup() {
+  rm -rf "$tmp"
+  for n in $versions; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS raregen_drain_floor_$n" >/dev/null; done
+}
+trap cleanup EXIT
+
+for n in $versions; do
+  db=raregen_drain_floor_$n
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
   for f in $(ls "$here"/migrations/src/main/resources/db/migration/V*.sql | sort -V); do
-    n=$(basename "$f" | sed -E 's/^V([0-9]+)__.*/\1/')
-    if [ "$n" -gt "${last[$v]}" ]; then continue; fi
+    m=$(basename "$f" | sed -E 's/^V([0-9]+)__.*/\1/')
+    if [ "$m" -gt "$n" ]; then continue; fi
     "${PSQL[@]}" -d "$db" -f "$f" >/dev/null
   done
 done
@@ -61,18 +85,26 @@ for b in $(seq 1 $((JOBS / BATCH))); do
   insert="INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash)
   SELECT lpad(g::text, 26, '0'), '02' || lpad(to_hex(1 + g % 50), 64, '0'), md5(g::text) || md5((g + 1)::text),
          repeat('x', 220), repeat('s', 140), md5(g::text) || md5((-g)::text) FROM generate_series($lo, $hi) g;"
+  claim="BEGIN;
+SELECT count(*) FROM (SELECT job_id FROM publish_jobs WHERE job_id IN ($ids) AND status = 'queued' FOR UPDATE SKIP LOCKED) held;"
   reserve="UPDATE utxos SET status = 'reserved', reserved_at = now(), reserved_until = now() + interval '5 minutes',
        reserved_by = 'i1' WHERE id BETWEEN $lo AND $hi AND status = 'available';"
-  signed="raw_tx = decode(repeat(md5(job_id), 46), 'hex'), txid = md5(job_id) || md5(job_id || 'x'), fee_sats = 50, signed_at = now()"
+  held="SELECT count(*) FROM (SELECT id FROM utxos WHERE id BETWEEN $lo AND $hi AND status = 'available' FOR UPDATE SKIP LOCKED) l;"
+  rawtx="decode(repeat(md5(job_id), 46), 'hex')"
+  signed="txid = md5(job_id) || md5(job_id || 'x'), fee_sats = 50, signed_at = now()"
   spends="INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis)
   SELECT md5(g::text) || md5(g::text || 'u'), 0, $(printf "$txid" g g), lpad(g::text, 26, '0'), 1000 FROM generate_series($lo, $hi) g;"
-  results="BEGIN;
-UPDATE utxos SET status = 'spent', spent_by_txid = $(printf "$txid" id id), spent_at = now()
- WHERE id BETWEEN $lo AND $hi AND status = 'reserved';
-INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
-  SELECT $(printf "$txid" g g), 1, 950, decode(repeat('ab', 25), 'hex'), 'publish', 'available', 1 FROM generate_series($lo, $hi) g;
-UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id IN ($ids) AND status = 'signed';
-COMMIT;"
+  spent="UPDATE utxos SET status = 'spent', spent_by_txid = $(printf "$txid" id id), spent_at = now(),
+       reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
+ WHERE id BETWEEN $lo AND $hi AND status IN ('available', 'reserved');"
+  change="INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
+  SELECT $(printf "$txid" g g), 1, 950, decode(repeat('ab', 25), 'hex'), 'publish', 'available', 1 FROM generate_series($lo, $hi) g;"
+  sent="UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id IN ($ids) AND status = 'signed';"
+  store="INSERT INTO publish_batches (batch_id, job_count, status, signed_at) VALUES ('B$b', $BATCH, 'broadcasting', now());
+INSERT INTO publish_job_transactions (job_id, raw_tx) SELECT g, decode(repeat(md5(g), 46), 'hex') FROM ($ids) AS t(g);
+UPDATE publish_jobs SET status = 'signed', processing_batch_id = 'B$b', batch_seq = 1, processing_at = now(),
+       attempts = attempts + 1, $signed WHERE job_id IN ($ids) AND status = 'queued';
+$spends"
   cat >> "$tmp/run_v38.sql" <<SQL
 $insert
 BEGIN;
@@ -83,30 +115,56 @@ UPDATE publish_batches SET job_count = $BATCH WHERE batch_id = 'B$b';
 COMMIT;
 $reserve
 BEGIN;
-UPDATE publish_jobs SET status = 'signed', $signed WHERE job_id IN ($ids) AND status = 'processing';
+UPDATE publish_jobs SET status = 'signed', raw_tx = $rawtx, $signed WHERE job_id IN ($ids) AND status = 'processing';
 $spends
 UPDATE publish_batches SET status = 'broadcasting', signed_at = now() WHERE batch_id = 'B$b';
 COMMIT;
-$results
+BEGIN; $spent $change $sent COMMIT;
 SQL
   cat >> "$tmp/run_v39.sql" <<SQL
 $insert
-BEGIN;
-SELECT count(*) FROM (SELECT job_id FROM publish_jobs WHERE job_id IN ($ids) AND status = 'queued' FOR UPDATE SKIP LOCKED) held;
+$claim
 $reserve
 INSERT INTO publish_batches (batch_id, job_count, status, signed_at) VALUES ('B$b', $BATCH, 'broadcasting', now());
 UPDATE publish_jobs SET status = 'signed', processing_batch_id = 'B$b', batch_seq = 1, processing_at = now(),
-       attempts = attempts + 1, $signed WHERE job_id IN ($ids) AND status = 'queued';
+       attempts = attempts + 1, raw_tx = $rawtx, $signed WHERE job_id IN ($ids) AND status = 'queued';
 $spends
 COMMIT;
-$results
+BEGIN; $spent $change $sent COMMIT;
+SQL
+  cat >> "$tmp/run_today.sql" <<SQL
+$insert
+BEGIN; $reserve COMMIT;
+$claim
+$store
+COMMIT;
+BEGIN; $spent $change COMMIT;
+BEGIN; $sent COMMIT;
+SQL
+  cat >> "$tmp/run_lock.sql" <<SQL
+$insert
+$claim
+$held
+$store
+$spent
+COMMIT;
+BEGIN; $change $sent COMMIT;
+SQL
+  cat >> "$tmp/run_lockbatch.sql" <<SQL
+$insert
+$claim
+$held
+$store
+$spent
+COMMIT;
+BEGIN; $change UPDATE publish_batches SET broadcasted_at = now() WHERE batch_id = 'B$b'; COMMIT;
 SQL
 done
 cp "$tmp/run_v39.sql" "$tmp/run_v40.sql"
 
 for r in $(seq 1 "$RUNS"); do
   for v in "${variants[@]}"; do
-    db=raregen_drain_floor_$v
+    db=raregen_drain_floor_${schema[$v]}
     "${PSQL[@]}" -d $db -f "$tmp/setup.sql" >/dev/null 2>&1
     w0=$("${PSQL[@]}" -At -d $db -c "SELECT pg_current_wal_lsn()")
     s=$(date +%s%N)
@@ -114,8 +172,8 @@ for r in $(seq 1 "$RUNS"); do
     e=$(date +%s%N)
     w1=$("${PSQL[@]}" -At -d $db -c "SELECT pg_current_wal_lsn()")
     wal=$("${PSQL[@]}" -At -d $db -c "SELECT pg_wal_lsn_diff('$w1', '$w0')::bigint / $JOBS")
-    sent=$("${PSQL[@]}" -At -d $db -c "SELECT count(*) FROM publish_jobs WHERE status = 'sent'")
+    sent=$("${PSQL[@]}" -At -d $db -c "SELECT count(*) FROM publish_jobs WHERE status IN ('signed', 'sent')")
     us=$(( (e - s) / 1000 / JOBS ))
-    echo "run $r ${name[$v]}: $sent of $JOBS jobs sent, $us µs per job, $wal B of WAL per job"
+    echo "run $r ${name[$v]}: $sent of $JOBS jobs stored, $us µs per job, $wal B of WAL per job"
   done
 done
