@@ -141,24 +141,16 @@ COMMIT;
 BEGIN; $spent $change COMMIT;
 BEGIN; $sent COMMIT;
 SQL
-  cat >> "$tmp/run_lock.sql" <<SQL
-$insert
+  # lock and lockbatch: inputs held by the claim and spent at the store; they differ in how sent is recorded
+  stored_held="$insert
 $claim
 $held
 $store
 $spent
-COMMIT;
-BEGIN; $change $sent COMMIT;
-SQL
-  cat >> "$tmp/run_lockbatch.sql" <<SQL
-$insert
-$claim
-$held
-$store
-$spent
-COMMIT;
-BEGIN; $change UPDATE publish_batches SET broadcasted_at = now() WHERE batch_id = 'B$b'; COMMIT;
-SQL
+COMMIT;"
+  printf '%s\nBEGIN; %s %s COMMIT;\n' "$stored_held" "$change" "$sent" >> "$tmp/run_lock.sql"
+  printf '%s\nBEGIN; %s UPDATE publish_batches SET broadcasted_at = now() WHERE batch_id = %s; COMMIT;\n' \
+    "$stored_held" "$change" "'B$b'" >> "$tmp/run_lockbatch.sql"
 done
 cp "$tmp/run_v39.sql" "$tmp/run_v40.sql"
 
