@@ -367,19 +367,19 @@ public final class DrainBenchmark {
      * locks, I/O and a CPU count in it, not only work), calls and rows per call. The benchmark's own reads are left out.
      */
     private static void printStatements(TestKit kit, int n) {
+        // this database's statements, without the benchmark's own (the reset, its polls of the sent count and age)
+        String drain = """
+                FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat_statements%'
+                  AND s.query NOT LIKE 'SELECT count(*) FROM publish_jobs WHERE job_id = ANY%'
+                  AND s.query NOT LIKE 'SELECT (EXTRACT(%'""";
         List<String> rows = kit.strings("""
                 SELECT lpad(round(s.total_exec_time * 1000 / %d)::text, 6) || ' µs ' || lpad(s.calls::text, 7) || ' calls '
                        || lpad(round(s.rows::numeric / greatest(s.calls, 1), 1)::text, 8) || ' rows/call  '
                        || left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110)
-                FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-                WHERE d.datname = current_database() AND s.query NOT LIKE '%%pg_stat_statements%%'
-                  AND s.query NOT LIKE 'SELECT count(*) FROM publish_jobs WHERE job_id = ANY%%'
-                  AND s.query NOT LIKE 'SELECT (EXTRACT(EPOCH%%'
-                ORDER BY s.total_exec_time DESC LIMIT 14""".formatted(n));
-        long total = kit.scalar("""
-                SELECT round(sum(s.total_exec_time) * 1000 / %d)::bigint FROM pg_stat_statements s
-                JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()
-                  AND s.query NOT LIKE '%%pg_stat_statements%%'""".formatted(n));
+                %s
+                ORDER BY s.total_exec_time DESC LIMIT 14""".formatted(n, drain));
+        long total = kit.scalar("SELECT round(sum(s.total_exec_time) * 1000 / %d)::bigint %s".formatted(n, drain));
         System.out.printf("statements of the timed drain by execution time (pg_stat_statements), %d µs per job in all:%n", total);
         rows.forEach(r -> System.out.println("  " + r));
     }

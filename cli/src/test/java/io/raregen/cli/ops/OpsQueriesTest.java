@@ -7,12 +7,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code raregen ops}' monitoring queries on a real database. */
 class OpsQueriesTest {
@@ -59,11 +65,11 @@ class OpsQueriesTest {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             // the last microsecond of each millisecond, up to the end of year 9999
             for (long ms : new long[] {0L, 1L, 31L, 32L, 1_733_300_000_123L, 1_796_400_000_999L, 253_402_300_799_999L}) {
-                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT job_id_floor(?)")) {
-                    java.sql.Timestamp t = new java.sql.Timestamp(ms);
+                try (PreparedStatement ps = c.prepareStatement("SELECT job_id_floor(?)")) {
+                    Timestamp t = new Timestamp(ms);
                     t.setNanos((int) (ms % 1000) * 1_000_000 + 999_000);
-                    ps.setTimestamp(1, t, java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC")));
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    ps.setTimestamp(1, t, Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+                    try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         String floor = rs.getString(1);
                         assertEquals(26, floor.length(), floor);
@@ -74,10 +80,10 @@ class OpsQueriesTest {
             }
             // an id generated now lies between the floors of the millisecond before and after
             String id = Ulid.generate();
-            try (java.sql.ResultSet rs = s.executeQuery("SELECT job_id_floor(now() - interval '1 second') <= '" + id
+            try (ResultSet rs = s.executeQuery("SELECT job_id_floor(now() - interval '1 second') <= '" + id
                     + "' AND '" + id + "' < job_id_floor(now() + interval '1 second')")) {
                 rs.next();
-                assertEquals(true, rs.getBoolean(1), id);
+                assertTrue(rs.getBoolean(1), id);
             }
         }
     }

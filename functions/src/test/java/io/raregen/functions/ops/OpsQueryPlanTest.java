@@ -210,7 +210,6 @@ class OpsQueryPlanTest {
         return Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(1439, ChronoUnit.MINUTES);
     }
 
-    /** The scans of {@code sql}'s plan with {@code indexes} dropped, in a transaction that is rolled back. */
     private static boolean indexExists(String name) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT to_regclass('" + name + "') IS NOT NULL")) {
@@ -225,6 +224,7 @@ class OpsQueryPlanTest {
         }
     }
 
+    /** The scans of {@code sql}'s plan with {@code indexes} dropped, in a transaction that is rolled back. */
     private static List<String> scansWithout(String indexes, String sql, boolean series) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
