@@ -12,10 +12,12 @@
 #   v39         schema V1..V39: claim = SELECT … FOR UPDATE in a transaction held open, reserve, then
 #               in that transaction batch row + UPDATE queued → signed + spends, one commit; results as v38
 #   v40         schema V1..V40 (the audit trail one row per statement), the statements of v39
-#   today       every migration: reserve (its own transaction); claim; in the claim's transaction the
+#   v46         schema V1..V46: reserve (its own transaction); claim; in the claim's transaction the
 #               batch row, the transaction bytes (publish_job_transactions), UPDATE queued → signed and the
 #               spends rows; after the broadcast the pool update (inputs spent, change output) and then
-#               UPDATE signed → sent, each its own transaction, as ResultApplier runs them
+#               UPDATE signed → sent, each its own transaction, as ResultApplier ran them
+#   today       every migration: v46's statements, but sent recorded once for the batch
+#               (record_batch_sent: the batch's sent_at and one audit row; V47) instead of UPDATE signed → sent
 #   lock        every migration: the reservation a row lock in the claim's transaction (SELECT … FOR
 #               UPDATE, no write), the inputs marked spent at the store; after the broadcast the change
 #               output and UPDATE signed → sent
@@ -27,7 +29,7 @@
 # included (the worst case of a checkpoint cycle). Runs alternate between the write sets.
 #
 # Usage: docs/benchmarks/drain-floor.sh [jobs=20000] [runs=3] [write set...=v38 v39 v40]
-#        e.g. docs/benchmarks/drain-floor.sh 20000 3 v38 today lock lockbatch
+#        e.g. docs/benchmarks/drain-floor.sh 20000 3 v38 v46 today lock lockbatch
 #        (needs psql; Postgres on 127.0.0.1)
 set -euo pipefail
 JOBS=${1:-20000}
@@ -41,10 +43,11 @@ PSQL=(psql -h 127.0.0.1 -U postgres -q -v ON_ERROR_STOP=1)
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 latest=$(ls "$here"/migrations/src/main/resources/db/migration/V*.sql | sed -E 's/.*\/V([0-9]+)__.*/\1/' | sort -n | tail -1)
-declare -A name=([v38]="before-V39" [v39]="V39" [v40]="V40" [today]="today (V$latest)" [lock]="lock" [lockbatch]="lockbatch")
-declare -A schema=([v38]=38 [v39]=39 [v40]=40 [today]=$latest [lock]=$latest [lockbatch]=$latest)
+declare -A name=([v38]="before-V39" [v39]="V39" [v40]="V40" [v46]="V46" [today]="today (V$latest)" [lock]="lock"
+                  [lockbatch]="lockbatch")
+declare -A schema=([v38]=38 [v39]=39 [v40]=40 [v46]=46 [today]=$latest [lock]=$latest [lockbatch]=$latest)
 for v in "${variants[@]}"; do
-  [ -n "${schema[$v]:-}" ] || { echo "unknown write set $v (v38 v39 v40 today lock lockbatch)" >&2; exit 2; }
+  [ -n "${schema[$v]:-}" ] || { echo "unknown write set $v (v38 v39 v40 v46 today lock lockbatch)" >&2; exit 2; }
 done
 # one database per schema version
 versions=$(for v in "${variants[@]}"; do echo "${schema[$v]}"; done | sort -un)
@@ -132,7 +135,7 @@ $spends
 COMMIT;
 BEGIN; $spent $change $sent COMMIT;
 SQL
-  cat >> "$tmp/run_today.sql" <<SQL
+  cat >> "$tmp/run_v46.sql" <<SQL
 $insert
 BEGIN; $reserve COMMIT;
 $claim
@@ -140,6 +143,15 @@ $store
 COMMIT;
 BEGIN; $spent $change COMMIT;
 BEGIN; $sent COMMIT;
+SQL
+  cat >> "$tmp/run_today.sql" <<SQL
+$insert
+BEGIN; $reserve COMMIT;
+$claim
+$store
+COMMIT;
+BEGIN; $spent $change COMMIT;
+SELECT record_batch_sent('B$b', ARRAY($ids)::varchar[]);
 SQL
   # lock and lockbatch: inputs held by the claim and spent at the store; they differ in how sent is recorded
   stored_held="$insert

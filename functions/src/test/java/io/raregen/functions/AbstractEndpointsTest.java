@@ -326,6 +326,37 @@ abstract class AbstractEndpointsTest {
     }
 
     @Test
+    void getJob_signedJobOfABatchRecordedSent_isSentSinceTheBatchsSentAt() {
+        KeyPair key = registeredKey();
+        String first = publishedJob(key);
+        String second = publishedJob(key);
+        String batchId = io.raregen.core.types.Ulid.generate();
+        env().execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES (?, 2, 'broadcasting')", batchId);
+        int seq = 1;
+        for (String id : List.of(first, second)) {
+            env().execute("UPDATE publish_jobs SET status = 'processing' WHERE job_id = ?", id);
+            env().execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x00'::bytea, txid = ?, signed_at = now(), "
+                    + "processing_batch_id = ?, batch_seq = ? WHERE job_id = ?", Chain.randomTxid(), batchId, seq++, id);
+        }
+        assertEquals("signed", send(ApiRequest.get("/v1/jobs/" + first)).json().get("status").asText());
+        // what the broadcaster does when the whole batch went out: the batch's sent_at and one audit row, no job row
+        assertEquals("2", env().string("SELECT record_batch_sent(?, ARRAY[?, ?]::varchar[])::text", batchId, first, second));
+        assertEquals("signed", env().string("SELECT status FROM publish_jobs WHERE job_id = ?", first), "the row is not written");
+
+        String batchSentAt = env().string("SELECT to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
+                + "FROM publish_batches WHERE batch_id = ?", batchId);
+        for (String id : List.of(first, second)) {
+            JsonNode job = send(ApiRequest.get("/v1/jobs/" + id)).json();
+            assertEquals("sent", job.get("status").asText(), job.toString());
+            assertEquals(Instant.parse(batchSentAt + "Z"), Instant.parse(job.get("sentAt").asText()), job.toString());
+        }
+        JsonNode batch = send(ApiRequest.get("/v1/batches/" + batchId)).json();
+        assertEquals("completed", batch.get("status").asText());
+        assertEquals("sent", batch.get("jobs").get(0).get("status").asText());
+        assertEquals("sent", batch.get("jobs").get(1).get("status").asText());
+    }
+
+    @Test
     void getPool_withOperatorToken_reportsDepthAndConservationFigures() {
         ApiResponse first = send(ApiRequest.get("/v1/pool").asOperator());
         assertEquals(200, first.status(), first.toString());

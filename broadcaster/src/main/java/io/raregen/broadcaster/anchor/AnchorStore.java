@@ -190,7 +190,8 @@ public final class AnchorStore {
                 n = ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET status = 'completed', "
-                    + "broadcasted_at = COALESCE(broadcasted_at, now()), completed_at = now() WHERE batch_id = ?")) {
+                    + "broadcasted_at = COALESCE(broadcasted_at, now()), completed_at = now(), sent_at = now() "
+                    + "WHERE batch_id = ?")) {
                 ps.setString(1, batchId);
                 ps.executeUpdate();
             }

@@ -190,7 +190,9 @@ public final class CallbackInbox {
     private record ConnectionLookups(Connection c) implements Lookups {
         @Override
         public Optional<JobRef> jobByTxid(Txid txid) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status FROM publish_jobs WHERE txid = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    // a signed row of a sent batch is sent (V47)
+                    "SELECT j.job_id, s.status FROM publish_jobs j JOIN job_states s USING (job_id) WHERE j.txid = ?")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new JobRef(new JobId(rs.getString(1)), rs.getString(2))) : Optional.empty();

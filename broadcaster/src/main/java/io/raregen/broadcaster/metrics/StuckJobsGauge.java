@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code raregen_jobs_stuck}: jobs sitting in {@code processing} or {@code signed} for longer than
- * {@code stuckAfter}. The rescuer normally moves them on within minutes,
+ * {@code raregen_jobs_stuck}: jobs sitting in {@code processing}, or {@code signed} in a batch not sent (a signed row
+ * of a sent batch is sent), for longer than {@code stuckAfter}. The rescuer normally moves them on within minutes,
  * so a non-zero value that stays is what the stuck-jobs alarm pages on.
  *
  * <p>{@code raregen_jobs_queued_oldest_seconds}: how long the oldest {@code queued} job has waited (0 when
@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StuckJobsGauge {
 
     private static final String SQL = """
-            SELECT count(*) FROM publish_jobs
-             WHERE (status = 'processing' AND processing_at < now() - make_interval(secs => ?))
-                OR (status = 'signed' AND signed_at < now() - make_interval(secs => ?))
+            SELECT (SELECT count(*) FROM publish_jobs
+                     WHERE status = 'processing' AND processing_at < now() - make_interval(secs => ?))
+                 + (SELECT count(*) FROM publish_batches b JOIN publish_jobs j ON j.processing_batch_id = b.batch_id
+                     WHERE b.sent_at IS NULL AND j.status = 'signed' AND j.signed_at < now() - make_interval(secs => ?))
             """;
 
     private final DataSource dataSource;

@@ -6,6 +6,7 @@ import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.receive.MessageAcker;
+import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.sign.BatchSigner;
 import io.raregen.broadcaster.store.ClaimedJob;
 import io.raregen.broadcaster.store.DatabaseOutage;
@@ -57,6 +58,7 @@ public final class BatchPipeline implements AutoCloseable {
     private final FeePolicy fees;
     private final BatchSigner signer;
     private final BatchSender sender;
+    private final ResultApplier applier;
     private final MessageAcker acker;
     private final PipelineMetrics metrics;
     private final PipelineHooks hooks;
@@ -70,10 +72,10 @@ public final class BatchPipeline implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * The stages of {@code p} (store, pool, keys, fees, metrics, hooks, settings), with the signer and sender its
-     * pipeline built, and the acker of its queue (null without one).
+     * The stages of {@code p} (store, pool, keys, fees, metrics, hooks, settings), with the signer, sender and result
+     * applier its pipeline built, and the acker of its queue (null without one).
      */
-    BatchPipeline(PublishPipeline.Parts p, BatchSigner signer, BatchSender sender, MessageAcker acker) {
+    BatchPipeline(PublishPipeline.Parts p, BatchSigner signer, BatchSender sender, ResultApplier applier, MessageAcker acker) {
         this.instanceId = p.instanceId();
         this.store = p.store();
         this.pool = p.pool();
@@ -81,6 +83,7 @@ public final class BatchPipeline implements AutoCloseable {
         this.fees = p.fees();
         this.signer = signer;
         this.sender = sender;
+        this.applier = applier;
         this.acker = acker;
         this.metrics = p.metrics();
         this.hooks = p.hooks();
@@ -191,10 +194,13 @@ public final class BatchPipeline implements AutoCloseable {
             sendExec.execute(() -> {
                 try (MDC.MDCCloseable b = MDC.putCloseable("batchId", claim.batchId())) {
                     long t0 = System.nanoTime();
-                    List<SignedJob> open = sender.send(signed, storing, () -> hooks.afterBroadcast(claim.batchId()));
+                    ResultApplier.Applied done = sender.send(signed, storing, () -> hooks.afterBroadcast(claim.batchId()));
+                    // every job settled: sent recorded once for the batch (which also finishes it); else one by one
+                    if (!applier.recordSent(claim.batchId(), done)) {
+                        store.finishBatch(claim.batchId(), done.open().isEmpty());
+                    }
                     LOG.info("batch {}: {} transactions broadcast and applied in {} ms, {} still open", claim.batchId(),
-                            signed.size(), (System.nanoTime() - t0) / 1_000_000, open.size());
-                    store.finishBatch(claim.batchId(), open.isEmpty());
+                            signed.size(), (System.nanoTime() - t0) / 1_000_000, done.open().size());
                 } catch (PipelineHooks.SimulatedCrash crash) {
                     LOG.warn("{} in batch {}", crash.getMessage(), claim.batchId());
                 } catch (InterruptedException e) {

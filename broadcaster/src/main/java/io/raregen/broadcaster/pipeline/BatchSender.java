@@ -52,11 +52,13 @@ public final class BatchSender {
     }
 
     /**
-     * Sends every job once (in batch_seq order) and resolves open outcomes; returns what stays open.
+     * Sends every job once (in batch_seq order) and resolves open outcomes; returns what was applied, for the caller
+     * to record ({@link ResultApplier#recordSent}), and what stays open.
      * {@code stampedAtNanos} is a {@link System#nanoTime()} taken before the jobs' {@code signed_at}
      * or last {@code sending_started_at} was written.
      */
-    public List<SignedJob> send(List<SignedJob> jobs, long stampedAtNanos, Runnable afterBroadcastHook) throws InterruptedException {
+    public ResultApplier.Applied send(List<SignedJob> jobs, long stampedAtNanos, Runnable afterBroadcastHook)
+            throws InterruptedException {
         List<SignedJob> ordered = new ArrayList<>(jobs);
         ordered.sort(Comparator.comparingInt(SignedJob::batchSeq));
         return resolve(sendOnce(ordered, true, stampedAtNanos, afterBroadcastHook));
@@ -64,12 +66,12 @@ public final class BatchSender {
 
     /**
      * One pass over {@code jobs} in the chunks the limiter grants, results applied per chunk; returns
-     * the jobs still open. With {@code stamp}, a chunk is stamped first unless its jobs were stored or
+     * what was applied and the jobs still open. With {@code stamp}, a chunk is stamped first unless its jobs were stored or
      * stamped less than {@code stampAfter} before it goes out.
      */
-    private List<SignedJob> sendOnce(List<SignedJob> jobs, boolean stamp, long stampedAtNanos, Runnable afterBroadcastHook)
-            throws InterruptedException {
-        List<SignedJob> open = new ArrayList<>();
+    private ResultApplier.Applied sendOnce(List<SignedJob> jobs, boolean stamp, long stampedAtNanos,
+                                           Runnable afterBroadcastHook) throws InterruptedException {
+        ResultApplier.Applied done = ResultApplier.Applied.NONE;
         int i = 0;
         while (i < jobs.size()) {
             // tokens for one request at a time: a grant split over several requests would reach the network
@@ -91,24 +93,24 @@ public final class BatchSender {
             List<BroadcastResult> results = broadcaster.broadcast(chunk.stream().map(SignedJob::tx).toList());
             long t1 = System.nanoTime();
             afterBroadcastHook.run();
-            open.addAll(applier.apply(chunk, results));
+            done = done.then(applier.apply(chunk, results), false);
             LOG.debug("{} transactions: broadcast {} ms, results applied {} ms", chunk.size(), (t1 - t0) / 1_000_000,
                     (System.nanoTime() - t1) / 1_000_000);
         }
-        return open;
+        return done;
     }
 
     /** Re-sends what is open, same bytes, with exponential backoff, {@code resolveAttempts} times at most. */
-    private List<SignedJob> resolve(List<SignedJob> open) throws InterruptedException {
+    private ResultApplier.Applied resolve(ResultApplier.Applied done) throws InterruptedException {
         long backoff = initialBackoff.toMillis();
-        for (int attempt = 1; attempt <= resolveAttempts && !open.isEmpty(); attempt++) {
+        for (int attempt = 1; attempt <= resolveAttempts && !done.open().isEmpty(); attempt++) {
             Thread.sleep(backoff);
             backoff *= 2;
-            open = sendOnce(open, false, 0, () -> { });
+            done = done.then(sendOnce(done.open(), false, 0, () -> { }), true);
         }
-        if (!open.isEmpty()) {
-            LOG.warn("{} transactions still without a definitive answer; the rescuer re-sends them", open.size());
+        if (!done.open().isEmpty()) {
+            LOG.warn("{} transactions still without a definitive answer; the rescuer re-sends them", done.open().size());
         }
-        return open;
+        return done;
     }
 }

@@ -93,7 +93,7 @@ public final class PublishPipeline implements AutoCloseable {
                 }, p.metrics(), pp.getMaxAttempts(), pp.getPoolUpdateThreads());
         this.sender = new BatchSender(p.store(), p.broadcaster(), p.limiter(), applier, p.broadcastChunkSize(),
                 pp.getResolveAttempts(), pp.getResolveInitialBackoff(), p.recovery().getRebroadcastAfter().dividedBy(3));
-        this.batches = new BatchPipeline(p, signer, sender, acker);
+        this.batches = new BatchPipeline(p, signer, sender, applier, acker);
         this.collector = new BatchCollector(pp.getMaxBatchSize(), pp.getWindow(), pp.getLinger(), pp.isBacklogClaim(),
                 batches::submit, batches::starved, p.heartbeats());
         ref[0] = collector;
@@ -126,7 +126,7 @@ public final class PublishPipeline implements AutoCloseable {
         RecoverySettings r = parts.recovery();
         List<Loop> list = new ArrayList<>();
         list.add(new Reconciler(parts.store(), collector::offerNow, r.getReconcileAfter(), r.getReconcileInterval(), r.getBatchLimit()));
-        list.add(new Rescuer(parts.store(), (jobs, stamped) -> sender.send(jobs, stamped, () -> { }), collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
+        list.add(new Rescuer(parts.store(), (jobs, stamped) -> applier.recordSent(null, sender.send(jobs, stamped, () -> { })), collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
                 r.getRescueInterval(), r.getBatchLimit(), parts.poolKey().p2pkhLockingScript()));
         list.add(new ReservationExpiry(parts.pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
         list.add(new ConfirmationTracker(parts.store(), parts.broadcaster(), applier, r.confirmationMinAge(parts.callbacksRequested()),

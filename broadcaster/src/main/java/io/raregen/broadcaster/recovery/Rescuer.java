@@ -66,6 +66,10 @@ public final class Rescuer implements Loop {
             LOG.warn("{} jobs stuck in processing without a signed transaction went back to queued", requeued.size());
             requeued.forEach(id -> collector.test(Incoming.fromLoop(id)));
         }
+        int closed = store.closeSentBatches(rebroadcastAfter);
+        if (closed > 0) {
+            LOG.debug("{} batches whose jobs were all sent one by one (or settled otherwise) are closed", closed);
+        }
         long stamped = System.nanoTime(); // the query stamps what it takes
         List<SignedJob> unsent = store.takeSignedForRebroadcast(rebroadcastAfter, limit, poolScript);
         if (!unsent.isEmpty()) {

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -88,14 +89,46 @@ public final class ResultApplier {
         this.maxAttempts = maxAttempts;
     }
 
-    /** Applies the results; returns the jobs whose outcome is still open (in flight or unknown). */
-    public List<SignedJob> apply(List<SignedJob> jobs, List<BroadcastResult> results) {
+    /**
+     * What results left to record: jobs the network accepted whose pool update is done (to be recorded sent), those
+     * of them it reported mined already (recorded after they are sent), the jobs whose outcome is still open (in
+     * flight or unknown), and how many accepted jobs' pool update failed (they stay signed, for the rescuer).
+     */
+    public record Applied(List<SignedJob> accepted, List<MinedAtOnce> mined, List<SignedJob> open, int unapplied) {
+        public static final Applied NONE = new Applied(List.of(), List.of(), List.of(), 0);
+
+        /** Both passes' results; {@code later}'s open jobs replace these (they were sent again). */
+        public Applied then(Applied later, boolean laterResolvesOpen) {
+            List<SignedJob> a = new ArrayList<>(accepted);
+            a.addAll(later.accepted);
+            List<MinedAtOnce> m = new ArrayList<>(mined);
+            m.addAll(later.mined);
+            List<SignedJob> o = new ArrayList<>(laterResolvesOpen ? List.of() : open);
+            o.addAll(later.open);
+            return new Applied(a, m, o, unapplied + later.unapplied);
+        }
+
+        /** Every job was settled and every accepted one's pool update is done: the batch can be recorded sent whole. */
+        public boolean settled() {
+            return open.isEmpty() && unapplied == 0;
+        }
+    }
+
+    /** A job the network reported mined when it was sent, with what it said. */
+    public record MinedAtOnce(SignedJob job, BroadcastResult result) {
+    }
+
+    /**
+     * Applies the results to the pool (inputs spent, change added) and settles conflicts and rejections; the jobs it
+     * accepted are recorded sent by {@link #recordSent} once the whole batch's results are in.
+     */
+    public Applied apply(List<SignedJob> jobs, List<BroadcastResult> results) {
         Map<Txid, BroadcastResult> byTxid = new HashMap<>();
         for (BroadcastResult r : results) {
             byTxid.put(r.txid(), r);
         }
         Map<JobId, SignedJob> accepted = new LinkedHashMap<>();
-        List<SignedJob> mined = new ArrayList<>();
+        List<MinedAtOnce> mined = new ArrayList<>();
         List<SignedJob> open = new ArrayList<>();
         for (SignedJob job : jobs) {
             BroadcastResult r = byTxid.get(job.tx().txid());
@@ -116,32 +149,62 @@ public final class ResultApplier {
                 case ACCEPTED -> accepted.put(job.jobId(), job);
                 case MINED -> {
                     accepted.put(job.jobId(), job);
-                    mined.add(job);
+                    mined.add(new MinedAtOnce(job, r));
                 }
                 case IN_FLIGHT, UNKNOWN -> open.add(job);
                 case CONFLICT -> conflict(job, r);
                 case REJECTED -> rejected(job, r);
             }
         }
-        if (!accepted.isEmpty()) {
-            markSent(accepted);
+        List<SignedJob> applied = accepted.isEmpty() ? List.of() : updatePool(accepted);
+        int unapplied = accepted.size() - applied.size();
+        if (unapplied > 0) {
+            Set<JobId> done = new java.util.HashSet<>();
+            applied.forEach(j -> done.add(j.jobId()));
+            mined.removeIf(m -> !done.contains(m.job().jobId()));
         }
-        for (SignedJob job : mined) {
-            BroadcastResult r = byTxid.get(job.tx().txid());
-            if (r != null) {
-                recordMined(job.jobId(), job.tx().txid(), r);
-            }
-        }
-        return open;
+        return new Applied(applied, mined, open, unapplied);
     }
 
     /**
-     * The pool first, then the job: inputs spent and change added for every accepted transaction,
-     * and only then the jobs move to sent. A crash in between leaves a job signed, so the rescuer
-     * re-sends it and re-applies the (idempotent) pool update — the pool is never left behind a
-     * job that is already sent.
+     * Records the accepted jobs sent, then the ones mined at once mined. With a {@code batchId} and every job of it
+     * settled, once for the batch (its sent_at and one audit row; the job rows stay signed until mined); else (the
+     * rescuer's re-sends, a batch with a job still open) each job row moves to sent. Returns true when the batch was
+     * recorded whole.
      */
-    private void markSent(Map<JobId, SignedJob> accepted) {
+    public boolean recordSent(String batchId, Applied done) {
+        boolean whole = false;
+        if (batchId != null && done.settled() && !done.accepted().isEmpty()) {
+            List<JobId> ids = done.accepted().stream().map(SignedJob::jobId).toList();
+            int n = store.markBatchSent(batchId, ids);
+            if (n > 0) {
+                whole = true;
+                Instant now = Instant.now();
+                for (SignedJob j : done.accepted()) {
+                    metrics.sent(Duration.between(j.createdAt(), now));
+                }
+            }
+        }
+        if (!whole && !done.accepted().isEmpty()) {
+            Map<JobId, Txid> pairs = new LinkedHashMap<>();
+            done.accepted().forEach(j -> pairs.put(j.jobId(), j.tx().txid()));
+            for (SentJob s : store.markSent(pairs)) {
+                metrics.sent(Duration.between(s.createdAt(), s.sentAt()));
+            }
+        }
+        for (MinedAtOnce m : done.mined()) {
+            recordMined(m.job().jobId(), m.job().tx().txid(), m.result());
+        }
+        return whole;
+    }
+
+    /**
+     * The pool first, then the job: inputs spent and change added for every accepted transaction, and only then are
+     * the jobs recorded sent ({@link #recordSent}). A crash in between leaves a job signed in an unsent batch, so the
+     * rescuer re-sends it and re-applies the (idempotent) pool update — the pool is never left behind a job that is
+     * already sent. Returns the jobs whose pool update is done.
+     */
+    private List<SignedJob> updatePool(Map<JobId, SignedJob> accepted) {
         // a few chunks side by side, each one pool transaction (confirmSpentAll): one commit per
         // chunk instead of one per published transaction
         List<SignedJob> all = new ArrayList<>(accepted.values());
@@ -156,11 +219,11 @@ public final class ResultApplier {
                     changeOutputs(j), UtxoPool.Purpose.PUBLISH)).toList();
             pending.put(chunk, poolUpdates.submit(() -> pool.confirmSpentAll(spends)));
         }
-        Map<JobId, Txid> pairs = new LinkedHashMap<>();
+        List<SignedJob> done = new ArrayList<>(all.size());
         for (Map.Entry<List<SignedJob>, Future<?>> e : pending.entrySet()) {
             try {
                 e.getValue().get();
-                e.getKey().forEach(j -> pairs.put(j.jobId(), j.tx().txid()));
+                done.addAll(e.getKey());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while updating the pool", ie);
@@ -174,9 +237,7 @@ public final class ResultApplier {
                 }
             }
         }
-        for (SentJob s : store.markSent(pairs)) {
-            metrics.sent(Duration.between(s.createdAt(), s.sentAt()));
-        }
+        return done;
     }
 
     /**

@@ -322,6 +322,14 @@ public final class PublishJobStore {
         // a transaction for PlannerCosts: the join of a batch's ids to publish_jobs must probe the index
         return inTransaction(() -> "marking sent", c -> {
             List<SentJob> out = new ArrayList<>();
+            // the jobs' batches first, as record_batch_sent takes them: a batch recorded sent at this moment by its
+            // pipeline is either seen sent here (the rows' rewrite is then no change of status: no audit row) or waits
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM publish_batches WHERE batch_id IN (SELECT processing_batch_id FROM publish_jobs "
+                            + "WHERE job_id = ANY(?)) ORDER BY batch_id FOR SHARE")) {
+                ps.setArray(1, c.createArrayOf("varchar", ids));
+                ps.executeQuery().close();
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs j SET status = 'sent', sent_at = now() "
                             + "FROM unnest(?::varchar[], ?::char(64)[]) AS v(job_id, txid) "
@@ -339,10 +347,43 @@ public final class PublishJobStore {
         });
     }
 
-    /** signed|sent → mined with the block data; idempotent. */
+    /**
+     * Records that every job of the batch still signed was sent, once for the batch (V47's record_batch_sent: the
+     * batch's sent_at and one audit row); the job rows are not written. Only when those are exactly among
+     * {@code jobIds}. Returns how many jobs it recorded; 0 when it wrote nothing (the caller then records them one by
+     * one with {@link #markSent}).
+     */
+    public int markBatchSent(String batchId, Collection<JobId> jobIds) {
+        if (jobIds.isEmpty()) {
+            return 0;
+        }
+        List<Integer> n = queryList("recording batch " + batchId + " sent", "SELECT record_batch_sent(?, ?)",
+                (c, ps) -> {
+                    ps.setString(1, batchId);
+                    ps.setArray(2, c.createArrayOf("varchar", values(jobIds)));
+                }, rs -> rs.getInt(1));
+        return n.get(0);
+    }
+
+    /**
+     * Sets sent_at on the batches older than {@code olderThan} with no job left signed (their jobs were sent one by
+     * one, discarded or failed): they leave the rescuer's way in. Changes no job. Returns how many it closed.
+     */
+    public int closeSentBatches(Duration olderThan) {
+        return update("closing sent batches",
+                "UPDATE publish_batches b SET sent_at = now() WHERE b.sent_at IS NULL "
+                        + "AND b.created_at < now() - make_interval(secs => ?) "
+                        + "AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.processing_batch_id = b.batch_id "
+                        + "AND j.status = 'signed')",
+                (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0));
+    }
+
+    /** signed|sent → mined with the block data; idempotent. A job sent with its batch takes the batch's sent_at. */
     public boolean markMined(JobId jobId, Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
         return update("marking mined for " + jobId,
-                "UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()), "
+                "UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(CASE WHEN status = 'signed' "
+                        + "THEN (SELECT b.sent_at FROM publish_batches b WHERE b.batch_id = processing_batch_id) END, "
+                        + "sent_at, now()), "
                         + "block_hash = ?, block_height = ?, merkle_path = ? "
                         + "WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')",
                 (c, ps) -> {
@@ -376,7 +417,8 @@ public final class PublishJobStore {
             JobTransactionBytes.delete(c, jobId);
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET status = 'processing', raw_tx = NULL, txid = NULL, fee_sats = NULL, "
-                            + "signed_at = NULL, sending_started_at = NULL WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
+                            + "signed_at = NULL, sending_started_at = NULL, sent_at = NULL "
+                            + "WHERE job_id = ? AND txid = ? AND status IN ('signed', 'sent')")) {
                 ps.setString(1, jobId.value());
                 ps.setString(2, txid.hex());
                 n = ps.executeUpdate();
@@ -461,7 +503,8 @@ public final class PublishJobStore {
     }
 
     /**
-     * Signed jobs with a transaction of their own (an anchor-mode job's is its batch's) whose last broadcast attempt
+     * Signed jobs with a transaction of their own (an anchor-mode job's is its batch's) in batches not sent (a job of
+     * a sent batch is sent although its row says signed) whose last broadcast attempt
      * (or signing) is older than {@code olderThan}; stamps
      * them so a concurrent rescuer in another instance skips them. Inputs come from spends, their
      * locking scripts from the pool's utxos (else {@code defaultScript}, the pool key's).
@@ -471,13 +514,16 @@ public final class PublishJobStore {
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
-                            + " SELECT job_id FROM publish_jobs WHERE status = 'signed' AND txid IS NOT NULL "
-                            + " AND COALESCE(sending_started_at, signed_at) < now() - make_interval(secs => ?) "
-                            + " ORDER BY signed_at LIMIT ? FOR UPDATE SKIP LOCKED) AND status = 'signed' "
+                            + " SELECT j.job_id FROM publish_batches b JOIN publish_jobs j ON j.processing_batch_id = b.batch_id "
+                            + " WHERE b.sent_at IS NULL AND b.created_at < now() - make_interval(secs => ?) "
+                            + " AND j.status = 'signed' AND j.txid IS NOT NULL "
+                            + " AND COALESCE(j.sending_started_at, j.signed_at) < now() - make_interval(secs => ?) "
+                            + " ORDER BY j.signed_at LIMIT ? FOR UPDATE OF j SKIP LOCKED) AND status = 'signed' "
                             + "RETURNING job_id, processing_batch_id, batch_seq, " + JobTransactionBytes.rawTxOf("publish_jobs")
                             + ", txid, fee_sats, created_at, attempts")) {
                 ps.setDouble(1, olderThan.toMillis() / 1000.0);
-                ps.setInt(2, limit);
+                ps.setDouble(2, olderThan.toMillis() / 1000.0);
+                ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(new JobId(rs.getString(1)), new Object[]{rs.getString(2), rs.getInt(3), rs.getBytes(4), rs.getString(5),
@@ -539,14 +585,16 @@ public final class PublishJobStore {
 
     /**
      * Sent jobs with a transaction of their own at least {@code minAge} old, least recently checked first; stamps them
-     * as checked.
+     * as checked. Sent: a row that says so, or a signed row of a sent batch.
      */
     public List<Unconfirmed> takeUnconfirmed(Duration minAge, int limit) {
         return queryList("confirmation query",
                 "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
-                        + " SELECT job_id FROM publish_jobs WHERE status = 'sent' AND txid IS NOT NULL "
-                        + " AND sent_at < now() - make_interval(secs => ?) "
-                        + " ORDER BY status_checked_at NULLS FIRST, sent_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                        + " SELECT j.job_id FROM publish_jobs j LEFT JOIN publish_batches b "
+                        + "   ON j.status = 'signed' AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL "
+                        + " WHERE j.status IN ('signed', 'sent') AND j.mode = 'record' AND j.txid IS NOT NULL "
+                        + " AND CASE WHEN j.status = 'sent' THEN j.sent_at ELSE b.sent_at END < now() - make_interval(secs => ?) "
+                        + " ORDER BY j.status_checked_at NULLS FIRST, j.signed_at LIMIT ? FOR UPDATE OF j SKIP LOCKED) "
                         + "RETURNING job_id, txid",
                 (c, ps) -> {
                     ps.setDouble(1, minAge.toMillis() / 1000.0);

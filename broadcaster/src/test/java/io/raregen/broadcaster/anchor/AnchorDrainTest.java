@@ -83,7 +83,7 @@ class AnchorDrainTest extends ChainAndQueue {
         p.start();
         try {
             assertEquals(300, awaitAnchorSent(300));
-            assertEquals(40, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE mode = 'record' AND status = 'sent'",
+            assertEquals(40, kit.awaitScalar("SELECT count(*) FROM publish_jobs j JOIN job_states s USING (job_id) WHERE j.mode = 'record' AND s.status = 'sent'",
                     40, Duration.ofSeconds(60)));
             assertEquals(1, kit.scalar("SELECT count(*) FROM anchor_batches"), "the 300 queued jobs: one window, one transaction");
             assertEquals(300, kit.scalar("SELECT tree_size FROM anchor_batches"));
@@ -112,7 +112,7 @@ class AnchorDrainTest extends ChainAndQueue {
         } finally {
             p.close();
         }
-        long recordFees = kit.scalar("SELECT coalesce(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined')");
+        long recordFees = kit.scalar("SELECT coalesce(sum(j.fee_sats), 0) FROM publish_jobs j JOIN job_states s USING (job_id) WHERE s.status IN ('sent', 'mined')");
         long anchorFees = kit.scalar("SELECT coalesce(sum(fee_sats), 0) FROM anchor_batches WHERE status IN ('sent', 'mined')");
         assertTrue(anchorFees > 0);
         assertEquals(poolBefore, Invariants.poolSats(kit) + recordFees + anchorFees, "pool before = after + all fees");
@@ -255,7 +255,7 @@ class AnchorDrainTest extends ChainAndQueue {
             Block fresh = kit.chain.reorg(1).newBlock();
             watch.runOnce();
             assertEquals("sent", kit.strings("SELECT status FROM anchor_batches").get(0));
-            assertEquals(10, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'"));
+            assertEquals(10, kit.scalar("SELECT count(*) FROM job_states WHERE status = 'sent'"));
             assertEquals(10, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE from_status = 'mined' "
                     + "AND to_status = 'sent' AND reason LIKE 'reorg: block " + old.hash() + "%'"), "audited with the reason");
 

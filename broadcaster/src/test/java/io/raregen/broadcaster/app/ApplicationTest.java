@@ -89,7 +89,7 @@ class ApplicationTest {
                     long deadline = System.currentTimeMillis() + 30_000;
                     while (!status.equals("sent") && System.currentTimeMillis() < deadline) {
                         Thread.sleep(100);
-                        try (ResultSet rs = c.createStatement().executeQuery("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'")) {
+                        try (ResultSet rs = c.createStatement().executeQuery("SELECT status FROM job_states WHERE job_id = '" + jobId + "'")) {
                             rs.next();
                             status = rs.getString(1);
                         }

@@ -387,7 +387,7 @@ public final class DrainBenchmark {
     /** {@code aggregate} (a count, an age in µs) over the sent jobs among {@code ids}. */
     private static long ofSentJobs(TestKit kit, List<String> ids, String aggregate) throws SQLException {
         try (Connection c = kit.ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT " + aggregate + " FROM publish_jobs WHERE job_id = ANY(?) AND status = 'sent'")) {
+                "SELECT " + aggregate + " FROM job_states WHERE job_id = ANY(?) AND status = 'sent'")) {
             ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -431,12 +431,12 @@ public final class DrainBenchmark {
         // and before the feed stops
         long from = Math.min(35, seconds / 3);
         long to = seconds - 5;
-        String window = "sent_at BETWEEN (SELECT min(sent_at) FROM publish_jobs) + interval '" + from + " seconds' "
-                + "AND (SELECT min(sent_at) FROM publish_jobs) + interval '" + to + " seconds'";
-        long sentInWindow = kit.scalar("SELECT count(*) FROM publish_jobs WHERE " + window);
+        String window = "sent_at BETWEEN (SELECT min(sent_at) FROM job_sends) + interval '" + from + " seconds' "
+                + "AND (SELECT min(sent_at) FROM job_sends) + interval '" + to + " seconds'";
+        long sentInWindow = kit.scalar("SELECT count(*) FROM job_sends WHERE " + window);
         double rate = sentInWindow / (double) (to - from);
-        long p50 = kit.scalar("SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) * 1000)::bigint FROM publish_jobs WHERE " + window);
-        long p99 = kit.scalar("SELECT (percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) * 1000)::bigint FROM publish_jobs WHERE " + window);
+        long p50 = kit.scalar("SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) * 1000)::bigint FROM job_sends WHERE " + window);
+        long p99 = kit.scalar("SELECT (percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) * 1000)::bigint FROM job_sends WHERE " + window);
         System.out.printf("mode=sustained run=%d s, window %d..%d s: steady sent rate %.1f tx/s (limit 166.7), accept→sent p50 %d ms, p99 %d ms (fed %d/s)%n",
                 seconds, from, to, rate, p50, p99, feed);
     }

@@ -146,7 +146,7 @@ public final class StorageFootprint {
                 Map<String, Size> z2 = sizes(admin);
                 Map<String, Tup> s2 = settledStats(admin);
                 System.out.printf("drained %d jobs in %.1f s (%.0f tx/s); sent: %d, failed: %d%n", n, secs, n / secs,
-                        kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'"),
+                        kit.scalar("SELECT count(*) FROM job_states WHERE status = 'sent'"),
                         kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed'"));
 
                 Attributed enqueue = attribute(admin, dbOid, w0.lsn, w1.lsn);
@@ -296,7 +296,7 @@ public final class StorageFootprint {
 
     private static long sentAmong(TestKit kit, List<String> ids) throws SQLException {
         try (Connection c = kit.ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM publish_jobs WHERE job_id = ANY(?) AND status = 'sent'")) {
+                "SELECT count(*) FROM job_states WHERE job_id = ANY(?) AND status = 'sent'")) {
             ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -81,7 +81,7 @@ class CallbackApplierTest {
     private static List<String> sentJobs(int n) throws InterruptedException {
         List<String> ids = kit.insertJobs(n);
         ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(new JobId(id))));
-        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN ("
+        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent' AND job_id IN ("
                 + Invariants.in(ids) + ")", n, Duration.ofSeconds(60)));
         return ids;
     }
@@ -91,7 +91,7 @@ class CallbackApplierTest {
     }
 
     private static String statusOf(String jobId) {
-        return kit.strings("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'").get(0);
+        return kit.strings("SELECT status FROM job_states WHERE job_id = '" + jobId + "'").get(0);
     }
 
     private static String randomTxid() {

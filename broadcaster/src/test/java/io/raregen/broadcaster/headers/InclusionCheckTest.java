@@ -66,7 +66,7 @@ class InclusionCheckTest {
                 new HeaderStore(kit.dataSource()), settings, registry);
         pipeline.start();
         ids.forEach(id -> pipeline.collector().offerNow(Incoming.fromLoop(new JobId(id))));
-        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN (" + Invariants.in(ids)
+        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent' AND job_id IN (" + Invariants.in(ids)
                 + ")", n, Duration.ofSeconds(30)));
         return ids;
     }
@@ -112,14 +112,14 @@ class InclusionCheckTest {
         BroadcastResult unknownBlock = new BroadcastResult(txid, BroadcastResult.Outcome.MINED, "MINED", null, null, null,
                 "ab".repeat(32), real.blockHeight(), real.merklePathHex());
         assertEquals(InclusionCheck.Outcome.UNAVAILABLE, pipeline.applier().recordMined(jobId, txid, unknownBlock).outcome());
-        assertEquals("sent", kit.strings("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'").get(0));
+        assertEquals("sent", kit.strings("SELECT status FROM job_states WHERE job_id = '" + jobId + "'").get(0));
         assertEquals(2.0, checks("mismatch"));
         assertEquals(1.0, checks("unavailable"));
         assertEquals(0, kit.scalar("SELECT count(*) FROM block_headers WHERE block_hash = '" + "ab".repeat(32) + "'"));
 
         // the true answer still gets through
         assertTrue(pipeline.applier().recordMined(jobId, txid, real).verified());
-        assertEquals("mined", kit.strings("SELECT status FROM publish_jobs WHERE job_id = '" + jobId + "'").get(0));
+        assertEquals("mined", kit.strings("SELECT status FROM job_states WHERE job_id = '" + jobId + "'").get(0));
     }
 
     @Test

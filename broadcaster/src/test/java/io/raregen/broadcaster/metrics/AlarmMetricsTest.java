@@ -46,7 +46,7 @@ class AlarmMetricsTest {
         String pubkey = "02" + "11".repeat(32);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO identities (pubkey) VALUES ('" + pubkey + "')");
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 6; i++) {
                 s.execute("INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash)"
                         + " VALUES ('JOB" + i + "', '" + pubkey + "', 'n" + i + "', '{}', 's', '" + "0".repeat(64) + "')");
             }
@@ -54,11 +54,15 @@ class AlarmMetricsTest {
             s.execute("UPDATE publish_jobs SET status = 'processing', processing_at = now() - interval '1 hour'"
                     + " WHERE job_id = 'JOB0'");
             s.execute("UPDATE publish_jobs SET status = 'processing', processing_at = now() WHERE job_id = 'JOB1'");
-            // JOB2 signed an hour ago and never sent: stuck. JOB3 signed an hour ago and sent: not stuck.
-            for (String id : new String[]{"JOB2", "JOB3"}) {
+            // JOB2 signed an hour ago and never sent: stuck. JOB3 signed an hour ago and sent: not stuck. JOB5 signed an
+            // hour ago in a batch recorded sent (V47; its row stays signed): not stuck.
+            s.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B1', 2, 'broadcasting')");
+            s.execute("INSERT INTO publish_batches (batch_id, job_count, status, sent_at) VALUES ('B2', 1, 'completed', now())");
+            for (String id : new String[]{"JOB2", "JOB3", "JOB5"}) {
                 s.execute("UPDATE publish_jobs SET status = 'processing', processing_at = now() WHERE job_id = '" + id + "'");
                 s.execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x01', txid = '" + id.charAt(3)
-                        + "'||repeat('a', 63), signed_at = now() - interval '1 hour' WHERE job_id = '" + id + "'");
+                        + "'||repeat('a', 63), signed_at = now() - interval '1 hour', processing_batch_id = '"
+                        + (id.equals("JOB5") ? "B2" : "B1") + "' WHERE job_id = '" + id + "'");
             }
             s.execute("UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = 'JOB3'");
             // JOB4 stays queued: the reconciler's business, not a stuck job.

@@ -32,7 +32,7 @@ class BroadcasterJoinsAndDiesTest extends ChainAndQueue {
     static final long CAPACITY = 200;
     static final Duration PERIOD = Duration.ofSeconds(2);
     static final Duration WINDOW = Duration.ofSeconds(3);
-    static final String SENT = "SELECT count(*) FROM publish_jobs WHERE status = 'sent'";
+    static final String SENT = "SELECT count(*) FROM job_states WHERE status = 'sent'";
 
     private PublishPipeline broadcaster(String id, String queue) {
         PipelineSettings pp = kit.fastPipeline();

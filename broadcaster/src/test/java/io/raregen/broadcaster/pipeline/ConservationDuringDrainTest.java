@@ -55,7 +55,7 @@ class ConservationDuringDrainTest extends ChainAndQueue {
         sampler.start();
         p.start();
         try {
-            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(120)));
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", n, Duration.ofSeconds(120)));
         } finally {
             draining.set(false);
             sampler.join(10_000);

@@ -100,7 +100,7 @@ class CrashWindowsTest {
         PublishPipeline b = kit.pipeline(kit.fastPipeline(), rp, RateLimiter.unlimited(), null, null, PipelineHooks.NONE, "fresh");
         b.start();
         try {
-            assertEquals(N, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", N, Duration.ofSeconds(60)));
+            assertEquals(N, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", N, Duration.ofSeconds(60)));
         } finally {
             b.close();
         }

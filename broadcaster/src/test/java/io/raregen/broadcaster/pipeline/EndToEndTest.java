@@ -31,7 +31,7 @@ class EndToEndTest extends ChainAndQueue {
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "e2e");
         p.start();
         try {
-            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", n, Duration.ofSeconds(90)));
         } finally {
             p.close();
         }
@@ -57,7 +57,7 @@ class EndToEndTest extends ChainAndQueue {
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "dup");
         p.start();
         try {
-            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", n, Duration.ofSeconds(90)));
             assertEquals(0, kit.awaitScalar("SELECT 0", 0, Duration.ZERO));
             long deadline = System.currentTimeMillis() + 20_000;
             while (sqs.depth(queue) > 0 && System.currentTimeMillis() < deadline) {
@@ -83,7 +83,7 @@ class EndToEndTest extends ChainAndQueue {
                 PipelineHooks.NONE, "backlog");
         p.start();
         try {
-            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", n, Duration.ofSeconds(90)));
         } finally {
             p.close();
         }
@@ -111,7 +111,7 @@ class EndToEndTest extends ChainAndQueue {
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "packed");
         p.start();
         try {
-            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(90)));
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", n, Duration.ofSeconds(90)));
             awaitEmpty(queue);
         } finally {
             p.close();
@@ -140,7 +140,7 @@ class EndToEndTest extends ChainAndQueue {
                 registry);
         p.start();
         try {
-            assertEquals(5, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", 5, Duration.ofSeconds(30)));
+            assertEquals(5, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", 5, Duration.ofSeconds(30)));
             awaitEmpty(queue);
         } finally {
             p.close();
@@ -161,11 +161,11 @@ class EndToEndTest extends ChainAndQueue {
         pp.setMaxBatchSize(50);
         PublishPipeline p = kit.pipeline(pp, kit.fastRecovery(), RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "stop");
         p.start();
-        kit.awaitScalar("SELECT least(count(*), 1) FROM publish_jobs WHERE status = 'sent'", 1, Duration.ofSeconds(30));
+        kit.awaitScalar("SELECT least(count(*), 1) FROM job_states WHERE status = 'sent'", 1, Duration.ofSeconds(30));
         p.close();
-        assertEquals(0, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('processing', 'signed')"),
+        assertEquals(0, kit.scalar("SELECT count(*) FROM job_states WHERE status IN ('processing', 'signed')"),
                 "every claimed job was finished, none left in the middle");
-        assertEquals(n, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('queued', 'sent')"));
+        assertEquals(n, kit.scalar("SELECT count(*) FROM job_states WHERE status IN ('queued', 'sent')"));
         Invariants.assertTransitionsLegal(kit);
     }
 

@@ -61,7 +61,7 @@ class FaultMatrixTest {
     }
 
     private void awaitSent(int n) throws InterruptedException {
-        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", n, Duration.ofSeconds(60)),
+        assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", n, Duration.ofSeconds(60)),
                 kit.strings("SELECT status || ' ' || coalesce(error_code, '') FROM publish_jobs WHERE status <> 'sent' LIMIT 5").toString());
     }
 
@@ -75,7 +75,7 @@ class FaultMatrixTest {
         kit.fundPool(N + 10, 1000);
         kit.chain.faults().errorRate(1.0).errorStatus(503);
         start();
-        assertEquals(N, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed'", N, Duration.ofSeconds(30)));
+        assertEquals(N, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'signed'", N, Duration.ofSeconds(30)));
         Thread.sleep(500);
         kit.chain.faults().reset();
         awaitSent(N);
@@ -88,7 +88,7 @@ class FaultMatrixTest {
         kit.fundPool(N + 10, 1000);
         kit.chain.faults().timeoutAfterAcceptRate(1.0).hangMs(8_000);
         start();
-        assertEquals(N, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed'", N, Duration.ofSeconds(30)));
+        assertEquals(N, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'signed'", N, Duration.ofSeconds(30)));
         Map<String, String> stored = txids();
         long deadline = System.currentTimeMillis() + 20_000;
         while (stored.values().stream().anyMatch(t -> kit.chain.status(t) == null) && System.currentTimeMillis() < deadline) {
@@ -106,7 +106,7 @@ class FaultMatrixTest {
         kit.fundPool(N + 10, 1000);
         kit.chain.faults().dropResponseRate(1.0);
         start();
-        assertEquals(N, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed'", N, Duration.ofSeconds(30)));
+        assertEquals(N, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'signed'", N, Duration.ofSeconds(30)));
         Map<String, String> stored = txids();
         Thread.sleep(300);
         kit.chain.faults().reset();

@@ -156,7 +156,7 @@ class PostgresRestartDuringDrainTest {
 
     /** Waits until 60 jobs are sent, then stops Postgres for {@link #OUTAGE_MS} and starts it again. */
     private void outageOnceTheDrainIsGoing() throws Exception {
-        assertEquals(60, kit.awaitScalar("SELECT least(count(*), 60) FROM publish_jobs WHERE status IN ('sent', 'mined')",
+        assertEquals(60, kit.awaitScalar("SELECT least(count(*), 60) FROM job_states WHERE status IN ('sent', 'mined')",
                 60, Duration.ofSeconds(30)), "the drain got going before the outage");
         System.out.println("jobs when the outage began: "
                 + String.join(", ", kit.strings("SELECT status || ' ' || count(*) FROM publish_jobs GROUP BY status")));
@@ -194,7 +194,7 @@ class PostgresRestartDuringDrainTest {
             outage.run();
             mark("outage over: " + (outageEnd - outageStart) / 1_000_000 + " ms down");
 
-            long done = awaitCount("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined')", N, Duration.ofSeconds(40));
+            long done = awaitCount("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined')", N, Duration.ofSeconds(40));
             long recoveredMs = (System.nanoTime() - outageEnd) / 1_000_000;
             assertEquals(N, done, "every job sent after the restart: " + kit.strings(
                     "SELECT status || ' ' || count(*) FROM publish_jobs GROUP BY status"));

@@ -62,7 +62,7 @@ class PublishedTransactionsSdkCheckTest extends ChainAndQueue {
                 PipelineHooks.NONE, "sdk-check");
         p.start();
         try {
-            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined')", n,
+            assertEquals(n, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined')", n,
                     Duration.ofSeconds(90)));
         } finally {
             p.close();
@@ -137,7 +137,7 @@ class PublishedTransactionsSdkCheckTest extends ChainAndQueue {
                              + "FROM spends s JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
                              + "WHERE s.spending_txid = ? ORDER BY 1, 2");
              ResultSet rs = s.executeQuery("SELECT job_id, txid, " + io.raregen.core.jobs.JobTransactionBytes.rawTxOf("publish_jobs") + ", signed_payload, signature, pubkey FROM publish_jobs "
-                     + "WHERE status IN ('sent', 'mined') ORDER BY job_id")) {
+                     + "WHERE job_id IN (SELECT job_id FROM job_states WHERE status IN ('sent', 'mined')) ORDER BY job_id")) {
             while (rs.next()) {
                 String txid = rs.getString(2);
                 ObjectNode prevouts = JSON.createObjectNode();

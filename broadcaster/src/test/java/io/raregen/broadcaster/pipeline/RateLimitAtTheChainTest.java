@@ -56,7 +56,7 @@ class RateLimitAtTheChainTest extends ChainAndQueue {
         }
         pipelines.forEach(PublishPipeline::start);
         try {
-            assertEquals(N, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", N, Duration.ofSeconds(60)));
+            assertEquals(N, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", N, Duration.ofSeconds(60)));
         } finally {
             for (PublishPipeline p : pipelines) {
                 p.close();

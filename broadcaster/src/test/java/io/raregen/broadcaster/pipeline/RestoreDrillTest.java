@@ -83,10 +83,10 @@ class RestoreDrillTest extends ChainAndQueue {
         PublishPipeline first = kit.pipeline(pp, slow, RateLimiter.unlimited(), sqs.client, queue, PipelineHooks.NONE, "before-restore");
         first.start();
         try {
-            kit.awaitScalar("SELECT least(count(*), 60) FROM publish_jobs WHERE status IN ('sent', 'mined')", 60, Duration.ofSeconds(60));
+            kit.awaitScalar("SELECT least(count(*), 60) FROM job_states WHERE status IN ('sent', 'mined')", 60, Duration.ofSeconds(60));
             PgTools.dump(kit.db, dump);
             kit.chain.mineBlock(); // some of what the dump missed is mined, the rest stays in the mempool
-            assertEquals(JOBS, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined')", JOBS, Duration.ofSeconds(45)),
+            assertEquals(JOBS, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined')", JOBS, Duration.ofSeconds(45)),
                     () -> "the first drain finished: " + kit.strings("SELECT status || ' ' || count(*) FROM publish_jobs GROUP BY status")
                             + ", queue depth " + sqs.depth(queue));
         } finally {
@@ -99,9 +99,9 @@ class RestoreDrillTest extends ChainAndQueue {
         TestDatabase copy = TestDatabase.createEmpty();
         PgTools.restore(dump, copy);
         restored = kit.onRestored(copy);
-        long dumpSent = restored.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined')");
-        long dumpSigned = restored.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed'");
-        long dumpUnsent = restored.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('queued', 'processing')");
+        long dumpSent = restored.scalar("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined')");
+        long dumpSigned = restored.scalar("SELECT count(*) FROM job_states WHERE status = 'signed'");
+        long dumpUnsent = restored.scalar("SELECT count(*) FROM job_states WHERE status IN ('queued', 'processing')");
         assertTrue(dumpSent >= 60 && dumpUnsent > 0, "the dump was taken mid-drain: " + dumpSent + " sent, " + dumpSigned
                 + " signed, " + dumpUnsent + " queued or processing");
         assertEquals(JOBS, dumpSent + dumpSigned + dumpUnsent);
@@ -130,7 +130,7 @@ class RestoreDrillTest extends ChainAndQueue {
         }
         assertTrue(applied.findings().stream().allMatch(Finding::applied), summary(applied));
         assertTrue(applied.inAgreement());
-        assertEquals(0, restored.scalar("SELECT count(*) FROM publish_jobs WHERE status NOT IN ('sent', 'mined')"));
+        assertEquals(0, restored.scalar("SELECT count(*) FROM job_states WHERE status NOT IN ('sent', 'mined')"));
         assertEquals(dumpUnsent + dumpSigned, restored.scalar(
                 "SELECT count(*) FROM publish_job_transitions WHERE to_status = 'sent' AND reason LIKE 'reconcile:%'"));
         assertEquals(0, restored.pool.snapshot().conservationGapSats(), "the audit balances right after the reconcile");
@@ -145,7 +145,7 @@ class RestoreDrillTest extends ChainAndQueue {
                 sqs.client, queue2, PipelineHooks.NONE, "after-restore");
         second.start();
         try {
-            assertEquals(JOBS + LATER, restored.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined')",
+            assertEquals(JOBS + LATER, restored.awaitScalar("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined')",
                     JOBS + LATER, Duration.ofSeconds(60)));
             Thread.sleep(3000); // the rescuer and the reconciler get their rounds: they must find nothing to re-send
         } finally {

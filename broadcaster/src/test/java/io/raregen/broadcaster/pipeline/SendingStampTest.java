@@ -28,7 +28,7 @@ class SendingStampTest {
                     null, null, PipelineHooks.NONE, "prompt");
             p.start();
             try {
-                assertEquals(40, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", 40, Duration.ofSeconds(30)));
+                assertEquals(40, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", 40, Duration.ofSeconds(30)));
             } finally {
                 p.close();
             }
@@ -49,7 +49,7 @@ class SendingStampTest {
                     null, null, PipelineHooks.NONE, "paced");
             p.start();
             try {
-                assertEquals(60, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", 60, Duration.ofSeconds(60)));
+                assertEquals(60, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", 60, Duration.ofSeconds(60)));
             } finally {
                 p.close();
             }

@@ -81,7 +81,7 @@ class ProvidersTest {
     }
 
     private void awaitAllSent() throws InterruptedException {
-        assertEquals(ids.size(), kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent'", ids.size(),
+        assertEquals(ids.size(), kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent'", ids.size(),
                         Duration.ofSeconds(60)),
                 kit.strings("SELECT status || ' ' || coalesce(error_code, '') FROM publish_jobs WHERE status <> 'sent' LIMIT 5").toString());
     }
@@ -151,10 +151,10 @@ class ProvidersTest {
         b.faults().errorRate(1.0);
         start(RoutingSettings.Policy.PRIMARY_WITH_FAILOVER);
         publish(10);
-        assertEquals(10, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed'", 10, Duration.ofSeconds(30)));
+        assertEquals(10, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'signed'", 10, Duration.ofSeconds(30)));
         // long enough for the sender's retries and a rescuer round (re-sent after 2 s)
         Thread.sleep(3_000);
-        assertEquals(10, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'signed'"),
+        assertEquals(10, kit.scalar("SELECT count(*) FROM job_states WHERE status = 'signed'"),
                 "one door's rejection neither failed the jobs nor sent them back to be re-signed");
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status IN ('failed', 'queued') "
                 + "AND from_status IS NOT NULL"));

@@ -101,7 +101,7 @@ class RecoveryLoopsTest {
         p.start();
         ids.forEach(id -> p.collector().offerNow(Incoming.fromLoop(new JobId(id))));
         String in = io.raregen.broadcaster.support.Invariants.in(ids);
-        assertEquals(3, kit.awaitScalar("SELECT count(*) FROM publish_jobs WHERE status = 'sent' AND job_id IN (" + in + ")", 3, Duration.ofSeconds(30)));
+        assertEquals(3, kit.awaitScalar("SELECT count(*) FROM job_states WHERE status = 'sent' AND job_id IN (" + in + ")", 3, Duration.ofSeconds(30)));
         p.close();
         kit.chain.mineBlock();
         ConfirmationTracker t = new ConfirmationTracker(kit.store, new ArcTransactionBroadcaster(kit.arcProperties()), p.applier(),

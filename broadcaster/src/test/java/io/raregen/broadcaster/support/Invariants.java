@@ -34,7 +34,7 @@ public final class Invariants {
 
     /** I1/I2/I3/I5/I6: every job sent (or mined) with a txid the chain accepted, each record decodable. */
     public static void assertAllPublished(TestKit kit, List<String> jobIds) {
-        assertEquals(jobIds.size(), kit.scalar("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined') AND job_id IN ("
+        assertEquals(jobIds.size(), kit.scalar("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined') AND job_id IN ("
                 + in(jobIds) + ")"), "every job sent: " + kit.strings(
                 "SELECT status || ' ' || coalesce(error_code, '') FROM publish_jobs WHERE status NOT IN ('sent', 'mined') LIMIT 5"));
         assertEquals(kit.scalar("SELECT count(*) FROM publish_jobs WHERE txid IS NOT NULL"),
@@ -75,7 +75,7 @@ public final class Invariants {
     /** I4: unspent pool sats before = unspent after + fees of every stored transaction. */
     public static void assertConservation(TestKit kit, long poolBefore) {
         long after = kit.scalar("SELECT coalesce(sum(satoshis), 0) FROM utxos WHERE status NOT IN ('spent', 'retired')");
-        long fees = kit.scalar("SELECT coalesce(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined')");
+        long fees = kit.scalar("SELECT coalesce(sum(j.fee_sats), 0) FROM publish_jobs j JOIN job_states s USING (job_id) WHERE s.status IN ('sent', 'mined')");
         assertEquals(poolBefore, after + fees, "pool before = after + fees");
         assertEquals(0, kit.scalar("SELECT count(*) FROM utxos WHERE status = 'reserved' AND reserved_until < now() - interval '10 minutes'"));
     }

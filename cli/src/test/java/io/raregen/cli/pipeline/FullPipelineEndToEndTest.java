@@ -134,7 +134,7 @@ class FullPipelineEndToEndTest {
             assertEquals(RECORDS, sentByJob.size());
 
             // AND the pipeline drains: every job reaches sent (or mined)
-            long done = db.await("SELECT count(*) FROM publish_jobs WHERE status IN ('sent', 'mined')", v -> v >= RECORDS,
+            long done = db.await("SELECT count(*) FROM job_states WHERE status IN ('sent', 'mined')", v -> v >= RECORDS,
                     Duration.ofSeconds(180));
             assertEquals(RECORDS, done, () -> "jobs by status: " + statusCounts(db) + "\n" + stack.tail());
             long drained = System.nanoTime();
@@ -294,7 +294,7 @@ class FullPipelineEndToEndTest {
         try (Statement s = db.connection().createStatement();
              ResultSet rs = s.executeQuery("""
                      SELECT t.job_id, t.from_status, t.to_status, j.status
-                     FROM publish_job_transitions t JOIN publish_jobs j ON j.job_id = t.job_id ORDER BY t.job_id, t.id""")) {
+                     FROM publish_job_transitions t JOIN job_states j ON j.job_id = t.job_id ORDER BY t.job_id, t.id""")) {
             while (rs.next()) {
                 byJob.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new String[]{rs.getString(2), rs.getString(3)});
                 statusNow.put(rs.getString(1), rs.getString(4));
@@ -411,9 +411,10 @@ class FullPipelineEndToEndTest {
         List<Job> out = new ArrayList<>();
         try (Statement s = db.connection().createStatement();
              ResultSet rs = s.executeQuery("""
-                     SELECT j.job_id, j.status, j.txid, coalesce(t.raw_tx, j.raw_tx), coalesce(j.fee_sats, -1), j.signed_payload,
+                     SELECT j.job_id, s.status, j.txid, coalesce(t.raw_tx, j.raw_tx), coalesce(j.fee_sats, -1), j.signed_payload,
                             j.signature, j.pubkey
-                     FROM publish_jobs j LEFT JOIN publish_job_transactions t ON t.job_id = j.job_id ORDER BY j.job_id""")) {
+                     FROM publish_jobs j JOIN job_states s ON s.job_id = j.job_id
+                     LEFT JOIN publish_job_transactions t ON t.job_id = j.job_id ORDER BY j.job_id""")) {
             while (rs.next()) {
                 out.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getLong(5),
                         new Envelope(rs.getString(6), rs.getString(7), rs.getString(8))));

@@ -17,7 +17,7 @@ record PoolSnapshot(long sats, Set<String> poolTxids) {
 
     /** Work still in flight: jobs not yet sent and pool transactions stored but not yet broadcast. */
     private static final String IN_FLIGHT = """
-            SELECT (SELECT count(*) FROM publish_jobs WHERE status IN ('queued', 'processing', 'signed'))
+            SELECT (SELECT count(*) FROM job_states WHERE status IN ('queued', 'processing', 'signed'))
                  + (SELECT count(*) FROM pool_transactions WHERE status = 'signed')""";
 
     static PoolSnapshot take(Connection c) throws SQLException {

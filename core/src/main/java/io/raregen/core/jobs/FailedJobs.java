@@ -45,7 +45,8 @@ public final class FailedJobs {
              WHERE job_id = ? AND status = 'failed' AND txid IS NULL
             """;
 
-    static final String WHY_NOT = "SELECT status, txid IS NOT NULL FROM publish_jobs WHERE job_id = ?";
+    static final String WHY_NOT = "SELECT s.status, j.txid IS NOT NULL FROM publish_jobs j JOIN job_states s USING (job_id) "
+            + "WHERE job_id = ?";
 
     private FailedJobs() {
     }

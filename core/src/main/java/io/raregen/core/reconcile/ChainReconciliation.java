@@ -206,8 +206,12 @@ public final class ChainReconciliation {
     private void storedTransactions() throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT job_id, status, txid, " + JobTransactionBytes.rawTxOf("publish_jobs") + ", signed_payload, signature FROM publish_jobs "
-                        + "WHERE status IN ('signed', 'sent') ORDER BY job_id")) {
+                // a signed row of a sent batch is sent (V47)
+                "SELECT j.job_id, CASE WHEN b.sent_at IS NOT NULL THEN 'sent' ELSE j.status END, j.txid, "
+                        + JobTransactionBytes.rawTxOf("j") + ", j.signed_payload, j.signature FROM publish_jobs j "
+                        + "LEFT JOIN publish_batches b ON j.status = 'signed' AND j.mode = 'record' "
+                        + "AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL "
+                        + "WHERE j.status IN ('signed', 'sent') ORDER BY j.job_id")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Object[]{new JobRow(JobId.parse(rs.getString(1)), rs.getString(2), Txid.fromHex(rs.getString(3)),
@@ -392,7 +396,8 @@ public final class ChainReconciliation {
             }
             JobTransactionBytes.insert(c, List.of(job.jobId()), List.of(raw));
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_jobs SET status = 'signed', txid = ?, fee_sats = ?, signed_at = now() "
+                    // out of its old batch: were that batch sent, the job would count as sent before the next statement
+                    "UPDATE publish_jobs SET status = 'signed', txid = ?, fee_sats = ?, signed_at = now(), processing_batch_id = NULL "
                             + "WHERE job_id = ? AND status = 'processing' AND txid IS NULL")) {
                 ps.setString(1, s.hex());
                 ps.setLong(2, fee);
@@ -495,8 +500,10 @@ public final class ChainReconciliation {
     }
 
     private boolean storedByUs(Txid s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM publish_jobs WHERE txid = ? "
-                + "AND status IN ('sent', 'mined')) OR EXISTS (SELECT 1 FROM pool_transactions WHERE txid = ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = ? "
+                + "AND (j.status IN ('sent', 'mined') OR (j.status = 'signed' AND j.mode = 'record' AND EXISTS (SELECT 1 "
+                + "FROM publish_batches b WHERE b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL)))) "
+                + "OR EXISTS (SELECT 1 FROM pool_transactions WHERE txid = ?)")) {
             ps.setString(1, s.hex());
             ps.setString(2, s.hex());
             try (ResultSet rs = ps.executeQuery()) {
@@ -513,8 +520,8 @@ public final class ChainReconciliation {
         if (nonce == null) {
             return null;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT job_id, status, txid, signed_payload, signature "
-                + "FROM publish_jobs WHERE pubkey = ? AND nonce = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT j.job_id, s.status, j.txid, j.signed_payload, j.signature "
+                + "FROM publish_jobs j JOIN job_states s USING (job_id) WHERE j.pubkey = ? AND j.nonce = ?")) {
             ps.setString(1, env.pubkey());
             ps.setString(2, nonce);
             try (ResultSet rs = ps.executeQuery()) {

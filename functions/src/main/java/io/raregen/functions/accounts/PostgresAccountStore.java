@@ -42,10 +42,11 @@ public class PostgresAccountStore implements AccountStore {
             + "ORDER BY entry_id DESC LIMIT ?";
     private static final String KEYS = "SELECT pubkey, status, created_at FROM identities WHERE account_id = ? ORDER BY created_at DESC";
     private static final String JOBS = """
-            SELECT j.job_id, j.pubkey, j.status, j.created_at, j.txid
+            SELECT j.job_id, j.pubkey, s.status, j.created_at, j.txid
             FROM identities i
-            CROSS JOIN LATERAL (SELECT job_id, pubkey, status, created_at, txid FROM publish_jobs p
+            CROSS JOIN LATERAL (SELECT job_id, pubkey, created_at, txid FROM publish_jobs p
                                 WHERE p.pubkey = i.pubkey ORDER BY created_at DESC LIMIT ?) j
+            JOIN job_states s ON s.job_id = j.job_id
             WHERE i.account_id = ?
             ORDER BY j.created_at DESC LIMIT ?
             """;

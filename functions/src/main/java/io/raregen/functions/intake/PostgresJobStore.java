@@ -157,7 +157,7 @@ public class PostgresJobStore implements JobStore {
     // account's credits (null: no account); parameters: burst, rate, burst, account burst, account rate, account
     // burst, nonce, pubkey
     private static final String EXPLAIN_MISS = """
-            SELECT i.status, j.job_id, j.payload_hash, j.status, j.mode,
+            SELECT i.status, j.job_id, j.payload_hash, s.status, j.mode,
                    CASE WHEN i.account_id IS NULL
                      THEN LEAST(?::float8, COALESCE(q.tokens
                        + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - q.refilled_at)))::float8 * ?::float8, ?::float8))
@@ -167,6 +167,7 @@ public class PostgresJobStore implements JobStore {
                    b.credits, i.account_id IS NOT NULL
             FROM identities i
             LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
+            LEFT JOIN job_states s ON s.job_id = j.job_id
             LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
             LEFT JOIN account_quotas aq ON aq.account_id = i.account_id
             LEFT JOIN account_balances b ON b.account_id = i.account_id

@@ -40,7 +40,7 @@ public class PostgresOpsRepository implements OpsRepository {
               SELECT date_trunc('minute', sent_at) AS t, count(*) AS n,
                      percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
                        ORDER BY extract(epoch FROM sent_at - created_at) * 1000) AS p
-                FROM publish_jobs WHERE sent_at >= ? AND sent_at < ? GROUP BY 1
+                FROM job_sends WHERE sent_at >= ? AND sent_at < ? GROUP BY 1
             ), outcomes AS (
               SELECT date_trunc('minute', at) AS t,
                      count(*) FILTER (WHERE to_status = 'mined') AS mined,

@@ -20,11 +20,11 @@ import java.util.Optional;
 public class PostgresReceiptRepository implements ReceiptRepository {
 
     private static final String FIND = """
-            SELECT j.job_id, j.status, j.created_at,
+            SELECT j.job_id, s.status, j.created_at,
                    CASE WHEN j.envelope_sha256 IS NOT NULL
                         THEN COALESCE(j.envelope, publish_body(j.signed_payload, j.signature, j.pubkey, j.mode)) END,
                    j.envelope_sha256, h.header
-            FROM publish_jobs j
+            FROM publish_jobs j JOIN job_states s ON s.job_id = j.job_id
             LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
             LEFT JOIN block_headers h ON h.block_hash = COALESCE(j.block_hash, a.block_hash)
             WHERE j.job_id = ?

@@ -26,19 +26,20 @@ public class PostgresStatusRepository implements StatusRepository {
     private static final List<String> JOB_STATUSES = List.of("queued", "processing", "signed", "sent", "mined", "failed");
 
     private static final String JOB = """
-            SELECT j.job_id, j.status, j.pubkey, j.record_id, COALESCE(j.txid, a.txid), j.processing_batch_id, j.batch_seq,
-                   j.created_at, j.signed_at, j.sent_at, j.mined_at, COALESCE(j.block_hash, a.block_hash),
+            SELECT j.job_id, s.status, j.pubkey, j.record_id, COALESCE(j.txid, a.txid), j.processing_batch_id, j.batch_seq,
+                   j.created_at, j.signed_at, s.sent_at, j.mined_at, COALESCE(j.block_hash, a.block_hash),
                    COALESCE(j.block_height, a.block_height), j.error_code, j.error_detail, j.mode, a.batch_id,
                    j.anchor_leaf_index, a.tree_size, a.root
-            FROM publish_jobs j LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id WHERE j.job_id = ?
+            FROM publish_jobs j JOIN job_states s ON s.job_id = j.job_id
+            LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id WHERE j.job_id = ?
             """;
     private static final String BATCH = """
             SELECT batch_id, status, job_count, created_at, signed_at, broadcasted_at, completed_at, error_detail
             FROM publish_batches WHERE batch_id = ?
             """;
     private static final String BATCH_JOBS = """
-            SELECT job_id, batch_seq, status, txid FROM publish_jobs
-            WHERE processing_batch_id = ? ORDER BY batch_seq NULLS LAST, job_id
+            SELECT j.job_id, j.batch_seq, s.status, j.txid FROM publish_jobs j JOIN job_states s ON s.job_id = j.job_id
+            WHERE j.processing_batch_id = ? ORDER BY j.batch_seq NULLS LAST, j.job_id
             """;
     private static final String UTXOS_BY_STATUS =
             "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
@@ -51,16 +52,24 @@ public class PostgresStatusRepository implements StatusRepository {
             GROUP BY purpose, satoshis ORDER BY purpose, satoshis
             """;
     private static final String DIRTY = "SELECT count(*) FROM utxos WHERE dirty";
+    // a signed record-mode row of a sent batch is sent (V47's job_states)
     private static final String FEES = """
+            WITH jobs AS (
+              SELECT COALESCE(sum(j.fee_sats) FILTER (WHERE j.status IN ('sent', 'mined') OR b.sent_at IS NOT NULL), 0) AS spent,
+                     COALESCE(sum(j.fee_sats) FILTER (WHERE j.status = 'signed' AND b.sent_at IS NULL), 0) AS signed
+                FROM publish_jobs j
+                LEFT JOIN publish_batches b ON j.status = 'signed' AND j.mode = 'record'
+                                           AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL
+               WHERE j.status IN ('signed', 'sent', 'mined'))
             SELECT
-              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status IN ('sent', 'mined'))
+              (SELECT spent FROM jobs)
                 + (SELECT COALESCE(sum(fee_sats), 0) FROM anchor_batches WHERE status IN ('sent', 'mined')),
               (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status IN ('sent', 'mined')),
-              (SELECT COALESCE(sum(fee_sats), 0) FROM publish_jobs WHERE status = 'signed')
+              (SELECT signed FROM jobs)
                 + (SELECT COALESCE(sum(fee_sats), 0) FROM pool_transactions WHERE status = 'signed')
                 + (SELECT COALESCE(sum(fee_sats), 0) FROM anchor_batches WHERE status = 'signed')
             """;
-    private static final String JOBS_BY_STATUS = "SELECT status, count(*) FROM publish_jobs GROUP BY status";
+    private static final String JOBS_BY_STATUS = "SELECT status, count(*) FROM job_states GROUP BY status";
 
     private final DataSource dataSource;
 

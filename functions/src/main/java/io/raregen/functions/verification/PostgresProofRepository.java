@@ -22,10 +22,11 @@ import java.util.Optional;
 public class PostgresProofRepository implements ProofRepository {
 
     private static final String JOB = """
-            SELECT j.job_id, j.status, COALESCE(t.raw_tx, j.raw_tx, a.raw_tx), COALESCE(j.txid, a.txid), j.signed_payload,
+            SELECT j.job_id, s.status, COALESCE(t.raw_tx, j.raw_tx, a.raw_tx), COALESCE(j.txid, a.txid), j.signed_payload,
                    j.signature, j.pubkey, COALESCE(j.merkle_path, a.merkle_path), COALESCE(j.block_hash, a.block_hash),
                    COALESCE(j.block_height, a.block_height), a.batch_id, j.anchor_leaf_index, a.tree_size, j.anchor_path, a.root
-            FROM publish_jobs j LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
+            FROM publish_jobs j JOIN job_states s ON s.job_id = j.job_id
+            LEFT JOIN anchor_batches a ON a.batch_id = j.anchor_batch_id
             LEFT JOIN publish_job_transactions t ON t.job_id = j.job_id
             WHERE j.job_id = ?
             """;

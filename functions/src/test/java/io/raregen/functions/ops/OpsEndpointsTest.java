@@ -207,6 +207,27 @@ class OpsEndpointsTest implements TestPropertyProvider {
     }
 
     @Test
+    void series_countsJobsSentWithTheirBatch_atTheBatchsSentAt() {
+        // minutes no other test of this class writes to (they share the database)
+        Instant m = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(20, ChronoUnit.MINUTES);
+        // two jobs accepted at m+10 s, sent with their batch at m+65 s (their rows stay signed); one sent by itself at m+70 s
+        env.execute("INSERT INTO publish_batches (batch_id, job_count, status, created_at, sent_at) VALUES (?, 2, 'completed', ?, ?)",
+                "b-ops-sent", ts(m.plusSeconds(20)), ts(m.plusSeconds(65)));
+        for (int i = 0; i < 2; i++) {
+            String id = job(m.plusSeconds(10), "signed", null);
+            env.execute("UPDATE publish_jobs SET processing_batch_id = 'b-ops-sent' WHERE job_id = ?", id);
+        }
+        job(m.plusSeconds(10), "sent", m.plusSeconds(70));
+
+        JsonNode points = send(ApiRequest.get("/v1/ops/series?minutes=30").asOperator()).json().get("points");
+        JsonNode p1 = point(points, m.plusSeconds(60));
+        assertEquals(3, p1.get("sent").asLong(), p1.toString());
+        // latencies 55, 55 and 60 s
+        assertEquals(55_000.0, p1.get("latencyP50Ms").asDouble(), 0.1);
+        assertEquals(0, point(points, m).get("sent").asLong());
+    }
+
+    @Test
     void series_defaultsTo1440Minutes() {
         ApiResponse r = send(ApiRequest.get("/v1/ops/series").asOperator());
         assertEquals(200, r.status(), r.toString());
@@ -360,6 +381,9 @@ class OpsEndpointsTest implements TestPropertyProvider {
         String txid = String.format("%064x", new java.math.BigInteger(1, id.getBytes()));
         env.execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x00'::bytea, txid = ?, signed_at = ? WHERE job_id = ?",
                 txid.substring(txid.length() - 64), ts(created), id);
+        if (status.equals("signed")) {
+            return id;
+        }
         if (status.equals("failed-signed")) {
             env.execute("UPDATE publish_jobs SET status = 'failed', error_code = 'ARC_REJECTED', error_detail = 'x', failed_at = now() "
                     + "WHERE job_id = ?", id);
