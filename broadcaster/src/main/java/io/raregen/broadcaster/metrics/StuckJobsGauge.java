@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StuckJobsGauge {
 
-    private static final String SQL = """
+    /** The count (public for the recovery query plan test); parameters: the stuck-after bound in seconds, twice. */
+    public static final String SQL = """
             SELECT (SELECT count(*) FROM publish_jobs
                      WHERE status = 'processing' AND processing_at < now() - make_interval(secs => ?))
                  + (SELECT count(*) FROM publish_batches b JOIN publish_jobs j ON j.processing_batch_id = b.batch_id

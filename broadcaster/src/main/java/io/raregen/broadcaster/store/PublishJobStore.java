@@ -38,6 +38,35 @@ import java.util.Set;
  */
 public final class PublishJobStore {
 
+    /**
+     * The rescuer's way in: signed jobs of batches not sent (idx_publish_batches_unsent, then idx_publish_jobs_batch),
+     * whose last attempt is older than the first two parameters (seconds); the third is the limit. Stamps them.
+     */
+    static final String TAKE_UNSENT = "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
+            + " SELECT j.job_id FROM publish_batches b JOIN publish_jobs j ON j.processing_batch_id = b.batch_id "
+            + " WHERE b.sent_at IS NULL AND b.created_at < now() - make_interval(secs => ?) "
+            + " AND j.status = 'signed' AND j.txid IS NOT NULL "
+            + " AND COALESCE(j.sending_started_at, j.signed_at) < now() - make_interval(secs => ?) "
+            + " ORDER BY j.signed_at LIMIT ? FOR UPDATE OF j SKIP LOCKED) AND status = 'signed' "
+            + "RETURNING job_id, processing_batch_id, batch_seq, " + JobTransactionBytes.rawTxOf("publish_jobs")
+            + ", txid, fee_sats, created_at, attempts";
+    /**
+     * The confirmation tracker's: jobs sent (a row that says so, or a signed row of a sent batch) at least the first
+     * parameter (seconds) ago, least recently checked first (idx_publish_jobs_unconfirmed); the second is the limit.
+     * Stamps them.
+     */
+    static final String TAKE_UNCONFIRMED = "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
+            + " SELECT j.job_id FROM publish_jobs j LEFT JOIN publish_batches b "
+            + "   ON j.status = 'signed' AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL "
+            + " WHERE j.status IN ('signed', 'sent') AND j.mode = 'record' AND j.txid IS NOT NULL "
+            + " AND CASE WHEN j.status = 'sent' THEN j.sent_at ELSE b.sent_at END < now() - make_interval(secs => ?) "
+            + " ORDER BY j.status_checked_at NULLS FIRST, j.signed_at LIMIT ? FOR UPDATE OF j SKIP LOCKED) "
+            + "RETURNING job_id, txid";
+    /** Batches older than the parameter (seconds), not sent, with no job signed: closed (idx_publish_batches_unsent). */
+    static final String CLOSE_SENT_BATCHES = "UPDATE publish_batches b SET sent_at = now() WHERE b.sent_at IS NULL "
+            + "AND b.created_at < now() - make_interval(secs => ?) "
+            + "AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.processing_batch_id = b.batch_id AND j.status = 'signed')";
+
     /** The default of {@code raregen.broadcaster.claim-idle-limit}. */
     public static final Duration DEFAULT_CLAIM_IDLE_LIMIT = Duration.ofMinutes(1);
 
@@ -370,12 +399,7 @@ public final class PublishJobStore {
      * one, discarded or failed): they leave the rescuer's way in. Changes no job. Returns how many it closed.
      */
     public int closeSentBatches(Duration olderThan) {
-        return update("closing sent batches",
-                "UPDATE publish_batches b SET sent_at = now() WHERE b.sent_at IS NULL "
-                        + "AND b.created_at < now() - make_interval(secs => ?) "
-                        + "AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.processing_batch_id = b.batch_id "
-                        + "AND j.status = 'signed')",
-                (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0));
+        return update("closing sent batches", CLOSE_SENT_BATCHES, (c, ps) -> ps.setDouble(1, olderThan.toMillis() / 1000.0));
     }
 
     /** signed|sent → mined with the block data; idempotent. A job sent with its batch takes the batch's sent_at. */
@@ -512,15 +536,7 @@ public final class PublishJobStore {
     public List<SignedJob> takeSignedForRebroadcast(Duration olderThan, int limit, byte[] defaultScript) {
         Map<JobId, Object[]> rows = new LinkedHashMap<>();
         try (Connection c = ds.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE publish_jobs SET sending_started_at = now() WHERE job_id IN ("
-                            + " SELECT j.job_id FROM publish_batches b JOIN publish_jobs j ON j.processing_batch_id = b.batch_id "
-                            + " WHERE b.sent_at IS NULL AND b.created_at < now() - make_interval(secs => ?) "
-                            + " AND j.status = 'signed' AND j.txid IS NOT NULL "
-                            + " AND COALESCE(j.sending_started_at, j.signed_at) < now() - make_interval(secs => ?) "
-                            + " ORDER BY j.signed_at LIMIT ? FOR UPDATE OF j SKIP LOCKED) AND status = 'signed' "
-                            + "RETURNING job_id, processing_batch_id, batch_seq, " + JobTransactionBytes.rawTxOf("publish_jobs")
-                            + ", txid, fee_sats, created_at, attempts")) {
+            try (PreparedStatement ps = c.prepareStatement(TAKE_UNSENT)) {
                 ps.setDouble(1, olderThan.toMillis() / 1000.0);
                 ps.setDouble(2, olderThan.toMillis() / 1000.0);
                 ps.setInt(3, limit);
@@ -588,14 +604,7 @@ public final class PublishJobStore {
      * as checked. Sent: a row that says so, or a signed row of a sent batch.
      */
     public List<Unconfirmed> takeUnconfirmed(Duration minAge, int limit) {
-        return queryList("confirmation query",
-                "UPDATE publish_jobs SET status_checked_at = now() WHERE job_id IN ("
-                        + " SELECT j.job_id FROM publish_jobs j LEFT JOIN publish_batches b "
-                        + "   ON j.status = 'signed' AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL "
-                        + " WHERE j.status IN ('signed', 'sent') AND j.mode = 'record' AND j.txid IS NOT NULL "
-                        + " AND CASE WHEN j.status = 'sent' THEN j.sent_at ELSE b.sent_at END < now() - make_interval(secs => ?) "
-                        + " ORDER BY j.status_checked_at NULLS FIRST, j.signed_at LIMIT ? FOR UPDATE OF j SKIP LOCKED) "
-                        + "RETURNING job_id, txid",
+        return queryList("confirmation query", TAKE_UNCONFIRMED,
                 (c, ps) -> {
                     ps.setDouble(1, minAge.toMillis() / 1000.0);
                     ps.setInt(2, limit);
