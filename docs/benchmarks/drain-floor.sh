@@ -135,24 +135,15 @@ $spends
 COMMIT;
 BEGIN; $spent $change $sent COMMIT;
 SQL
-  cat >> "$tmp/run_v46.sql" <<SQL
-$insert
+  # v46 and today: the same store and pool update; they differ in how sent is recorded
+  stored_then_spent="$insert
 BEGIN; $reserve COMMIT;
 $claim
 $store
 COMMIT;
-BEGIN; $spent $change COMMIT;
-BEGIN; $sent COMMIT;
-SQL
-  cat >> "$tmp/run_today.sql" <<SQL
-$insert
-BEGIN; $reserve COMMIT;
-$claim
-$store
-COMMIT;
-BEGIN; $spent $change COMMIT;
-SELECT record_batch_sent('B$b', ARRAY($ids)::varchar[]);
-SQL
+BEGIN; $spent $change COMMIT;"
+  printf '%s\nBEGIN; %s COMMIT;\n' "$stored_then_spent" "$sent" >> "$tmp/run_v46.sql"
+  printf '%s\nSELECT record_batch_sent(%s, ARRAY(%s)::varchar[]);\n' "$stored_then_spent" "'B$b'" "$ids" >> "$tmp/run_today.sql"
   # lock and lockbatch: inputs held by the claim and spent at the store; they differ in how sent is recorded
   stored_held="$insert
 $claim

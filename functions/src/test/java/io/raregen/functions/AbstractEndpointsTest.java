@@ -57,6 +57,13 @@ abstract class AbstractEndpointsTest {
         return r.json().get("jobId").asText();
     }
 
+    /** A new batch row, as the broadcaster's store writes one; returns its id. */
+    protected String newBatch(String status, int jobs) {
+        String batchId = io.raregen.core.types.Ulid.generate();
+        env().execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES (?, ?, ?)", batchId, jobs, status);
+        return batchId;
+    }
+
     /** Moves a published job to sent the way the broadcaster does (processing, signed, sent), and returns its txid. */
     protected String markSent(String jobId) {
         String txid = Chain.randomTxid();
@@ -313,8 +320,7 @@ abstract class AbstractEndpointsTest {
         KeyPair key = registeredKey();
         String first = publishedJob(key);
         String second = publishedJob(key);
-        String batchId = io.raregen.core.types.Ulid.generate();
-        env().execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES (?, 2, 'signing')", batchId);
+        String batchId = newBatch("signing", 2);
         env().execute("UPDATE publish_jobs SET status = 'processing', processing_batch_id = ?, batch_seq = 2 WHERE job_id = ?", batchId, first);
         env().execute("UPDATE publish_jobs SET status = 'processing', processing_batch_id = ?, batch_seq = 1 WHERE job_id = ?", batchId, second);
 
@@ -328,12 +334,12 @@ abstract class AbstractEndpointsTest {
     @Test
     void getJob_signedJobOfABatchRecordedSent_isSentSinceTheBatchsSentAt() {
         KeyPair key = registeredKey();
-        String first = publishedJob(key);
-        String second = publishedJob(key);
-        String batchId = io.raregen.core.types.Ulid.generate();
-        env().execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES (?, 2, 'broadcasting')", batchId);
+        List<String> jobs = List.of(publishedJob(key), publishedJob(key));
+        String first = jobs.get(0);
+        String second = jobs.get(1);
+        String batchId = newBatch("broadcasting", 2);
         int seq = 1;
-        for (String id : List.of(first, second)) {
+        for (String id : jobs) {
             env().execute("UPDATE publish_jobs SET status = 'processing' WHERE job_id = ?", id);
             env().execute("UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x00'::bytea, txid = ?, signed_at = now(), "
                     + "processing_batch_id = ?, batch_seq = ? WHERE job_id = ?", Chain.randomTxid(), batchId, seq++, id);
@@ -345,7 +351,7 @@ abstract class AbstractEndpointsTest {
 
         String batchSentAt = env().string("SELECT to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
                 + "FROM publish_batches WHERE batch_id = ?", batchId);
-        for (String id : List.of(first, second)) {
+        for (String id : jobs) {
             JsonNode job = send(ApiRequest.get("/v1/jobs/" + id)).json();
             assertEquals("sent", job.get("status").asText(), job.toString());
             assertEquals(Instant.parse(batchSentAt + "Z"), Instant.parse(job.get("sentAt").asText()), job.toString());

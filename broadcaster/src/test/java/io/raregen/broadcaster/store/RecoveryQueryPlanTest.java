@@ -185,19 +185,12 @@ class RecoveryQueryPlanTest {
     /** "Node Type relation [index]" of every scan of publish_jobs or publish_batches in the plan. */
     private static List<String> scans(JsonNode plan) {
         List<String> out = new ArrayList<>();
-        collect(plan, out);
+        for (JsonNode node : plan.findParents("Relation Name")) {
+            String rel = node.get("Relation Name").asText();
+            if (TABLES.contains(rel)) {
+                out.add(node.get("Node Type").asText() + " " + rel + (node.has("Index Name") ? " " + node.get("Index Name").asText() : ""));
+            }
+        }
         return out;
-    }
-
-    private static void collect(JsonNode node, List<String> out) {
-        JsonNode rel = node.get("Relation Name");
-        if (rel != null && TABLES.contains(rel.asText())) {
-            JsonNode index = node.get("Index Name");
-            out.add(node.get("Node Type").asText() + " " + rel.asText() + (index == null ? "" : " " + index.asText()));
-        }
-        JsonNode plans = node.get("Plans");
-        if (plans != null) {
-            plans.forEach(p -> collect(p, out));
-        }
     }
 }
