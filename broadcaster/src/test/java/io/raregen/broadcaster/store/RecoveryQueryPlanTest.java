@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -162,6 +163,23 @@ class RecoveryQueryPlanTest {
                 rs.next();
                 assertEquals(500, rs.getLong(1), "the signed jobs of the batch not sent; those of sent batches are sent");
             }
+        }
+    }
+
+    @Test
+    void theIndexesTheRecoveryNoLongerReads_areGone() throws SQLException {
+        // V48 dropped what V47 moved the rescuer and the tracker away from
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'publish_jobs' ORDER BY indexname")) {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            assertTrue(names.contains("idx_publish_jobs_unconfirmed"), "" + names);
+            assertFalse(names.contains("idx_publish_jobs_unsent"), "" + names);
+            assertFalse(names.contains("idx_publish_jobs_sent_check"), "" + names);
         }
     }
 

@@ -128,8 +128,8 @@ public final class TestKit implements AutoCloseable {
     public List<String> insertJobs(int n, String mode) {
         List<String> ids = new ArrayList<>(n);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, enqueued_at, mode, "
-                        + "envelope, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, now(), ?, NULLIF(?, publish_body(?, ?, ?, ?)), ?)")) {
+                "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, mode, "
+                        + "envelope, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, publish_body(?, ?, ?, ?)), ?)")) {
             for (int i = 0; i < n; i++) {
                 String nonce = "n-" + UUID.randomUUID();
                 Envelope e = envelope(nonce, i);

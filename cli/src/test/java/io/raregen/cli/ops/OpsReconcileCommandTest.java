@@ -95,7 +95,7 @@ class OpsReconcileCommandTest {
             env = EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"after the backup\"}"), nonce, Instant.now(), null), client);
             jobId = Ulid.generate();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, "
-                    + "payload_hash, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
+                    + "payload_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, jobId);
                 ps.setString(2, env.pubkey());
                 ps.setString(3, nonce);

@@ -41,7 +41,7 @@ public final class FailedJobs {
     static final String REQUEUE = """
             UPDATE publish_jobs
                SET status = 'queued', error_code = NULL, error_detail = NULL, failed_at = NULL,
-                   processing_batch_id = NULL, batch_seq = NULL, enqueued_at = NULL
+                   processing_batch_id = NULL, batch_seq = NULL
              WHERE job_id = ? AND status = 'failed' AND txid IS NULL
             """;
 
