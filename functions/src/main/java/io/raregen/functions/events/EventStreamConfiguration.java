@@ -14,7 +14,8 @@ import java.time.Duration;
  *                             (API Gateway buffers a Lambda's answer and gives up after 30 s)
  * @param pollInterval         how often an open response reads the log; default 1 s
  * @param heartbeat            a {@code heartbeat} event after this long without events, so proxies keep
- *                             the connection and the client learns the position; default 15 s
+ *                             the connection and the client learns the position; default 5 s, and it must be
+ *                             shorter than the server's idle timeout (10 s), which cuts a quiet response
  * @param retry                the reconnection delay the stream asks of the client ({@code retry:}); default 1 s
  * @param closeAfterFirstBatch end the response as soon as it has sent events (a long poll): what a host
  *                             that buffers the answer needs; default false
@@ -24,7 +25,7 @@ import java.time.Duration;
 public record EventStreamConfiguration(
         @Bindable(defaultValue = "30s") Duration window,
         @Bindable(defaultValue = "1s") Duration pollInterval,
-        @Bindable(defaultValue = "15s") Duration heartbeat,
+        @Bindable(defaultValue = "5s") Duration heartbeat,
         @Bindable(defaultValue = "1s") Duration retry,
         @Bindable(defaultValue = "false") boolean closeAfterFirstBatch,
         @Bindable(defaultValue = "500") int pageSize) {

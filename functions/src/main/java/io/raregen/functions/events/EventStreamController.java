@@ -44,7 +44,18 @@ public class EventStreamController {
     private final EventStreamService service;
     private final EventStreamConfiguration configuration;
 
-    public EventStreamController(EventStreamService service, EventStreamConfiguration configuration) {
+    /**
+     * {@code idleTimeout} is the server's ({@code micronaut.server.idle-timeout}): a response quiet for that long is
+     * cut mid-stream (the browser reports an incomplete chunked encoding and reconnects), so a heartbeat must come
+     * sooner.
+     */
+    public EventStreamController(EventStreamService service, EventStreamConfiguration configuration,
+                                 @io.micronaut.context.annotation.Value("${micronaut.server.idle-timeout:5m}") java.time.Duration idleTimeout) {
+        if (configuration.heartbeat().compareTo(idleTimeout) >= 0) {
+            throw new IllegalArgumentException("raregen.events.heartbeat (" + configuration.heartbeat()
+                    + ") must be shorter than micronaut.server.idle-timeout (" + idleTimeout
+                    + "): a quiet stream would be cut by the server before its heartbeat");
+        }
         this.service = service;
         this.configuration = configuration;
     }
