@@ -53,7 +53,9 @@ public record AppConfig(
         /* the built web app (web/target/dist/), relative to infra-cdk/ */
         String webDist,
         /* the sender of sign-in mail: an SES email identity the stack declares (verify it once, docs/ACCOUNTS.md) */
-        String mailFrom) {
+        String mailFrom,
+        /* the broadcaster's raregen.retention.after: finished days of history older than this go to the archive bucket */
+        String historyRetention) {
 
     public AppConfig {
         Objects.requireNonNull(stage, "stage");
@@ -65,6 +67,9 @@ public record AppConfig(
         }
         if (mailFrom == null || !mailFrom.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new IllegalArgumentException("mailFrom must be an email address: " + mailFrom);
+        }
+        if (historyRetention == null || !historyRetention.matches("P[1-9][0-9]*D")) {
+            throw new IllegalArgumentException("historyRetention must be a whole number of days, at least P1D: " + historyRetention);
         }
         if (backupRetentionDays < 1) {
             throw new IllegalArgumentException("backupRetentionDays >= 1: automated backups and point-in-time recovery stay on");
@@ -116,7 +121,8 @@ public record AppConfig(
                 "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3",
                 "1",
                 ResourceNames.DEFAULT_WEB_DIST,
-                "no-reply@raregen.example");
+                "no-reply@raregen.example",
+                "P90D");
     }
 
     /** Reads each key from CDK context, falling back to {@link #defaults()}. */
@@ -154,7 +160,8 @@ public record AppConfig(
                 str(node, "metricsSidecarImage", d.metricsSidecarImage()),
                 str(node, "secretsEpoch", d.secretsEpoch()),
                 str(node, "webDist", d.webDist()),
-                str(node, "mailFrom", d.mailFrom()));
+                str(node, "mailFrom", d.mailFrom()),
+                str(node, "historyRetention", d.historyRetention()));
     }
 
     /** A copy pointing at other build outputs; tests use it so they never need the other modules built. */
@@ -163,7 +170,7 @@ public record AppConfig(
                 arcUrl, arcCallbackUrl, arcProviders, arcRouting, arcSendTo, network, feeFallbackSatsPerKb,
                 poolAlarmThreshold, poolReplenishMinDepth, poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
-                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, webDist, mailFrom);
+                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, webDist, mailFrom, historyRetention);
     }
 
     /** A copy serving another web app directory (tests: a placeholder page). */
@@ -172,7 +179,7 @@ public record AppConfig(
                 arcUrl, arcCallbackUrl, arcProviders, arcRouting, arcSendTo, network, feeFallbackSatsPerKb,
                 poolAlarmThreshold, poolReplenishMinDepth, poolSplitBatchSize, deletionProtection, multiAz, dbInstanceType, backupRetentionDays,
                 natGateways, broadcasterDesiredCount, broadcasterMaxCount, apiRateLimit, apiBurstLimit,
-                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, dir, mailFrom);
+                publishRateLimit, publishBurstLimit, alarmEmail, metricsSidecarImage, secretsEpoch, dir, mailFrom, historyRetention);
     }
 
     /** The prefix of every stack name: {@code Raregen-<stage>}. */

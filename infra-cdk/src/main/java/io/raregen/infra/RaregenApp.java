@@ -70,7 +70,7 @@ public final class RaregenApp {
                         config.network(), config.feeFallbackSatsPerKb(), config.poolReplenishMinDepth(),
                         config.poolSplitBatchSize(), config.poolAlarmThreshold(), config.broadcasterDesiredCount(),
                         config.broadcasterMaxCount(), config.metricsSidecarImage(), config.arcProviders(),
-                        config.arcRouting(), config.arcSendTo()));
+                        config.arcRouting(), config.arcSendTo(), config.historyRetention()));
         broadcaster.addStackDependency(registry, "the image must be pushed to the repository first");
 
         ApiStack api = new ApiStack(app, prefix + "-Api",

@@ -82,6 +82,10 @@ public final class ResourceNames {
         public static final String DATASOURCE_USERNAME = "DATASOURCES_DEFAULT_USERNAME";
         public static final String DATASOURCE_PASSWORD = "DATASOURCES_DEFAULT_PASSWORD";
         public static final String QUEUE_URL = "RAREGEN_QUEUE_URL";
+        /** {@code raregen.retention.archive-bucket} / {@code .after}: where and when finished days of history go. */
+        public static final String RETENTION_ARCHIVE_BUCKET = "RAREGEN_RETENTION_ARCHIVE_BUCKET";
+        public static final String RETENTION_ARCHIVE_PREFIX = "RAREGEN_RETENTION_ARCHIVE_PREFIX";
+        public static final String RETENTION_AFTER = "RAREGEN_RETENTION_AFTER";
         public static final String AWS_ENDPOINT = "RAREGEN_AWS_ENDPOINT";
         public static final String AWS_REGION = "RAREGEN_AWS_REGION";
         public static final String ARC_URL = "RAREGEN_ARC_URL";

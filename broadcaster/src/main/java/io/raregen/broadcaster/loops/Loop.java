@@ -16,5 +16,10 @@ public interface Loop {
         return interval();
     }
 
+    /** How long after start the first round runs; by default one interval. */
+    default Duration initialDelay() {
+        return interval();
+    }
+
     int runOnce() throws Exception;
 }

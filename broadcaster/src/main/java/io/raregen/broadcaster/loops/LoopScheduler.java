@@ -29,7 +29,8 @@ public final class LoopScheduler implements AutoCloseable {
         for (Loop loop : loops) {
             heartbeats.register(loop.name(), loop.heartbeatInterval());
             long ms = Math.max(10, loop.interval().toMillis());
-            executor.scheduleWithFixedDelay(() -> runGuarded(loop), ms, ms, TimeUnit.MILLISECONDS);
+            long first = Math.max(10, loop.initialDelay().toMillis());
+            executor.scheduleWithFixedDelay(() -> runGuarded(loop), first, ms, TimeUnit.MILLISECONDS);
         }
     }
 

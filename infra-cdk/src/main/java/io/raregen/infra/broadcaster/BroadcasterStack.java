@@ -65,6 +65,9 @@ public class BroadcasterStack extends Stack {
     private final FargateService service;
     private final LogGroup metricsLogGroup;
 
+    /** The key prefix of the broadcaster's objects in the history archive bucket. */
+    public static final String ARCHIVE_PREFIX = "raregen-archive";
+
     public BroadcasterStack(Construct scope, String id, StackProps props, NetworkStack network, DataStack data,
                             BroadcasterProps broadcaster) {
         super(scope, id, props);
@@ -111,6 +114,10 @@ public class BroadcasterStack extends Stack {
         // the broadcaster's raregen_utxo_pool_low gauge and the CloudWatch alarm use the same threshold
         env.put(Env.REPLENISHER_ALERT_THRESHOLD, Long.toString(broadcaster.poolAlarmThreshold()));
         env.put("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70");
+        // finished days of history leave the database for the archive bucket (docs/OPERATIONS.md)
+        env.put(Env.RETENTION_ARCHIVE_BUCKET, data.archive().bucket().getBucketName());
+        env.put(Env.RETENTION_ARCHIVE_PREFIX, ARCHIVE_PREFIX);
+        env.put(Env.RETENTION_AFTER, broadcaster.historyRetention());
         // several ARC providers (arcProviders); none = the single provider at RAREGEN_ARC_URL, as before
         for (ArcProvider p : broadcaster.arcProviders()) {
             env.put(p.urlEnv(), p.url());
@@ -181,6 +188,12 @@ public class BroadcasterStack extends Stack {
         metricsLogGroup.grantWrite(task.getTaskRole());
 
         data.queue().queue().grantConsumeMessages(task.getTaskRole());
+        // the archive: write an object, read it back to compare; nothing else (no list, no delete)
+        task.getTaskRole().addToPrincipalPolicy(software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject", "s3:GetObject"))
+                .resources(List.of(data.archive().bucket().arnForObjects(ARCHIVE_PREFIX + "/*")))
+                .build());
+        data.key().grant(task.getTaskRole(), "kms:GenerateDataKey", "kms:Decrypt");
         // raregen_dlq_messages: the depth only, never a message
         data.queue().deadLetterQueue().grant(task.getTaskRole(), "sqs:GetQueueAttributes");
 
@@ -329,6 +342,7 @@ public class BroadcasterStack extends Stack {
                                    String arcUrl, String arcCallbackUrl, String network, long feeFallbackSatsPerKb,
                                    long replenishMinDepth, long splitBatchSize, long poolAlarmThreshold,
                                    int desiredCount, int maxCount, String metricsSidecarImage,
-                                   List<ArcProvider> arcProviders, ArcRouting arcRouting, int arcSendTo) {
+                                   List<ArcProvider> arcProviders, ArcRouting arcRouting, int arcSendTo,
+                                   String historyRetention) {
     }
 }

@@ -19,6 +19,7 @@ public class DataStack extends Stack {
     private final Database database;
     private final PublishQueue queue;
     private final AppSecrets secrets;
+    private final HistoryArchive archive;
 
     public DataStack(Construct scope, String id, StackProps props, NetworkStack network, DataProps data) {
         super(scope, id, props);
@@ -35,6 +36,12 @@ public class DataStack extends Stack {
                 data.deletionProtection(), data.backupRetentionDays()));
         queue = new PublishQueue(this, "PublishQueue", PublishQueue.PublishQueueProps.defaults(key));
         secrets = new AppSecrets(this, "Secrets");
+        archive = new HistoryArchive(this, "HistoryArchive", key);
+    }
+
+    /** Where the broadcaster puts finished days of history (raregen.retention.*). */
+    public HistoryArchive archive() {
+        return archive;
     }
 
     public Key key() {

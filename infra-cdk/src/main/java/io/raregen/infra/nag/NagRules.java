@@ -28,6 +28,7 @@ public final class NagRules {
 
     private static void suppress(Stacks stacks) {
         suppressWeb(stacks);
+        suppressArchive(stacks);
         // ---- data
         NagSuppressions.addResourceSuppressions(stacks.data().database().instance(), List.of(
                 because("AwsSolutions-RDS11", "Postgres stays on 5432: the instance is in isolated subnets and its"
@@ -80,6 +81,15 @@ public final class NagRules {
                         + " the operators' side.",
                         List.of("Resource::*"))),
                 true);
+        NagSuppressions.addResourceSuppressions(stacks.broadcaster().service().getTaskDefinition().getTaskRole(), List.of(
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("The history archive: s3:PutObject and s3:GetObject (no list, no delete) on the objects"
+                                + " under the broadcaster's prefix of the one archive bucket, whose keys are the days it"
+                                + " archives (docs/OPERATIONS.md).")
+                        .appliesTo(List.of(io.github.cdklabs.cdknag.RegexAppliesTo.builder()
+                                .regex("/^Resource::.*HistoryArchiveBucket.*\\/raregen-archive\\/\\*$/").build()))
+                        .build()),
+                true);
 
         // ---- api
         for (Function fn : stacks.api().functions().values()) {
@@ -107,6 +117,11 @@ public final class NagRules {
                         + " ARC callbacks carry ARC's callback token; job, batch, proof, pool and health reads are"
                         + " public by design (anyone holding a job id may follow it, like a txid on chain).")),
                 true);
+    }
+
+    private static void suppressArchive(Stacks stacks) {
+        NagSuppressions.addResourceSuppressions(stacks.data().archive().logs(), List.of(because("AwsSolutions-S1",
+                "This is the history archive's access-log bucket; logging its own accesses into itself would loop.")), true);
     }
 
     private static void suppressWeb(Stacks stacks) {

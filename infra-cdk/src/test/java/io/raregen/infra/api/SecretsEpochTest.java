@@ -34,7 +34,8 @@ class SecretsEpochTest {
                 d.poolReplenishMinDepth(), d.poolSplitBatchSize(), d.deletionProtection(), d.multiAz(),
                 d.dbInstanceType(), d.backupRetentionDays(), d.natGateways(), d.broadcasterDesiredCount(),
                 d.broadcasterMaxCount(), d.apiRateLimit(), d.apiBurstLimit(), d.publishRateLimit(),
-                d.publishBurstLimit(), d.alarmEmail(), d.metricsSidecarImage(), "2", d.webDist(), d.mailFrom());
+                d.publishBurstLimit(), d.alarmEmail(), d.metricsSidecarImage(), "2", d.webDist(), d.mailFrom(),
+                d.historyRetention());
         Template after = Template.fromStack(RaregenApp.build(app, bumped).api());
         Set<String> afterIds = Json.resources(after, "AWS::Lambda::Version").keySet();
 

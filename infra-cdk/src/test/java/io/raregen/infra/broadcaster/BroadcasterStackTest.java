@@ -34,7 +34,8 @@ class BroadcasterStackTest {
     /** Its plain environment with the default configuration: one ARC provider at RAREGEN_ARC_URL, no routing. */
     static final Set<String> SINGLE_PROVIDER_ENV = Set.of(Env.DATASOURCE_URL, Env.QUEUE_URL, Env.QUEUE_DLQ_URL, Env.AWS_REGION,
             Env.ARC_URL, Env.NETWORK, Env.HEADERS_URL, Env.HEADERS_HEIGHT_URL, Env.FEE_FALLBACK_SATOSHIS, Env.FEE_FALLBACK_BYTES,
-            Env.REPLENISHER_MIN_POOL_SIZE, Env.REPLENISHER_SPLIT_BATCH_SIZE, Env.REPLENISHER_ALERT_THRESHOLD, "JAVA_TOOL_OPTIONS");
+            Env.REPLENISHER_MIN_POOL_SIZE, Env.REPLENISHER_SPLIT_BATCH_SIZE, Env.REPLENISHER_ALERT_THRESHOLD, "JAVA_TOOL_OPTIONS",
+            Env.RETENTION_ARCHIVE_BUCKET, Env.RETENTION_ARCHIVE_PREFIX, Env.RETENTION_AFTER);
 
     private static Template template;
     private static Map<String, Object> app;
@@ -215,5 +216,19 @@ class BroadcasterStackTest {
         assertTrue(String.valueOf(app.get("Environment")).contains(io.raregen.infra.ResourceNames.Env.QUEUE_DLQ_URL));
         String policies = String.valueOf(io.raregen.infra.Json.resources(template, "AWS::IAM::Policy"));
         assertTrue(policies.contains("sqs:GetQueueAttributes"), policies);
+    }
+
+    @Test
+    void finishedHistory_goesToTheArchiveBucket_after90Days_whichTheTaskMayReadAndWrite() {
+        Map<String, Object> env = list(app.get("Environment")).stream().map(e -> map(e))
+                .collect(Collectors.toMap(e -> (String) e.get("Name"), e -> e.get("Value")));
+        assertEquals("P90D", env.get(Env.RETENTION_AFTER));
+        String bucket = String.valueOf(env.get(Env.RETENTION_ARCHIVE_BUCKET));
+        assertTrue(bucket.contains("HistoryArchiveBucket"), "the data stack's archive bucket: " + bucket);
+        String policies = String.valueOf(io.raregen.infra.Json.resources(template, "AWS::IAM::Policy"));
+        assertEquals(BroadcasterStack.ARCHIVE_PREFIX, env.get(Env.RETENTION_ARCHIVE_PREFIX));
+        assertTrue(policies.contains("Action=[s3:PutObject, s3:GetObject]"), "write and read back, nothing else: " + policies);
+        assertTrue(policies.contains("/" + BroadcasterStack.ARCHIVE_PREFIX + "/*"), "under the prefix only: " + policies);
+        assertFalse(policies.contains("s3:DeleteObject"), policies);
     }
 }
