@@ -173,6 +173,8 @@ public final class ResourceNames {
         public static final String PROVIDER_DIMENSION = "provider";
         /** Gauge: jobs in processing/signed longer than the recovery bound (alarm: docs/OPERATIONS.md#stuck-jobs). */
         public static final String STUCK_JOBS = "raregen_jobs_stuck";
+        /** Gauge: history rows no day partition covered (alarm: docs/OPERATIONS.md#history-default-partition). */
+        public static final String HISTORY_DEFAULT_ROWS = "raregen_retention_default_rows";
 
         /** Counters the functions write as embedded metric format lines (no sidecar: CloudWatch Logs extracts them). */
         public static final String INTAKE_ACCEPTED = "raregen_intake_accepted";
@@ -182,6 +184,6 @@ public final class ResourceNames {
 
         public static final List<String> ALL = List.of(
                 POOL_DEPTH, POOL_PUBLISH_AVAILABLE, BATCH_SIZE, TX_PER_SEC, PUBLISH_DURATION, CONSECUTIVE_BROADCAST_FAILURES, STUCK_JOBS,
-                PROVIDERS_AVAILABLE, PROVIDER_BREAKER, PROVIDER_DISAGREEMENTS);
+                HISTORY_DEFAULT_ROWS, PROVIDERS_AVAILABLE, PROVIDER_BREAKER, PROVIDER_DISAGREEMENTS);
     }
 }

@@ -130,6 +130,17 @@ public class MonitoringStack extends Stack {
                         .treatMissingData(TreatMissingData.NOT_BREACHING)
                         .build());
 
+        alarm("history-default-partition", raregen(Metrics.HISTORY_DEFAULT_ROWS, "Maximum", Duration.minutes(5)),
+                CreateAlarmOptions.builder()
+                        .alarmDescription("History rows in a default partition for an hour: no day partition covered"
+                                + " them. Runbook: docs/OPERATIONS.md#history-default-partition")
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                        .threshold(1)
+                        .evaluationPeriods(12)
+                        .datapointsToAlarm(12)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .build());
+
         alarm("queue-backlog", data.queue().queue().metricApproximateAgeOfOldestMessage(
                         MetricOptions.builder().statistic("Maximum").period(Duration.minutes(1)).build()),
                 CreateAlarmOptions.builder()

@@ -71,6 +71,15 @@ class MonitoringStackTest {
     }
 
     @Test
+    void historyDefaultPartitionAlarm_firesWhenRowsStayInTheDefaultPartitionForAnHour() {
+        Map<String, Object> a = alarm("history-default-partition");
+        assertEquals(Metrics.HISTORY_DEFAULT_ROWS, a.get("MetricName"));
+        assertEquals(1, ((Number) a.get("Threshold")).intValue());
+        assertEquals("GreaterThanOrEqualToThreshold", a.get("ComparisonOperator"));
+        assertEquals(3600, ((Number) a.get("Period")).intValue() * ((Number) a.get("EvaluationPeriods")).intValue());
+    }
+
+    @Test
     void stuckJobsAlarm_firesWhenAnyJobIsStuckForTenMinutes() {
         Map<String, Object> a = alarm("stuck-jobs");
         assertEquals(Metrics.STUCK_JOBS, a.get("MetricName"));
