@@ -259,9 +259,10 @@ public class MonitoringStack extends Stack {
                                 data.queue().queue().metricApproximateNumberOfMessagesVisible(),
                                 data.queue().queue().metricApproximateAgeOfOldestMessage()), List.of()),
                         graph("DLQ messages", List.of(data.queue().deadLetterQueue().metricApproximateNumberOfMessagesVisible()), List.of()),
-                        graph("Consecutive broadcast failures / stuck jobs", List.of(
+                        graph("Consecutive broadcast failures / stuck jobs / history rows in a default partition", List.of(
                                 raregen(Metrics.CONSECUTIVE_BROADCAST_FAILURES, "Maximum", Duration.minutes(1)),
-                                raregen(Metrics.STUCK_JOBS, "Maximum", Duration.minutes(1))), List.of(
+                                raregen(Metrics.STUCK_JOBS, "Maximum", Duration.minutes(1)),
+                                raregen(Metrics.HISTORY_DEFAULT_ROWS, "Maximum", Duration.minutes(5))), List.of(
                                 HorizontalAnnotation.builder().value(5).label("failures alarm").build())),
                         graph("Broadcaster running tasks", List.of(runningTasks), List.of()),
                         graph("Broadcast providers: breakers (2 = open) / available / disagreements", List.of(
