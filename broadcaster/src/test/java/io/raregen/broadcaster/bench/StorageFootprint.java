@@ -242,6 +242,24 @@ public final class StorageFootprint {
             System.out.printf("  %-28s %8.1f %8.1f (includes the funding UTXOs' rows)%n", "all tables", (double) allBefore / records,
                     (double) allAfter / records);
 
+            // what the audit trail of every record of the run takes in the archive (#18 part 2), exported as the
+            // retention loop exports a finished day: every registered partition not archived, gzip JSON Lines
+            io.raregen.broadcaster.retention.HistoryPartitions history = new io.raregen.broadcaster.retention.HistoryPartitions(kit.ds);
+            long archived = 0;
+            long archivedRows = 0;
+            for (io.raregen.broadcaster.retention.HistoryPartitions.Partition part : history.finished(
+                    io.raregen.broadcaster.retention.HistoryTable.TRANSITION_SETS, java.time.Instant.now().plus(java.time.Duration.ofDays(3650)))) {
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("storage-archive-", ".jsonl.gz");
+                try {
+                    archivedRows += history.export(io.raregen.broadcaster.retention.HistoryTable.TRANSITION_SETS, part, file).rows();
+                    archived += java.nio.file.Files.size(file);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+            System.out.printf("%narchive: the audit trail of %d records (warm-up included), %d sets, as gzip JSON Lines: %d B, %.1f B/record%n",
+                    records, archivedRows, archived, (double) archived / records);
+
             System.out.println();
             System.out.println("summary | round | WAL B/record (enqueue+drain+vacuum) | of which FPI | drain alone | disk B/record | row writes/record | index entries/record | WAL GB/day | disk GB/day");
             for (double[] s : summary) {
