@@ -38,6 +38,19 @@ abstract class BaseCommand implements Callable<Integer> {
         out().flush();
     }
 
+    /** A titled table of display strings; "(none)" when it has no row. */
+    void printResult(io.raregen.cli.ops.OpsQueries.Result r) {
+        out().println(r.title());
+        io.raregen.cli.support.Table t = new io.raregen.cli.support.Table(r.columns().toArray(String[]::new));
+        for (java.util.List<String> row : r.rows()) {
+            t.row(row.toArray());
+        }
+        t.print(out());
+        if (r.rows().isEmpty()) {
+            out().println("(none)");
+        }
+    }
+
     static CliException apiFailure(ApiException e) {
         return new CliException(ExitCodes.API, e.code(), e.getMessage(), e);
     }

@@ -6,7 +6,6 @@ import io.raregen.cli.ops.OpsQueries;
 import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Json;
-import io.raregen.cli.support.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +15,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 /** {@code raregen ops}: the original batch mode's monitoring queries as tables (docs/CLI.md). */
-@Command(name = "ops", mixinStandardHelpOptions = true, subcommands = OpsReconcileCommand.class,
+@Command(name = "ops", mixinStandardHelpOptions = true, subcommands = {OpsReconcileCommand.class, OpsHistoryCommand.class},
         description = "The four monitoring queries (throughput, batch health, pool depth, error rate), read from Postgres.")
 public final class OpsCommand extends BaseCommand {
 
@@ -52,17 +51,5 @@ public final class OpsCommand extends BaseCommand {
             printResult(r);
         }
         return ExitCodes.OK;
-    }
-
-    void printResult(OpsQueries.Result r) {
-        out().println(r.title());
-        Table t = new Table(r.columns().toArray(String[]::new));
-        for (List<String> row : r.rows()) {
-            t.row(row.toArray());
-        }
-        t.print(out());
-        if (r.rows().isEmpty()) {
-            out().println("(none)");
-        }
     }
 }

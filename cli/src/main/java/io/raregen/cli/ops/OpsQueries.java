@@ -73,6 +73,39 @@ public final class OpsQueries {
             ORDER BY occurrences DESC
             """;
 
+    /**
+     * The history's partitions (V49): each one's range, what it holds now (live: its rows and bytes in Postgres) or
+     * where it went (archived: the object and the rows it held). The default partition first, then newest first.
+     */
+    static final String HISTORY = """
+            SELECT "table", "partition", from_utc, to_utc, state, "rows", size, archived_utc, archive_key FROM (
+              SELECT h.parent AS "table", h.partition_name AS "partition",
+                     COALESCE(to_char(h.from_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'beginning') AS from_utc,
+                     to_char(h.to_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS to_utc,
+                     CASE WHEN h.archived_at IS NOT NULL THEN 'archived'
+                          WHEN h.from_at > now() THEN 'ahead' ELSE 'live' END AS state,
+                     COALESCE(h.archived_rows, GREATEST(c.reltuples, 0)::bigint) AS "rows",
+                     CASE WHEN c.oid IS NULL THEN NULL ELSE pg_size_pretty(pg_total_relation_size(c.oid)) END AS size,
+                     to_char(h.archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS archived_utc,
+                     h.archive_key, COALESCE(h.from_at, '-infinity') AS sort_at
+                FROM history_partitions h
+                LEFT JOIN pg_class c ON c.oid = to_regclass(h.partition_name)
+              UNION ALL
+              SELECT p.relname::text, d.relname::text, NULL, NULL, 'default',
+                     GREATEST(d.reltuples, 0)::bigint, pg_size_pretty(pg_total_relation_size(d.oid)), NULL, NULL, 'infinity'
+                FROM pg_partitioned_table pt
+                JOIN pg_class p ON p.oid = pt.partrelid
+                JOIN pg_class d ON d.oid = pt.partdefid
+            ) partitions
+            ORDER BY "table", sort_at DESC
+            """;
+
+
+    /** The history's partitions, for {@code raregen ops history}; rows are Postgres's estimate for live partitions. */
+    public static Result history(Connection c) throws SQLException {
+        return run(c, "History partitions (rows: the archived count, or Postgres's estimate)", HISTORY);
+    }
+
     private OpsQueries() {
     }
 
