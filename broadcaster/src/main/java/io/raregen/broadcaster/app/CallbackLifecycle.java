@@ -7,8 +7,6 @@ import io.raregen.broadcaster.callbacks.CallbackApplier;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.loops.LoopScheduler;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -18,7 +16,6 @@ import java.util.List;
  */
 @Singleton
 public class CallbackLifecycle {
-    private static final Logger LOG = LoggerFactory.getLogger(CallbackLifecycle.class);
     private final CallbackApplier applier;
     private final LoopScheduler scheduler;
 
@@ -34,11 +31,6 @@ public class CallbackLifecycle {
 
     @EventListener
     void onShutdown(ShutdownEvent event) {
-        try {
-            scheduler.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("shutdown interrupted");
-        }
+        scheduler.stop();
     }
 }

@@ -48,6 +48,16 @@ public final class LoopScheduler implements AutoCloseable {
         }
     }
 
+    /** {@link #close()} for a shutdown hook: an interrupt is kept for the caller and logged, not thrown. */
+    public void stop() {
+        try {
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("shutdown interrupted");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         executor.shutdownNow();

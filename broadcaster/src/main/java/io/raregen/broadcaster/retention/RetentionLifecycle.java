@@ -50,11 +50,6 @@ public class RetentionLifecycle {
 
     @EventListener
     void onShutdown(ShutdownEvent event) {
-        try {
-            scheduler.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("shutdown interrupted");
-        }
+        scheduler.stop();
     }
 }

@@ -191,12 +191,10 @@ class RetentionLoopTest {
                 + ".jsonl.gz";
         long[] late = new long[1];
         // an archive that, while the day's object is stored, sees a row arrive in that day (an operator's insert)
-        Archive racing = new Archive() {
-            final DirectoryArchive inner = new DirectoryArchive(dir);
-
+        Archive racing = new ForwardingArchive(new DirectoryArchive(dir)) {
             @Override
             public void put(String key, Path file) throws IOException {
-                inner.put(key, file);
+                super.put(key, file);
                 if (key.equals(day) && late[0] == 0) {
                     try {
                         late[0] = insertSet("queued", now.plus(Duration.ofDays(3)).plusSeconds(1), List.of("01THREE0000000000000000001"), null);
@@ -204,16 +202,6 @@ class RetentionLoopTest {
                         throw new IOException(e);
                     }
                 }
-            }
-
-            @Override
-            public Optional<InputStream> open(String key) throws IOException {
-                return inner.open(key);
-            }
-
-            @Override
-            public String location() {
-                return inner.location();
             }
         };
         RetentionLoop loop = new RetentionLoop(new HistoryPartitions(db.dataSource()), racing, settings(Duration.ofDays(30)),
@@ -233,26 +221,14 @@ class RetentionLoopTest {
     @Test
     void anArchiveThatStoresOtherBytes_keepsThePartition() throws Exception {
         insertSet("queued", now.minus(Duration.ofMinutes(1)), List.of("01TODAY0000000000000000000"), null);
-        Archive corrupting = new Archive() {
-            final DirectoryArchive inner = new DirectoryArchive(dir);
-
+        Archive corrupting = new ForwardingArchive(new DirectoryArchive(dir)) {
             @Override
             public void put(String key, Path file) throws IOException {
                 Path bad = Files.createTempFile(dir, "bad", ".gz");
                 Files.write(bad, Files.readAllBytes(file));
                 Files.write(bad, new byte[]{1}, java.nio.file.StandardOpenOption.APPEND);
-                inner.put(key, bad);
+                super.put(key, bad);
                 Files.delete(bad);
-            }
-
-            @Override
-            public Optional<InputStream> open(String key) throws IOException {
-                return inner.open(key);
-            }
-
-            @Override
-            public String location() {
-                return inner.location();
             }
         };
         RetentionLoop loop = new RetentionLoop(new HistoryPartitions(db.dataSource()), corrupting, settings(Duration.ofDays(30)),
@@ -407,5 +383,29 @@ class RetentionLoopTest {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    /** An archive that passes everything to another; a test overrides what it changes. */
+    private static class ForwardingArchive implements Archive {
+        private final Archive inner;
+
+        ForwardingArchive(Archive inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void put(String key, Path file) throws IOException {
+            inner.put(key, file);
+        }
+
+        @Override
+        public Optional<InputStream> open(String key) throws IOException {
+            return inner.open(key);
+        }
+
+        @Override
+        public String location() {
+            return inner.location();
+        }
     }
 }

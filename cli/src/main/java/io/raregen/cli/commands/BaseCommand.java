@@ -38,6 +38,20 @@ abstract class BaseCommand implements Callable<Integer> {
         out().flush();
     }
 
+    /** Work on one database connection. */
+    interface DbWork<T> {
+        T on(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
+    /** Runs {@code work} on a connection from {@code db}; a database error is the command's {@code DB_ERROR}. */
+    <T> T withDb(io.raregen.cli.ops.DbOptions db, DbWork<T> work) {
+        try (java.sql.Connection c = db.connect(env())) {
+            return work.on(c);
+        } catch (java.sql.SQLException e) {
+            throw new CliException(ExitCodes.API, "DB_ERROR", e.getMessage(), e);
+        }
+    }
+
     /** A titled table of display strings; "(none)" when it has no row. */
     void printResult(io.raregen.cli.ops.OpsQueries.Result r) {
         out().println(r.title());

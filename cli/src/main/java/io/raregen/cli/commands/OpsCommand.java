@@ -3,15 +3,12 @@ package io.raregen.cli.commands;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raregen.cli.ops.DbOptions;
 import io.raregen.cli.ops.OpsQueries;
-import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 
 /** {@code raregen ops}: the original batch mode's monitoring queries as tables (docs/CLI.md). */
@@ -27,12 +24,7 @@ public final class OpsCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        List<OpsQueries.Result> results;
-        try (Connection c = db.connect(env())) {
-            results = OpsQueries.all(c);
-        } catch (SQLException e) {
-            throw new CliException(ExitCodes.API, "DB_ERROR", e.getMessage(), e);
-        }
+        List<OpsQueries.Result> results = withDb(db, OpsQueries::all);
         if (json) {
             ObjectNode n = Json.MAPPER.createObjectNode();
             String[] keys = {"throughput", "batchHealth", "poolDepth", "errorRate"};

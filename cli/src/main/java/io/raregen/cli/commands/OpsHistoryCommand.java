@@ -2,15 +2,11 @@ package io.raregen.cli.commands;
 
 import io.raregen.cli.ops.DbOptions;
 import io.raregen.cli.ops.OpsQueries;
-import io.raregen.cli.support.CliException;
 import io.raregen.cli.support.ExitCodes;
 import io.raregen.cli.support.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /** {@code raregen ops history}: the history's day partitions, live, ahead or archived (docs/CLI.md). */
 @Command(name = "history", mixinStandardHelpOptions = true,
@@ -25,12 +21,7 @@ public final class OpsHistoryCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        OpsQueries.Result result;
-        try (Connection c = db.connect(env())) {
-            result = OpsQueries.history(c);
-        } catch (SQLException e) {
-            throw new CliException(ExitCodes.API, "DB_ERROR", e.getMessage(), e);
-        }
+        OpsQueries.Result result = withDb(db, OpsQueries::history);
         if (json) {
             printJson(Json.MAPPER.valueToTree(OpsQueries.asMaps(result)));
             return ExitCodes.OK;
