@@ -39,7 +39,7 @@ public class RetentionLifecycle {
             LOG.info("history older than {} is archived to {}", settings.getAfter(), archive.location());
         }
         this.loop = new RetentionLoop(new HistoryPartitions(resolver.resolve(wrapped)), archive, settings, Clock.systemUTC(),
-                Duration.ofSeconds(5), registry);
+                Duration.ofSeconds(1), registry);
         this.scheduler = new LoopScheduler(heartbeats, 1);
     }
 
