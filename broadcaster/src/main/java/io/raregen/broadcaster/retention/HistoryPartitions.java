@@ -33,7 +33,7 @@ public final class HistoryPartitions {
     public record Partition(String name, String parent, Instant from, Instant to) {
     }
 
-    /** What an export wrote: the gzip file, its rows and the SHA-256 of its bytes. */
+    /** What an export wrote: the file, its rows and the SHA-256 of its bytes. */
     public record Export(Path file, long rows, String sha256) {
     }
 
@@ -77,11 +77,23 @@ public final class HistoryPartitions {
         return out;
     }
 
+    /** The earliest time of a row in {@code partition}, if it has any (read through the time column's index). */
+    public java.util.Optional<Instant> oldest(HistoryTable table, Partition partition) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT min(" + quoteIdent(table.timeColumn()) + ") FROM " + quoteIdent(partition.name()))) {
+            rs.next();
+            Timestamp t = rs.getTimestamp(1);
+            return t == null ? java.util.Optional.empty() : java.util.Optional.of(t.toInstant());
+        }
+    }
+
     /**
-     * Writes every row of {@code partition} to {@code file} as gzip JSON Lines (one JSON object per row, the table's
-     * columns as keys, timestamps in UTC), in {@code table}'s order, from one snapshot.
+     * Writes the rows of {@code partition} whose time is in [{@code from}, {@code to}) to {@code file} as gzip JSON
+     * Lines (one JSON object per row, the table's columns as keys, timestamps in UTC), in {@code table}'s order, from
+     * one snapshot.
      */
-    public Export export(HistoryTable table, Partition partition, Path file) throws SQLException, IOException {
+    public Export export(HistoryTable table, Partition partition, Instant from, Instant to, Path file)
+            throws SQLException, IOException {
         MessageDigest sha = sha256();
         long rows = 0;
         try (Connection c = dataSource.getConnection()) {
@@ -90,13 +102,17 @@ public final class HistoryPartitions {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL TimeZone = 'UTC'");
             }
-            String sql = "SELECT row_to_json(t)::text FROM " + quoteIdent(partition.name()) + " t ORDER BY " + table.order();
+            String time = quoteIdent(table.timeColumn());
+            String sql = "SELECT row_to_json(t)::text FROM " + quoteIdent(partition.name()) + " t WHERE " + time + " >= ? AND "
+                    + time + " < ? ORDER BY " + table.order();
             try (PreparedStatement ps = c.prepareStatement(sql);
                  OutputStream raw = Files.newOutputStream(file);
                  DigestOutputStream digest = new DigestOutputStream(raw, sha);
                  GZIPOutputStream gzip = new GZIPOutputStream(digest, 1 << 16);
                  BufferedWriter out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 1 << 16)) {
                 ps.setFetchSize(1000);
+                ps.setTimestamp(1, Timestamp.from(from));
+                ps.setTimestamp(2, Timestamp.from(to));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.write(rs.getString(1));

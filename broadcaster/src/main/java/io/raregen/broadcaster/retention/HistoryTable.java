@@ -22,7 +22,7 @@ public enum HistoryTable {
         return name;
     }
 
-    String timeColumn() {
+    public String timeColumn() {
         return timeColumn;
     }
 

@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,50 +117,91 @@ public final class RetentionLoop implements Loop {
         return done;
     }
 
-    /** The archive key of a partition's rows: {@code <table>/<yyyy>/<mm>/<dd>.jsonl.gz}, or {@code <table>/before-<date>.jsonl.gz}. */
-    public static String key(HistoryPartitions.Partition p) {
+    /** The archive key of the rows of one UTC day of {@code parent}: {@code <table>/<yyyy>/<mm>/<dd>.jsonl.gz}. */
+    public static String dayKey(String parent, Instant day) {
+        return parent + "/" + DAY.format(day) + ".jsonl.gz";
+    }
+
+    /**
+     * The key of a partition's manifest: {@code <table>/<yyyy>/<mm>/<dd>.manifest.json} for a day partition,
+     * {@code <table>/before-<date>.manifest.json} for a table from before partitioning.
+     */
+    public static String manifestKey(HistoryPartitions.Partition p) {
         return p.from() == null
-                ? p.parent() + "/before-" + DATE.format(p.to()) + ".jsonl.gz"
-                : p.parent() + "/" + DAY.format(p.from()) + ".jsonl.gz";
+                ? p.parent() + "/before-" + DATE.format(p.to()) + ".manifest.json"
+                : p.parent() + "/" + DAY.format(p.from()) + ".manifest.json";
     }
 
-    /** The key of the manifest that describes the rows' object. */
-    public static String manifestKey(String key) {
-        return key.substring(0, key.length() - ".jsonl.gz".length()) + ".manifest.json";
+    /** One day's rows in the archive. */
+    private record DayObject(String key, Instant from, Instant to, HistoryPartitions.Export export) {
     }
 
+    /**
+     * A partition goes to the archive one UTC day per object (a table from before partitioning holds many days: each
+     * object stays small enough for one upload and the temporary file), each read back and compared, then the
+     * manifest listing them, then the drop.
+     */
     private boolean archiveOne(HistoryTable table, HistoryPartitions.Partition p, Instant now) throws Exception {
         try (AutoCloseable claim = partitions.claim(p)) {
             if (claim == null) {
                 LOG.debug("{} is being archived by another broadcaster", p.name());
                 return false;
             }
-            Path file = Files.createTempFile("raregen-archive-", ".jsonl.gz");
+            List<DayObject> objects = new ArrayList<>();
+            long rows = 0;
+            Instant first = p.from() != null ? p.from() : partitions.oldest(table, p).map(RetentionLoop::startOfDay).orElse(p.to());
+            for (Instant day = first; day.isBefore(p.to()); day = day.plus(Duration.ofDays(1))) {
+                Instant end = day.plus(Duration.ofDays(1)).isAfter(p.to()) ? p.to() : day.plus(Duration.ofDays(1));
+                Path file = Files.createTempFile("raregen-archive-", ".jsonl.gz");
+                try {
+                    HistoryPartitions.Export export = partitions.export(table, p, day, end, file);
+                    if (export.rows() == 0 && p.from() == null) {
+                        continue; // a day without rows in the table from before partitioning: no object
+                    }
+                    String key = dayKey(p.parent(), day);
+                    archive.put(key, file);
+                    String stored = storedSha256(key);
+                    if (!export.sha256().equals(stored)) {
+                        throw new IOException("the archive's copy of " + key + " differs from what was written (sha256 "
+                                + stored + ", expected " + export.sha256() + "); " + p.name() + " is kept");
+                    }
+                    objects.add(new DayObject(key, day, end, export));
+                    rows += export.rows();
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
             Path manifest = Files.createTempFile("raregen-archive-", ".json");
             try {
-                HistoryPartitions.Export export = partitions.export(table, p, file);
-                String key = key(p);
-                archive.put(key, file);
-                String stored = storedSha256(key);
-                if (!export.sha256().equals(stored)) {
-                    throw new IOException("the archive's copy of " + key + " differs from what was written (sha256 "
-                            + stored + ", expected " + export.sha256() + "); " + p.name() + " is kept");
+                Files.writeString(manifest, manifest(table, p, rows, objects), StandardCharsets.UTF_8);
+                String key = manifestKey(p);
+                archive.put(key, manifest);
+                HistoryPartitions.Export described = new HistoryPartitions.Export(manifest, rows, sha256(manifest));
+                if (!described.sha256().equals(storedSha256(key))) {
+                    throw new IOException("the archive's copy of " + key + " differs from what was written; " + p.name() + " is kept");
                 }
-                Files.writeString(manifest, manifest(table, p, export), StandardCharsets.UTF_8);
-                archive.put(manifestKey(key), manifest);
-                if (!partitions.drop(p, now, key, export, lockTimeout)) {
+                if (!partitions.drop(p, now, key, described, lockTimeout)) {
                     LOG.warn("{} changed while it was exported; it is kept and exported again next round", p.name());
                     return false;
                 }
                 archivedPartitions.increment();
-                archivedRows.increment(export.rows());
-                LOG.info("archived {} ({} rows, {} bytes) to {} {}, and dropped it", p.name(), export.rows(), Files.size(file),
+                archivedRows.increment(rows);
+                LOG.info("archived {} ({} rows in {} object(s)) to {} {}, and dropped it", p.name(), rows, objects.size(),
                         archive.location(), key);
                 return true;
             } finally {
-                Files.deleteIfExists(file);
                 Files.deleteIfExists(manifest);
             }
+        }
+    }
+
+    private static Instant startOfDay(Instant t) {
+        return t.truncatedTo(ChronoUnit.DAYS);
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return digest(in);
         }
     }
 
@@ -166,24 +210,37 @@ public final class RetentionLoop implements Loop {
         if (in.isEmpty()) {
             return "missing";
         }
+        try (InputStream s = in.get()) {
+            return digest(s);
+        }
+    }
+
+    private static String digest(InputStream s) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream s = in.get()) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = s.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-            }
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = s.read(buf)) > 0; ) {
+            sha.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static String manifest(HistoryTable table, HistoryPartitions.Partition p, HistoryPartitions.Export e) {
-        return "{\"format\":\"" + FORMAT + "\",\"table\":\"" + table.tableName() + "\",\"partition\":\"" + p.name()
-                + "\",\"from\":" + (p.from() == null ? "null" : "\"" + p.from() + "\"") + ",\"to\":\"" + p.to()
-                + "\",\"rows\":" + e.rows() + ",\"sha256\":\"" + e.sha256() + "\",\"object\":\"" + key(p) + "\"}\n";
+    private static String manifest(HistoryTable table, HistoryPartitions.Partition p, long rows, List<DayObject> objects) {
+        StringBuilder b = new StringBuilder();
+        b.append("{\"format\":\"").append(FORMAT).append("\",\"table\":\"").append(table.tableName())
+                .append("\",\"partition\":\"").append(p.name()).append("\",\"from\":")
+                .append(p.from() == null ? "null" : "\"" + p.from() + "\"").append(",\"to\":\"").append(p.to())
+                .append("\",\"rows\":").append(rows).append(",\"objects\":[");
+        for (int i = 0; i < objects.size(); i++) {
+            DayObject o = objects.get(i);
+            b.append(i == 0 ? "" : ",").append("{\"object\":\"").append(o.key()).append("\",\"from\":\"").append(o.from())
+                    .append("\",\"to\":\"").append(o.to()).append("\",\"rows\":").append(o.export().rows())
+                    .append(",\"sha256\":\"").append(o.export().sha256()).append("\"}");
+        }
+        return b.append("]}\n").toString();
     }
 }

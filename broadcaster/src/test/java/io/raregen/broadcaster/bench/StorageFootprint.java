@@ -251,7 +251,8 @@ public final class StorageFootprint {
                     io.raregen.broadcaster.retention.HistoryTable.TRANSITION_SETS, java.time.Instant.now().plus(java.time.Duration.ofDays(3650)))) {
                 java.nio.file.Path file = java.nio.file.Files.createTempFile("storage-archive-", ".jsonl.gz");
                 try {
-                    archivedRows += history.export(io.raregen.broadcaster.retention.HistoryTable.TRANSITION_SETS, part, file).rows();
+                    archivedRows += history.export(io.raregen.broadcaster.retention.HistoryTable.TRANSITION_SETS, part,
+                            part.from() == null ? java.time.Instant.EPOCH : part.from(), part.to(), file).rows();
                     archived += java.nio.file.Files.size(file);
                 } finally {
                     java.nio.file.Files.deleteIfExists(file);

@@ -70,6 +70,7 @@ class RetentionLoopTest {
         // the partition from before V49 (today), one of the days V49 created (in 5 days), one no partition covers
         // yet (in 35 days: the default partition catches it), and one the retention keeps
         long today = insertSet("queued", now.minus(Duration.ofMinutes(1)), List.of("01TODAY0000000000000000000"), null);
+        long threeDaysAgo = insertSet("queued", now.minus(Duration.ofDays(3)), List.of("01OLDER0000000000000000000"), null);
         long inFive = insertSet("mined", now.plus(Duration.ofDays(5)), List.of("01FIVE00000000000000000000", "01FIVE00000000000000000001"),
                 List.of("a".repeat(64), "b".repeat(64)));
         long inThirtyFive = insertSet("failed", now.plus(Duration.ofDays(35)), List.of("01LATE00000000000000000000"), null);
@@ -94,13 +95,22 @@ class RetentionLoopTest {
         assertEquals(archived.size(), registry.counter("raregen.retention.partitions.archived").count());
         assertTrue(registry.counter("raregen.retention.rows.archived").count() >= 2);
 
-        // the partition from before V49 went to before-<its end>.jsonl.gz, with today's row among its rows
-        String before = registryRow(TABLE + "_before_v49").key;
-        assertTrue(before.matches(TABLE + "/before-\\d{4}-\\d{2}-\\d{2}\\.jsonl\\.gz"), before);
-        assertTrue(rowsOf(before).stream().anyMatch(r -> r.get("id").asLong() == today));
+        // the partition from before V49 went one object per day that has rows, listed by before-<its end>.manifest.json
+        Row beforeRow = registryRow(TABLE + "_before_v49");
+        assertTrue(beforeRow.key.matches(TABLE + "/before-\\d{4}-\\d{2}-\\d{2}\\.manifest\\.json"), beforeRow.key);
+        assertEquals(sha256(dir.resolve(beforeRow.key)), beforeRow.sha256, "the registry holds the manifest's SHA-256");
+        JsonNode beforeManifest = JSON.readTree(dir.resolve(beforeRow.key).toFile());
+        assertTrue(beforeManifest.get("from").isNull());
+        List<String> beforeObjects = new ArrayList<>();
+        beforeManifest.get("objects").forEach(o -> beforeObjects.add(o.get("object").asText()));
+        String todayKey = dayKey(now.minus(Duration.ofMinutes(1)));
+        String threeDaysAgoKey = dayKey(now.minus(Duration.ofDays(3)));
+        assertEquals(List.of(threeDaysAgoKey, todayKey), beforeObjects, "the days with rows, oldest first, no empty day");
+        assertTrue(rowsOf(todayKey).stream().anyMatch(r -> r.get("id").asLong() == today));
+        assertEquals(List.of(threeDaysAgo), rowsOf(threeDaysAgoKey).stream().map(r -> r.get("id").asLong()).toList());
+        assertEquals(beforeRow.rows, 2);
         // day 5's file holds its row, every column, timestamps in UTC
-        String day = TABLE + "/" + now.plus(Duration.ofDays(5)).atOffset(ZoneOffset.UTC).toLocalDate().toString().replace('-', '/')
-                + ".jsonl.gz";
+        String day = dayKey(now.plus(Duration.ofDays(5)));
         List<JsonNode> rows = rowsOf(day);
         assertEquals(1, rows.size());
         JsonNode r = rows.get(0);
@@ -113,16 +123,20 @@ class RetentionLoopTest {
         assertTrue(r.get("at").asText().endsWith("+00:00"), r.get("at").asText());
         assertTrue(r.has("xact") && r.has("reason"));
 
-        // its registry row and its manifest agree with the object's bytes
-        Row reg = registryRow(db.dataSource().getConnection(), day);
+        // its manifest describes the object's bytes, and the registry the manifest's
+        String manifestKey = day.replace(".jsonl.gz", ".manifest.json");
+        Row reg = registryRow(db.dataSource().getConnection(), manifestKey);
         assertEquals(1, reg.rows);
-        assertEquals(sha256(dir.resolve(day)), reg.sha256);
-        JsonNode manifest = JSON.readTree(dir.resolve(RetentionLoop.manifestKey(day)).toFile());
+        assertEquals(sha256(dir.resolve(manifestKey)), reg.sha256);
+        JsonNode manifest = JSON.readTree(dir.resolve(manifestKey).toFile());
         assertEquals(RetentionLoop.FORMAT, manifest.get("format").asText());
         assertEquals(TABLE, manifest.get("table").asText());
         assertEquals(1, manifest.get("rows").asLong());
-        assertEquals(reg.sha256, manifest.get("sha256").asText());
-        assertEquals(day, manifest.get("object").asText());
+        assertEquals(1, manifest.get("objects").size());
+        JsonNode object = manifest.get("objects").get(0);
+        assertEquals(day, object.get("object").asText());
+        assertEquals(1, object.get("rows").asLong());
+        assertEquals(sha256(dir.resolve(day)), object.get("sha256").asText());
 
         // nothing more to do with the same clock
         assertEquals(0, loop.runOnce());
@@ -149,7 +163,7 @@ class RetentionLoopTest {
                 Clock.fixed(later, ZoneOffset.UTC), Duration.ofSeconds(5), new SimpleMeterRegistry()).runOnce();
         assertEquals(0, count("publish_job_transition_sets WHERE id = " + id));
 
-        String day = TABLE + "/" + at.atOffset(ZoneOffset.UTC).toLocalDate().toString().replace('-', '/') + ".jsonl.gz";
+        String day = dayKey(at);
         try (Connection c = db.connect()) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE archived_raw (j jsonb)");
@@ -187,8 +201,7 @@ class RetentionLoopTest {
     @Test
     void aRowWrittenDuringTheExport_keepsThePartition_untilTheNextRoundTakesItWithTheRow() throws Exception {
         long first = insertSet("queued", now.plus(Duration.ofDays(3)), List.of("01THREE0000000000000000000"), null);
-        String day = TABLE + "/" + now.plus(Duration.ofDays(3)).atOffset(ZoneOffset.UTC).toLocalDate().toString().replace('-', '/')
-                + ".jsonl.gz";
+        String day = dayKey(now.plus(Duration.ofDays(3)));
         long[] late = new long[1];
         // an archive that, while the day's object is stored, sees a row arrive in that day (an operator's insert)
         Archive racing = new ForwardingArchive(new DirectoryArchive(dir)) {
@@ -262,6 +275,11 @@ class RetentionLoopTest {
         RetentionSettings ahead = settings(null);
         ahead.setPartitionsAhead(0);
         assertTrue(assertThrows(IllegalArgumentException.class, ahead::validate).getMessage().contains("partitions-ahead"));
+    }
+
+    /** The archive object of the audit trail's rows of {@code t}'s UTC day. */
+    private static String dayKey(Instant t) {
+        return TABLE + "/" + t.atOffset(ZoneOffset.UTC).toLocalDate().toString().replace('-', '/') + ".jsonl.gz";
     }
 
     private RetentionSettings settings(Duration after) {
