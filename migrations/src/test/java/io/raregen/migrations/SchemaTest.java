@@ -490,13 +490,35 @@ class SchemaTest {
     @Test
     void updatedAt_isMaintainedByTrigger() throws Exception {
         try (Connection c = db.connect()) {
-            String txid = hex64('c');
-            insertUtxo(c, txid, 0, 100);
-            exec(c, "UPDATE utxos SET updated_at = now() - interval '1 day' WHERE txid = '" + txid + "'");
-            String before = scalar(c, "SELECT updated_at::text FROM utxos WHERE txid = '" + txid + "'");
-            exec(c, "UPDATE utxos SET satoshis = 101 WHERE txid = '" + txid + "'");
-            String after = scalar(c, "SELECT updated_at::text FROM utxos WHERE txid = '" + txid + "'");
+            String pubkey = "03" + "cd".repeat(32);
+            insertIdentity(c, pubkey);
+            exec(c, "UPDATE identities SET updated_at = now() - interval '1 day' WHERE pubkey = '" + pubkey + "'");
+            String before = scalar(c, "SELECT updated_at::text FROM identities WHERE pubkey = '" + pubkey + "'");
+            exec(c, "UPDATE identities SET label = 'renamed' WHERE pubkey = '" + pubkey + "'");
+            String after = scalar(c, "SELECT updated_at::text FROM identities WHERE pubkey = '" + pubkey + "'");
             assertNotEquals(before, after);
+        }
+    }
+
+    /** V50: what a record's drain writes runs no row-level trigger and no foreign-key check per row. */
+    @Test
+    void drainTables_haveNoPerRowTriggerOrForeignKeyCheck() throws Exception {
+        try (Connection c = db.connect()) {
+            assertEquals("0", scalar(c, """
+                    SELECT count(*) FROM information_schema.columns
+                     WHERE table_schema = 'public' AND table_name IN ('publish_jobs', 'utxos') AND column_name = 'updated_at'"""));
+            // row-level triggers on the drain's tables: only the refund of a failed job (its WHEN clause filters
+            // before anything runs); foreign-key checks are internal triggers of the referencing table
+            assertEquals("publish_jobs.refund_failed_job", scalar(c, """
+                    SELECT string_agg(tgrelid::regclass || '.' || tgname, ',' ORDER BY tgname) FROM pg_trigger
+                     WHERE tgrelid IN ('publish_jobs'::regclass, 'publish_job_transactions'::regclass, 'spends'::regclass,
+                                       'utxos'::regclass)
+                       AND (tgtype & 1) = 1
+                       AND tgconstraint = 0"""));
+            assertEquals("0", scalar(c, """
+                    SELECT count(*) FROM pg_constraint
+                     WHERE contype = 'f' AND conrelid IN ('publish_job_transactions'::regclass, 'spends'::regclass,
+                                                          'utxos'::regclass)"""));
         }
     }
 

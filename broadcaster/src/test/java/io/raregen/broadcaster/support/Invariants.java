@@ -63,6 +63,20 @@ public final class Invariants {
             fail(e);
         }
         assertTransitionsLegal(kit);
+        assertRowsHaveTheirJob(kit);
+    }
+
+    /**
+     * What the foreign keys to publish_jobs checked until V50: every spends row naming a job, and every stored
+     * transaction, belongs to a job that exists.
+     */
+    public static void assertRowsHaveTheirJob(TestKit kit) {
+        assertEquals(0, kit.scalar("""
+                SELECT count(*) FROM spends s WHERE s.job_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.job_id = s.job_id)"""), "spends row of no job");
+        assertEquals(0, kit.scalar("""
+                SELECT count(*) FROM publish_job_transactions t
+                 WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.job_id = t.job_id)"""), "transaction of no job");
     }
 
     /** I5: every recorded transition is one the state machine allows. */
