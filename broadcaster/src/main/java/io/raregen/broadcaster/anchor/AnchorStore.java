@@ -295,9 +295,8 @@ public final class AnchorStore {
                 RawTransaction parsed = RawTransaction.parse(raw);
                 List<Utxo> inputs = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT s.satoshis, u.script_pub_key FROM spends s LEFT JOIN utxos u "
-                                + "ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
-                                + "WHERE s.outpoint_txid = ? AND s.outpoint_vout = ?")) {
+                        "SELECT s.satoshis, " + Spends.scriptOf("s")
+                                + " FROM spends s WHERE s.outpoint_txid = ? AND s.outpoint_vout = ?")) {
                     for (RawTransaction.Input in : parsed.inputs()) {
                         ps.setString(1, in.prevout().txid().hex());
                         ps.setInt(2, in.prevout().vout());

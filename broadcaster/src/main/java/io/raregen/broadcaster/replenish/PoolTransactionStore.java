@@ -194,10 +194,10 @@ public class PoolTransactionStore {
                     depth = rs.getInt(1);
                 }
             }
+            // its inputs leave the pool (V51): their spends rows, written with the transaction, are what stays of them
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE utxos u SET status = 'spent', spent_by_txid = s.spending_txid, spent_at = now(),
-                           reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
-                    FROM spends s
+                    DELETE FROM utxos u
+                    USING spends s
                     WHERE s.spending_txid = ? AND s.job_id IS NULL AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
                       AND u.status IN ('available', 'reserved', 'pending')""")) {
                 ps.setString(1, txid.hex());

@@ -552,9 +552,8 @@ public final class PublishJobStore {
             }
             Map<JobId, List<Utxo>> inputs = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT s.job_id, s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key FROM spends s "
-                            + "LEFT JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout "
-                            + "WHERE s.job_id = ANY(?)")) {
+                    "SELECT s.job_id, s.outpoint_txid, s.outpoint_vout, s.satoshis, " + Spends.scriptOf("s")
+                            + " FROM spends s WHERE s.job_id = ANY(?)")) {
                 ps.setArray(1, c.createArrayOf("varchar", values(rows.keySet())));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -1,5 +1,7 @@
 package io.raregen.broadcaster.utxo;
 
+import io.raregen.core.jobs.Spends;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,20 +33,21 @@ final class PostgresPoolFigures {
             FROM utxos WHERE status IN ('pending', 'available', 'reserved') GROUP BY status
             """;
 
-    static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
+    /** The pool rows by status, and the outputs spent since V51 (gone from utxos: their spends rows) as 'spent'. */
+    static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status"
+            + " UNION ALL " + Spends.SPENT_SINCE_V51;
 
     /**
      * Fees count from the moment the pool counts a transaction's inputs as spent: sent or mined, or still signed with
-     * its inputs already marked spent by it (the results write the pool first). Its inputs are its {@code spends}
-     * rows; {@code %1$s} is the alias of the row whose {@code txid} and {@code status} are asked, {@code %2$s} says
-     * whose rows they are: a job's by its id ({@code idx_spends_job}), a pool or anchor transaction's by its txid among
+     * its inputs already gone from the pool (the results write the pool first; since V51 a spent output's row is
+     * deleted, before it was rewritten 'spent'). Its inputs are its {@code spends} rows; {@code %1$s} is the alias of
+     * the row whose {@code txid} and {@code status} are asked, {@code %2$s} says whose rows they are: a job's by its id ({@code idx_spends_job}), a pool or anchor transaction's by its txid among
      * the rows of no job ({@code idx_spends_unowned_spender}, V45).
      */
     private static final String FEE_COUNTS = """
             %1$s.status IN ('sent', 'mined')
-                 OR (%1$s.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp JOIN utxos s ON s.txid = sp.outpoint_txid
-                   AND s.vout = sp.outpoint_vout WHERE %2$s AND sp.spending_txid = %1$s.txid AND s.spent_by_txid = %1$s.txid
-                   AND s.status = 'spent'))""";
+                 OR (%1$s.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp
+                   WHERE %2$s AND sp.spending_txid = %1$s.txid AND\s""" + Spends.outputGone("sp") + "))";
 
     static final String SNAPSHOT_FIGURES = """
             SELECT
@@ -59,7 +62,12 @@ final class PostgresPoolFigures {
                  WHERE u.status <> 'pending'
                    AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
                    AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)
-                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid)) AS funded
+                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid))
+              + (SELECT COALESCE(sum(s.satoshis), 0) FROM spends s
+                 WHERE NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout)
+                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = s.outpoint_txid)
+                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = s.outpoint_txid)
+                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = s.outpoint_txid)) AS funded
             """.formatted(FEE_COUNTS.formatted("j", "sp.job_id = j.job_id"), FEE_COUNTS.formatted("t", "sp.job_id IS NULL"),
                     FEE_COUNTS.formatted("a", "sp.job_id IS NULL"));
 
@@ -103,8 +111,8 @@ final class PostgresPoolFigures {
                 }
                 try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_GROUPS); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        counts.put(rs.getString(1), rs.getLong(2));
-                        sats.put(rs.getString(1), rs.getLong(3));
+                        counts.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                        sats.merge(rs.getString(1), rs.getLong(3), Long::sum);
                     }
                 }
                 PoolSnapshot snap;

@@ -1,5 +1,7 @@
 package io.raregen.broadcaster.utxo;
 
+import io.raregen.core.jobs.Spends;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.raregen.broadcaster.store.Transactions;
@@ -50,11 +52,14 @@ public class PostgresUtxoPool implements UtxoPool {
             JOIN unnest(?::char(64)[], ?::int[]) AS o(txid, vout) ON u.txid = o.txid AND u.vout = o.vout
             """;
 
+    /**
+     * A spent output leaves the pool (V51): its row is deleted once the network accepted the spender, and its spends
+     * row (written when the spender was stored) is what stays of it. Every insert of an output below skips an
+     * outpoint that has a spends row ({@link Spends#NOT_SPENT}), so a deleted output never comes back.
+     */
     static final String MARK_SPENT = """
-            UPDATE utxos u SET status = 'spent', spent_by_txid = ?, spent_at = now(),
-                   reserved_at = NULL, reserved_until = NULL, reserved_by = NULL,
-                   dirty = FALSE, dirty_reason = NULL, dirty_at = NULL
-            FROM unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
+            DELETE FROM utxos u
+            USING unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
             WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')
             """;
 
@@ -62,20 +67,14 @@ public class PostgresUtxoPool implements UtxoPool {
             INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
             SELECT o.txid, o.vout, o.sats, o.script, ?, ?, ?
             FROM unnest(?::char(64)[], ?::int[], ?::bigint[], ?::bytea[]) AS o(txid, vout, sats, script)
+            WHERE\s""" + Spends.NOT_SPENT + """
+
             ON CONFLICT (txid, vout) DO UPDATE
                SET status = 'available',
                    chain_depth = CASE WHEN utxos.block_height IS NULL THEN EXCLUDED.chain_depth ELSE 0 END
              WHERE utxos.status = 'pending' AND EXCLUDED.status = 'available'
             """;
 
-    /** {@link #MARK_SPENT} for many transactions at once; one row per distinct input. */
-    static final String MARK_SPENT_ALL = """
-            UPDATE utxos u SET status = 'spent', spent_by_txid = o.spender, spent_at = now(),
-                   reserved_at = NULL, reserved_until = NULL, reserved_by = NULL,
-                   dirty = FALSE, dirty_reason = NULL, dirty_at = NULL
-            FROM unnest(?::char(64)[], ?::char(64)[], ?::int[]) AS o(spender, txid, vout)
-            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')
-            """;
 
     /**
      * {@link #INSERT_OUTPUTS} with status 'available' for many transactions at once: each output's
@@ -94,6 +93,8 @@ public class PostgresUtxoPool implements UtxoPool {
             FROM unnest(?::char(64)[], ?::int[], ?::bigint[], ?::bytea[], ?::int[], ?::varchar[])
                    AS o(txid, vout, sats, script, spender, purpose)
             LEFT JOIN ins ON ins.spender = o.spender
+            WHERE\s""" + Spends.NOT_SPENT + """
+
             ON CONFLICT (txid, vout) DO UPDATE
                SET status = 'available',
                    chain_depth = CASE WHEN utxos.block_height IS NULL THEN EXCLUDED.chain_depth ELSE 0 END
@@ -192,8 +193,8 @@ public class PostgresUtxoPool implements UtxoPool {
             });
             return;
         }
-        // Inputs: the first spender of an outpoint wins, as in the sequential form (a later one finds it spent).
-        Map<Outpoint, Txid> spenderOf = new LinkedHashMap<>();
+        // Inputs: each distinct outpoint once (the sequential form finds a repeated one already gone).
+        java.util.Set<Outpoint> spent = new java.util.LinkedHashSet<>();
         // Depth per element (by its index in the list): all of its inputs, also one listed again later.
         List<Integer> depthOf = new ArrayList<>();
         List<String> depthInTxid = new ArrayList<>();
@@ -203,7 +204,7 @@ public class PostgresUtxoPool implements UtxoPool {
         for (int k = 0; k < spends.size(); k++) {
             Spend s = spends.get(k);
             for (Outpoint o : s.inputs()) {
-                spenderOf.putIfAbsent(o, s.spendingTxid());
+                spent.add(o);
                 depthOf.add(k);
                 depthInTxid.add(o.txid().hex());
                 depthInVout.add(o.vout());
@@ -245,21 +246,9 @@ public class PostgresUtxoPool implements UtxoPool {
                     ps.executeUpdate();
                 }
             }
-            if (!spenderOf.isEmpty()) {
-                int n = spenderOf.size();
-                String[] spenders = new String[n];
-                String[] txids = new String[n];
-                Integer[] vouts = new Integer[n];
-                int i = 0;
-                for (Map.Entry<Outpoint, Txid> e : spenderOf.entrySet()) {
-                    spenders[i] = e.getValue().hex();
-                    txids[i] = e.getKey().txid().hex();
-                    vouts[i++] = e.getKey().vout();
-                }
-                try (PreparedStatement ps = c.prepareStatement(MARK_SPENT_ALL)) {
-                    ps.setArray(1, c.createArrayOf("bpchar", spenders));
-                    ps.setArray(2, c.createArrayOf("bpchar", txids));
-                    ps.setArray(3, c.createArrayOf("int4", vouts));
+            if (!spent.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(MARK_SPENT)) {
+                    setOutpoints(c, ps, 1, spent);
                     ps.executeUpdate();
                 }
             }
@@ -295,8 +284,7 @@ public class PostgresUtxoPool implements UtxoPool {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(MARK_SPENT)) {
-                ps.setString(1, spendingTxid.hex());
-                setOutpoints(c, ps, 2, inputs);
+                setOutpoints(c, ps, 1, inputs);
                 ps.executeUpdate();
             }
             insertOutputs(c, newOutputs, purpose, "available", depth);
@@ -416,6 +404,8 @@ public class PostgresUtxoPool implements UtxoPool {
                     INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
                     SELECT o.txid, o.vout, o.sats, o.script, ?, 'available', ?
                     FROM unnest(?::char(64)[], ?::int[], ?::bigint[], ?::bytea[]) AS o(txid, vout, sats, script)
+                    WHERE\s""" + Spends.NOT_SPENT + """
+
                     ON CONFLICT (txid, vout) DO NOTHING""")) {
                 ps.setString(1, purposeName(purpose));
                 ps.setInt(2, chainDepth);

@@ -60,10 +60,11 @@ public interface UtxoPool {
     void release(Collection<Outpoint> outpoints);
 
     /**
-     * The network accepted {@code spendingTxid}: its inputs become {@code spent} with
-     * {@code spent_by_txid}, and {@code newOutputs} (change paid back to the pool key) join the
-     * pool as {@code available} with the given purpose, one level deeper in the unconfirmed
-     * chain than the deepest input. Idempotent (a re-applied result changes nothing).
+     * The network accepted {@code spendingTxid}: its inputs leave the pool (what stays of each is the
+     * spends row written when the transaction was stored), and {@code newOutputs} (change paid back to
+     * the pool key) join the pool as {@code available} with the given purpose, one level deeper in the
+     * unconfirmed chain than the deepest input; an output already spent is not added back. Idempotent
+     * (a re-applied result changes nothing).
      */
     void confirmSpent(Txid spendingTxid, Collection<Outpoint> inputs, List<Utxo> newOutputs, Purpose purpose);
 

@@ -183,8 +183,13 @@ class RestoreDrillTest extends ChainAndQueue {
             }
         }
         int compared = 0;
+        // a pool row, or (since V51) a spent output's spends row once its row left the pool
         try (Connection c = restored.ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT txid, vout, status, spent_by_txid FROM utxos")) {
+             ResultSet rs = s.executeQuery("""
+                     SELECT txid, vout, status, spent_by_txid FROM utxos
+                     UNION ALL
+                     SELECT sp.outpoint_txid, sp.outpoint_vout, 'spent', sp.spending_txid FROM spends sp
+                      WHERE NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = sp.outpoint_txid AND u.vout = sp.outpoint_vout)""")) {
             while (rs.next()) {
                 Outpoint o = new Outpoint(Txid.fromHex(rs.getString(1)), rs.getInt(2));
                 Optional<Txid> spender = woc.spender(o);

@@ -28,8 +28,8 @@ class PlannerCostsTest {
 
     /** The shape of the pool's batch statements: 500 outpoints joined to utxos (here 20,000 rows). */
     private static final String BATCH_JOIN = """
-            EXPLAIN UPDATE utxos u SET status = 'spent', spent_by_txid = o.txid, spent_at = now()
-            FROM unnest((SELECT array_agg(md5(g::text) || md5(g::text || 'u')) FROM generate_series(1, 500) g)::char(64)[],
+            EXPLAIN DELETE FROM utxos u
+            USING unnest((SELECT array_agg(md5(g::text) || md5(g::text || 'u')) FROM generate_series(1, 500) g)::char(64)[],
                         array_fill(0, ARRAY[500])::int[]) AS o(txid, vout)
             WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')
             """;

@@ -40,6 +40,11 @@ class InMemoryUtxoPoolTest extends UtxoPoolContract {
     }
 
     @Override
+    protected boolean spent(Outpoint outpoint) {
+        return pool.status(outpoint).filter("spent"::equals).isPresent();
+    }
+
+    @Override
     protected int chainDepth(Outpoint outpoint) {
         return pool.chainDepth(outpoint).orElseThrow();
     }

@@ -60,7 +60,12 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
 
     @Override
     protected void recordSpend(Outpoint outpoint, Txid spendingTxid) {
-        exec("INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis) VALUES (?, ?, ?, 0)",
+        // as the stores write it: the output's value and script, from its pool row
+        exec("""
+                INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis, script_pub_key)
+                SELECT o.txid, o.vout, o.spender, COALESCE(u.satoshis, 0), u.script_pub_key
+                FROM (VALUES (?::char(64), ?::int, ?::char(64))) AS o(txid, vout, spender)
+                LEFT JOIN utxos u ON u.txid = o.txid AND u.vout = o.vout""",
                 outpoint.txid().hex(), outpoint.vout(), spendingTxid.hex());
     }
 
@@ -79,6 +84,15 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
     @Override
     protected String status(Outpoint outpoint) {
         return query("SELECT status FROM utxos WHERE txid = ? AND vout = ?", outpoint, rs -> rs.getString(1));
+    }
+
+    @Override
+    protected boolean spent(Outpoint outpoint) {
+        // since V51 a spent output's row is deleted; its spends row stays
+        return query("""
+                SELECT NOT EXISTS (SELECT 1 FROM utxos WHERE txid = o.txid AND vout = o.vout)
+                   AND EXISTS (SELECT 1 FROM spends WHERE outpoint_txid = o.txid AND outpoint_vout = o.vout)
+                FROM (VALUES (?::char(64), ?::int)) AS o(txid, vout)""", outpoint, rs -> rs.getBoolean(1));
     }
 
     @Override

@@ -58,6 +58,16 @@ public abstract class UtxoPoolContract {
 
     protected abstract String status(Outpoint outpoint);
 
+    /** True when the output was spent by an accepted transaction (in Postgres since V51: its row gone, its spends row kept). */
+    protected abstract boolean spent(Outpoint outpoint);
+
+    /** What the store does before a transaction is ever sent: a spends row per input. */
+    private void stored(Txid spender, List<Outpoint> inputs) {
+        for (Outpoint o : inputs) {
+            recordSpend(o, spender);
+        }
+    }
+
     protected abstract int chainDepth(Outpoint outpoint);
 
     /** The tests name their requests ("big", "tiny"): a job id per name, and the name of each id. */
@@ -290,10 +300,11 @@ public abstract class UtxoPoolContract {
         pool.reserve(List.of(req("a", 1)), "w1", LEASE);
         Txid spender = randomTxid();
         Utxo change = new Utxo(new Outpoint(spender, 1), Satoshis.of(99), a.lockingScript());
+        stored(spender, List.of(a.outpoint()));
 
         pool.confirmSpent(spender, List.of(a.outpoint()), List.of(change), Purpose.PUBLISH);
 
-        assertEquals("spent", status(a.outpoint()));
+        assertTrue(spent(a.outpoint()));
         assertEquals("available", status(change.outpoint()));
         assertEquals(3, chainDepth(change.outpoint()));
         assertEquals(List.of(change), pool.reserve(List.of(req("b", 1)), "w1", LEASE).get(0).inputs());
@@ -308,6 +319,7 @@ public abstract class UtxoPoolContract {
         Txid spender = randomTxid();
         Utxo change = new Utxo(new Outpoint(spender, 1), Satoshis.of(99), a.lockingScript());
         recordAcceptedPoolTxFee(spender, 1);
+        stored(spender, List.of(a.outpoint()));
         pool.confirmSpent(spender, List.of(a.outpoint()), List.of(change), Purpose.PUBLISH);
         pool.reserve(List.of(req("b", 1)), "w1", LEASE); // the change is now held
 
@@ -316,6 +328,42 @@ public abstract class UtxoPoolContract {
         assertEquals("reserved", status(change.outpoint()), "a re-applied result must not free a held change");
         PoolSnapshot s = pool.snapshot();
         assertEquals(1, s.feesPaidSats());
+        assertEquals(0, s.conservationGapSats());
+    }
+
+    @Test
+    void anOutputSpent_isNeverAddedBack_byAResultAppliedAgainOrARescan() {
+        // GIVEN a's spender P returned change x to the pool, and x's own spender Q was accepted too
+        UtxoPool pool = pool();
+        Utxo a = utxo(100);
+        pool.add(List.of(a), Purpose.PUBLISH, 0);
+        pool.reserve(List.of(req("a", 1)), "w1", LEASE);
+        Txid p = randomTxid();
+        Utxo x = new Utxo(new Outpoint(p, 1), Satoshis.of(99), a.lockingScript());
+        recordAcceptedPoolTxFee(p, 1);
+        stored(p, List.of(a.outpoint()));
+        pool.confirmSpent(p, List.of(a.outpoint()), List.of(x), Purpose.PUBLISH);
+        assertEquals(List.of(x), pool.reserve(List.of(req("b", 1)), "w1", LEASE).get(0).inputs());
+        Txid q = randomTxid();
+        Utxo y = new Utxo(new Outpoint(q, 1), Satoshis.of(98), a.lockingScript());
+        recordAcceptedPoolTxFee(q, 1);
+        stored(q, List.of(x.outpoint()));
+        pool.confirmSpent(q, List.of(x.outpoint()), List.of(y), Purpose.PUBLISH);
+        assertTrue(spent(x.outpoint()));
+
+        // WHEN P's result is applied again (a rescued re-send answered "already known"), and x is found again by a
+        // scan of the chain that lags behind it
+        pool.confirmSpent(p, List.of(a.outpoint()), List.of(x), Purpose.PUBLISH);
+        pool.confirmSpentAll(List.of(new UtxoPool.Spend(p, List.of(a.outpoint()), List.of(x), Purpose.PUBLISH)));
+        pool.add(List.of(x), Purpose.PUBLISH, 0);
+
+        // THEN x stays spent: only y is handed out, and every satoshi is accounted for
+        assertTrue(spent(x.outpoint()));
+        assertEquals(List.of(y), pool.reserve(List.of(req("c", 1), req("d", 1)), "w1", LEASE).get(0).inputs());
+        PoolSnapshot s = pool.snapshot();
+        assertEquals(2L, s.countByStatus().get("spent"));
+        assertEquals(98, s.totalUnspentSats());
+        assertEquals(2, s.feesPaidSats());
         assertEquals(0, s.conservationGapSats());
     }
 
@@ -330,6 +378,7 @@ public abstract class UtxoPoolContract {
             recordAcceptedPoolTxFee(t, 1);
             Utxo change = new Utxo(new Outpoint(t, 1), Satoshis.of(99), PoolTestData.POOL_KEY.p2pkhLockingScript());
             changes.add(change);
+            stored(t, r.inputs().stream().map(Utxo::outpoint).toList());
             spends.add(new UtxoPool.Spend(t, r.inputs().stream().map(Utxo::outpoint).toList(), List.of(change),
                     Purpose.PUBLISH));
         }
@@ -357,6 +406,7 @@ public abstract class UtxoPoolContract {
         Txid t = randomTxid();
         recordAcceptedPoolTxFee(t, 1);
         Utxo change = new Utxo(new Outpoint(t, 1), Satoshis.of(99), PoolTestData.POOL_KEY.p2pkhLockingScript());
+        stored(t, held.get(0).inputs().stream().map(Utxo::outpoint).toList());
         pool.confirmSpent(t, held.get(0).inputs().stream().map(Utxo::outpoint).toList(), List.of(change), Purpose.PUBLISH);
 
         PoolDepth d = pool.depth();
@@ -382,6 +432,7 @@ public abstract class UtxoPoolContract {
         pool.reserve(List.of(req("a", 1)), "w1", LEASE);
         Txid spender = randomTxid();
         Utxo change = new Utxo(new Outpoint(spender, 1), Satoshis.of(99), a.lockingScript());
+        stored(spender, List.of(a.outpoint()));
         pool.confirmSpent(spender, List.of(a.outpoint()), List.of(change), Purpose.PUBLISH);
         assertTrue(pool.reserve(List.of(req("b", 1)), "w1", LEASE).isEmpty(), "at max depth: not handed out");
 
@@ -443,6 +494,7 @@ public abstract class UtxoPoolContract {
             recordAcceptedPoolTxFee(t, fee);
             fees += fee;
             Utxo change = new Utxo(new Outpoint(t, 1), Satoshis.of(value(r) - fee), PoolTestData.POOL_KEY.p2pkhLockingScript());
+            stored(t, r.inputs().stream().map(Utxo::outpoint).toList());
             pool.confirmSpent(t, r.inputs().stream().map(Utxo::outpoint).toList(), List.of(change), Purpose.PUBLISH);
         }
 

@@ -164,8 +164,12 @@ class OpsReconcileCommandTest {
     }
 
     private String utxo(Utxo u) throws Exception {
-        return string("SELECT status || ' ' || coalesce(spent_by_txid, 'null') FROM utxos WHERE txid = '" + u.outpoint().txid().hex()
-                + "' AND vout = " + u.outpoint().vout());
+        // a pool row, or (since V51) what stays of a spent output: its spends row
+        String txid = u.outpoint().txid().hex();
+        int vout = u.outpoint().vout();
+        return string("SELECT COALESCE("
+                + "(SELECT status || ' ' || coalesce(spent_by_txid, 'null') FROM utxos WHERE txid = '" + txid + "' AND vout = " + vout + "), "
+                + "(SELECT 'spent ' || spending_txid FROM spends WHERE outpoint_txid = '" + txid + "' AND outpoint_vout = " + vout + "))");
     }
 
     private String string(String sql) throws Exception {

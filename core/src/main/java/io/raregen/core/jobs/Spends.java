@@ -18,28 +18,75 @@ import java.util.List;
  * per input of each signed transaction, stored in the same database transaction as the transaction's bytes (a
  * publication's, with its job id, or a pool transaction's, without; one multi-row statement per call), and deleted
  * with a transaction that is discarded, in the caller's database transaction. The table's primary key (the outpoint)
- * makes a second stored spend of one outpoint fail.
+ * makes a second stored spend of one outpoint fail. Since V51 a pool output leaves {@code utxos} once the network
+ * accepted its spender, and its spends row (with the output's value and locking script) is what stays of it: every
+ * insert of an output skips an outpoint that has one ({@link #NOT_SPENT}).
  */
 public final class Spends {
-    private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis) "
-            + "SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[])";
+    private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis, "
+            + "script_pub_key) SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[], ?::bytea[])";
+
+    /**
+     * SQL condition, true when the outpoint {@code <alias>.txid}, {@code <alias>.vout} has no spends row: an output
+     * spent (and deleted from the pool) must not be inserted again, e.g. by a result applied twice or a deposit
+     * scan that lags behind the chain.
+     */
+    public static String notSpent(String alias) {
+        return "NOT EXISTS (SELECT 1 FROM spends sp WHERE sp.outpoint_txid = " + alias + ".txid AND sp.outpoint_vout = "
+                + alias + ".vout)";
+    }
+
+    /** {@link #notSpent} for the alias {@code o}. */
+    public static final String NOT_SPENT = notSpent("o");
+
+    /**
+     * SQL for the locking script of the output the spends row {@code alias} spends: the row's own (since V51), else
+     * the pool row's (rows written before V51, whose output stayed in {@code utxos} rewritten 'spent').
+     */
+    public static String scriptOf(String alias) {
+        return "COALESCE(" + alias + ".script_pub_key, (SELECT u.script_pub_key FROM utxos u WHERE u.txid = " + alias
+                + ".outpoint_txid AND u.vout = " + alias + ".outpoint_vout))";
+    }
+
+    /**
+     * SQL condition, true when the output the spends row {@code alias} spends has left the pool: its row was
+     * deleted (since V51) or rewritten 'spent' (before).
+     */
+    public static String outputGone(String alias) {
+        return "NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = " + alias + ".outpoint_txid AND u.vout = " + alias
+                + ".outpoint_vout AND u.status <> 'spent')";
+    }
+
+    /**
+     * SQL for the spent outputs that left the pool since V51, as one {@code (status, count, satoshis)} row with status
+     * {@code 'spent'}; the rows rewritten 'spent' before V51 are still counted from {@code utxos}.
+     */
+    public static final String SPENT_SINCE_V51 = """
+            SELECT 'spent'::varchar, count(*), COALESCE(sum(s.satoshis), 0) FROM spends s
+             WHERE NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout)""";
 
     private final List<String> outpointTxids = new ArrayList<>();
     private final List<Integer> outpointVouts = new ArrayList<>();
     private final List<String> spenders = new ArrayList<>();
     private final List<String> jobIds = new ArrayList<>();
     private final List<Long> satoshis = new ArrayList<>();
+    private final List<byte[]> scripts = new ArrayList<>();
 
     /** Every input of {@code tx}, spent for {@code jobId} (null: a pool transaction). */
     public Spends add(SignedTransaction tx, JobId jobId) {
         for (Utxo in : tx.inputs()) {
-            add(in.outpoint(), in.satoshis(), tx.txid(), jobId);
+            add(in.outpoint(), in.satoshis(), in.lockingScript(), tx.txid(), jobId);
         }
         return this;
     }
 
-    /** One input: {@code outpoint}, worth {@code value}, spent by {@code spender} for {@code jobId} (null: none). */
-    public Spends add(Outpoint outpoint, Satoshis value, Txid spender, JobId jobId) {
+    /**
+     * One input: {@code outpoint}, worth {@code value}, locked by {@code script} (null: not known), spent by
+     * {@code spender} for {@code jobId} (null: none). Since V51 the spends row is all that stays of a spent pool
+     * output, so its script is kept here for receipts and re-sends.
+     */
+    public Spends add(Outpoint outpoint, Satoshis value, byte[] script, Txid spender, JobId jobId) {
+        scripts.add(script);
         outpointTxids.add(outpoint.txid().hex());
         outpointVouts.add(outpoint.vout());
         spenders.add(spender.hex());
@@ -59,6 +106,7 @@ public final class Spends {
             ps.setArray(3, c.createArrayOf("bpchar", spenders.toArray()));
             ps.setArray(4, c.createArrayOf("varchar", jobIds.toArray()));
             ps.setArray(5, c.createArrayOf("int8", satoshis.toArray()));
+            ps.setArray(6, c.createArrayOf("bytea", scripts.toArray(new byte[0][])));
             ps.executeUpdate();
         }
     }

@@ -240,7 +240,7 @@ public final class ChainReconciliation {
             List<PoolRow> change = change(tx, inputs, onChain.get());
             String where = onChain.get().mined() ? "mined at height " + onChain.get().blockHeight() : "in the mempool";
             boolean done = apply && write(() -> {
-                markSpent(inputs, j.txid());
+                markSpent(inputs);
                 insertChange(change);
                 return updateJob("UPDATE publish_jobs SET status = 'sent', sent_at = COALESCE(sent_at, now()) "
                         + "WHERE job_id = ? AND txid = ? AND status = 'signed'", j.jobId(), j.txid()) == 1;
@@ -275,7 +275,13 @@ public final class ChainReconciliation {
                         + " but the chain spent it in " + s.hex() + ", another transaction the database stores");
                 return;
             }
-            boolean done = apply && write(() -> markSpent(List.of(o), s) == 1, null);
+            boolean done = apply && write(() -> {
+                if (row.boundTo() == null) {
+                    // what stays of a spent output is its spends row (V51): write the one the store did not
+                    recordSpend(row, s);
+                }
+                return markSpent(List.of(o)) == 1;
+            }, null);
             findings.add(new Finding(Kind.OUTPUT_SPENT_BY_OURS, null, o, s,
                     row.status() + " → spent: the chain spent it in a transaction the database stores", done));
             settled.add(o);
@@ -408,10 +414,10 @@ public final class ChainReconciliation {
             }
             Spends spends = new Spends();
             for (PoolRow r : rows) {
-                spends.add(r.outpoint(), new Satoshis(r.satoshis()), s, job.jobId());
+                spends.add(r.outpoint(), new Satoshis(r.satoshis()), r.script(), s, job.jobId());
             }
             spends.insert(c);
-            if (markSpent(inputs, s) != inputs.size()) {
+            if (markSpent(inputs) != inputs.size()) {
                 return false;
             }
             insertChange(change);
@@ -634,17 +640,31 @@ public final class ChainReconciliation {
         }
     }
 
-    private int markSpent(List<Outpoint> inputs, Txid by) throws SQLException {
+    private int markSpent(List<Outpoint> inputs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE utxos u SET status = 'spent', spent_by_txid = ?, spent_at = now(),
-                       reserved_at = NULL, reserved_until = NULL, reserved_by = NULL,
-                       dirty = FALSE, dirty_reason = NULL, dirty_at = NULL
-                FROM unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
+                DELETE FROM utxos u
+                USING unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
                 WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')""")) {
-            ps.setString(1, by.hex());
-            ps.setArray(2, c.createArrayOf("bpchar", inputs.stream().map(o -> o.txid().hex()).toArray()));
-            ps.setArray(3, c.createArrayOf("int4", inputs.stream().map(Outpoint::vout).toArray()));
+            // a spent output leaves the pool (V51): its spends row, written just before, is what stays of it
+            ps.setArray(1, c.createArrayOf("bpchar", inputs.stream().map(o -> o.txid().hex()).toArray()));
+            ps.setArray(2, c.createArrayOf("int4", inputs.stream().map(Outpoint::vout).toArray()));
             return ps.executeUpdate();
+        }
+    }
+
+    /** A spends row for {@code row}'s output, spent by {@code spender} (the job's, when it is a job's transaction). */
+    private void recordSpend(PoolRow row, Txid spender) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis, script_pub_key)
+                SELECT ?, ?, ?, (SELECT j.job_id FROM publish_jobs j WHERE j.txid = ?), ?, ?
+                ON CONFLICT DO NOTHING""")) {
+            ps.setString(1, row.outpoint().txid().hex());
+            ps.setInt(2, row.outpoint().vout());
+            ps.setString(3, spender.hex());
+            ps.setString(4, spender.hex());
+            ps.setLong(5, row.satoshis());
+            ps.setBytes(6, row.script());
+            ps.executeUpdate();
         }
     }
 
@@ -652,15 +672,17 @@ public final class ChainReconciliation {
         for (PoolRow r : change) {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
-                    VALUES (?, ?, ?, ?, ?, 'available', ?)
+                    SELECT o.txid, o.vout, ?, ?, ?, 'available', ? FROM (VALUES (?::char(64), ?::int)) AS o(txid, vout)
+                    WHERE\s""" + Spends.NOT_SPENT + """
+
                     ON CONFLICT (txid, vout) DO UPDATE SET status = 'available', chain_depth = EXCLUDED.chain_depth
                      WHERE utxos.status = 'pending'""")) {
-                ps.setString(1, r.outpoint().txid().hex());
-                ps.setInt(2, r.outpoint().vout());
-                ps.setLong(3, r.satoshis());
-                ps.setBytes(4, r.script());
-                ps.setString(5, r.purpose());
-                ps.setInt(6, r.depth());
+                ps.setLong(1, r.satoshis());
+                ps.setBytes(2, r.script());
+                ps.setString(3, r.purpose());
+                ps.setInt(4, r.depth());
+                ps.setString(5, r.outpoint().txid().hex());
+                ps.setInt(6, r.outpoint().vout());
                 ps.executeUpdate();
             }
         }

@@ -1,5 +1,6 @@
 package io.raregen.functions.status;
 
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
@@ -41,8 +42,9 @@ public class PostgresStatusRepository implements StatusRepository {
             SELECT j.job_id, j.batch_seq, s.status, j.txid FROM publish_jobs j JOIN job_states s ON s.job_id = j.job_id
             WHERE j.processing_batch_id = ? ORDER BY j.batch_seq NULLS LAST, j.job_id
             """;
+    /** The pool rows by status; outputs spent since V51 left utxos, their spends rows count as 'spent'. */
     private static final String UTXOS_BY_STATUS =
-            "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status";
+            "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status UNION ALL " + Spends.SPENT_SINCE_V51;
     private static final String DENOMINATIONS = """
             SELECT purpose, satoshis,
                    count(*) FILTER (WHERE status = 'available'),
@@ -141,7 +143,8 @@ public class PostgresStatusRepository implements StatusRepository {
                 UTXO_STATUSES.forEach(st -> byStatus.put(st, new PoolReport.Bucket(0, 0)));
                 try (ResultSet rs = s.executeQuery(UTXOS_BY_STATUS)) {
                     while (rs.next()) {
-                        byStatus.put(rs.getString(1), new PoolReport.Bucket(rs.getLong(2), rs.getLong(3)));
+                        byStatus.merge(rs.getString(1), new PoolReport.Bucket(rs.getLong(2), rs.getLong(3)),
+                                (a, b) -> new PoolReport.Bucket(a.count() + b.count(), a.satoshis() + b.satoshis()));
                     }
                 }
                 List<PoolReport.Denomination> denominations = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.raregen.functions.verification;
 
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
@@ -33,11 +34,10 @@ public class PostgresProofRepository implements ProofRepository {
     // the inputs of a job's own transaction, by its job id (idx_spends_job), or of its anchor batch's transaction, by
     // that txid among the rows of no job (idx_spends_unowned_spender, V45)
     private static final String SPENDS = """
-            SELECT s.outpoint_txid, s.outpoint_vout, s.satoshis, u.script_pub_key
+            SELECT s.outpoint_txid, s.outpoint_vout, s.satoshis, %s
             FROM spends s
-            LEFT JOIN utxos u ON u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
-            WHERE s.spending_txid = ? AND %s
-            """;
+            WHERE s.spending_txid = ? AND %%s
+            """.formatted(Spends.scriptOf("s"));
     /** Parameters: the txid, the job id (public for the operator query plan test). */
     public static final String JOB_SPENDS = SPENDS.formatted("s.job_id = ?");
     /** Parameter: the anchor transaction's txid (public for the operator query plan test). */

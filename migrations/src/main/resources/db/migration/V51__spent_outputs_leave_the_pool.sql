@@ -1,0 +1,25 @@
+-- A spent output leaves the pool (#18, parts 1 and 2).
+--
+-- Until now a pool row lived forever: inserted (a change or split output, a deposit), rewritten 'reserved', rewritten
+-- 'spent' once the network accepted its spender. The last version was never read again by the pool, yet it stayed in
+-- utxos and in its two random-keyed indexes (utxos_pkey, utxos_outpoint_unique): ~1 KB of table and index per
+-- published record, for ever, and the 'spent' rewrite was a whole new row version plus two index entries.
+--
+-- From this release the broadcaster deletes the row instead of rewriting it 'spent'. What the spend was is its spends
+-- row, written when the spending transaction was stored (before it was ever sent): the outpoint, the spender, the job,
+-- the value, and from now on the output's locking script (script_pub_key, new here), which receipts and re-sends need
+-- to verify or re-sign an input. So utxos holds the live pool only (pending, available, reserved, and retired rows an
+-- operator has not cleared), and spends is the history of what the service spent: insert-only, one row per input.
+--
+-- An output that is spent must not come back: every insert of an output (change, split, deposit, the chain
+-- reconciliation's) skips an outpoint that has a spends row, in the same statement. spends rows are deleted only
+-- with a transaction the network refused, never after it accepted it, so the guard holds for every deleted row.
+--
+-- Rows rewritten 'spent' before this release stay as they are and every reader takes both forms (a spent output is a
+-- spends row whose outpoint has no live row, or an old row with status 'spent'). docs/OPERATIONS.md has the batched
+-- clean-up that copies their scripts into spends and deletes them, for an operator who wants the space back.
+--
+-- The previous release (V50) runs on this schema as it is during the deploy: it writes spends without a script (the
+-- readers then take the script from the old row, which that release keeps) and rewrites rows 'spent'.
+-- Adding a nullable column takes an ACCESS EXCLUSIVE lock for a moment and rewrites nothing. Undo: docs/OPERATIONS.md.
+ALTER TABLE spends ADD COLUMN IF NOT EXISTS script_pub_key BYTEA;
