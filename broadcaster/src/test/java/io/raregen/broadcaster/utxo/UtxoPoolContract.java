@@ -61,6 +61,27 @@ public abstract class UtxoPoolContract {
     /** True when the output was spent by an accepted transaction (in Postgres since V51: its row gone, its spends row kept). */
     protected abstract boolean spent(Outpoint outpoint);
 
+    /** A 100-sat publish output added to the pool and reserved. */
+    private Utxo reservedOne(UtxoPool pool) {
+        Utxo a = utxo(100);
+        pool.add(List.of(a), Purpose.PUBLISH, 0);
+        pool.reserve(List.of(req("a", 1)), "w1", LEASE);
+        return a;
+    }
+
+    /**
+     * A transaction the network accepted: it spends {@code in} (reserved), pays 1 sat of fee and its change back to
+     * the pool, stored first as the store does. Returns the change.
+     */
+    private Utxo acceptedWithChange(UtxoPool pool, Utxo in) {
+        Txid spender = randomTxid();
+        Utxo change = new Utxo(new Outpoint(spender, 1), Satoshis.of(in.satoshis().value() - 1), in.lockingScript());
+        recordAcceptedPoolTxFee(spender, 1);
+        stored(spender, List.of(in.outpoint()));
+        pool.confirmSpent(spender, List.of(in.outpoint()), List.of(change), Purpose.PUBLISH);
+        return change;
+    }
+
     /** What the store does before a transaction is ever sent: a spends row per input. */
     private void stored(Txid spender, List<Outpoint> inputs) {
         for (Outpoint o : inputs) {
@@ -313,17 +334,11 @@ public abstract class UtxoPoolContract {
     @Test
     void confirmSpent_appliedTwice_changesNothingMore() {
         UtxoPool pool = pool();
-        Utxo a = utxo(100);
-        pool.add(List.of(a), Purpose.PUBLISH, 0);
-        pool.reserve(List.of(req("a", 1)), "w1", LEASE);
-        Txid spender = randomTxid();
-        Utxo change = new Utxo(new Outpoint(spender, 1), Satoshis.of(99), a.lockingScript());
-        recordAcceptedPoolTxFee(spender, 1);
-        stored(spender, List.of(a.outpoint()));
-        pool.confirmSpent(spender, List.of(a.outpoint()), List.of(change), Purpose.PUBLISH);
+        Utxo a = reservedOne(pool);
+        Utxo change = acceptedWithChange(pool, a);
         pool.reserve(List.of(req("b", 1)), "w1", LEASE); // the change is now held
 
-        pool.confirmSpent(spender, List.of(a.outpoint()), List.of(change), Purpose.PUBLISH);
+        pool.confirmSpent(change.outpoint().txid(), List.of(a.outpoint()), List.of(change), Purpose.PUBLISH);
 
         assertEquals("reserved", status(change.outpoint()), "a re-applied result must not free a held change");
         PoolSnapshot s = pool.snapshot();
@@ -335,20 +350,11 @@ public abstract class UtxoPoolContract {
     void anOutputSpent_isNeverAddedBack_byAResultAppliedAgainOrARescan() {
         // GIVEN a's spender P returned change x to the pool, and x's own spender Q was accepted too
         UtxoPool pool = pool();
-        Utxo a = utxo(100);
-        pool.add(List.of(a), Purpose.PUBLISH, 0);
-        pool.reserve(List.of(req("a", 1)), "w1", LEASE);
-        Txid p = randomTxid();
-        Utxo x = new Utxo(new Outpoint(p, 1), Satoshis.of(99), a.lockingScript());
-        recordAcceptedPoolTxFee(p, 1);
-        stored(p, List.of(a.outpoint()));
-        pool.confirmSpent(p, List.of(a.outpoint()), List.of(x), Purpose.PUBLISH);
+        Utxo a = reservedOne(pool);
+        Utxo x = acceptedWithChange(pool, a);
+        Txid p = x.outpoint().txid();
         assertEquals(List.of(x), pool.reserve(List.of(req("b", 1)), "w1", LEASE).get(0).inputs());
-        Txid q = randomTxid();
-        Utxo y = new Utxo(new Outpoint(q, 1), Satoshis.of(98), a.lockingScript());
-        recordAcceptedPoolTxFee(q, 1);
-        stored(q, List.of(x.outpoint()));
-        pool.confirmSpent(q, List.of(x.outpoint()), List.of(y), Purpose.PUBLISH);
+        Utxo y = acceptedWithChange(pool, x);
         assertTrue(spent(x.outpoint()));
 
         // WHEN P's result is applied again (a rescued re-send answered "already known"), and x is found again by a
