@@ -41,8 +41,9 @@ final class PostgresPoolFigures {
      * Fees count from the moment the pool counts a transaction's inputs as spent: sent or mined, or still signed with
      * its inputs already gone from the pool (the results write the pool first; since V51 a spent output's row is
      * deleted, before it was rewritten 'spent'). Its inputs are its {@code spends} rows; {@code %1$s} is the alias of
-     * the row whose {@code txid} and {@code status} are asked, {@code %2$s} says whose rows they are: a job's by its id ({@code idx_spends_job}), a pool or anchor transaction's by its txid among
-     * the rows of no job ({@code idx_spends_unowned_spender}, V45).
+     * the row whose {@code txid} and {@code status} are asked, {@code %2$s} says whose rows they are: a job's by its
+     * id ({@code idx_spends_job}), a pool or anchor transaction's by its txid among the rows of no job
+     * ({@code idx_spends_unowned_spender}, V45).
      */
     private static final String FEE_COUNTS = """
             %1$s.status IN ('sent', 'mined')

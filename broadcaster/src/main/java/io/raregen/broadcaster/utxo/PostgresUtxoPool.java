@@ -24,9 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The UTXO pool in Postgres ({@code utxos}, {@code spends}), plain JDBC. Every operation is one
@@ -194,7 +196,7 @@ public class PostgresUtxoPool implements UtxoPool {
             return;
         }
         // Inputs: each distinct outpoint once (the sequential form finds a repeated one already gone).
-        java.util.Set<Outpoint> spent = new java.util.LinkedHashSet<>();
+        Set<Outpoint> spent = new LinkedHashSet<>();
         // Depth per element (by its index in the list): all of its inputs, also one listed again later.
         List<Integer> depthOf = new ArrayList<>();
         List<String> depthInTxid = new ArrayList<>();

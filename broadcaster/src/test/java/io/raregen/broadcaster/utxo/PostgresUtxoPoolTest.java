@@ -23,6 +23,8 @@ import java.util.List;
 import static io.raregen.broadcaster.utxo.PoolTestData.randomTxid;
 import static io.raregen.broadcaster.utxo.PoolTestData.utxo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pool contract against a real, migrated Postgres, plus what only Postgres has (pending rows). */
 class PostgresUtxoPoolTest extends UtxoPoolContract {
@@ -162,6 +164,57 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * V51: every insert of a batch's change outputs checks that none was spent already. With a long history that
+     * check must probe the spends table's key for each output, not read the table.
+     */
+    @Test
+    void theChangeInsert_probesTheSpendsOfItsOutpoints_insteadOfReadingTheHistory() {
+        exec("""
+                INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, satoshis, script_pub_key)
+                SELECT md5(g::text) || md5(g::text || 's'), 1, md5(g::text || 't') || md5(g::text || 'x'), 975, '\\x76a9'
+                FROM generate_series(1, 20000) g""");
+        exec("ANALYZE spends");
+        int n = 500;
+        Object[] spender = new Object[n];
+        Object[] txid = new Object[n];
+        Object[] vout = new Object[n];
+        Object[] sats = new Object[n];
+        byte[][] script = new byte[n][];
+        Object[] purpose = new Object[n];
+        for (int i = 0; i < n; i++) {
+            spender[i] = i;
+            txid[i] = randomTxid().hex();
+            vout[i] = 1;
+            sats[i] = 975L;
+            script[i] = new byte[]{0x76};
+            purpose[i] = "publish";
+        }
+        PostgresUtxoPool p = (PostgresUtxoPool) pool();
+        String plan = p.inTransaction(c -> {
+            StringBuilder out = new StringBuilder();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresUtxoPool.INSERT_OUTPUTS_ALL)) {
+                ps.setArray(1, c.createArrayOf("int4", spender));
+                ps.setArray(2, c.createArrayOf("bpchar", txid));
+                ps.setArray(3, c.createArrayOf("int4", vout));
+                ps.setArray(4, c.createArrayOf("bpchar", txid));
+                ps.setArray(5, c.createArrayOf("int4", vout));
+                ps.setArray(6, c.createArrayOf("int8", sats));
+                ps.setArray(7, c.createArrayOf("bytea", script));
+                ps.setArray(8, c.createArrayOf("int4", spender));
+                ps.setArray(9, c.createArrayOf("varchar", purpose));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            return out.toString();
+        });
+        assertTrue(plan.contains("spends_pkey"), plan);
+        assertFalse(plan.contains("Seq Scan on spends"), plan);
     }
 
     private void exec(String sql, Object... params) {
