@@ -50,6 +50,7 @@ final class PostgresPoolFigures {
                  OR (%1$s.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp
                    WHERE %2$s AND sp.spending_txid = %1$s.txid AND\s""" + Spends.outputGone("sp") + "))";
 
+    /** {@code funded}: every output that came from outside (no transaction of ours made it), live or spent. */
     static final String SNAPSHOT_FIGURES = """
             SELECT
               (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE
@@ -59,18 +60,15 @@ final class PostgresPoolFigures {
               (SELECT COALESCE(sum(j.fee_sats), 0) FROM publish_jobs j WHERE %s)
               + (SELECT COALESCE(sum(t.fee_sats), 0) FROM pool_transactions t WHERE %s)
               + (SELECT COALESCE(sum(a.fee_sats), 0) FROM anchor_batches a WHERE %s) AS fees,
-              (SELECT COALESCE(sum(u.satoshis), 0) FROM utxos u
-                 WHERE u.status <> 'pending'
-                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = u.txid)
-                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = u.txid)
-                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = u.txid))
-              + (SELECT COALESCE(sum(s.satoshis), 0) FROM spends s
-                 WHERE NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout)
-                   AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = s.outpoint_txid)
-                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = s.outpoint_txid)
-                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = s.outpoint_txid)) AS funded
+              (SELECT COALESCE(sum(o.satoshis), 0) FROM (
+                   SELECT u.txid, u.satoshis FROM utxos u WHERE u.status <> 'pending'
+                   UNION ALL
+                   SELECT s.outpoint_txid, s.satoshis FROM spends s WHERE %s) AS o
+                 WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = o.txid)
+                   AND NOT EXISTS (SELECT 1 FROM pool_transactions p WHERE p.txid = o.txid)
+                   AND NOT EXISTS (SELECT 1 FROM anchor_batches a WHERE a.txid = o.txid)) AS funded
             """.formatted(FEE_COUNTS.formatted("j", "sp.job_id = j.job_id"), FEE_COUNTS.formatted("t", "sp.job_id IS NULL"),
-                    FEE_COUNTS.formatted("a", "sp.job_id IS NULL"));
+                    FEE_COUNTS.formatted("a", "sp.job_id IS NULL"), Spends.leftThePool("s"));
 
     public PoolDepth depth() {
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -170,7 +170,7 @@ public class PostgresUtxoPool implements UtxoPool {
     @Override
     public void confirmSpent(Txid spendingTxid, Collection<Outpoint> inputs, List<Utxo> newOutputs, Purpose purpose) {
         inTransaction(c -> {
-            applySpend(c, spendingTxid, inputs, newOutputs, purpose);
+            applySpend(c, inputs, newOutputs, purpose);
             return null;
         });
     }
@@ -189,7 +189,7 @@ public class PostgresUtxoPool implements UtxoPool {
         if (!independent(spends)) {
             inTransaction(c -> {
                 for (Spend s : spends) {
-                    applySpend(c, s.spendingTxid(), s.inputs(), s.newOutputs(), s.purpose());
+                    applySpend(c, s.inputs(), s.newOutputs(), s.purpose());
                 }
                 return null;
             });
@@ -236,15 +236,8 @@ public class PostgresUtxoPool implements UtxoPool {
                     purposes[i++] = (String) v[2];
                 }
                 try (PreparedStatement ps = c.prepareStatement(INSERT_OUTPUTS_ALL)) {
-                    ps.setArray(1, c.createArrayOf("int4", depthOf.toArray()));
-                    ps.setArray(2, c.createArrayOf("bpchar", depthInTxid.toArray()));
-                    ps.setArray(3, c.createArrayOf("int4", depthInVout.toArray()));
-                    ps.setArray(4, c.createArrayOf("bpchar", txids));
-                    ps.setArray(5, c.createArrayOf("int4", vouts));
-                    ps.setArray(6, c.createArrayOf("int8", sats));
-                    ps.setArray(7, c.createArrayOf("bytea", scripts));
-                    ps.setArray(8, c.createArrayOf("int4", spenders));
-                    ps.setArray(9, c.createArrayOf("varchar", purposes));
+                    new OutputsAll(depthOf.toArray(), depthInTxid.toArray(), depthInVout.toArray(), txids, vouts, sats,
+                            scripts, spenders, purposes).bind(c, ps);
                     ps.executeUpdate();
                 }
             }
@@ -256,6 +249,25 @@ public class PostgresUtxoPool implements UtxoPool {
             }
             return null;
         });
+    }
+
+    /**
+     * The parameters of {@link #INSERT_OUTPUTS_ALL}, in its order: each input by the index of its spending element
+     * (for the depth), then each new output with the index of the element that creates it and its purpose.
+     */
+    record OutputsAll(Object[] depthSpender, Object[] depthInTxid, Object[] depthInVout, Object[] txids,
+                      Object[] vouts, Object[] sats, byte[][] scripts, Object[] spenders, Object[] purposes) {
+        void bind(Connection c, PreparedStatement ps) throws SQLException {
+            ps.setArray(1, c.createArrayOf("int4", depthSpender));
+            ps.setArray(2, c.createArrayOf("bpchar", depthInTxid));
+            ps.setArray(3, c.createArrayOf("int4", depthInVout));
+            ps.setArray(4, c.createArrayOf("bpchar", txids));
+            ps.setArray(5, c.createArrayOf("int4", vouts));
+            ps.setArray(6, c.createArrayOf("int8", sats));
+            ps.setArray(7, c.createArrayOf("bytea", scripts));
+            ps.setArray(8, c.createArrayOf("int4", spenders));
+            ps.setArray(9, c.createArrayOf("varchar", purposes));
+        }
     }
 
     /** True when no element spends an output another element of the list creates. */
@@ -274,7 +286,7 @@ public class PostgresUtxoPool implements UtxoPool {
         return true;
     }
 
-    private void applySpend(Connection c, Txid spendingTxid, Collection<Outpoint> inputs, List<Utxo> newOutputs,
+    private void applySpend(Connection c, Collection<Outpoint> inputs, List<Utxo> newOutputs,
                             Purpose purpose) throws SQLException {
         {
             int depth;

@@ -69,7 +69,8 @@ public final class DrainBenchmark {
         try (TestKit kit = new TestKit().withChain(b -> b.skipScriptValidation(true).httpThreads(8));
              LocalSqs sqs = new LocalSqs()) {
             // -Dbench.history=N: N published jobs and the spends rows of their spent pool outputs (which since V51 are
-            // all that stays of them) already in the tables, as after months of service, so that a statement whose cost grows with the tables shows here.
+            // all that stays of them) already in the tables, as after months of service, so that a statement whose
+            // cost grows with the tables shows here.
             // -Dbench.historyState=mined (default since 2026-12-04 V40: finished jobs, with their audit sets, as a
             // long-running service holds them) or sent (the figures before: jobs still waiting for a block)
             int history = Integer.getInteger("bench.history", 0);

@@ -189,7 +189,7 @@ class RestoreDrillTest extends ChainAndQueue {
                      SELECT txid, vout, status, spent_by_txid FROM utxos
                      UNION ALL
                      SELECT sp.outpoint_txid, sp.outpoint_vout, 'spent', sp.spending_txid FROM spends sp
-                      WHERE NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = sp.outpoint_txid AND u.vout = sp.outpoint_vout)""")) {
+                      WHERE\s""" + io.raregen.core.jobs.Spends.leftThePool("sp"))) {
             while (rs.next()) {
                 Outpoint o = new Outpoint(Txid.fromHex(rs.getString(1)), rs.getInt(2));
                 Optional<Txid> spender = woc.spender(o);

@@ -196,15 +196,7 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
         String plan = p.inTransaction(c -> {
             StringBuilder out = new StringBuilder();
             try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresUtxoPool.INSERT_OUTPUTS_ALL)) {
-                ps.setArray(1, c.createArrayOf("int4", spender));
-                ps.setArray(2, c.createArrayOf("bpchar", txid));
-                ps.setArray(3, c.createArrayOf("int4", vout));
-                ps.setArray(4, c.createArrayOf("bpchar", txid));
-                ps.setArray(5, c.createArrayOf("int4", vout));
-                ps.setArray(6, c.createArrayOf("int8", sats));
-                ps.setArray(7, c.createArrayOf("bytea", script));
-                ps.setArray(8, c.createArrayOf("int4", spender));
-                ps.setArray(9, c.createArrayOf("varchar", purpose));
+                new PostgresUtxoPool.OutputsAll(spender, txid, vout, txid, vout, sats, script, spender, purpose).bind(c, ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.append(rs.getString(1)).append('\n');

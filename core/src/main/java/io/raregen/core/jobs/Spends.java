@@ -61,9 +61,17 @@ public final class Spends {
      * SQL for the spent outputs that left the pool since V51, as one {@code (status, count, satoshis)} row with status
      * {@code 'spent'}; the rows rewritten 'spent' before V51 are still counted from {@code utxos}.
      */
-    public static final String SPENT_SINCE_V51 = """
-            SELECT 'spent'::varchar, count(*), COALESCE(sum(s.satoshis), 0) FROM spends s
-             WHERE NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout)""";
+    public static final String SPENT_SINCE_V51 = "SELECT 'spent'::varchar, count(*), COALESCE(sum(s.satoshis), 0) "
+            + "FROM spends s WHERE " + leftThePool("s");
+
+    /**
+     * SQL condition, true when the output the spends row {@code alias} spends has no pool row any more (spent since
+     * V51); {@link #outputGone} also takes the rows rewritten 'spent' before.
+     */
+    public static String leftThePool(String alias) {
+        return "NOT EXISTS (SELECT 1 FROM utxos u WHERE u.txid = " + alias + ".outpoint_txid AND u.vout = " + alias
+                + ".outpoint_vout)";
+    }
 
     private final List<String> outpointTxids = new ArrayList<>();
     private final List<Integer> outpointVouts = new ArrayList<>();
