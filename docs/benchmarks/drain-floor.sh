@@ -17,7 +17,13 @@
 #               spends rows; after the broadcast the pool update (inputs spent, change output) and then
 #               UPDATE signed → sent, each its own transaction, as ResultApplier ran them
 #   today       every migration: v46's statements, but sent recorded once for the batch
-#               (record_batch_sent: the batch's sent_at and one audit row; V47) instead of UPDATE signed → sent
+#               (record_batch_sent: the batch's sent_at and one audit row; V47) instead of UPDATE signed → sent,
+#               the spends rows with the input's script and the inputs deleted instead of rewritten spent (V51)
+#   txrow       today, but no job-row version at the store: the job row stays as the intake wrote it and the
+#               signed state (txid, batch, seq, fee, signed_at) is columns of the transaction-bytes row, which
+#               takes the txid's unique index, the batch's index and the confirmation tracker's index; the
+#               audit row queued → signed written once per statement; sent as today, read from those rows.
+#               Schema: every migration plus those columns and indexes (a preview, not a migration)
 #   lock        every migration: the reservation a row lock in the claim's transaction (SELECT … FOR
 #               UPDATE, no write), the inputs marked spent at the store; after the broadcast the change
 #               output and UPDATE signed → sent
@@ -44,13 +50,14 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 latest=$(ls "$here"/migrations/src/main/resources/db/migration/V*.sql | sed -E 's/.*\/V([0-9]+)__.*/\1/' | sort -n | tail -1)
 declare -A name=([v38]="before-V39" [v39]="V39" [v40]="V40" [v46]="V46" [today]="today (V$latest)" [lock]="lock"
-                  [lockbatch]="lockbatch")
-declare -A schema=([v38]=38 [v39]=39 [v40]=40 [v46]=46 [today]=$latest [lock]=$latest [lockbatch]=$latest)
+                  [lockbatch]="lockbatch" [txrow]="txrow")
+declare -A schema=([v38]=38 [v39]=39 [v40]=40 [v46]=46 [today]=$latest [lock]=$latest [lockbatch]=$latest
+                    [txrow]=txrow)
 for v in "${variants[@]}"; do
-  [ -n "${schema[$v]:-}" ] || { echo "unknown write set $v (v38 v39 v40 v46 today lock lockbatch)" >&2; exit 2; }
+  [ -n "${schema[$v]:-}" ] || { echo "unknown write set $v (v38 v39 v40 v46 today lock lockbatch txrow)" >&2; exit 2; }
 done
-# one database per schema version
-versions=$(for v in "${variants[@]}"; do echo "${schema[$v]}"; done | sort -un)
+# one database per schema version (txrow: the latest, previewed)
+versions=$(for v in "${variants[@]}"; do echo "${schema[$v]}"; done | sort -u)
 cleanup() {
   rm -rf "$tmp"
   for n in $versions; do "${PSQL[@]}" -c "DROP DATABASE IF EXISTS raregen_drain_floor_$n" >/dev/null; done
@@ -59,18 +66,31 @@ trap cleanup EXIT
 
 for n in $versions; do
   db=raregen_drain_floor_$n
+  upto=$n
+  if [ "$n" = txrow ]; then upto=$latest; fi
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
   for f in $(ls "$here"/migrations/src/main/resources/db/migration/V*.sql | sort -V); do
     m=$(basename "$f" | sed -E 's/^V([0-9]+)__.*/\1/')
-    if [ "$m" -gt "$n" ]; then continue; fi
+    if [ "$m" -gt "$upto" ]; then continue; fi
     "${PSQL[@]}" -d "$db" -f "$f" >/dev/null
   done
+  if [ "$n" = txrow ]; then
+    "${PSQL[@]}" -d "$db" >/dev/null <<'SQL'
+ALTER TABLE publish_job_transactions ADD COLUMN txid CHAR(64), ADD COLUMN batch_id VARCHAR(32),
+  ADD COLUMN batch_seq INTEGER, ADD COLUMN fee_sats BIGINT, ADD COLUMN signed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  ADD COLUMN status_checked_at TIMESTAMPTZ;
+CREATE UNIQUE INDEX publish_job_transactions_txid ON publish_job_transactions (txid);
+CREATE INDEX idx_publish_job_transactions_batch ON publish_job_transactions (batch_id);
+CREATE INDEX idx_publish_job_transactions_unconfirmed ON publish_job_transactions (status_checked_at NULLS FIRST, signed_at);
+SQL
+  fi
 done
 
 cat > "$tmp/setup.sql" <<SQL
 TRUNCATE publish_jobs, publish_batches, spends, utxos CASCADE;
 DO \$\$ BEGIN
   IF to_regclass('publish_job_transition_sets') IS NOT NULL THEN TRUNCATE publish_job_transition_sets; END IF;
+  IF to_regclass('publish_job_transactions') IS NOT NULL THEN TRUNCATE publish_job_transactions; END IF;
 END \$\$;
 INSERT INTO identities (pubkey) SELECT '02' || lpad(to_hex(g), 64, '0') FROM generate_series(1, 50) g ON CONFLICT DO NOTHING;
 INSERT INTO utxos (id, txid, vout, satoshis, script_pub_key, purpose, status)
@@ -97,6 +117,10 @@ SELECT count(*) FROM (SELECT job_id FROM publish_jobs WHERE job_id IN ($ids) AND
   signed="txid = md5(job_id) || md5(job_id || 'x'), fee_sats = 50, signed_at = now()"
   spends="INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis)
   SELECT md5(g::text) || md5(g::text || 'u'), 0, $(printf "$txid" g g), lpad(g::text, 26, '0'), 1000 FROM generate_series($lo, $hi) g;"
+  spends51="INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis, script_pub_key)
+  SELECT md5(g::text) || md5(g::text || 'u'), 0, $(printf "$txid" g g), lpad(g::text, 26, '0'), 1000,
+         decode(repeat('ab', 25), 'hex') FROM generate_series($lo, $hi) g;"
+  gone="DELETE FROM utxos WHERE id BETWEEN $lo AND $hi AND status IN ('available', 'reserved');"
   spent="UPDATE utxos SET status = 'spent', spent_by_txid = $(printf "$txid" id id), spent_at = now(),
        reserved_at = NULL, reserved_until = NULL, reserved_by = NULL
  WHERE id BETWEEN $lo AND $hi AND status IN ('available', 'reserved');"
@@ -135,15 +159,33 @@ $spends
 COMMIT;
 BEGIN; $spent $change $sent COMMIT;
 SQL
-  # v46 and today: the same store and pool update; they differ in how sent is recorded
-  stored_then_spent="$insert
+  # v46 and today: the same store; they differ in how sent is recorded and the inputs leave the pool
+  printf '%s\nBEGIN; %s COMMIT;\n%s\n%s\nCOMMIT;\nBEGIN; %s %s COMMIT;\nBEGIN; %s COMMIT;\n' "$insert" "$reserve" "$claim" \
+    "$store" "$spent" "$change" "$sent" >> "$tmp/run_v46.sql"
+  printf '%s\nBEGIN; %s COMMIT;\n%s\n%s\nCOMMIT;\nBEGIN; %s %s COMMIT;\nSELECT record_batch_sent(%s, ARRAY(%s)::varchar[]);\n' \
+    "$insert" "$reserve" "$claim" "${store/"$spends"/"$spends51"}" "$gone" "$change" "'B$b'" "$ids" >> "$tmp/run_today.sql"
+  # txrow: the claim skips jobs that have a transaction row; the store writes no job-row version
+  cat >> "$tmp/run_txrow.sql" <<SQL
+$insert
 BEGIN; $reserve COMMIT;
-$claim
-$store
+BEGIN;
+SELECT count(*) FROM (SELECT job_id FROM publish_jobs j WHERE job_id IN ($ids) AND status = 'queued'
+   AND NOT EXISTS (SELECT 1 FROM publish_job_transactions t WHERE t.job_id = j.job_id) FOR UPDATE SKIP LOCKED) held;
+INSERT INTO publish_batches (batch_id, job_count, status, signed_at) VALUES ('B$b', $BATCH, 'broadcasting', now());
+INSERT INTO publish_job_transactions (job_id, raw_tx, txid, batch_id, batch_seq, fee_sats)
+  SELECT g, decode(repeat(md5(g), 46), 'hex'), md5(g) || md5(g || 'x'), 'B$b', 1, 50 FROM ($ids) AS t(g);
+INSERT INTO publish_job_transition_sets (id, from_status, to_status, job_ids)
+  SELECT nextval('publish_job_transition_sets_id_seq'), 'queued', 'signed', ARRAY($ids)::varchar[];
+$spends51
 COMMIT;
-BEGIN; $spent $change COMMIT;"
-  printf '%s\nBEGIN; %s COMMIT;\n' "$stored_then_spent" "$sent" >> "$tmp/run_v46.sql"
-  printf '%s\nSELECT record_batch_sent(%s, ARRAY(%s)::varchar[]);\n' "$stored_then_spent" "'B$b'" "$ids" >> "$tmp/run_today.sql"
+BEGIN; $gone $change COMMIT;
+BEGIN;
+INSERT INTO publish_job_transition_sets (id, from_status, to_status, job_ids, txids)
+  SELECT nextval('publish_job_transition_sets_id_seq'), 'signed', 'sent', array_agg(job_id ORDER BY job_id),
+         array_agg(txid ORDER BY job_id) FROM publish_job_transactions WHERE batch_id = 'B$b';
+UPDATE publish_batches SET sent_at = clock_timestamp(), status = 'completed', broadcasted_at = now() WHERE batch_id = 'B$b';
+COMMIT;
+SQL
   # lock and lockbatch: inputs held by the claim and spent at the store; they differ in how sent is recorded
   stored_held="$insert
 $claim
@@ -167,7 +209,9 @@ for r in $(seq 1 "$RUNS"); do
     e=$(date +%s%N)
     w1=$("${PSQL[@]}" -At -d $db -c "SELECT pg_current_wal_lsn()")
     wal=$("${PSQL[@]}" -At -d $db -c "SELECT pg_wal_lsn_diff('$w1', '$w0')::bigint / $JOBS")
-    sent=$("${PSQL[@]}" -At -d $db -c "SELECT count(*) FROM publish_jobs WHERE status IN ('signed', 'sent')")
+    stored="SELECT count(*) FROM publish_jobs WHERE status IN ('signed', 'sent')"
+    if [ "$v" = txrow ]; then stored="SELECT count(*) FROM publish_job_transactions"; fi
+    sent=$("${PSQL[@]}" -At -d $db -c "$stored")
     us=$(( (e - s) / 1000 / JOBS ))
     echo "run $r ${name[$v]}: $sent of $JOBS jobs stored, $us µs per job, $wal B of WAL per job"
   done

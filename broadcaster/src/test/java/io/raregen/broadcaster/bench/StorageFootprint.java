@@ -82,7 +82,8 @@ public final class StorageFootprint {
 
     /** WAL of one window attributed by pg_walinspect: per relation (or commit records), per record type. */
     record Attributed(long span, long allRecords, long allBytes, long oursRecords, long oursBytes, long oursFpi,
-                      Map<String, long[]> byRelation, Map<String, long[]> byType, Map<String, Long> indexEntries) { }
+                      Map<String, long[]> byRelation, Map<String, long[]> byType, Map<String, Long> indexEntries,
+                      Map<String, long[]> heapByTable) { }
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -178,6 +179,13 @@ public final class StorageFootprint {
                 for (Map.Entry<String, long[]> e : drain.byType.entrySet()) {
                     if (e.getValue()[1] >= n) {
                         System.out.printf("  %-40s %10.2f %10.0f%n", e.getKey(), (double) e.getValue()[0] / n, (double) e.getValue()[1] / n);
+                    }
+                }
+
+                System.out.println("drain heap records by table and type (this database) | records/record | B/record");
+                for (Map.Entry<String, long[]> e : drain.heapByTable.entrySet()) {
+                    if (e.getValue()[0] * 20 >= n) {
+                        System.out.printf("  %-56s %10.2f %10.0f%n", e.getKey(), (double) e.getValue()[0] / n, (double) e.getValue()[1] / n);
                     }
                 }
 
@@ -352,6 +360,7 @@ public final class StorageFootprint {
         Map<String, long[]> byRelation = new LinkedHashMap<>();
         Map<String, long[]> byType = new TreeMap<>();
         Map<String, Long> indexEntries = new TreeMap<>();
+        Map<String, long[]> heapByTable = new TreeMap<>();
         long allRecords = 0;
         long allBytes = 0;
         long oursRecords = 0;
@@ -384,6 +393,11 @@ public final class StorageFootprint {
                     long[] t = byType.computeIfAbsent(type, k -> new long[2]);
                     t[0] += count;
                     t[1] += len;
+                    if (type.startsWith("Heap")) {
+                        long[] h = heapByTable.computeIfAbsent(rel + " " + type, k -> new long[2]);
+                        h[0] += count;
+                        h[1] += len;
+                    }
                     if (type.equals("Btree/INSERT_LEAF") || type.equals("Btree/INSERT_POST") || type.startsWith("Btree/SPLIT_")) {
                         indexEntries.merge(rel, count, Long::sum);
                     }
@@ -403,7 +417,7 @@ public final class StorageFootprint {
                 span = rs.getLong(1);
             }
         }
-        return new Attributed(span, allRecords, allBytes, oursRecords, oursBytes, oursFpi, ordered, byType, indexEntries);
+        return new Attributed(span, allRecords, allBytes, oursRecords, oursBytes, oursFpi, ordered, byType, indexEntries, heapByTable);
     }
 
     private static Map<String, Size> sizes(Connection c) throws SQLException {
