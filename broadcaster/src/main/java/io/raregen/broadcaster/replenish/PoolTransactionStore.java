@@ -195,14 +195,7 @@ public class PoolTransactionStore {
                 }
             }
             // its inputs leave the pool (V51): their spends rows, written with the transaction, are what stays of them
-            try (PreparedStatement ps = c.prepareStatement("""
-                    DELETE FROM utxos u
-                    USING spends s
-                    WHERE s.spending_txid = ? AND s.job_id IS NULL AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
-                      AND u.status IN ('available', 'reserved', 'pending')""")) {
-                ps.setString(1, txid.hex());
-                ps.executeUpdate();
-            }
+            Spends.leaveThePoolSpentBy(c, txid);
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE utxos SET status = 'available',
                            chain_depth = CASE WHEN block_height IS NULL THEN ? ELSE 0 END

@@ -59,12 +59,6 @@ public class PostgresUtxoPool implements UtxoPool {
      * row (written when the spender was stored) is what stays of it. Every insert of an output below skips an
      * outpoint that has a spends row ({@link Spends#NOT_SPENT}), so a deleted output never comes back.
      */
-    static final String MARK_SPENT = """
-            DELETE FROM utxos u
-            USING unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
-            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')
-            """;
-
     static final String INSERT_OUTPUTS = """
             INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
             SELECT o.txid, o.vout, o.sats, o.script, ?, ?, ?
@@ -241,12 +235,7 @@ public class PostgresUtxoPool implements UtxoPool {
                     ps.executeUpdate();
                 }
             }
-            if (!spent.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(MARK_SPENT)) {
-                    setOutpoints(c, ps, 1, spent);
-                    ps.executeUpdate();
-                }
-            }
+            Spends.leaveThePool(c, spent);
             return null;
         });
     }
@@ -297,10 +286,7 @@ public class PostgresUtxoPool implements UtxoPool {
                     depth = rs.getInt(1) + 1;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(MARK_SPENT)) {
-                setOutpoints(c, ps, 1, inputs);
-                ps.executeUpdate();
-            }
+            Spends.leaveThePool(c, inputs);
             insertOutputs(c, newOutputs, purpose, "available", depth);
         }
     }

@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code raregen ops reconcile} in this JVM against a real database and the local chain over HTTP: a database that
  * missed two things the chain saw (a queued job's record published from a pool output; another pool output spent by a
  * stranger) is shown the difference (exit 1, nothing written), brought in line with {@code --apply} (exit 0), and a
- * second run finds nothing. The full drill (pg_dump mid-drain, restore, broadcaster) is the broadcaster's
+ * second run finds nothing; a pool output a stored transaction spent without its spends row leaves the pool and gets
+ * that row. The full drill (pg_dump mid-drain, restore, broadcaster) is the broadcaster's
  * RestoreDrillTest.
  */
 class OpsReconcileCommandTest {
@@ -77,34 +78,11 @@ class OpsReconcileCommandTest {
         Utxo forRecord = funded.get(0).utxo();
         Utxo forStranger = funded.get(1).utxo();
         Utxo untouched = funded.get(2).utxo();
-        String jobId;
-        Envelope env;
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO identities (pubkey) VALUES ('" + client.publicKey().hex() + "')");
-            for (Utxo u : funded.stream().map(FaucetOutput::utxo).toList()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) "
-                        + "VALUES (?, ?, ?, ?, 'publish')")) {
-                    ps.setString(1, u.outpoint().txid().hex());
-                    ps.setInt(2, u.outpoint().vout());
-                    ps.setLong(3, u.satoshis().value());
-                    ps.setBytes(4, u.lockingScript());
-                    ps.executeUpdate();
-                }
-            }
-            String nonce = "n-" + Ulid.generate();
-            env = EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"after the backup\"}"), nonce, Instant.now(), null), client);
-            jobId = Ulid.generate();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, "
-                    + "payload_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, jobId);
-                ps.setString(2, env.pubkey());
-                ps.setString(3, nonce);
-                ps.setString(4, env.signedPayload());
-                ps.setString(5, env.signature());
-                ps.setString(6, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(env.signedPayload().getBytes("UTF-8"))));
-                ps.executeUpdate();
-            }
-        }
+        inPool(funded.stream().map(FaucetOutput::utxo).toList());
+        String nonce = "n-" + Ulid.generate();
+        Envelope env = EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"after the backup\"}"), nonce,
+                Instant.now(), null), client);
+        String jobId = queuedJob(env, nonce);
         // what the database never saw: the job's record published from one pool output, another spent elsewhere
         SignedTransaction published = PublishTransactions.build(List.of(forRecord), poolKey, env, poolKey.p2pkhLockingScript(), RATE);
         SignedTransaction stranger = new TransactionBuilder().addInput(forStranger).changeTo(KeyPair.generate().p2pkhLockingScript())
@@ -153,6 +131,89 @@ class OpsReconcileCommandTest {
         assertEquals(3, noChain.code(), noChain.out() + noChain.err());
         assertTrue(noChain.err().contains("CHAIN_UNREACHABLE"), noChain.err());
         assertFalse(noChain.err().contains("password"), noChain.err());
+    }
+
+    @Test
+    void aPoolOutputSpentByAStoredJobWithoutItsSpendsRow_leavesThePool_andKeepsItsSpendsRow() throws Exception {
+        Utxo input = chain.faucet(poolKey.p2pkhLockingScript(), 1000, 1).get(0).utxo();
+        inPool(List.of(input));
+        String nonce = "n-" + Ulid.generate();
+        Envelope env = EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"sent, spends row lost\"}"), nonce,
+                Instant.now(), null), client);
+        String jobId = queuedJob(env, nonce);
+        SignedTransaction tx = PublishTransactions.build(List.of(input), poolKey, env, poolKey.p2pkhLockingScript(), RATE);
+        // stored and sent as the broadcaster does, but the input's pool row never left and its spends row is missing
+        // (a restore that mixed two moments): only the chain says the output is spent, by a transaction we stored
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B-" + jobId + "', 1, 'broadcasting')");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES (?, ?)")) {
+                ps.setString(1, jobId);
+                ps.setBytes(2, tx.raw());
+                ps.executeUpdate();
+            }
+            s.execute("UPDATE publish_jobs SET status = 'signed', txid = '" + tx.txid().hex() + "', fee_sats = " + tx.fee().value()
+                    + ", processing_batch_id = 'B-" + jobId + "', batch_seq = 1, signed_at = now() WHERE job_id = '" + jobId + "'");
+            c.commit();
+            s.execute("UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = '" + jobId + "'");
+            c.commit();
+        }
+        submit(tx);
+        String outpoint = "outpoint_txid = '" + input.outpoint().txid().hex() + "' AND outpoint_vout = " + input.outpoint().vout();
+
+        InProcessCli.Result dry = cli.run("ops", "reconcile");
+        System.out.println("$ raregen ops reconcile\n" + dry.out());
+        assertEquals(1, dry.code(), dry.out() + dry.err());
+        assertTrue(dry.out().contains("OUTPUT_SPENT_BY_OURS") && dry.out().contains(tx.txid().hex()), dry.out());
+        assertEquals("available null", utxo(input), "a dry run writes nothing");
+        assertEquals("0", string("SELECT count(*) FROM spends WHERE " + outpoint));
+
+        InProcessCli.Result apply = cli.run("ops", "reconcile", "--apply");
+        System.out.println("$ raregen ops reconcile --apply\n" + apply.out());
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        assertEquals("0", string("SELECT count(*) FROM utxos WHERE txid = '" + input.outpoint().txid().hex() + "'"),
+                "the spent output left the pool");
+        assertEquals(tx.txid().hex() + " " + jobId + " " + input.satoshis().value() + " "
+                        + HexFormat.of().formatHex(input.lockingScript()),
+                string("SELECT spending_txid || ' ' || job_id || ' ' || satoshis || ' ' || encode(script_pub_key, 'hex') "
+                        + "FROM spends WHERE " + outpoint), "what stays of it names its spender, its job, value and script");
+
+        InProcessCli.Result again = cli.run("ops", "reconcile", "--apply", "--json");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(JSON.readTree(again.out()).path("inAgreement").asBoolean(), again.out());
+    }
+
+    /** Pool rows for {@code utxos}, as the replenisher or a deposit adds them, and the client's identity. */
+    private void inPool(List<Utxo> utxos) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO identities (pubkey) VALUES ('" + client.publicKey().hex() + "') ON CONFLICT DO NOTHING");
+            for (Utxo u : utxos) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) "
+                        + "VALUES (?, ?, ?, ?, 'publish')")) {
+                    ps.setString(1, u.outpoint().txid().hex());
+                    ps.setInt(2, u.outpoint().vout());
+                    ps.setLong(3, u.satoshis().value());
+                    ps.setBytes(4, u.lockingScript());
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /** A queued job for {@code env}, as the intake stores it; returns its id. */
+    private String queuedJob(Envelope env, String nonce) throws Exception {
+        String jobId = Ulid.generate();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, "
+                + "nonce, signed_payload, signature, payload_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, jobId);
+            ps.setString(2, env.pubkey());
+            ps.setString(3, nonce);
+            ps.setString(4, env.signedPayload());
+            ps.setString(5, env.signature());
+            ps.setString(6, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(env.signedPayload().getBytes("UTF-8"))));
+            ps.executeUpdate();
+        }
+        return jobId;
     }
 
     private void submit(SignedTransaction tx) throws Exception {

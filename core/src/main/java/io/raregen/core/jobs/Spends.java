@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -19,12 +20,18 @@ import java.util.List;
  * publication's, with its job id, or a pool transaction's, without; one multi-row statement per call), and deleted
  * with a transaction that is discarded, in the caller's database transaction. The table's primary key (the outpoint)
  * makes a second stored spend of one outpoint fail. Since V51 a pool output leaves {@code utxos} once the network
- * accepted its spender, and its spends row (with the output's value and locking script) is what stays of it: every
- * insert of an output skips an outpoint that has one ({@link #NOT_SPENT}).
+ * accepted its spender ({@link #leaveThePool}, the one statement that takes a spent output out), and its spends row
+ * (with the output's value and locking script) is what stays of it: every insert of an output skips an outpoint that
+ * has one ({@link #NOT_SPENT}).
  */
 public final class Spends {
     private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis, "
             + "script_pub_key) SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[], ?::bytea[])";
+
+    private static final String LEAVE_THE_POOL = """
+            DELETE FROM utxos u
+            USING unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
+            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')""";
 
     /**
      * SQL condition, true when the outpoint {@code <alias>.txid}, {@code <alias>.vout} has no spends row: an output
@@ -105,10 +112,22 @@ public final class Spends {
 
     /** Inserts what was added, in {@code c}'s transaction; nothing when nothing was added. */
     public void insert(Connection c) throws SQLException {
+        insert(c, INSERT);
+    }
+
+    /**
+     * {@link #insert}, skipping an outpoint that already has its row (whichever spender it names): for a spend found
+     * after the fact, such as one the chain reconciliation reads from the chain.
+     */
+    public void insertMissing(Connection c) throws SQLException {
+        insert(c, INSERT + " ON CONFLICT DO NOTHING");
+    }
+
+    private void insert(Connection c, String sql) throws SQLException {
         if (outpointTxids.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("bpchar", outpointTxids.toArray()));
             ps.setArray(2, c.createArrayOf("int4", outpointVouts.toArray()));
             ps.setArray(3, c.createArrayOf("bpchar", spenders.toArray()));
@@ -116,6 +135,37 @@ public final class Spends {
             ps.setArray(5, c.createArrayOf("int8", satoshis.toArray()));
             ps.setArray(6, c.createArrayOf("bytea", scripts.toArray(new byte[0][])));
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Takes the pool rows of the {@code spent} outputs out of {@code utxos}, in {@code c}'s transaction: their spender
+     * was accepted, and each one's spends row, written when the spender was stored, is what stays of it (V51). Rows
+     * already gone (or retired) are left as they are. Returns how many rows left the pool.
+     */
+    public static int leaveThePool(Connection c, Collection<Outpoint> spent) throws SQLException {
+        if (spent.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement(LEAVE_THE_POOL)) {
+            ps.setArray(1, c.createArrayOf("bpchar", spent.stream().map(o -> o.txid().hex()).toArray()));
+            ps.setArray(2, c.createArrayOf("int4", spent.stream().map(Outpoint::vout).toArray()));
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * {@link #leaveThePool} for every input of the pool transaction {@code spender} (a split, a consolidation: its
+     * spends rows name no job), read from its spends rows through {@code idx_spends_unowned_spender}.
+     */
+    public static int leaveThePoolSpentBy(Connection c, Txid spender) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM utxos u
+                USING spends s
+                WHERE s.spending_txid = ? AND s.job_id IS NULL AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
+                  AND u.status IN ('available', 'reserved', 'pending')""")) {
+            ps.setString(1, spender.hex());
+            return ps.executeUpdate();
         }
     }
 

@@ -240,7 +240,7 @@ public final class ChainReconciliation {
             List<PoolRow> change = change(tx, inputs, onChain.get());
             String where = onChain.get().mined() ? "mined at height " + onChain.get().blockHeight() : "in the mempool";
             boolean done = apply && write(() -> {
-                markSpent(inputs);
+                Spends.leaveThePool(c, inputs);
                 insertChange(change);
                 return updateJob("UPDATE publish_jobs SET status = 'sent', sent_at = COALESCE(sent_at, now()) "
                         + "WHERE job_id = ? AND txid = ? AND status = 'signed'", j.jobId(), j.txid()) == 1;
@@ -280,7 +280,7 @@ public final class ChainReconciliation {
                     // what stays of a spent output is its spends row (V51): write the one the store did not
                     recordSpend(row, s);
                 }
-                return markSpent(List.of(o)) == 1;
+                return Spends.leaveThePool(c, List.of(o)) == 1;
             }, null);
             findings.add(new Finding(Kind.OUTPUT_SPENT_BY_OURS, null, o, s,
                     row.status() + " → spent: the chain spent it in a transaction the database stores", done));
@@ -417,7 +417,7 @@ public final class ChainReconciliation {
                 spends.add(r.outpoint(), new Satoshis(r.satoshis()), r.script(), s, job.jobId());
             }
             spends.insert(c);
-            if (markSpent(inputs) != inputs.size()) {
+            if (Spends.leaveThePool(c, inputs) != inputs.size()) {
                 return false;
             }
             insertChange(change);
@@ -640,32 +640,18 @@ public final class ChainReconciliation {
         }
     }
 
-    private int markSpent(List<Outpoint> inputs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM utxos u
-                USING unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
-                WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')""")) {
-            // a spent output leaves the pool (V51): its spends row, written just before, is what stays of it
-            ps.setArray(1, c.createArrayOf("bpchar", inputs.stream().map(o -> o.txid().hex()).toArray()));
-            ps.setArray(2, c.createArrayOf("int4", inputs.stream().map(Outpoint::vout).toArray()));
-            return ps.executeUpdate();
-        }
-    }
-
     /** A spends row for {@code row}'s output, spent by {@code spender} (the job's, when it is a job's transaction). */
     private void recordSpend(PoolRow row, Txid spender) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis, script_pub_key)
-                SELECT ?, ?, ?, (SELECT j.job_id FROM publish_jobs j WHERE j.txid = ?), ?, ?
-                ON CONFLICT DO NOTHING""")) {
-            ps.setString(1, row.outpoint().txid().hex());
-            ps.setInt(2, row.outpoint().vout());
-            ps.setString(3, spender.hex());
-            ps.setString(4, spender.hex());
-            ps.setLong(5, row.satoshis());
-            ps.setBytes(6, row.script());
-            ps.executeUpdate();
+        JobId job = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT job_id FROM publish_jobs WHERE txid = ?")) {
+            ps.setString(1, spender.hex());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    job = new JobId(rs.getString(1));
+                }
+            }
         }
+        new Spends().add(row.outpoint(), new Satoshis(row.satoshis()), row.script(), spender, job).insertMissing(c);
     }
 
     private void insertChange(List<PoolRow> change) throws SQLException {
