@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code raregen jobs failed|retry}: operator views and manual re-drive (docs/CLI.md). */
@@ -78,9 +79,10 @@ public final class JobsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            List<JobId> ids = new ArrayList<>();
             for (String id : jobIds) {
                 try {
-                    JobId.parse(id);
+                    ids.add(JobId.parse(id));
                 } catch (RuntimeException e) {
                     throw new CliException(ExitCodes.USAGE, "JOB_ID_INVALID", "not a job id: " + id);
                 }
@@ -89,11 +91,11 @@ public final class JobsCommand implements Runnable {
             Table t = new Table("JOB", "OUTCOME");
             boolean all = true;
             try (Connection c = db.connect(env())) {
-                for (String id : jobIds) {
+                for (JobId id : ids) {
                     FailedJobs.RetryOutcome o = JobsAdmin.retry(c, id);
                     all &= o == FailedJobs.RetryOutcome.REQUEUED;
-                    arr.addObject().put("jobId", id).put("outcome", o.name());
-                    t.row(id, o.name() + switch (o) {
+                    arr.addObject().put("jobId", id.value()).put("outcome", o.name());
+                    t.row(id.value(), o.name() + switch (o) {
                         case REQUEUED -> " (queued again)";
                         case NOT_FOUND -> " (no such job)";
                         case NOT_FAILED -> " (only failed jobs can be retried)";

@@ -1,6 +1,7 @@
 package io.raregen.cli.ops;
 
 import io.raregen.core.jobs.FailedJobs;
+import io.raregen.core.types.JobId;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +28,7 @@ public final class JobsAdmin {
         }
     }
 
-    public static FailedJobs.RetryOutcome retry(Connection c, String jobId) throws SQLException {
+    public static FailedJobs.RetryOutcome retry(Connection c, JobId jobId) throws SQLException {
         return FailedJobs.retry(c, jobId);
     }
 }

@@ -1,21 +1,29 @@
 package io.raregen.cli.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raregen.cli.support.InProcessCli;
 import io.raregen.core.jobs.FailedJobs;
+import io.raregen.core.types.JobId;
 import io.raregen.core.types.Ulid;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The operator SQL against the real schema (its triggers decide which re-drives are legal). */
 class JobsAdminTest {
@@ -66,7 +74,7 @@ class JobsAdminTest {
         try (Connection c = db.connect()) {
             String id = job(c, "failed", false);
 
-            assertEquals(FailedJobs.RetryOutcome.REQUEUED, JobsAdmin.retry(c, id));
+            assertEquals(FailedJobs.RetryOutcome.REQUEUED, JobsAdmin.retry(c, new JobId(id)));
 
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT status, error_code, failed_at FROM publish_jobs WHERE job_id = '" + id + "'")) {
@@ -89,16 +97,35 @@ class JobsAdminTest {
         try (Connection c = db.connect()) {
             String id = job(c, "failed", true);
 
-            assertEquals(FailedJobs.RetryOutcome.HAS_TRANSACTION, JobsAdmin.retry(c, id));
+            assertEquals(FailedJobs.RetryOutcome.HAS_TRANSACTION, JobsAdmin.retry(c, new JobId(id)));
         }
     }
 
     @Test
     void retry_jobsThatAreNotFailedOrUnknown_areReportedAsSuch() throws Exception {
         try (Connection c = db.connect()) {
-            assertEquals(FailedJobs.RetryOutcome.NOT_FAILED, JobsAdmin.retry(c, job(c, "queued", false)));
-            assertEquals(FailedJobs.RetryOutcome.NOT_FOUND, JobsAdmin.retry(c, "01JZZZZZZZZZZZZZZZZZZZZZZZ"));
+            assertEquals(FailedJobs.RetryOutcome.NOT_FAILED, JobsAdmin.retry(c, new JobId(job(c, "queued", false))));
+            assertEquals(FailedJobs.RetryOutcome.NOT_FOUND, JobsAdmin.retry(c, new JobId("01JZZZZZZZZZZZZZZZZZZZZZZZ")));
         }
+    }
+
+    @Test
+    void theRetryCommand_takesAJobIdInLowerCase_asEveryOtherCommandDoes(@TempDir Path home) throws Exception {
+        String id;
+        try (Connection c = db.connect()) {
+            id = job(c, "failed", false);
+        }
+        InProcessCli cli = new InProcessCli(home, "http://127.0.0.1:9").env("RAREGEN_DB_URL", db.jdbcUrl());
+
+        InProcessCli.Result r = cli.run("jobs", "retry", id.toLowerCase(Locale.ROOT), "--json");
+
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode outcome = new ObjectMapper().readTree(r.out()).get(0);
+        assertEquals(id, outcome.path("jobId").asText(), r.out());
+        assertEquals("REQUEUED", outcome.path("outcome").asText(), r.out());
+        InProcessCli.Result bad = cli.run("jobs", "retry", "not-a-job");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("JOB_ID_INVALID"), bad.err());
     }
 
     @Test

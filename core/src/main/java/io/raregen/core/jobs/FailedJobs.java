@@ -1,5 +1,8 @@
 package io.raregen.core.jobs;
 
+import io.raregen.core.types.JobId;
+import io.raregen.core.types.Txid;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,8 +26,8 @@ public final class FailedJobs {
     public enum RetryOutcome { REQUEUED, NOT_FOUND, NOT_FAILED, HAS_TRANSACTION }
 
     /** One failed job, newest first in {@link #list}. */
-    public record FailedJob(String jobId, String errorCode, String errorDetail, Instant failedAt, int attempts,
-                            String txid, Instant createdAt) {
+    public record FailedJob(JobId jobId, String errorCode, String errorDetail, Instant failedAt, int attempts,
+                            Txid txid, Instant createdAt) {
     }
 
     /** Newest failures first; served by idx_publish_jobs_failed (V26), which has exactly this order. */
@@ -57,8 +60,10 @@ public final class FailedJobs {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    jobs.add(new FailedJob(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4)),
-                            rs.getInt(5), rs.getString(6), instant(rs.getTimestamp(7))));
+                    String txid = rs.getString(6);
+                    jobs.add(new FailedJob(new JobId(rs.getString(1)), rs.getString(2), rs.getString(3),
+                            instant(rs.getTimestamp(4)), rs.getInt(5), txid == null ? null : Txid.fromHex(txid),
+                            instant(rs.getTimestamp(7))));
                 }
             }
         }
@@ -76,15 +81,15 @@ public final class FailedJobs {
      * Re-queues {@code jobId} when it is failed and holds no transaction; otherwise says why not. The
      * caller wakes the broadcaster (a queue message) or leaves it to its reconciler.
      */
-    public static RetryOutcome retry(Connection c, String jobId) throws SQLException {
+    public static RetryOutcome retry(Connection c, JobId jobId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(REQUEUE)) {
-            ps.setString(1, jobId);
+            ps.setString(1, jobId.value());
             if (ps.executeUpdate() == 1) {
                 return RetryOutcome.REQUEUED;
             }
         }
         try (PreparedStatement ps = c.prepareStatement(WHY_NOT)) {
-            ps.setString(1, jobId);
+            ps.setString(1, jobId.value());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return RetryOutcome.NOT_FOUND;

@@ -26,7 +26,8 @@ public record FailedJobsView(List<Job> jobs) {
         static Job of(FailedJobs.FailedJob j) {
             String error = j.errorDetail() == null || j.errorDetail().isBlank()
                     ? j.errorCode() : j.errorCode() + ": " + j.errorDetail();
-            return new Job(j.jobId(), j.failedAt(), error, j.errorCode(), j.errorDetail(), j.attempts(), j.txid(),
+            return new Job(j.jobId().value(), j.failedAt(), error, j.errorCode(), j.errorDetail(), j.attempts(),
+                    j.txid() == null ? null : j.txid().hex(),
                     j.createdAt(), j.txid() == null);
         }
     }

@@ -192,7 +192,7 @@ public class PostgresOpsRepository implements OpsRepository {
     @Override
     public FailedJobs.RetryOutcome retry(JobId jobId) {
         try (Connection c = dataSource.getConnection()) {
-            return FailedJobs.retry(c, jobId.value());
+            return FailedJobs.retry(c, jobId);
         } catch (SQLException e) {
             throw new StorageException("re-queueing the job", e);
         }
