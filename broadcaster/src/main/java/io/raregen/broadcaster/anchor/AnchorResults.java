@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
 import io.raregen.broadcaster.broadcast.NetworkStatus;
@@ -45,7 +46,7 @@ public final class AnchorResults {
     }
 
     /** Applies {@code r} to the stored anchor transaction {@code tx} of batch {@code batchId}; true once sent. */
-    public boolean apply(String batchId, SignedTransaction tx, BroadcastResult r) {
+    public boolean apply(BatchId batchId, SignedTransaction tx, BroadcastResult r) {
         Outcome o = r == null ? Outcome.UNKNOWN : r.outcome();
         if (o == Outcome.CONFLICT) {
             BroadcastResult again = broadcaster.status(tx.txid());
@@ -93,7 +94,7 @@ public final class AnchorResults {
      * Records the block of a mined anchor transaction once its merkle path checks against the independent header
      * source (when one is configured); otherwise nothing changes and the verdict says why.
      */
-    public InclusionCheck.Verdict recordMined(String batchId, Txid txid, BroadcastResult r) {
+    public InclusionCheck.Verdict recordMined(BatchId batchId, Txid txid, BroadcastResult r) {
         byte[] path = r.merklePathHex() == null ? null : HexFormat.of().parseHex(r.merklePathHex());
         InclusionCheck check = inclusion.get();
         InclusionCheck.Verdict verdict = check == null

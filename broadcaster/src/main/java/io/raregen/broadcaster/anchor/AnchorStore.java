@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.store.ClaimedJob;
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.broadcaster.store.Transactions;
@@ -37,11 +38,11 @@ import java.util.Map;
 public final class AnchorStore {
 
     /** A stored anchor transaction (rebuilt with its previous outputs, for Extended Format) and its batch. */
-    public record StoredAnchor(String batchId, int treeSize, SignedTransaction tx) {
+    public record StoredAnchor(BatchId batchId, int treeSize, SignedTransaction tx) {
     }
 
     /** A sent anchor transaction to ask about. */
-    public record SentAnchor(String batchId, Txid txid) {
+    public record SentAnchor(BatchId batchId, Txid txid) {
     }
 
     /** Back to the queue: only jobs with no stored transaction (neither a txid nor an anchor_batch_id, as the trigger checks). */
@@ -82,7 +83,7 @@ public final class AnchorStore {
      * commit leaves them queued for the next window (the caller releases what it reserved). Returns what was stored,
      * or null when nothing was queued or the preparer stored nothing.
      */
-    public Prepared claimAndStore(String batchId, String instanceId, int max, Preparer preparer) {
+    public Prepared claimAndStore(BatchId batchId, String instanceId, int max, Preparer preparer) {
         return inTransaction("anchor batch " + batchId, c -> {
             List<ClaimedJob> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
@@ -105,7 +106,7 @@ public final class AnchorStore {
         });
     }
 
-    private static void store(Connection c, String batchId, String instanceId, int claimed, Prepared p) throws SQLException {
+    private static void store(Connection c, BatchId batchId, String instanceId, int claimed, Prepared p) throws SQLException {
         AnchorTree tree = p.tree();
         List<JobId> leaves = p.leaves();
         if (leaves.size() != tree.size()) {
@@ -125,7 +126,7 @@ public final class AnchorStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids)
                 VALUES (?, ?, 'broadcasting', ?, now(), ?)""")) {
-            ps.setString(1, batchId);
+            ps.setString(1, batchId.value());
             ps.setInt(2, claimed);
             ps.setString(3, instanceId);
             ps.setArray(4, c.createArrayOf("text", new Object[]{tx.txid().hex()}));
@@ -134,7 +135,7 @@ public final class AnchorStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats, status, instance_id)
                 VALUES (?, ?, ?, ?, ?, ?, 'signed', ?)""")) {
-            ps.setString(1, batchId);
+            ps.setString(1, batchId.value());
             ps.setInt(2, anchor.treeSize());
             ps.setString(3, anchor.root().hex());
             ps.setString(4, tx.txid().hex());
@@ -151,8 +152,8 @@ public final class AnchorStore {
                        processing_at = now(), signed_at = now(), attempts = j.attempts + 1
                 FROM unnest(?::varchar[], ?::bytea[]) WITH ORDINALITY AS v(job_id, path, ord)
                 WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'anchor'""")) {
-            ps.setString(1, batchId);
-            ps.setString(2, batchId);
+            ps.setString(1, batchId.value());
+            ps.setString(2, batchId.value());
             ps.setArray(3, c.createArrayOf("varchar", leaves.stream().map(JobId::value).toArray(String[]::new)));
             ps.setArray(4, c.createArrayOf("bytea", paths));
             signed = ps.executeUpdate();
@@ -178,7 +179,7 @@ public final class AnchorStore {
     /** The network accepted the transaction: the batch and its jobs are sent (signed → sent); idempotent. */
     public int markSent(Txid txid) {
         return inTransaction("marking anchor " + txid + " sent", c -> {
-            String batchId = batchOf(c, "UPDATE anchor_batches SET status = 'sent', sent_at = now() "
+            BatchId batchId = batchOf(c, "UPDATE anchor_batches SET status = 'sent', sent_at = now() "
                     + "WHERE txid = ? AND status = 'signed' RETURNING batch_id", txid);
             if (batchId == null) {
                 return 0;
@@ -186,13 +187,13 @@ public final class AnchorStore {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE publish_jobs SET status = 'sent', sent_at = now() "
                     + "WHERE anchor_batch_id = ? AND status = 'signed'")) {
-                ps.setString(1, batchId);
+                ps.setString(1, batchId.value());
                 n = ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE publish_batches SET status = 'completed', "
                     + "broadcasted_at = COALESCE(broadcasted_at, now()), completed_at = now(), sent_at = now() "
                     + "WHERE batch_id = ?")) {
-                ps.setString(1, batchId);
+                ps.setString(1, batchId.value());
                 ps.executeUpdate();
             }
             return n;
@@ -205,7 +206,7 @@ public final class AnchorStore {
      */
     public int markMined(Txid txid, String blockHash, Integer blockHeight, byte[] merklePath) {
         return inTransaction("marking anchor " + txid + " mined", c -> {
-            String batchId;
+            BatchId batchId;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE anchor_batches SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now()),
                            block_hash = ?, block_height = ?, merkle_path = ?
@@ -219,7 +220,7 @@ public final class AnchorStore {
                 ps.setBytes(3, merklePath);
                 ps.setString(4, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
-                    batchId = rs.next() ? rs.getString(1) : null;
+                    batchId = rs.next() ? new BatchId(rs.getString(1)) : null;
                 }
             }
             if (batchId == null) {
@@ -228,7 +229,7 @@ public final class AnchorStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE publish_jobs SET status = 'mined', mined_at = now(), sent_at = COALESCE(sent_at, now())
                     WHERE anchor_batch_id = ? AND status IN ('signed', 'sent')""")) {
-                ps.setString(1, batchId);
+                ps.setString(1, batchId.value());
                 return ps.executeUpdate();
             }
         });
@@ -246,7 +247,7 @@ public final class AnchorStore {
                 ps.setString(1, r.length() > 500 ? r.substring(0, 500) : r);
                 ps.execute();
             }
-            String batchId = batchOf(c, "UPDATE anchor_batches SET status = 'rejected', error_detail = left(?, 2000) "
+            BatchId batchId = batchOf(c, "UPDATE anchor_batches SET status = 'rejected', error_detail = left(?, 2000) "
                     + "WHERE txid = ? AND status = 'signed' RETURNING batch_id", reason, txid);
             if (batchId == null) {
                 return 0;
@@ -256,12 +257,12 @@ public final class AnchorStore {
                     UPDATE publish_jobs SET status = 'processing', anchor_batch_id = NULL, anchor_leaf_index = NULL,
                            signed_at = NULL, sending_started_at = NULL
                     WHERE anchor_batch_id = ? AND status = 'signed'""")) {
-                ps.setString(1, batchId);
+                ps.setString(1, batchId.value());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(REQUEUE
                     + "WHERE processing_batch_id = ? AND status = 'processing' AND txid IS NULL AND anchor_batch_id IS NULL")) {
-                ps.setString(1, batchId);
+                ps.setString(1, batchId.value());
                 return ps.executeUpdate();
             }
         });
@@ -309,7 +310,7 @@ public final class AnchorStore {
                     }
                 }
                 if (inputs.size() == parsed.inputs().size()) {
-                    out.add(new StoredAnchor((String) r[0], (Integer) r[1], new SignedTransaction(Txid.fromHex(e.getKey()), raw,
+                    out.add(new StoredAnchor(new BatchId((String) r[0]), (Integer) r[1], new SignedTransaction(Txid.fromHex(e.getKey()), raw,
                             inputs, parsed.outputs(), Satoshis.of((Long) r[3]))));
                 }
             }
@@ -330,7 +331,7 @@ public final class AnchorStore {
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new SentAnchor(rs.getString(1), Txid.fromHex(rs.getString(2))));
+                        out.add(new SentAnchor(new BatchId(rs.getString(1)), Txid.fromHex(rs.getString(2))));
                     }
                 }
             }
@@ -355,13 +356,13 @@ public final class AnchorStore {
         });
     }
 
-    private static String batchOf(Connection c, String sql, Object... args) throws SQLException {
+    private static BatchId batchOf(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setString(i + 1, args[i] instanceof Txid t ? t.hex() : (String) args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() ? new BatchId(rs.getString(1)) : null;
             }
         }
     }

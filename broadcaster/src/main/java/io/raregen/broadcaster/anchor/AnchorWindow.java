@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.fees.FeePolicy;
@@ -91,7 +92,7 @@ public final class AnchorWindow implements Loop {
 
     /** One batch: claimed jobs stored under one anchor transaction and sent; 0 when nothing was queued or stored. */
     int anchorOne() throws InterruptedException {
-        String batchId = Ulid.generate();
+        BatchId batchId = BatchId.generate();
         long t0 = System.nanoTime();
         long[] prepared = new long[2];
         List<Utxo> reserved = new ArrayList<>();
@@ -135,7 +136,7 @@ public final class AnchorWindow implements Loop {
      * and the signed anchor transaction; null when there is nothing to store (no input to be had, or no job that can
      * be a leaf — those are failed only along with a stored batch).
      */
-    private AnchorStore.Prepared prepare(String batchId, List<ClaimedJob> jobs, List<Utxo> reserved) {
+    private AnchorStore.Prepared prepare(BatchId batchId, List<ClaimedJob> jobs, List<Utxo> reserved) {
         List<JobId> leaves = new ArrayList<>(jobs.size());
         List<AnchorHash> digests = new ArrayList<>(jobs.size());
         Map<JobId, String> unencodable = new LinkedHashMap<>();
@@ -173,7 +174,7 @@ public final class AnchorWindow implements Loop {
     }
 
     /** One broadcast of the stored bytes through the rate limiter, its answer applied. */
-    void send(String batchId, SignedTransaction tx) throws InterruptedException {
+    void send(BatchId batchId, SignedTransaction tx) throws InterruptedException {
         p.limiter().acquire(1);
         List<BroadcastResult> results = p.broadcaster().broadcast(List.of(tx));
         p.results().apply(batchId, tx, results.isEmpty() ? null : results.get(0));

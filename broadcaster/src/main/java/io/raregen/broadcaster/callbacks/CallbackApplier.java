@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.callbacks;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.anchor.AnchorResults;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -154,7 +155,7 @@ public final class CallbackApplier implements Loop {
             if (job.isPresent() || anchor.isPresent()) {
                 String status = job.isPresent() ? job.get().status() : anchor.get().status();
                 // the job's id, or the anchor batch's
-                String target = job.isPresent() ? job.get().jobId().value() : anchor.get().batchId();
+                String target = job.isPresent() ? job.get().jobId().value() : anchor.get().batchId().value();
                 if (status.equals("signed")) {
                     // the pool update (inputs spent, change added) comes with sent; mined straight from signed would
                     // leave the inputs reserved for ever (I4). The rescuer re-sends the same bytes, ARC answers MINED

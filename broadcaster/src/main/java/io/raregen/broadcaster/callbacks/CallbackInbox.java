@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.callbacks;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
@@ -35,7 +36,7 @@ public final class CallbackInbox {
     }
 
     /** An anchor batch whose transaction a txid is, with its current status. */
-    public record AnchorRef(String batchId, String status) {
+    public record AnchorRef(BatchId batchId, String status) {
     }
 
     /** Read-only look-ups, run in the claiming transaction. */
@@ -205,7 +206,7 @@ public final class CallbackInbox {
             try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, status FROM anchor_batches WHERE txid = ?")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new AnchorRef(rs.getString(1), rs.getString(2))) : Optional.empty();
+                    return rs.next() ? Optional.of(new AnchorRef(new BatchId(rs.getString(1)), rs.getString(2))) : Optional.empty();
                 }
             }
         }

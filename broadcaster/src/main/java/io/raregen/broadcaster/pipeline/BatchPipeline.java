@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.collector.BatchCollector;
 import io.raregen.broadcaster.fees.FeePolicy;
@@ -117,7 +118,7 @@ public final class BatchPipeline implements AutoCloseable {
             for (Incoming i : items) {
                 ids.add(i.jobId());
             }
-            String batchId = Ulid.generate();
+            BatchId batchId = BatchId.generate();
             claim = store.claim(batchId, instanceId, ids, backlogLimit);
             // every job of these items is now held by this claim, held by another or stored already, or unknown: a
             // message is deleted once all the jobs it names are settled (they may be spread over several batches).
@@ -184,7 +185,7 @@ public final class BatchPipeline implements AutoCloseable {
 
     private void prepareAndSend(PublishJobStore.Claim claim) {
         boolean handedOff = false;
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId()); claim) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("batchId", claim.batchId().value()); claim) {
             long storing = System.nanoTime(); // before signed_at is written: see BatchSender
             List<SignedJob> signed = prepare(claim);
             if (signed.isEmpty()) {
@@ -192,7 +193,7 @@ public final class BatchPipeline implements AutoCloseable {
             }
             hooks.afterStore(claim.batchId());
             sendExec.execute(() -> {
-                try (MDC.MDCCloseable b = MDC.putCloseable("batchId", claim.batchId())) {
+                try (MDC.MDCCloseable b = MDC.putCloseable("batchId", claim.batchId().value())) {
                     long t0 = System.nanoTime();
                     ResultApplier.Applied done = sender.send(signed, storing, () -> hooks.afterBroadcast(claim.batchId()));
                     // every job settled: sent recorded once for the batch (which also finishes it); else one by one
@@ -241,7 +242,7 @@ public final class BatchPipeline implements AutoCloseable {
      * can never be published, is failed in the claim's transaction.
      */
     List<SignedJob> prepare(PublishJobStore.Claim claim) {
-        String batchId = claim.batchId();
+        BatchId batchId = claim.batchId();
         FeeRate rate = fees.current();
         List<ReservationRequest> requests = new ArrayList<>(claim.jobs().size());
         List<ClaimedJob> signable = new ArrayList<>(claim.jobs().size());
@@ -319,7 +320,7 @@ public final class BatchPipeline implements AutoCloseable {
      * Retried with backoff (0.2 s doubling to 5 s) while the failure is an outage, for at most half the reservation
      * lease and never past {@link #close}; after that the leases lapse and the rescuer requeues the jobs as before.
      */
-    private void compensate(String batchId, String what, Runnable action) {
+    private void compensate(BatchId batchId, String what, Runnable action) {
         long deadline = System.nanoTime() + lease.toNanos() / 2;
         long backoffMs = 200;
         for (int attempt = 1; ; attempt++) {

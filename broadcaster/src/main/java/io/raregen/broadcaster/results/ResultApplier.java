@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.results;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
 import io.raregen.broadcaster.broadcast.NetworkStatus;
@@ -172,7 +173,7 @@ public final class ResultApplier {
      * rescuer's re-sends, a batch with a job still open) each job row moves to sent. Returns true when the batch was
      * recorded whole.
      */
-    public boolean recordSent(String batchId, Applied done) {
+    public boolean recordSent(BatchId batchId, Applied done) {
         boolean whole = false;
         if (batchId != null && done.settled() && !done.accepted().isEmpty()) {
             List<JobId> ids = done.accepted().stream().map(SignedJob::jobId).toList();

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.store;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.jobs.JobTransactionBytes;
 import io.raregen.core.jobs.Spends;
@@ -96,13 +97,13 @@ public final class PublishJobStore {
      * time (the collector takes it, a preparer finishes it).
      */
     public static final class Claim implements AutoCloseable {
-        private final String batchId;
+        private final BatchId batchId;
         private final String instanceId;
         private final List<ClaimedJob> jobs;
         private final Connection c;
         private volatile boolean ended;
 
-        private Claim(String batchId, String instanceId, List<ClaimedJob> jobs, Connection c) {
+        private Claim(BatchId batchId, String instanceId, List<ClaimedJob> jobs, Connection c) {
             this.batchId = batchId;
             this.instanceId = instanceId;
             this.jobs = jobs;
@@ -110,7 +111,7 @@ public final class PublishJobStore {
             this.ended = c == null;
         }
 
-        public String batchId() {
+        public BatchId batchId() {
             return batchId;
         }
 
@@ -175,7 +176,7 @@ public final class PublishJobStore {
      * holds them in an open transaction (see {@link Claim}). Nothing is written. Returns an empty, already ended claim
      * when nothing was claimable: jobs another claim holds or already stored, and unknown ids, claim nothing.
      */
-    public Claim claim(String batchId, String instanceId, Collection<JobId> jobIds, int backlogLimit) {
+    public Claim claim(BatchId batchId, String instanceId, Collection<JobId> jobIds, int backlogLimit) {
         Connection c = null;
         try {
             c = ds.getConnection();
@@ -284,7 +285,7 @@ public final class PublishJobStore {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids) "
                             + "VALUES (?, ?, 'broadcasting', ?, now(), ?)")) {
-                ps.setString(1, claim.batchId);
+                ps.setString(1, claim.batchId.value());
                 ps.setInt(2, n);
                 ps.setString(3, claim.instanceId);
                 ps.setArray(4, c.createArrayOf("text", txids));
@@ -301,7 +302,7 @@ public final class PublishJobStore {
                             + "  AS v(job_id, seq, txid, fee) "
                             + "WHERE j.job_id = v.job_id AND j.status = 'queued' AND j.mode = 'record' AND j.txid IS NULL "
                             + "RETURNING j.job_id")) {
-                ps.setString(1, claim.batchId);
+                ps.setString(1, claim.batchId.value());
                 ps.setArray(2, c.createArrayOf("varchar", ids));
                 ps.setArray(3, c.createArrayOf("int4", seqs));
                 ps.setArray(4, c.createArrayOf("bpchar", txids));
@@ -382,13 +383,13 @@ public final class PublishJobStore {
      * {@code jobIds}. Returns how many jobs it recorded; 0 when it wrote nothing (the caller then records them one by
      * one with {@link #markSent}).
      */
-    public int markBatchSent(String batchId, Collection<JobId> jobIds) {
+    public int markBatchSent(BatchId batchId, Collection<JobId> jobIds) {
         if (jobIds.isEmpty()) {
             return 0;
         }
         List<Integer> n = queryList("recording batch " + batchId + " sent", "SELECT record_batch_sent(?, ?)",
                 (c, ps) -> {
-                    ps.setString(1, batchId);
+                    ps.setString(1, batchId.value());
                     ps.setArray(2, c.createArrayOf("varchar", values(jobIds)));
                 }, rs -> rs.getInt(1));
         return n.get(0);
@@ -489,7 +490,7 @@ public final class PublishJobStore {
     }
 
     /** The batch has had its broadcast attempt; jobs not sent yet are the rescuer's. */
-    public void finishBatch(String batchId, boolean allSent) {
+    public void finishBatch(BatchId batchId, boolean allSent) {
         update("finishing batch " + batchId,
                 "UPDATE publish_batches SET broadcasted_at = COALESCE(broadcasted_at, now()), "
                         + "status = CASE WHEN ? THEN 'completed' ELSE status END, "
@@ -497,7 +498,7 @@ public final class PublishJobStore {
                 (c, ps) -> {
                     ps.setBoolean(1, allSent);
                     ps.setBoolean(2, allSent);
-                    ps.setString(3, batchId);
+                    ps.setString(3, batchId.value());
                 });
     }
 
@@ -572,7 +573,7 @@ public final class PublishJobStore {
                 List<Utxo> ins = orderLike(parsed, inputs.getOrDefault(e.getKey(), List.of()));
                 SignedTransaction tx = new SignedTransaction(Txid.fromHex((String) r[3]), raw, ins, parsed.outputs(),
                         Satoshis.of((Long) r[4]));
-                out.add(new SignedJob(e.getKey(), (String) r[0], (Integer) r[1], tx, (Instant) r[5], (Integer) r[6]));
+                out.add(new SignedJob(e.getKey(), r[0] == null ? null : new BatchId((String) r[0]), (Integer) r[1], tx, (Instant) r[5], (Integer) r[6]));
             }
             return out;
         } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.anchor;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.headers.HeaderSettings;
 import io.raregen.broadcaster.headers.HeaderStore;
@@ -131,7 +132,7 @@ class AnchorDrainTest extends ChainAndQueue {
         off.setEnabled(false);
         PublishPipeline a = pipeline(off, new PipelineHooks() {
             @Override
-            public void afterStore(String batchId) {
+            public void afterStore(BatchId batchId) {
                 throw new PipelineHooks.SimulatedCrash("after storing anchor batch " + batchId);
             }
         }, "crashing", null);
@@ -168,7 +169,7 @@ class AnchorDrainTest extends ChainAndQueue {
         java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
         PublishPipeline a = pipeline(off, new PipelineHooks() {
             @Override
-            public void beforeStore(String batchId) {
+            public void beforeStore(BatchId batchId) {
                 crashes.incrementAndGet();
                 throw new PipelineHooks.SimulatedCrash("after claiming, reserving and signing anchor batch " + batchId);
             }
@@ -298,7 +299,7 @@ class AnchorDrainTest extends ChainAndQueue {
         assertEquals(txid, RawTransaction.parse(raw).txid().hex(), "the stored bytes are the transaction");
         assertNotNull(kit.chain.status(txid), "the chain accepted the anchor transaction");
         Anchor anchor = AnchorScript.fromRawTransaction(raw).orElseThrow().anchor();
-        assertEquals(batchId, anchor.batchId());
+        assertEquals(batchId, anchor.batchId().value());
         List<AnchorHash> digests = new ArrayList<>();
         try (Connection c = kit.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT signed_payload, signature, pubkey, anchor_leaf_index, anchor_path "

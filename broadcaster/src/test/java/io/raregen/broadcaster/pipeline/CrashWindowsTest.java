@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -120,22 +121,22 @@ class CrashWindowsTest {
     private static PipelineHooks crashing(Consumer<String> where) {
         return new PipelineHooks() {
             @Override
-            public void afterClaim(String batchId) {
+            public void afterClaim(BatchId batchId) {
                 where.accept("claim");
             }
 
             @Override
-            public void beforeStore(String batchId) {
+            public void beforeStore(BatchId batchId) {
                 where.accept("sign");
             }
 
             @Override
-            public void afterStore(String batchId) {
+            public void afterStore(BatchId batchId) {
                 where.accept("store");
             }
 
             @Override
-            public void afterBroadcast(String batchId) {
+            public void afterBroadcast(BatchId batchId) {
                 where.accept("broadcast");
             }
         };

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -129,7 +130,7 @@ class PostgresRestartDuringDrainTest {
         CountDownLatch restarted = new CountDownLatch(1);
         PipelineHooks hooks = new PipelineHooks() {
             @Override
-            public void beforeStore(String batchId) {
+            public void beforeStore(BatchId batchId) {
                 if (storesAttempted.incrementAndGet() == 3 && fired.compareAndSet(false, true)) {
                     // the third batch: reserved and signed, not stored
                     outageStart = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.pipeline;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;
@@ -111,7 +112,7 @@ class SentOncePerBatchTest {
         off.setEnabled(false);
         PipelineHooks dies = new PipelineHooks() {
             @Override
-            public void afterBroadcast(String batchId) {
+            public void afterBroadcast(BatchId batchId) {
                 throw new PipelineHooks.SimulatedCrash("after the broadcast");
             }
         };

@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.store;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.support.JobIds;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.tx.FeeRate;
@@ -10,7 +11,6 @@ import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
-import io.raregen.core.types.Ulid;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class PublishJobStoreTest {
     @Test
     void claim_locksJobsNumberedByJobIdAndWritesNothingUntilStored() {
         List<JobId> ids = JobIds.of(kit.insertJobs(5));
-        String batch = Ulid.generate();
+        BatchId batch = BatchId.generate();
         try (PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0)) {
             assertEquals(5, claim.jobs().size());
             List<JobId> sorted = new ArrayList<>(ids);
@@ -71,10 +71,10 @@ class PublishJobStoreTest {
             assertEquals(5, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND attempts = 0 AND job_id IN ("
                     + quoted(ids) + ")"));
             assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + batch + "'"));
-            assertTrue(kit.store.claim(Ulid.generate(), "test", ids, 0).jobs().isEmpty());
+            assertTrue(kit.store.claim(BatchId.generate(), "test", ids, 0).jobs().isEmpty());
         }
         // ended without storing: nothing happened, a new claim gets them all
-        try (PublishJobStore.Claim again = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
+        try (PublishJobStore.Claim again = kit.store.claim(BatchId.generate(), "test", ids, 0)) {
             assertEquals(5, again.jobs().size());
         }
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_job_transitions WHERE to_status <> 'queued' AND job_id IN ("
@@ -84,16 +84,16 @@ class PublishJobStoreTest {
     @Test
     void claim_ofStoredJobs_claimsNothing() {
         List<JobId> ids = JobIds.of(kit.insertJobs(3));
-        PublishJobStore.Claim first = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        PublishJobStore.Claim first = kit.store.claim(BatchId.generate(), "test", ids, 0);
         kit.store.storeSigned(first, first.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList());
-        PublishJobStore.Claim again = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        PublishJobStore.Claim again = kit.store.claim(BatchId.generate(), "test", ids, 0);
         assertTrue(again.jobs().isEmpty());
     }
 
     @Test
     void claim_unknownIds_areReportedAsNotExisting() {
         JobId ghost = JobId.generate();
-        assertTrue(kit.store.claim(Ulid.generate(), "test", List.of(ghost), 0).jobs().isEmpty());
+        assertTrue(kit.store.claim(BatchId.generate(), "test", List.of(ghost), 0).jobs().isEmpty());
         assertTrue(kit.store.existing(List.of(ghost)).isEmpty());
     }
 
@@ -102,7 +102,7 @@ class PublishJobStoreTest {
         kit.sql("UPDATE publish_jobs SET status = 'failed', error_code = 'TEST' WHERE status = 'queued'");
         List<JobId> older = JobIds.of(kit.insertJobs(4));
         List<JobId> named = JobIds.of(kit.insertJobs(1));
-        try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", named, 2)) {
+        try (PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", named, 2)) {
             List<JobId> got = claim.jobs().stream().map(ClaimedJob::jobId).toList();
             assertEquals(3, got.size());
             assertTrue(got.containsAll(named));
@@ -113,7 +113,7 @@ class PublishJobStoreTest {
     @Test
     void storeSigned_movesJobsQueuedToSignedInOneWriteAndRecordsEverySpentOutpoint() {
         List<JobId> ids = JobIds.of(kit.insertJobs(3));
-        String batch = Ulid.generate();
+        BatchId batch = BatchId.generate();
         PublishJobStore.Claim claim = kit.store.claim(batch, "test", ids, 0);
         List<SignedJob> signed = new ArrayList<>();
         for (ClaimedJob j : claim.jobs()) {
@@ -142,11 +142,11 @@ class PublishJobStoreTest {
     void storeSigned_whenAnOutpointIsAlreadySpentByAStoredTx_storesNothingOfTheBatchAndItsJobsStayQueued() {
         Utxo shared = fakeUtxo(1000);
         List<JobId> first = JobIds.of(kit.insertJobs(1));
-        PublishJobStore.Claim c1 = kit.store.claim(Ulid.generate(), "test", first, 0);
+        PublishJobStore.Claim c1 = kit.store.claim(BatchId.generate(), "test", first, 0);
         kit.store.storeSigned(c1, List.of(sign(c1.jobs().get(0), shared)));
 
         List<JobId> second = JobIds.of(kit.insertJobs(2));
-        String b2 = Ulid.generate();
+        BatchId b2 = BatchId.generate();
         PublishJobStore.Claim c2 = kit.store.claim(b2, "test", second, 0);
         List<ClaimedJob> js = c2.jobs();
         List<SignedJob> batch = List.of(sign(js.get(0), fakeUtxo(1000)), sign(js.get(1), shared));
@@ -158,7 +158,7 @@ class PublishJobStoreTest {
         assertEquals(0, kit.scalar("SELECT count(*) FROM publish_batches WHERE batch_id = '" + b2 + "'"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM spends WHERE outpoint_txid = '" + shared.outpoint().txid().hex() + "'"));
         // and the claim has ended: the jobs are free for the next one
-        try (PublishJobStore.Claim c3 = kit.store.claim(Ulid.generate(), "test", second, 0)) {
+        try (PublishJobStore.Claim c3 = kit.store.claim(BatchId.generate(), "test", second, 0)) {
             assertEquals(2, c3.jobs().size());
         }
     }
@@ -168,7 +168,7 @@ class PublishJobStoreTest {
         List<JobId> done = JobIds.of(kit.insertJobs(1));
         SignedJob alreadyStored = claimAndStore(done).get(0);
         List<JobId> ids = JobIds.of(kit.insertJobs(1));
-        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", ids, 0);
         SignedJob mine = sign(claim.jobs().get(0), fakeUtxo(1000));
         SignedJob stranger = new SignedJob(alreadyStored.jobId(), claim.batchId(), 2,
                 sign(claim.jobs().get(0), fakeUtxo(1000)).tx(), alreadyStored.createdAt(), 1);
@@ -182,11 +182,11 @@ class PublishJobStoreTest {
     void aClaimWhoseHolderStallsPastTheIdleLimit_isEndedByPostgresAndItsJobsGoToTheNextClaim() throws Exception {
         PublishJobStore stalling = new PublishJobStore(kit.ds, Duration.ofMillis(300));
         List<JobId> ids = JobIds.of(kit.insertJobs(2));
-        PublishJobStore.Claim stalled = stalling.claim(Ulid.generate(), "stalled", ids, 0);
+        PublishJobStore.Claim stalled = stalling.claim(BatchId.generate(), "stalled", ids, 0);
         assertEquals(2, stalled.jobs().size());
         List<SignedJob> signed = stalled.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList();
         Thread.sleep(1_500); // the holder freezes between claim and store
-        try (PublishJobStore.Claim next = kit.store.claim(Ulid.generate(), "alive", ids, 0)) {
+        try (PublishJobStore.Claim next = kit.store.claim(BatchId.generate(), "alive", ids, 0)) {
             assertEquals(2, next.jobs().size(), "Postgres ended the stalled claim: its jobs are free");
         }
         assertThrows(StoreException.class, () -> stalling.storeSigned(stalled, signed), "the stalled holder stores nothing");
@@ -198,18 +198,18 @@ class PublishJobStoreTest {
     @Test
     void failUnsigned_lastsOnlyWithTheClaim_releasedKeepsItClosedForgetsIt() {
         List<JobId> ids = JobIds.of(kit.insertJobs(2));
-        try (PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
+        try (PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", ids, 0)) {
             assertTrue(kit.store.failUnsigned(claim, ids.get(0), "RECORD_UNENCODABLE", "too big"));
         }
         assertEquals(2, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND job_id IN (" + quoted(ids) + ")"),
                 "a claim that ends without storing leaves no trace, its failures included");
-        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", ids, 0);
         assertTrue(kit.store.failUnsigned(claim, ids.get(0), "RECORD_UNENCODABLE", "too big"));
         claim.release();
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'failed' AND error_code = 'RECORD_UNENCODABLE' "
                 + "AND job_id = '" + ids.get(0) + "'"));
         assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND job_id = '" + ids.get(1) + "'"));
-        try (PublishJobStore.Claim next = kit.store.claim(Ulid.generate(), "test", ids, 0)) {
+        try (PublishJobStore.Claim next = kit.store.claim(BatchId.generate(), "test", ids, 0)) {
             assertEquals(List.of(ids.get(1)), next.jobs().stream().map(ClaimedJob::jobId).toList());
         }
     }
@@ -220,7 +220,7 @@ class PublishJobStoreTest {
 
     /** Claims and stores each job with a fresh fake input; returns the signed jobs in claim order. */
     private static List<SignedJob> claimAndStore(List<JobId> ids) {
-        PublishJobStore.Claim claim = kit.store.claim(Ulid.generate(), "test", ids, 0);
+        PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", ids, 0);
         List<SignedJob> signed = claim.jobs().stream().map(j -> sign(j, fakeUtxo(1000))).toList();
         kit.store.storeSigned(claim, signed);
         return signed;

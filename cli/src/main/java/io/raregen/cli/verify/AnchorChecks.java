@@ -84,7 +84,7 @@ final class AnchorChecks {
         if (!out.value().equals(Satoshis.ZERO)) {
             wrong.add("the anchor output carries " + out.value().value() + " sats, not 0");
         }
-        if (!a.batchId().equals(claim.batchId())) {
+        if (!a.batchId().value().equals(claim.batchId())) {
             wrong.add("anchor.batchId " + claim.batchId() + " (on chain " + a.batchId() + ")");
         }
         if (a.treeSize() != claim.treeSize()) {

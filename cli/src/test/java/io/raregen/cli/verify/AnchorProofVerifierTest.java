@@ -2,6 +2,7 @@ package io.raregen.cli.verify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.core.types.BatchId;
 import io.raregen.cli.support.Json;
 import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
@@ -59,7 +60,7 @@ class AnchorProofVerifierTest {
             byte[] prev = new byte[32];
             ProofFixture.RANDOM.nextBytes(prev);
             Utxo utxo = new Utxo(new Outpoint(Txid.fromWireBytes(prev), 0), Satoshis.of(1000), POOL.p2pkhLockingScript());
-            tx = AnchorTransactions.build(List.of(utxo), POOL, Anchor.of(batchId, tree), POOL.p2pkhLockingScript(), FeeRate.perKb(1));
+            tx = AnchorTransactions.build(List.of(utxo), POOL, Anchor.of(new BatchId(batchId), tree), POOL.p2pkhLockingScript(), FeeRate.perKb(1));
             block.tx = tx;
             block.leaves = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

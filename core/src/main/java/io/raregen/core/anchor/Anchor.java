@@ -1,14 +1,15 @@
 package io.raregen.core.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.Ulid;
 
 /**
  * What one anchor transaction commits to: the batch id, the number of records in the batch (the tree size) and the
  * tree's root. On chain as {@link AnchorScript}.
  */
-public record Anchor(String batchId, int treeSize, AnchorHash root) {
+public record Anchor(BatchId batchId, int treeSize, AnchorHash root) {
     public Anchor {
-        if (!Ulid.isValid(batchId)) {
+        if (batchId == null || !Ulid.isValid(batchId.value())) {
             throw new IllegalArgumentException("batch id must be a ULID (26 upper-case Crockford base32 characters)");
         }
         if (treeSize < 1) {
@@ -20,7 +21,7 @@ public record Anchor(String batchId, int treeSize, AnchorHash root) {
     }
 
     /** The anchor of a built tree. */
-    public static Anchor of(String batchId, AnchorTree tree) {
+    public static Anchor of(BatchId batchId, AnchorTree tree) {
         return new Anchor(batchId, tree.size(), tree.root());
     }
 

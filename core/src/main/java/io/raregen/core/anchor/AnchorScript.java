@@ -1,5 +1,6 @@
 package io.raregen.core.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.core.internal.ByteWriter;
 import io.raregen.core.internal.Pushes;
 import io.raregen.core.tx.RawTransaction;
@@ -36,7 +37,7 @@ public final class AnchorScript {
         Pushes.write(w, PROTOCOL_PREFIX_BYTES);
         Pushes.write(w, KIND_BYTES);
         Pushes.write(w, VERSION_BYTES);
-        Pushes.write(w, ascii(a.batchId()));
+        Pushes.write(w, ascii(a.batchId().value()));
         Pushes.write(w, new byte[]{
                 (byte) (a.treeSize() >>> 24), (byte) (a.treeSize() >>> 16), (byte) (a.treeSize() >>> 8), (byte) a.treeSize()});
         Pushes.write(w, a.root().bytes());
@@ -78,7 +79,7 @@ public final class AnchorScript {
         if (pushes.get(5).length != AnchorHash.LENGTH) {
             throw new AnchorFormatException("root must be 32 bytes");
         }
-        return new Anchor(batchId, treeSize, AnchorHash.of(pushes.get(5)));
+        return new Anchor(new BatchId(batchId), treeSize, AnchorHash.of(pushes.get(5)));
     }
 
     /** An anchor found in a transaction, with the index of its output. */

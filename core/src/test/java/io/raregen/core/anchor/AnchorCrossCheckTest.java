@@ -3,6 +3,7 @@ package io.raregen.core.anchor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.internal.Hex;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
@@ -44,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AnchorCrossCheckTest {
     static final int[] RANDOM_SIZES = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 255, 256, 257};
     static final KeyPair POOL = KeyPair.fromPrivateKeyHex("1f".repeat(32));
-    static final Anchor TX_ANCHOR = new Anchor("01JZ8Q4T5XKD3M7N2P6R9S0VWY", 1000, AnchorHash.fromHex("c0".repeat(32)));
+    static final Anchor TX_ANCHOR = new Anchor(new BatchId("01JZ8Q4T5XKD3M7N2P6R9S0VWY"), 1000, AnchorHash.fromHex("c0".repeat(32)));
 
     static JsonNode vectors;
     static JsonNode result;
@@ -201,14 +202,14 @@ class AnchorCrossCheckTest {
         assertTrue(script.get("opReturn").asBoolean(), () -> "not OP_RETURN second: " + script);
         assertTrue(script.get("allPushes").asBoolean(), () -> "not only data pushes after OP_RETURN: " + script);
         assertTrue(script.get("reserializedEqual").asBoolean(), () -> "re-serialised differently: " + script);
-        List<String> expected = List.of(hexAscii("raregen"), hexAscii("anchor"), hexAscii("1"), hexAscii(anchor.batchId()),
+        List<String> expected = List.of(hexAscii("raregen"), hexAscii("anchor"), hexAscii("1"), hexAscii(anchor.batchId().value()),
                 String.format("%08x", anchor.treeSize()), anchor.root().hex());
         List<String> pushes = new ArrayList<>();
         script.get("pushes").forEach(p -> pushes.add(p.asText()));
         assertEquals(expected, pushes);
         JsonNode a = script.get("anchor");
         assertNotNull(a, () -> "the script did not read as an anchor: " + script);
-        assertEquals(anchor, new Anchor(a.get("batchId").asText(), a.get("treeSize").asInt(), AnchorHash.fromHex(a.get("root").asText())));
+        assertEquals(anchor, new Anchor(new BatchId(a.get("batchId").asText()), a.get("treeSize").asInt(), AnchorHash.fromHex(a.get("root").asText())));
         assertEquals("1", a.get("version").asText());
     }
 

@@ -1,5 +1,6 @@
 package io.raregen.core.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.EnvelopeSigner;
 import io.raregen.core.internal.ByteWriter;
 import io.raregen.core.internal.Hex;
@@ -40,7 +41,7 @@ class AnchorScriptTest {
     void encodeThenDecode_isTheSameAnchor(@ForAll("batchIds") String batchId,
                                           @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int size,
                                           @ForAll @Size(32) byte[] root) throws Exception {
-        Anchor a = new Anchor(batchId, size, AnchorHash.of(root));
+        Anchor a = new Anchor(new BatchId(batchId), size, AnchorHash.of(root));
         byte[] script = AnchorScript.encode(a);
         assertEquals(AnchorScript.LENGTH, script.length);
         assertEquals(a, AnchorScript.decode(script));
@@ -49,7 +50,7 @@ class AnchorScriptTest {
 
     @Example
     void layout_isOpFalseOpReturnAndSixPushes() {
-        byte[] script = AnchorScript.encode(new Anchor(BATCH, 0x01020304, ROOT));
+        byte[] script = AnchorScript.encode(new Anchor(new BatchId(BATCH), 0x01020304, ROOT));
         List<byte[]> pushes = Pushes.readAll(script, 2);
         assertEquals(0x00, script[0]);
         assertEquals(0x6a, script[1] & 0xff);
@@ -70,7 +71,7 @@ class AnchorScriptTest {
 
     @Example
     void nonMinimalPushes_decodeToTheSameAnchor() throws Exception {
-        Anchor a = new Anchor(BATCH, 5, ROOT);
+        Anchor a = new Anchor(new BatchId(BATCH), 5, ROOT);
         ByteWriter w = new ByteWriter(100).writeByte(0).writeByte(0x6a);
         for (byte[] push : pushesOf(a)) {
             w.writeByte(Pushes.OP_PUSHDATA1).writeByte(push.length).write(push);
@@ -80,7 +81,7 @@ class AnchorScriptTest {
 
     @Example
     void malformedScripts_areRejectedWithTheRuleTheyBreak() {
-        Anchor a = new Anchor(BATCH, 5, ROOT);
+        Anchor a = new Anchor(new BatchId(BATCH), 5, ROOT);
         byte[][] p = pushesOf(a);
         rejects("does not start with OP_FALSE OP_RETURN", Hex.decode("6a" + Hex.encode(AnchorScript.encode(a)).substring(4)));
         rejects("does not start with OP_FALSE OP_RETURN", new byte[]{0});
@@ -103,15 +104,15 @@ class AnchorScriptTest {
 
     @Example
     void invalidAnchors_cannotBeBuilt() {
-        assertThrows(IllegalArgumentException.class, () -> new Anchor("not-a-ulid", 1, ROOT));
-        assertThrows(IllegalArgumentException.class, () -> new Anchor(BATCH, 0, ROOT));
-        assertThrows(IllegalArgumentException.class, () -> new Anchor(BATCH, 1, null));
+        assertThrows(IllegalArgumentException.class, () -> new Anchor(new BatchId("not-a-ulid"), 1, ROOT));
+        assertThrows(IllegalArgumentException.class, () -> new Anchor(new BatchId(BATCH), 0, ROOT));
+        assertThrows(IllegalArgumentException.class, () -> new Anchor(new BatchId(BATCH), 1, null));
     }
 
     @Example
     void fromRawTransaction_findsTheAnchorOutput() {
         KeyPair pool = KeyPair.fromPrivateKeyHex("1f".repeat(32));
-        Anchor a = new Anchor(BATCH, 3, ROOT);
+        Anchor a = new Anchor(new BatchId(BATCH), 3, ROOT);
         SignedTransaction tx = new TransactionBuilder()
                 .addInput(new Utxo(new Outpoint(Txid.fromHex("5a".repeat(32)), 0), Satoshis.of(10_000), pool.p2pkhLockingScript()))
                 .addOutput(new TxOutput(Satoshis.of(0), AnchorScript.encode(a)))

@@ -1,5 +1,6 @@
 package io.raregen.core.anchor;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.core.internal.Hashes;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -89,7 +90,7 @@ class AnchorTreeTest {
     void everyProof_verifies(@ForAll @IntRange(min = 1, max = MAX_SIZE) int n, @ForAll long seed) {
         List<AnchorHash> d = digests(n, seed);
         AnchorTree tree = AnchorTree.of(d);
-        Anchor anchor = Anchor.of("01JZ8Q4T5XKD3M7N2P6R9S0VWY", tree);
+        Anchor anchor = Anchor.of(new BatchId("01JZ8Q4T5XKD3M7N2P6R9S0VWY"), tree);
         for (int i = 0; i < n; i++) {
             InclusionProof p = tree.proof(i);
             assertEquals(n, p.treeSize());
@@ -152,7 +153,7 @@ class AnchorTreeTest {
     void anyOtherSize_failsVerificationAgainstTheAnchor(@ForAll @IntRange(min = 1, max = 64) int n, @ForAll long seed) {
         List<AnchorHash> d = digests(n, seed);
         AnchorTree tree = AnchorTree.of(d);
-        Anchor anchor = Anchor.of("01JZ8Q4T5XKD3M7N2P6R9S0VWY", tree);
+        Anchor anchor = Anchor.of(new BatchId("01JZ8Q4T5XKD3M7N2P6R9S0VWY"), tree);
         for (int i = 0; i < n; i++) {
             InclusionProof p = tree.proof(i);
             for (int size = i + 1; size <= 2 * n + 2; size++) {
@@ -175,7 +176,7 @@ class AnchorTreeTest {
         InclusionProof truth = tree.proof(1);
         InclusionProof claim = new InclusionProof(2, 3, truth.path());
         assertTrue(AnchorTree.verify(tree.leafHash(1), claim, tree.root()), "control: the root alone accepts the claim");
-        Anchor anchor = Anchor.of("01JZ8Q4T5XKD3M7N2P6R9S0VWY", tree);
+        Anchor anchor = Anchor.of(new BatchId("01JZ8Q4T5XKD3M7N2P6R9S0VWY"), tree);
         assertTrue(anchor.verify(d.get(1), truth));
         assertFalse(anchor.verify(d.get(1), claim));
     }
@@ -185,7 +186,7 @@ class AnchorTreeTest {
                                           @ForAll @IntRange(min = 0, max = 255) int bit, @ForAll Random r) {
         List<AnchorHash> d = digests(n, seed);
         AnchorTree tree = AnchorTree.of(d);
-        Anchor anchor = Anchor.of("01JZ8Q4T5XKD3M7N2P6R9S0VWY", tree);
+        Anchor anchor = Anchor.of(new BatchId("01JZ8Q4T5XKD3M7N2P6R9S0VWY"), tree);
         int i = r.nextInt(n);
         InclusionProof p = tree.proof(i);
         assertFalse(anchor.verify(flipBit(d.get(i), bit), p));
@@ -216,7 +217,7 @@ class AnchorTreeTest {
     void anInnerNode_neverVerifiesAsARecord(@ForAll @IntRange(min = 2, max = MAX_SIZE) int n, @ForAll long seed, @ForAll Random r) {
         List<AnchorHash> d = digests(n, seed);
         AnchorTree tree = AnchorTree.of(d);
-        Anchor anchor = Anchor.of("01JZ8Q4T5XKD3M7N2P6R9S0VWY", tree);
+        Anchor anchor = Anchor.of(new BatchId("01JZ8Q4T5XKD3M7N2P6R9S0VWY"), tree);
         // level h of the tree is itself an RFC 6962 tree over the aligned subtrees of 2^h leaves (the last one
         // possibly partial); its node j stands where a leaf would in a tree of ceil(n / 2^h) leaves
         int maxLevel = 32 - Integer.numberOfLeadingZeros(n - 1); // ceil(log2 n)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeSigner;
 import io.raregen.core.envelope.Payloads;
@@ -87,8 +88,8 @@ final class AnchorVectors {
         }
         ArrayNode anchors = root.putArray("anchors");
         for (int k = 0; k < BATCH_IDS.length; k++) {
-            Anchor a = Anchor.of(BATCH_IDS[k], AnchorTree.of(digests.subList(0, ANCHORED_SIZES[k])));
-            anchors.addObject().put("batchId", a.batchId()).put("treeSize", a.treeSize()).put("root", a.root().hex())
+            Anchor a = Anchor.of(new BatchId(BATCH_IDS[k]), AnchorTree.of(digests.subList(0, ANCHORED_SIZES[k])));
+            anchors.addObject().put("batchId", a.batchId().value()).put("treeSize", a.treeSize()).put("root", a.root().hex())
                     .put("script", Hex.encode(AnchorScript.encode(a)));
         }
         return root;

@@ -1,6 +1,7 @@
 package io.raregen.core.anchor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeVerifier;
 import io.raregen.core.internal.Hex;
@@ -71,7 +72,7 @@ class AnchorVectorsTest {
     void anchors_scriptsAreReproducedAndDecode() throws Exception {
         for (JsonNode a : vectors.get("anchors")) {
             int n = a.get("treeSize").asInt();
-            Anchor anchor = Anchor.of(a.get("batchId").asText(), AnchorTree.of(digests.subList(0, n)));
+            Anchor anchor = Anchor.of(new BatchId(a.get("batchId").asText()), AnchorTree.of(digests.subList(0, n)));
             assertEquals(a.get("root").asText(), anchor.root().hex());
             assertEquals(a.get("script").asText(), Hex.encode(AnchorScript.encode(anchor)));
             assertEquals(anchor, AnchorScript.decode(Hex.decode(a.get("script").asText())));

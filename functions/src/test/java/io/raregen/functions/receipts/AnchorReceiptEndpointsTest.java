@@ -73,7 +73,7 @@ class AnchorReceiptEndpointsTest implements TestPropertyProvider {
     private static void assertLeafVerifiesOnTheTransaction(JsonNode anchor, String body) throws Exception {
         byte[] raw = HEX.parseHex(anchor.get("rawTx").asText());
         Anchor onChain = AnchorScript.fromRawTransaction(raw).orElseThrow().anchor();
-        assertEquals(anchor.get("batchId").asText(), onChain.batchId());
+        assertEquals(anchor.get("batchId").asText(), onChain.batchId().value());
         assertEquals(anchor.get("treeSize").asInt(), onChain.treeSize());
         assertEquals(anchor.get("root").asText(), onChain.root().hex());
         List<AnchorHash> path = new ArrayList<>();

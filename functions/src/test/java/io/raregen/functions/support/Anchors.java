@@ -1,5 +1,6 @@
 package io.raregen.functions.support;
 
+import io.raregen.core.types.BatchId;
 import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
 import io.raregen.core.anchor.AnchorTransactions;
@@ -47,7 +48,7 @@ public final class Anchors {
         }
         AnchorTree tree = AnchorTree.of(digests);
         String batchId = Ulid.generate();
-        SignedTransaction tx = AnchorTransactions.build(List.of(input), pool, Anchor.of(batchId, tree),
+        SignedTransaction tx = AnchorTransactions.build(List.of(input), pool, Anchor.of(new BatchId(batchId), tree),
                 pool.p2pkhLockingScript(), new FeeRate(100, 1000));
         env.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES (?, ?, 'signing')", batchId, jobIds.size());
         env.execute("INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats) VALUES (?, ?, ?, ?, ?, ?)",
