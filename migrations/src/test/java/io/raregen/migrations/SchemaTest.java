@@ -522,6 +522,30 @@ class SchemaTest {
         }
     }
 
+    /**
+     * V52: a pool row's reservation, its one later version, lands on the row's own page (the room fillfactor leaves),
+     * so Postgres logs only the bytes that changed and no lock record for a move to another page.
+     */
+    @Test
+    void aPoolRowsReservation_staysOnItsPage() throws Exception {
+        try (Connection c = db.connect()) {
+            String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+            exec(c, "INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose) SELECT md5('" + tag + "' || g) || "
+                    + "md5(g || '" + tag + "'), 0, 1000, decode(repeat('ab', 25), 'hex'), 'publish' FROM generate_series(1, 400) g");
+            String mine = "txid IN (SELECT md5('" + tag + "' || g) || md5(g || '" + tag + "') FROM generate_series(1, 200, 10) g)";
+            String pages = "SELECT string_agg((ctid::text::point)[0]::text, ',' ORDER BY id) FROM utxos WHERE " + mine;
+            String before = scalar(c, pages);
+
+            exec(c, "UPDATE utxos SET status = 'reserved', reserved_at = now(), reserved_until = now() + interval '5 minutes', "
+                    + "reserved_by = 'schema-test' WHERE " + mine);
+
+            assertEquals(20, before.split(",").length);
+            assertEquals(before, scalar(c, pages), "every reserved version stayed on its row's page");
+            exec(c, "DELETE FROM utxos WHERE txid IN (SELECT md5('" + tag + "' || g) || md5(g || '" + tag + "') "
+                    + "FROM generate_series(1, 400) g)");
+        }
+    }
+
     @Test
     void identities_malformedPubkey_isRejected() throws SQLException {
         try (Connection c = db.connect()) {

@@ -1,0 +1,16 @@
+-- Room on each page of the pool for a row's reservation (#18, part 1).
+--
+-- A pool row gets one later version: 'available' -> 'reserved' when a batch reserves it. With pages packed full (the
+-- default fillfactor, 100) that version lands on another page, and Postgres logs the whole new row and, before it,
+-- a lock record for the old one (it marks the old version locked while it finds room elsewhere). When the new version
+-- fits on the old one's page, the update logs only the bytes that changed (the columns from status to reserved_by)
+-- and no lock record.
+--
+-- Until V51 this room would have cost the disk: every row stayed for ever, so half-empty pages would have doubled a
+-- table that grew with the history. Since V51 a spent output's row is deleted, utxos holds the live pool only (some
+-- thousands of rows), and VACUUM gives a deleted row's space to the next insert. Half of each page is left free for
+-- the reservations; the pool's table stays as small as twice its live rows.
+--
+-- Only new inserts and updates honour the setting; rows already stored stay where they are. Nothing is rewritten and
+-- the lock is brief (SHARE UPDATE EXCLUSIVE). The previous release runs on it unchanged. Undo: docs/OPERATIONS.md.
+ALTER TABLE utxos SET (fillfactor = 50);
