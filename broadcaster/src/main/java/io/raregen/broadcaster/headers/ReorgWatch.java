@@ -12,14 +12,21 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Re-checks recently mined blocks against the header source: a block whose height now holds another
  * hash (or nothing) left the chain. Its jobs go back to sent (audited as a reorg), and each one's
  * status is asked again at once so that the new block's proof — checked like any other — and the
- * receipt upgrade follow; what ARC does not yet report mined the confirmation poller picks up.
+ * receipt upgrade follow. A job whose new proof cannot be recorded yet (not mined again, its answer or its
+ * header not there) is asked again every round while its reorg is younger than {@code reorg-window}: the new
+ * block's ARC callback may have come before the job left the old block, and the confirmation poller waits
+ * long with callbacks on. After that (or after a restart) the poller's fallback takes it.
  * Counts {@code raregen_reorgs_total} (blocks) and {@code raregen_reorged_jobs_total}.
  */
 public final class ReorgWatch implements Loop {
@@ -28,7 +35,14 @@ public final class ReorgWatch implements Loop {
     /** Records a job's transaction as mined again, checked like any other proof (the result applier's). */
     @FunctionalInterface
     public interface MinedRecorder {
-        void recordMined(JobId jobId, Txid txid, BroadcastResult result);
+        /** True once the proof is checked and recorded (or the job no longer waits for one). */
+        boolean recordMined(JobId jobId, Txid txid, BroadcastResult result);
+    }
+
+    /** At most this many reorged jobs are remembered for another ask; the poller takes the rest. */
+    static final int MAX_AWAITING = 10_000;
+
+    private record Awaiting(Txid txid, Instant since) {
     }
 
     private final HeaderStore store;
@@ -39,6 +53,8 @@ public final class ReorgWatch implements Loop {
     private final HeaderSettings settings;
     private final Counter reorgs;
     private final Counter reorgedJobs;
+    /** Reorged jobs whose new proof is not recorded yet, asked again each round (this loop's thread only). */
+    private final Map<JobId, Awaiting> awaiting = new LinkedHashMap<>();
 
     public ReorgWatch(HeaderStore store, BlockHeaderSource source, InclusionCheck check, TransactionBroadcaster broadcaster,
                       MinedRecorder applier, HeaderSettings settings, MeterRegistry registry) {
@@ -66,6 +82,7 @@ public final class ReorgWatch implements Loop {
     @Override
     public int runOnce() {
         int moved = 0;
+        askAgain();
         for (HeaderStore.Stored block : store.takeRecent(settings.getReorgWindow(), settings.getReorgBatch())) {
             Optional<String> now;
             try {
@@ -85,13 +102,39 @@ public final class ReorgWatch implements Loop {
             reorgedJobs.increment(jobs.size());
             moved += jobs.size();
             LOG.warn("{}: {} job(s) back to sent; fetching their proofs again", reason, jobs.size());
+            Instant movedAt = Instant.now();
             for (HeaderStore.Reorged j : jobs) {
-                BroadcastResult r = broadcaster.status(j.txid());
-                if (r.outcome() == BroadcastResult.Outcome.MINED) {
-                    applier.recordMined(j.jobId(), j.txid(), r);
+                if (!minedAgain(j.jobId(), j.txid()) && awaiting.size() < MAX_AWAITING) {
+                    awaiting.put(j.jobId(), new Awaiting(j.txid(), movedAt));
                 }
             }
         }
         return moved;
+    }
+
+    /** How many reorged jobs wait for their new proof to be asked again. */
+    public int awaiting() {
+        return awaiting.size();
+    }
+
+    private void askAgain() {
+        Instant oldest = Instant.now().minus(settings.getReorgWindow());
+        for (Iterator<Map.Entry<JobId, Awaiting>> it = awaiting.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<JobId, Awaiting> e = it.next();
+            if (e.getValue().since().isBefore(oldest) || minedAgain(e.getKey(), e.getValue().txid())) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Asks for the job's transaction; true once its new proof is recorded. */
+    private boolean minedAgain(JobId jobId, Txid txid) {
+        try {
+            BroadcastResult r = broadcaster.status(txid);
+            return r.outcome() == BroadcastResult.Outcome.MINED && applier.recordMined(jobId, txid, r);
+        } catch (RuntimeException e) {
+            LOG.warn("reorg watch: cannot ask about {} (job {}) yet: {}", txid.hex(), jobId, e.getMessage());
+            return false;
+        }
     }
 }

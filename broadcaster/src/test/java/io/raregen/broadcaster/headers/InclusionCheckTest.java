@@ -3,6 +3,7 @@ package io.raregen.broadcaster.headers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
+import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
@@ -12,6 +13,7 @@ import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.proof.BlockHeader;
+import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
 import io.raregen.localchain.blocks.Block;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -143,6 +146,46 @@ class InclusionCheckTest {
         assertEquals(1, kit.scalar("SELECT count(*) FROM block_headers WHERE block_hash = '" + fresh.hash() + "'"));
         assertEquals(1.0, registry.counter("raregen.reorgs").count());
         assertEquals(2.0, registry.counter("raregen.reorged.jobs").count());
+    }
+
+    @Test
+    void aReorgedJobWhoseNewProofIsNotThereYet_isAskedAgainOnTheNextRound() throws Exception {
+        String id = sentJobs(1).get(0);
+        kit.chain.mineBlock();
+        assertEquals(1, tracker().runOnce());
+        // ARC gives no answer at first (the new block's callback may already have come and gone while the job was
+        // still in the old block, and the poller waits long when callbacks are on)
+        ArcTransactionBroadcaster arc = new ArcTransactionBroadcaster(kit.arcProperties());
+        AtomicBoolean answering = new AtomicBoolean(false);
+        TransactionBroadcaster notYet = new TransactionBroadcaster() {
+            @Override
+            public List<BroadcastResult> broadcast(List<SignedTransaction> transactions) {
+                return arc.broadcast(transactions);
+            }
+
+            @Override
+            public BroadcastResult status(Txid txid) {
+                if (!answering.get()) {
+                    throw new IllegalStateException("no answer yet");
+                }
+                return arc.status(txid);
+            }
+        };
+        ReorgWatch watch = new ReorgWatch(new HeaderStore(kit.dataSource()),
+                new HttpBlockHeaderSource(settings.getUrl(), settings.getHeightUrl(), Duration.ofSeconds(5)),
+                pipeline.applier().inclusion(), notYet, (job, txid, r) -> pipeline.applier().recordMined(job, txid, r).verified(),
+                settings, new SimpleMeterRegistry());
+
+        Block fresh = kit.chain.reorg(1).newBlock();
+        assertEquals(1, watch.runOnce());
+        assertEquals("sent", kit.strings("SELECT status FROM job_states WHERE job_id = '" + id + "'").get(0));
+        assertEquals(1, watch.awaiting());
+
+        answering.set(true);
+        assertEquals(0, watch.runOnce(), "no block left the chain since");
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'mined' AND block_hash = '" + fresh.hash()
+                + "' AND job_id = '" + id + "'"), "asked again, and mined in the new block");
+        assertEquals(0, watch.awaiting());
     }
 
     private static BroadcastResult withPath(BroadcastResult r, String pathHex, Integer height) {
