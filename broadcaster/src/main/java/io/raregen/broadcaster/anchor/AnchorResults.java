@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.anchor;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
 import io.raregen.broadcaster.broadcast.NetworkStatus;
@@ -10,6 +9,7 @@ import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Txid;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.anchor;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.store.ClaimedJob;
 import io.raregen.broadcaster.store.StoreException;
 import io.raregen.broadcaster.store.Transactions;
@@ -12,6 +11,7 @@ import io.raregen.core.jobs.Spends;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.anchor;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.fees.FeePolicy;
@@ -21,8 +20,8 @@ import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.InsufficientFundsException;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
-import io.raregen.core.types.Ulid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.callbacks;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.anchor.AnchorResults;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

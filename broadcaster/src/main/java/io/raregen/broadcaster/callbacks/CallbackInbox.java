@@ -1,7 +1,7 @@
 package io.raregen.broadcaster.callbacks;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.store.StoreException;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Txid;
 

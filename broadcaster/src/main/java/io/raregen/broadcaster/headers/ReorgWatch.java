@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,11 @@ import java.util.Optional;
  * Re-checks recently mined blocks against the header source: a block whose height now holds another
  * hash (or nothing) left the chain. Its jobs go back to sent (audited as a reorg), and each one's
  * status is asked again at once so that the new block's proof — checked like any other — and the
- * receipt upgrade follow. A job whose new proof cannot be recorded yet (not mined again, its answer or its
- * header not there) is asked again every round while its reorg is younger than {@code reorg-window}: the new
- * block's ARC callback may have come before the job left the old block, and the confirmation poller waits
- * long with callbacks on. After that (or after a restart) the poller's fallback takes it.
+ * receipt upgrade follow. A job with no answer yet (not mined again, ARC or the new block's header not
+ * reachable) is asked again in later rounds, {@value #ASK_PER_ROUND} a round, while its reorg is younger than
+ * {@code reorg-window}: the new block's ARC callback may have come before the job left the old block, and the
+ * confirmation poller waits long with callbacks on. A proof that does not match its header is an answer (the
+ * check counts and logs it; the job stays sent). After the window, or a restart, the poller's fallback takes it.
  * Counts {@code raregen_reorgs_total} (blocks) and {@code raregen_reorged_jobs_total}.
  */
 public final class ReorgWatch implements Loop {
@@ -35,12 +35,13 @@ public final class ReorgWatch implements Loop {
     /** Records a job's transaction as mined again, checked like any other proof (the result applier's). */
     @FunctionalInterface
     public interface MinedRecorder {
-        /** True once the proof is checked and recorded (or the job no longer waits for one). */
-        boolean recordMined(JobId jobId, Txid txid, BroadcastResult result);
+        InclusionCheck.Verdict recordMined(JobId jobId, Txid txid, BroadcastResult result);
     }
 
     /** At most this many reorged jobs are remembered for another ask; the poller takes the rest. */
     static final int MAX_AWAITING = 10_000;
+    /** At most this many of them are asked again per round (status calls to ARC), oldest first, in turn. */
+    static final int ASK_PER_ROUND = 500;
 
     private record Awaiting(Txid txid, Instant since) {
     }
@@ -104,7 +105,7 @@ public final class ReorgWatch implements Loop {
             LOG.warn("{}: {} job(s) back to sent; fetching their proofs again", reason, jobs.size());
             Instant movedAt = Instant.now();
             for (HeaderStore.Reorged j : jobs) {
-                if (!minedAgain(j.jobId(), j.txid()) && awaiting.size() < MAX_AWAITING) {
+                if (!answered(j.jobId(), j.txid()) && awaiting.size() < MAX_AWAITING) {
                     awaiting.put(j.jobId(), new Awaiting(j.txid(), movedAt));
                 }
             }
@@ -117,21 +118,27 @@ public final class ReorgWatch implements Loop {
         return awaiting.size();
     }
 
+    /** Asks again about up to {@link #ASK_PER_ROUND} waiting jobs; one still without an answer goes to the back. */
     private void askAgain() {
         Instant oldest = Instant.now().minus(settings.getReorgWindow());
-        for (Iterator<Map.Entry<JobId, Awaiting>> it = awaiting.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<JobId, Awaiting> e = it.next();
-            if (e.getValue().since().isBefore(oldest) || minedAgain(e.getKey(), e.getValue().txid())) {
-                it.remove();
+        awaiting.values().removeIf(a -> a.since().isBefore(oldest));
+        for (JobId job : awaiting.keySet().stream().limit(ASK_PER_ROUND).toList()) {
+            Awaiting a = awaiting.remove(job);
+            if (!answered(job, a.txid())) {
+                awaiting.put(job, a);
             }
         }
     }
 
-    /** Asks for the job's transaction; true once its new proof is recorded. */
-    private boolean minedAgain(JobId jobId, Txid txid) {
+    /**
+     * Asks for the job's transaction; true once it has an answer: mined again and its proof checked (recorded when
+     * it verifies, counted and kept sent when it does not match its header).
+     */
+    private boolean answered(JobId jobId, Txid txid) {
         try {
             BroadcastResult r = broadcaster.status(txid);
-            return r.outcome() == BroadcastResult.Outcome.MINED && applier.recordMined(jobId, txid, r);
+            return r.outcome() == BroadcastResult.Outcome.MINED
+                    && applier.recordMined(jobId, txid, r).outcome() != InclusionCheck.Outcome.UNAVAILABLE;
         } catch (RuntimeException e) {
             LOG.warn("reorg watch: cannot ask about {} (job {}) yet: {}", txid.hex(), jobId, e.getMessage());
             return false;

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.collector.BatchCollector;
 import io.raregen.broadcaster.fees.FeePolicy;
@@ -21,9 +20,9 @@ import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
-import io.raregen.core.types.Ulid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

@@ -151,8 +151,7 @@ public final class PublishPipeline implements AutoCloseable {
         InclusionCheck check = new InclusionCheck(source, headers, registry);
         applier.checkInclusionWith(check);
         if (settings.getHeightUrl() != null && !settings.getHeightUrl().isBlank()) {
-            reorgWatch = new ReorgWatch(headers, source, check, parts.broadcaster(),
-                    (job, txid, r) -> applier.recordMined(job, txid, r).verified(), settings, registry);
+            reorgWatch = new ReorgWatch(headers, source, check, parts.broadcaster(), applier::recordMined, settings, registry);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.results;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.broadcast.BroadcastResult;
 import io.raregen.broadcaster.broadcast.BroadcastResult.Outcome;
 import io.raregen.broadcaster.broadcast.NetworkStatus;
@@ -17,6 +16,7 @@ import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Txid;

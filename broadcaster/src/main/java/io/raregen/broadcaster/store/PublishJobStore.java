@@ -1,12 +1,12 @@
 package io.raregen.broadcaster.store;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.jobs.JobTransactionBytes;
 import io.raregen.core.jobs.Spends;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;

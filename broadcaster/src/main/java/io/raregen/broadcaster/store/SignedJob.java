@@ -1,7 +1,7 @@
 package io.raregen.broadcaster.store;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.core.tx.SignedTransaction;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 
 import java.time.Instant;

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,9 +56,9 @@ public class PostgresUtxoPool implements UtxoPool {
             """;
 
     /**
-     * A spent output leaves the pool (V51): its row is deleted once the network accepted the spender, and its spends
-     * row (written when the spender was stored) is what stays of it. Every insert of an output below skips an
-     * outpoint that has a spends row ({@link Spends#NOT_SPENT}), so a deleted output never comes back.
+     * Outputs into the pool. A spent output left it (V51, {@link Spends#leaveThePool}) and its spends row is what
+     * stays of it: every insert of an output skips an outpoint that has a spends row ({@link Spends#NOT_SPENT}), so a
+     * deleted output never comes back.
      */
     static final String INSERT_OUTPUTS = """
             INSERT INTO utxos (txid, vout, satoshis, script_pub_key, purpose, status, chain_depth)
@@ -261,7 +262,7 @@ public class PostgresUtxoPool implements UtxoPool {
 
     /** True when no element spends an output another element of the list creates. */
     private static boolean independent(List<Spend> spends) {
-        java.util.Set<Txid> created = new java.util.HashSet<>();
+        Set<Txid> created = new HashSet<>();
         for (Spend s : spends) {
             created.add(s.spendingTxid());
         }
@@ -277,18 +278,16 @@ public class PostgresUtxoPool implements UtxoPool {
 
     private void applySpend(Connection c, Collection<Outpoint> inputs, List<Utxo> newOutputs,
                             Purpose purpose) throws SQLException {
-        {
-            int depth;
-            try (PreparedStatement ps = c.prepareStatement(INPUT_DEPTH)) {
-                setOutpoints(c, ps, 1, inputs);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    depth = rs.getInt(1) + 1;
-                }
+        int depth;
+        try (PreparedStatement ps = c.prepareStatement(INPUT_DEPTH)) {
+            setOutpoints(c, ps, 1, inputs);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                depth = rs.getInt(1) + 1;
             }
-            Spends.leaveThePool(c, inputs);
-            insertOutputs(c, newOutputs, purpose, "available", depth);
         }
+        Spends.leaveThePool(c, inputs);
+        insertOutputs(c, newOutputs, purpose, "available", depth);
     }
 
     /** Inserts outputs with a status; used by confirmSpent ("available") and by write-ahead ("pending"). */

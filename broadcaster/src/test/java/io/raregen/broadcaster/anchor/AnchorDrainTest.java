@@ -1,7 +1,6 @@
 package io.raregen.broadcaster.anchor;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.headers.HeaderSettings;
 import io.raregen.broadcaster.headers.HeaderStore;
@@ -20,6 +19,7 @@ import io.raregen.core.anchor.InclusionProof;
 import io.raregen.core.anchor.RecordLeaf;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.tx.RawTransaction;
+import io.raregen.core.types.BatchId;
 import io.raregen.localchain.blocks.Block;
 import org.junit.jupiter.api.Test;
 

@@ -173,7 +173,7 @@ class InclusionCheckTest {
         };
         ReorgWatch watch = new ReorgWatch(new HeaderStore(kit.dataSource()),
                 new HttpBlockHeaderSource(settings.getUrl(), settings.getHeightUrl(), Duration.ofSeconds(5)),
-                pipeline.applier().inclusion(), notYet, (job, txid, r) -> pipeline.applier().recordMined(job, txid, r).verified(),
+                pipeline.applier().inclusion(), notYet, pipeline.applier()::recordMined,
                 settings, new SimpleMeterRegistry());
 
         Block fresh = kit.chain.reorg(1).newBlock();

@@ -1,6 +1,5 @@
 package io.raregen.broadcaster.pipeline;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -16,6 +15,7 @@ import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.keys.Network;
+import io.raregen.core.types.BatchId;
 import io.raregen.migrations.RestartablePostgres;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;

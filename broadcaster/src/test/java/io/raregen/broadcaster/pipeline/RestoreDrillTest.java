@@ -8,6 +8,7 @@ import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.PgTools;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.envelope.Envelope;
+import io.raregen.core.jobs.Spends;
 import io.raregen.core.reconcile.ChainReconciliation.Finding;
 import io.raregen.core.reconcile.ChainReconciliation.Kind;
 import io.raregen.core.reconcile.ChainReconciliation;
@@ -189,7 +190,7 @@ class RestoreDrillTest extends ChainAndQueue {
                      SELECT txid, vout, status, spent_by_txid FROM utxos
                      UNION ALL
                      SELECT sp.outpoint_txid, sp.outpoint_vout, 'spent', sp.spending_txid FROM spends sp
-                      WHERE\s""" + io.raregen.core.jobs.Spends.leftThePool("sp"))) {
+                      WHERE\s""" + Spends.leftThePool("sp"))) {
             while (rs.next()) {
                 Outpoint o = new Outpoint(Txid.fromHex(rs.getString(1)), rs.getInt(2));
                 Optional<Txid> spender = woc.spender(o);

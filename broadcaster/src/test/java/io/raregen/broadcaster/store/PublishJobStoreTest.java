@@ -1,12 +1,12 @@
 package io.raregen.broadcaster.store;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.broadcaster.support.JobIds;
 import io.raregen.broadcaster.support.TestKit;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.PublishTransactions;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.JobId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;

@@ -2,7 +2,6 @@ package io.raregen.cli.verify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.raregen.core.types.BatchId;
 import io.raregen.cli.support.Json;
 import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
@@ -16,6 +15,7 @@ import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;

@@ -1,10 +1,10 @@
 package io.raregen.core.anchor;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.core.internal.ByteWriter;
 import io.raregen.core.internal.Pushes;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.TxOutput;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.Ulid;
 
 import java.nio.charset.StandardCharsets;

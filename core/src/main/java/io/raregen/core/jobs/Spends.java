@@ -28,10 +28,13 @@ public final class Spends {
     private static final String INSERT = "INSERT INTO spends (outpoint_txid, outpoint_vout, spending_txid, job_id, satoshis, "
             + "script_pub_key) SELECT * FROM unnest(?::char(64)[], ?::int[], ?::char(64)[], ?::varchar[], ?::bigint[], ?::bytea[])";
 
+    /** A pool row a spend takes out: live, not one an operator retired. */
+    private static final String IN_THE_POOL = "u.status IN ('available', 'reserved', 'pending')";
+
     private static final String LEAVE_THE_POOL = """
             DELETE FROM utxos u
             USING unnest(?::char(64)[], ?::int[]) AS o(txid, vout)
-            WHERE u.txid = o.txid AND u.vout = o.vout AND u.status IN ('available', 'reserved', 'pending')""";
+            WHERE u.txid = o.txid AND u.vout = o.vout AND\s""" + IN_THE_POOL;
 
     /**
      * SQL condition, true when the outpoint {@code <alias>.txid}, {@code <alias>.vout} has no spends row: an output
@@ -163,7 +166,7 @@ public final class Spends {
                 DELETE FROM utxos u
                 USING spends s
                 WHERE s.spending_txid = ? AND s.job_id IS NULL AND u.txid = s.outpoint_txid AND u.vout = s.outpoint_vout
-                  AND u.status IN ('available', 'reserved', 'pending')""")) {
+                  AND\s""" + IN_THE_POOL)) {
             ps.setString(1, spender.hex());
             return ps.executeUpdate();
         }

@@ -1,6 +1,5 @@
 package io.raregen.core.anchor;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.EnvelopeSigner;
 import io.raregen.core.internal.ByteWriter;
 import io.raregen.core.internal.Hex;
@@ -12,6 +11,7 @@ import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.TransactionBuilder;
 import io.raregen.core.tx.TxOutput;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;

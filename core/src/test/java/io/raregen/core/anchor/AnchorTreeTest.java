@@ -1,7 +1,7 @@
 package io.raregen.core.anchor;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.core.internal.Hashes;
+import io.raregen.core.types.BatchId;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeSigner;
 import io.raregen.core.envelope.Payloads;
 import io.raregen.core.internal.Hex;
 import io.raregen.core.keys.KeyPair;
+import io.raregen.core.types.BatchId;
 
 import java.io.IOException;
 import java.io.InputStream;

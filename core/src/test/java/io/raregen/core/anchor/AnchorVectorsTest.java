@@ -1,10 +1,10 @@
 package io.raregen.core.anchor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.raregen.core.types.BatchId;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeVerifier;
 import io.raregen.core.internal.Hex;
+import io.raregen.core.types.BatchId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

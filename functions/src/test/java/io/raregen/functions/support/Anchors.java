@@ -1,6 +1,5 @@
 package io.raregen.functions.support;
 
-import io.raregen.core.types.BatchId;
 import io.raregen.core.anchor.Anchor;
 import io.raregen.core.anchor.AnchorHash;
 import io.raregen.core.anchor.AnchorTransactions;
@@ -11,6 +10,7 @@ import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.SignedTransaction;
 import io.raregen.core.tx.Utxo;
+import io.raregen.core.types.BatchId;
 import io.raregen.core.types.Outpoint;
 import io.raregen.core.types.Satoshis;
 import io.raregen.core.types.Txid;
