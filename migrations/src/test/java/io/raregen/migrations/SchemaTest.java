@@ -519,6 +519,49 @@ class SchemaTest {
                     SELECT count(*) FROM pg_constraint
                      WHERE contype = 'f' AND conrelid IN ('publish_job_transactions'::regclass, 'spends'::regclass,
                                                           'utxos'::regclass)"""));
+            // V53: nor a check of the batch each stored job names (the anchoring window's key stays: not the drain's)
+            assertEquals("publish_jobs_anchor_batch_id_fkey,publish_jobs_pubkey_fkey", scalar(c, """
+                    SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint
+                     WHERE contype = 'f' AND conrelid = 'publish_jobs'::regclass"""));
+        }
+    }
+
+    /**
+     * V53: the transition guard asks whether each job's transaction bytes are stored with one probe of
+     * publish_job_transactions' key per job, never by reading the whole key (what a hashed EXISTS did whenever the table
+     * looked small next to the statement: every store then read every stored transaction's key).
+     */
+    @Test
+    void theStoresGuard_probesTheBytesOfItsOwnJobs_notTheWholeTable() throws Exception {
+        String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                insertIdentity(c, PUBKEY);
+                // the bytes of 20,000 other jobs, then 500 queued jobs with theirs: the store's shape
+                exec(c, "INSERT INTO publish_job_transactions (job_id, raw_tx) SELECT 'h" + tag + "' || lpad(g::text, 17, '0'), "
+                        + "'\\x0100' FROM generate_series(1, 20000) g");
+                exec(c, "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash) "
+                        + "SELECT 'q" + tag + "' || lpad(g::text, 17, '0'), '" + PUBKEY + "', 'n" + tag + "' || g, '{}', 'sig', "
+                        + "md5(g::text) || md5(g::text) FROM generate_series(1, 500) g");
+                exec(c, "INSERT INTO publish_job_transactions (job_id, raw_tx) SELECT 'q" + tag + "' || lpad(g::text, 17, '0'), "
+                        + "'\\x0100' FROM generate_series(1, 500) g");
+                exec(c, "INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B" + tag + "', 500, 'broadcasting')");
+                exec(c, "ANALYZE publish_job_transactions");
+                // rows of the table read by sequential scans plus entries of its key read by index scans, in this transaction
+                String read = "SELECT pg_stat_get_xact_tuples_returned('publish_job_transactions'::regclass) "
+                        + "+ pg_stat_get_xact_tuples_returned('publish_job_transactions_pkey'::regclass)";
+                long before = Long.parseLong(scalar(c, read));
+
+                exec(c, "UPDATE publish_jobs SET status = 'signed', processing_batch_id = 'B" + tag + "', "
+                        + "txid = md5(job_id) || md5(job_id || 'x') WHERE job_id LIKE 'q" + tag + "%' AND status = 'queued'");
+
+                assertEquals("500", scalar(c, "SELECT count(*) FROM publish_jobs WHERE job_id LIKE 'q" + tag + "%' AND status = 'signed'"));
+                long probed = Long.parseLong(scalar(c, read)) - before;
+                assertTrue(probed >= 500 && probed <= 1000, "rows and key entries of publish_job_transactions read: " + probed);
+            } finally {
+                c.rollback();
+            }
         }
     }
 

@@ -68,7 +68,8 @@ public final class Invariants {
 
     /**
      * What the foreign keys to publish_jobs checked until V50: every spends row naming a job, and every stored
-     * transaction, belongs to a job that exists.
+     * transaction, belongs to a job that exists; and what publish_jobs' key to publish_batches checked until V53: every
+     * batch a job names exists.
      */
     public static void assertRowsHaveTheirJob(TestKit kit) {
         assertEquals(0, kit.scalar("""
@@ -77,6 +78,10 @@ public final class Invariants {
         assertEquals(0, kit.scalar("""
                 SELECT count(*) FROM publish_job_transactions t
                  WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.job_id = t.job_id)"""), "transaction of no job");
+        assertEquals(0, kit.scalar("""
+                SELECT count(*) FROM publish_jobs j WHERE j.processing_batch_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM publish_batches b WHERE b.batch_id = j.processing_batch_id)"""),
+                "job of no batch");
     }
 
     /** I5: every recorded transition is one the state machine allows. */
