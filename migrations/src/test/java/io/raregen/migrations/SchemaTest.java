@@ -527,6 +527,39 @@ class SchemaTest {
     }
 
     /**
+     * V54: the hex checks of the tables every record writes are a length and a class, not a regex with a counted
+     * repetition ({64}), which Postgres's regex engine runs ~10 times slower, for every row version written.
+     */
+    @Test
+    void hexChecks_haveNoCountedRepetition_andAcceptAndRejectWhatTheRegexDid() throws Exception {
+        try (Connection c = db.connect()) {
+            assertEquals("", scalar(c, """
+                    SELECT coalesce(string_agg(conname, ',' ORDER BY conname), '') FROM pg_constraint
+                     WHERE contype = 'c' AND pg_get_constraintdef(oid) ~ '[{][0-9]+[}]'
+                       AND conrelid IN ('publish_jobs'::regclass, 'utxos'::regclass, 'spends'::regclass,
+                                        'arc_callbacks'::regclass, 'pool_transactions'::regclass)"""));
+            String hex = "0123456789abcdef".repeat(4);
+            List<String> samples = List.of(hex, hex.toUpperCase(), hex.substring(1), hex.substring(0, 63) + "g",
+                    hex.substring(0, 31) + " " + hex.substring(32), hex.substring(0, 63) + "é", "ab".repeat(32));
+            for (String v : samples) {
+                boolean regex = "t".equals(scalar(c, "SELECT '" + v + "'::char(64) ~ '^[0-9a-f]{64}$'"));
+                String txid = v.replace("'", "''");
+                boolean accepted;
+                try {
+                    insertUtxo(c, txid, 7, 1);
+                    accepted = true;
+                    exec(c, "DELETE FROM utxos WHERE txid = '" + txid + "' AND vout = 7");
+                } catch (SQLException e) {
+                    assertEquals("23514", e.getSQLState(), v);
+                    accepted = false;
+                }
+                assertEquals(regex, accepted, "'" + v + "'");
+            }
+            assertTrue(samples.stream().filter(v -> v.matches("[0-9a-f]{64}")).count() == 2, "both forms were tried");
+        }
+    }
+
+    /**
      * V53: the transition guard asks whether each job's transaction bytes are stored with one probe of
      * publish_job_transactions' key per job, never by reading the whole key (what a hashed EXISTS did whenever the table
      * looked small next to the statement: every store then read every stored transaction's key).
