@@ -7,11 +7,11 @@
 -- 1. The transition guard copied every old row whole (with the request body, ~2 KB) into its first step, and asked
 --    "are this job's transaction bytes stored?" as EXISTS sub-selects. Postgres may run such a sub-select hashed:
 --    read the whole of publish_job_transactions' key once per statement and look each job up in memory. It chose
---    that whenever the table looked small next to the statement's rows (up to ~100,000 rows: a new deployment, or
---    the benchmark's database), so each store read every key of the table, a cost that grew with the table until
---    the plan changed. The guard now copies only the columns it tests, and asks the same question as a scalar
---    sub-select (at most one row: job_id is the key), which Postgres never hashes: one probe of the key per job that
---    needs the answer. Same rules, same audit rows, same errors.
+--    that whenever the table looked small next to the statement's rows (for a 500-job store: still at 100,000 rows,
+--    no longer at 200,000; a new deployment, or the benchmark's database), so each store read every key of the
+--    table, a cost that grew with the table until the plan changed. The guard now copies only the columns it tests,
+--    and asks the same question as a scalar sub-select (at most one row: job_id is the key), which Postgres never
+--    hashes: one probe of the key per job that needs the answer. Same rules, same audit rows, same errors.
 --
 -- 2. The foreign key publish_jobs.processing_batch_id -> publish_batches ran a check per job row whose batch changed
 --    (500 per store: a look-up of the batch row under a KEY SHARE lock). Its relation holds by construction: the

@@ -541,21 +541,22 @@ class SchemaTest {
             String hex = "0123456789abcdef".repeat(4);
             List<String> samples = List.of(hex, hex.toUpperCase(), hex.substring(1), hex.substring(0, 63) + "g",
                     hex.substring(0, 31) + " " + hex.substring(32), hex.substring(0, 63) + "é", "ab".repeat(32));
+            int acceptedCount = 0;
             for (String v : samples) {
                 boolean regex = "t".equals(scalar(c, "SELECT '" + v + "'::char(64) ~ '^[0-9a-f]{64}$'"));
-                String txid = v.replace("'", "''");
                 boolean accepted;
                 try {
-                    insertUtxo(c, txid, 7, 1);
+                    insertUtxo(c, v, 7, 1);
                     accepted = true;
-                    exec(c, "DELETE FROM utxos WHERE txid = '" + txid + "' AND vout = 7");
+                    acceptedCount++;
+                    exec(c, "DELETE FROM utxos WHERE txid = '" + v + "' AND vout = 7");
                 } catch (SQLException e) {
                     assertEquals("23514", e.getSQLState(), v);
                     accepted = false;
                 }
                 assertEquals(regex, accepted, "'" + v + "'");
             }
-            assertTrue(samples.stream().filter(v -> v.matches("[0-9a-f]{64}")).count() == 2, "both forms were tried");
+            assertEquals(2, acceptedCount, "both outcomes were tried");
         }
     }
 
