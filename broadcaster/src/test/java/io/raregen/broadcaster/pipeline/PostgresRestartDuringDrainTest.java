@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -44,7 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is sent exactly once with a transaction the chain accepted, no outpoint is an input of two signed transactions, the
  * pool balances, no UTXO stays reserved, every queue message is gone, and the log carries neither a stack-trace flood
  * nor a secret.
+ *
+ * <p>{@link Isolated}: it counts every log line of the JVM during the outage, so no other test class runs beside it.
  */
+@Isolated("counts the log lines of the whole JVM")
 class PostgresRestartDuringDrainTest {
     static final int N = 400;
     static final String DB_PASSWORD = "drill-password-3f9c1e";
