@@ -19,17 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class BrowserAgainstStackTest {
 
-    @TempDir
-    static Path tmp;
-
     protected InProcessStack stack;
     protected Browser browser;
 
     /** File name under {@code target/} that receives the stack's output. */
     protected abstract String stackLogName();
 
+    /** The class's own directory (a parameter, not a static field: classes that run side by side each get theirs). */
+    protected Path tmp;
+
     @BeforeAll
-    void startStackAndBrowser() throws Exception {
+    void startStackAndBrowser(@TempDir Path dir) throws Exception {
+        tmp = dir;
         assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
                 "SKIPPED: the browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): "
                         + "apt-get install -y chromium chromium-driver");
