@@ -217,6 +217,10 @@ public final class DrainBenchmark {
             st.execute("VACUUM ANALYZE utxos");
             st.execute("VACUUM ANALYZE spends");
             st.execute("VACUUM ANALYZE publish_job_transition_sets");
+            // the insert wrote GBs of WAL and would start a checkpoint somewhere in the timed drain (its writes and the
+            // full-page images after it at a different moment in every run): finish one now, so that every run starts
+            // the same way, the warm-up and the timed drain after a completed checkpoint
+            st.execute("CHECKPOINT");
         } catch (SQLException e) {
             throw new IllegalStateException("history insert failed", e);
         }
@@ -312,6 +316,9 @@ public final class DrainBenchmark {
             kit.strings("SELECT pg_stat_statements_reset()::text");
         }
         peakHeap.set(0);
+        // the server's WAL and checkpoints over the timed drain (server-wide: nothing else may run meanwhile); a
+        // checkpoint in the window makes the first change of every page after it log the whole page
+        List<String> walBefore = report ? serverWal(kit) : List.of();
         CpuAccount cpuBefore = CpuAccount.now();
         long start = System.nanoTime();
         p.start();
@@ -349,12 +356,35 @@ public final class DrainBenchmark {
             System.out.printf("mode=%s jobs=%d drained in %.2f s = %.0f tx/s; peak heap used %.0f MB (whole JVM: pipeline + in-process chain + ElasticMQ)%n",
                     mode, n, secs, n / secs, peakHeap.get() / 1e6);
             cpuAfter.printSince(cpuBefore, n);
+            printServerWal(walBefore, serverWal(kit), n);
         }
         if (statements) {
             printStatements(kit, n);
         }
         // what the receivers left behind is acknowledged by the next pipeline (or the warm-up's by the timed one)
         return n / secs;
+    }
+
+    /** WAL position, full-page images, WAL records and checkpoints of the server so far (pg_stat_wal, pg_stat_bgwriter). */
+    private static List<String> serverWal(TestKit kit) {
+        // the cumulative statistics lag by up to a second: let the last writes report
+        try {
+            Thread.sleep(1100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return kit.strings("""
+                SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint::text || ' ' || w.wal_fpi || ' ' || w.wal_records
+                       || ' ' || (b.checkpoints_timed + b.checkpoints_req) || ' ' || b.buffers_checkpoint
+                FROM pg_stat_wal w, pg_stat_bgwriter b""");
+    }
+
+    private static void printServerWal(List<String> before, List<String> after, int n) {
+        long[] b = java.util.Arrays.stream(before.get(0).split(" ")).mapToLong(Long::parseLong).toArray();
+        long[] a = java.util.Arrays.stream(after.get(0).split(" ")).mapToLong(Long::parseLong).toArray();
+        System.out.printf("server WAL over the timed drain: %.0f B per job, %.2f full-page images and %.1f records per job;"
+                        + " checkpoints %d (%d buffers written)%n",
+                (a[0] - b[0]) / (double) n, (a[1] - b[1]) / (double) n, (a[2] - b[2]) / (double) n, a[3] - b[3], a[4] - b[4]);
     }
 
     /**
