@@ -319,6 +319,9 @@ public final class DrainBenchmark {
         // the server's WAL and checkpoints over the timed drain (server-wide: nothing else may run meanwhile); a
         // checkpoint in the window makes the first change of every page after it log the whole page
         List<String> walBefore = report ? serverWal(kit) : List.of();
+        // -Dbench.walByRelation=true: which relations the timed drain's full-page images were of (pg_walinspect)
+        boolean walByRelation = report && Boolean.getBoolean("bench.walByRelation");
+        String lsnBefore = walByRelation ? kit.strings("SELECT pg_current_wal_lsn()::text").get(0) : null;
         CpuAccount cpuBefore = CpuAccount.now();
         long start = System.nanoTime();
         p.start();
@@ -357,6 +360,9 @@ public final class DrainBenchmark {
                     mode, n, secs, n / secs, peakHeap.get() / 1e6);
             cpuAfter.printSince(cpuBefore, n);
             printServerWal(walBefore, serverWal(kit), n);
+            if (walByRelation) {
+                printFullPageImagesByRelation(kit, lsnBefore, n);
+            }
         }
         if (statements) {
             printStatements(kit, n);
@@ -385,6 +391,19 @@ public final class DrainBenchmark {
         System.out.printf("server WAL over the timed drain: %.0f B per job, %.2f full-page images and %.1f records per job;"
                         + " checkpoints %d (%d buffers written)%n",
                 (a[0] - b[0]) / (double) n, (a[1] - b[1]) / (double) n, (a[2] - b[2]) / (double) n, a[3] - b[3], a[4] - b[4]);
+    }
+
+    /** The full-page images written since {@code lsnBefore}, by the relation of their record's first block. */
+    private static void printFullPageImagesByRelation(TestKit kit, String lsnBefore, int n) {
+        kit.sql("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        List<String> rows = kit.strings("""
+                WITH r AS (SELECT fpi_length, regexp_match(block_ref, 'rel (\\d+)/(\\d+)/(\\d+)') AS m
+                           FROM pg_get_wal_records_info('%s'::pg_lsn, pg_current_wal_lsn()) WHERE fpi_length > 0)
+                SELECT rpad(coalesce(pg_filenode_relation(0, m[3]::oid)::regclass::text, 'filenode ' || m[3]), 44)
+                       || lpad(to_char(count(*)::numeric / %d, 'FM0.000'), 8) || lpad(round(sum(fpi_length)::numeric / %d)::text, 8) || ' B'
+                FROM r GROUP BY m[3] ORDER BY count(*) DESC LIMIT 10""".formatted(lsnBefore, n, n));
+        System.out.println("full-page images of the timed drain by relation (per job: images, bytes):");
+        rows.forEach(r -> System.out.println("  " + r));
     }
 
     /**
