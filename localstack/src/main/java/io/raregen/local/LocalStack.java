@@ -124,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
         // local pace for the reorg watch (POST /admin/reorg on the chain): AWS keeps the 30 s default
         bEnv.put("RAREGEN_HEADERS_REORG_INTERVAL", "3s");
         // local pace for the queue's long poll: a stop waits for the receivers' polls in flight, so Ctrl-C takes ~3 s
-        // instead of ~16 (AWS keeps 20 s: fewer SQS requests; ECS gives a task 30 s to stop)
+        // instead of ~16 (AWS keeps 20 s: fewer SQS requests; its task definition gives the container 60 s to stop)
         bEnv.put("RAREGEN_BROADCASTER_RECEIVE_WAIT_SECONDS", "2");
         // local pace: split soon after funding (AWS keeps the 30 s default); mined arrives by (batched) callback,
         // so confirmation polling is only the fallback for a missed callback: it waits 30 s after sent here

@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -318,10 +319,7 @@ public final class DrainBenchmark {
         peakHeap.set(0);
         // the server's WAL and checkpoints over the timed drain (server-wide: nothing else may run meanwhile); a
         // checkpoint in the window makes the first change of every page after it log the whole page
-        List<String> walBefore = report ? serverWal(kit) : List.of();
-        // -Dbench.walByRelation=true: which relations the timed drain's full-page images were of (pg_walinspect)
-        boolean walByRelation = report && Boolean.getBoolean("bench.walByRelation");
-        String lsnBefore = walByRelation ? kit.strings("SELECT pg_current_wal_lsn()::text").get(0) : null;
+        ServerWal walBefore = report ? ServerWal.now(kit) : null;
         CpuAccount cpuBefore = CpuAccount.now();
         long start = System.nanoTime();
         p.start();
@@ -359,9 +357,11 @@ public final class DrainBenchmark {
             System.out.printf("mode=%s jobs=%d drained in %.2f s = %.0f tx/s; peak heap used %.0f MB (whole JVM: pipeline + in-process chain + ElasticMQ)%n",
                     mode, n, secs, n / secs, peakHeap.get() / 1e6);
             cpuAfter.printSince(cpuBefore, n);
-            printServerWal(walBefore, serverWal(kit), n);
-            if (walByRelation) {
-                printFullPageImagesByRelation(kit, lsnBefore, n);
+            ServerWal walAfter = ServerWal.now(kit);
+            walAfter.printSince(walBefore, n);
+            // -Dbench.walByRelation=true: which relations the timed drain's full-page images were of (pg_walinspect)
+            if (Boolean.getBoolean("bench.walByRelation")) {
+                printFullPageImagesByRelation(kit, walBefore.lsn(), walAfter.lsn(), n);
             }
         }
         if (statements) {
@@ -371,39 +371,48 @@ public final class DrainBenchmark {
         return n / secs;
     }
 
-    /** WAL position, full-page images, WAL records and checkpoints of the server so far (pg_stat_wal, pg_stat_bgwriter). */
-    private static List<String> serverWal(TestKit kit) {
-        // the cumulative statistics lag by up to a second: let the last writes report
-        try {
-            Thread.sleep(1100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** The server's WAL position, full-page images, WAL records and checkpoints so far (pg_stat_wal, pg_stat_bgwriter). */
+    private record ServerWal(String lsn, long bytes, long images, long records, long checkpoints, long buffersWritten) {
+        static ServerWal now(TestKit kit) {
+            // the cumulative statistics lag by up to a second: let the last writes report
+            try {
+                Thread.sleep(1100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (Connection c = kit.ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                    SELECT pg_current_wal_lsn()::text, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, w.wal_fpi,
+                           w.wal_records, b.checkpoints_timed + b.checkpoints_req, b.buffers_checkpoint
+                    FROM pg_stat_wal w, pg_stat_bgwriter b""")) {
+                rs.next();
+                return new ServerWal(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+            } catch (SQLException e) {
+                throw new IllegalStateException("server WAL statistics", e);
+            }
         }
-        return kit.strings("""
-                SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint::text || ' ' || w.wal_fpi || ' ' || w.wal_records
-                       || ' ' || (b.checkpoints_timed + b.checkpoints_req) || ' ' || b.buffers_checkpoint
-                FROM pg_stat_wal w, pg_stat_bgwriter b""");
+
+        void printSince(ServerWal b, int n) {
+            System.out.printf("server WAL over the timed drain: %.0f B per job, %.2f full-page images and %.1f records per job;"
+                            + " checkpoints %d (%d buffers written)%n", (bytes - b.bytes) / (double) n,
+                    (images - b.images) / (double) n, (records - b.records) / (double) n, checkpoints - b.checkpoints,
+                    buffersWritten - b.buffersWritten);
+        }
     }
 
-    private static void printServerWal(List<String> before, List<String> after, int n) {
-        long[] b = java.util.Arrays.stream(before.get(0).split(" ")).mapToLong(Long::parseLong).toArray();
-        long[] a = java.util.Arrays.stream(after.get(0).split(" ")).mapToLong(Long::parseLong).toArray();
-        System.out.printf("server WAL over the timed drain: %.0f B per job, %.2f full-page images and %.1f records per job;"
-                        + " checkpoints %d (%d buffers written)%n",
-                (a[0] - b[0]) / (double) n, (a[1] - b[1]) / (double) n, (a[2] - b[2]) / (double) n, a[3] - b[3], a[4] - b[4]);
-    }
-
-    /** The full-page images written since {@code lsnBefore}, by the relation of their record's first block. */
-    private static void printFullPageImagesByRelation(TestKit kit, String lsnBefore, int n) {
+    /** The full-page images of this database's WAL between two positions, by relation (StorageFootprint's attribution). */
+    private static void printFullPageImagesByRelation(TestKit kit, String from, String to, int n) {
         kit.sql("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
-        List<String> rows = kit.strings("""
-                WITH r AS (SELECT fpi_length, regexp_match(block_ref, 'rel (\\d+)/(\\d+)/(\\d+)') AS m
-                           FROM pg_get_wal_records_info('%s'::pg_lsn, pg_current_wal_lsn()) WHERE fpi_length > 0)
-                SELECT rpad(coalesce(pg_filenode_relation(0, m[3]::oid)::regclass::text, 'filenode ' || m[3]), 44)
-                       || lpad(to_char(count(*)::numeric / %d, 'FM0.000'), 8) || lpad(round(sum(fpi_length)::numeric / %d)::text, 8) || ' B'
-                FROM r GROUP BY m[3] ORDER BY count(*) DESC LIMIT 10""".formatted(lsnBefore, n, n));
-        System.out.println("full-page images of the timed drain by relation (per job: images, bytes):");
-        rows.forEach(r -> System.out.println("  " + r));
+        try (Connection c = kit.ds.getConnection()) {
+            long dbOid = kit.scalar("SELECT oid FROM pg_database WHERE datname = current_database()");
+            Map<String, long[]> byRelation = StorageFootprint.attribute(c, dbOid, from, to).byRelation();
+            System.out.println("full-page images of the timed drain by relation (per job: images, bytes):");
+            byRelation.entrySet().stream().filter(e -> e.getValue()[3] > 0)
+                    .sorted((x, y) -> Long.compare(y.getValue()[3], x.getValue()[3])).limit(10)
+                    .forEach(e -> System.out.printf("  %-44s %7.3f %7.0f B%n", e.getKey(), e.getValue()[3] / (double) n,
+                            e.getValue()[2] / (double) n));
+        } catch (SQLException e) {
+            throw new IllegalStateException("full-page images by relation", e);
+        }
     }
 
     /**

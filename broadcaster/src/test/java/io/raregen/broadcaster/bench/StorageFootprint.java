@@ -80,7 +80,10 @@ public final class StorageFootprint {
         }
     }
 
-    /** WAL of one window attributed by pg_walinspect: per relation (or commit records), per record type. */
+    /**
+     * WAL of one window attributed by pg_walinspect: per relation (or commit records) {records, bytes, full-page image
+     * bytes, records with a full-page image}, per record type.
+     */
     record Attributed(long span, long allRecords, long allBytes, long oursRecords, long oursBytes, long oursFpi,
                       Map<String, long[]> byRelation, Map<String, long[]> byType, Map<String, Long> indexEntries,
                       Map<String, long[]> heapByTable) { }
@@ -345,7 +348,7 @@ public final class StorageFootprint {
      * references names it (the first reference names the relation), or when it has no block reference and its
      * transaction wrote such a record (commit records). Index entries: B-tree records that each add one index tuple.
      */
-    private static Attributed attribute(Connection c, long dbOid, String from, String to) throws SQLException {
+    static Attributed attribute(Connection c, long dbOid, String from, String to) throws SQLException {
         String sql = """
                 WITH r AS (
                   SELECT xid::text::bigint AS x, resource_manager AS rm, record_type AS rt, record_length AS len,
@@ -356,7 +359,8 @@ public final class StorageFootprint {
                   SELECT CASE WHEN m[2]::oid = ? THEN coalesce(pg_filenode_relation(0, m[3]::oid)::regclass::text, 'filenode ' || m[3])
                               WHEN m IS NULL AND x IN (SELECT x FROM ours) THEN '(commit records)'
                          END AS rel, rm, rt, len, fpi FROM r)
-                SELECT rel, rm, rt, count(*), sum(len)::bigint, sum(fpi)::bigint FROM k GROUP BY 1, 2, 3""";
+                SELECT rel, rm, rt, count(*), sum(len)::bigint, sum(fpi)::bigint, count(*) FILTER (WHERE fpi > 0)
+                FROM k GROUP BY 1, 2, 3""";
         Map<String, long[]> byRelation = new LinkedHashMap<>();
         Map<String, long[]> byType = new TreeMap<>();
         Map<String, Long> indexEntries = new TreeMap<>();
@@ -386,10 +390,11 @@ public final class StorageFootprint {
                     oursRecords += count;
                     oursBytes += len;
                     oursFpi += fpi;
-                    long[] a = byRelation.computeIfAbsent(rel, k -> new long[3]);
+                    long[] a = byRelation.computeIfAbsent(rel, k -> new long[4]);
                     a[0] += count;
                     a[1] += len;
                     a[2] += fpi;
+                    a[3] += rs.getLong(7);
                     long[] t = byType.computeIfAbsent(type, k -> new long[2]);
                     t[0] += count;
                     t[1] += len;
