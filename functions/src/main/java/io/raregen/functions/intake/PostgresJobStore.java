@@ -234,9 +234,12 @@ public class PostgresJobStore implements JobStore {
     /** Runs one group: a lone job with the single-row statement, several with one multi-row statement. */
     private List<GroupOutcome> insertGroup(List<NewJob> jobs) {
         ConnectionFailure down = lastConnectionFailure;
-        if (down != null && jobs.stream().allMatch(j -> j.queuedAt() - down.at() < 0)) {
-            // every job of this group was already waiting while the previous group spent the whole connection
-            // timeout finding the database unreachable: answer now instead of making them wait a second timeout
+        if (down != null && jobs.stream().anyMatch(j -> j.queuedAt() - down.at() < 0)) {
+            // a job of this group was already waiting while the previous group spent the whole connection timeout
+            // finding the database unreachable: answer the group now instead of making that job wait a second
+            // timeout. Any, not all: a request that arrived after the failure was recorded (a client whose 503
+            // came back before the next group was formed) shares the answer of a failure a moment old; the group
+            // after this one holds only requests that arrived after it, so it tries the database again.
             return jobs.stream().<GroupOutcome>map(j -> new GroupOutcome.Failed(down.cause())).toList();
         }
         Connection c;
