@@ -161,11 +161,17 @@ public final class PublishJobStore {
     // work instead of queueing behind each other; batch_seq is numbered by job id, deterministic for a given set. The
     // backlog is oldest first, ties (one request's jobs share created_at) broken by job id, which is time-ordered too.
     // Only record-mode jobs: anchor-mode jobs are the anchoring window's (io.raregen.broadcaster.anchor).
+    // Only jobs without a transaction row: this release never leaves one on a queued job (the store writes it with the
+    // job's signed version, a discard deletes it before the requeue), but a release that records a job's signed state
+    // in that row alone, leaving the job row queued, may run beside this one during a deploy; this claim must not sign
+    // such a job again (the store's insert of its bytes would fail on the row's key, batch after batch).
+    private static final String NO_TRANSACTION_ROW =
+            " AND NOT EXISTS (SELECT 1 FROM publish_job_transactions t WHERE t.job_id = publish_jobs.job_id)";
     private static final String CLAIM =
             "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' AND mode = 'record' "
-                    + "  FOR UPDATE SKIP LOCKED), "
+                    + NO_TRANSACTION_ROW + " FOR UPDATE SKIP LOCKED), "
                     + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND NOT (job_id = ANY(?)) "
-                    + "  ORDER BY created_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED), "
+                    + NO_TRANSACTION_ROW + " ORDER BY created_at, job_id LIMIT ? FOR UPDATE SKIP LOCKED), "
                     + "picked AS (SELECT job_id FROM by_id UNION SELECT job_id FROM backlog) "
                     + "SELECT j.job_id, row_number() OVER (ORDER BY j.job_id), j.signed_payload, j.signature, j.pubkey, "
                     + "  j.created_at, j.attempts + 1 "
@@ -504,11 +510,14 @@ public final class PublishJobStore {
 
     // ---- recovery queries ----
 
-    /** Queued record-mode jobs older than {@code olderThan} that no batch holds (a lost message, a claim that ended unstored). */
+    /**
+     * Queued record-mode jobs older than {@code olderThan} that no batch holds (a lost message, a claim that ended
+     * unstored), and that have no transaction row (see {@link #NO_TRANSACTION_ROW}).
+     */
     public List<JobId> queuedWithoutBatch(Duration olderThan, int limit) {
         return queryList("reconcile query",
                 "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND processing_batch_id IS NULL "
-                        + "AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?",
+                        + NO_TRANSACTION_ROW + " AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?",
                 (c, ps) -> {
                     ps.setDouble(1, olderThan.toMillis() / 1000.0);
                     ps.setInt(2, limit);

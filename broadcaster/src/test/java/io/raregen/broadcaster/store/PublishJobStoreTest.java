@@ -91,6 +91,35 @@ class PublishJobStoreTest {
     }
 
     @Test
+    void aQueuedJobWithATransactionRow_isNeitherClaimedNorReconciled() {
+        // GIVEN queued jobs, one of which has a transaction row, as a release that records a job's signed state in
+        // that row alone (and leaves the job row queued) would leave it while it runs beside this one in a deploy
+        kit.sql("UPDATE publish_jobs SET status = 'failed', error_code = 'TEST' WHERE status = 'queued'");
+        List<JobId> ids = JobIds.of(kit.insertJobs(3));
+        JobId storedElsewhere = ids.get(1);
+        kit.sql("INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES ('" + storedElsewhere + "', '\\x0100')");
+
+        // WHEN claimed by id and from the backlog, and when the reconciler looks for queued jobs no batch holds
+        List<JobId> byId;
+        try (PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", ids, 0)) {
+            byId = claim.jobs().stream().map(ClaimedJob::jobId).toList();
+        }
+        List<JobId> fromBacklog;
+        try (PublishJobStore.Claim claim = kit.store.claim(BatchId.generate(), "test", List.of(), 10)) {
+            fromBacklog = claim.jobs().stream().map(ClaimedJob::jobId).toList();
+        }
+        List<JobId> reconciled = kit.store.queuedWithoutBatch(Duration.ZERO, 100);
+
+        // THEN that job is left alone every way, and the others are claimed and reconciled as before
+        List<JobId> others = List.of(ids.get(0), ids.get(2));
+        assertEquals(Set.copyOf(others), Set.copyOf(byId));
+        assertEquals(Set.copyOf(others), Set.copyOf(fromBacklog));
+        assertEquals(Set.copyOf(others), Set.copyOf(reconciled));
+        assertEquals(1, kit.scalar("SELECT count(*) FROM publish_jobs WHERE status = 'queued' AND attempts = 0 AND job_id = '"
+                + storedElsewhere + "'"));
+    }
+
+    @Test
     void claim_unknownIds_areReportedAsNotExisting() {
         JobId ghost = JobId.generate();
         assertTrue(kit.store.claim(BatchId.generate(), "test", List.of(ghost), 0).jobs().isEmpty());
