@@ -74,6 +74,9 @@ public final class DrainBenchmark {
             // cost grows with the tables shows here.
             // -Dbench.historyState=mined (default since 2026-12-04 V40: finished jobs, with their audit sets, as a
             // long-running service holds them) or sent (the figures before: jobs still waiting for a block)
+            // -Dbench.historyNonces=sorted (default: 'history-N', all sorting before the drain's 'n-<uuid>' nonces, the
+            // figures before 2026-12-05 23:40) or random ('n-<uuid>' like the drain's and like real clients' nonces,
+            // so that every new entry of the nonces' index lands among the history's)
             int history = Integer.getInteger("bench.history", 0);
             if (history > 0) {
                 long h0 = System.nanoTime();
@@ -176,6 +179,12 @@ public final class DrainBenchmark {
             throw new IllegalArgumentException("bench.historyState is mined or sent, not " + state);
         }
         String pubkey = kit.strings("SELECT pubkey FROM identities LIMIT 1").get(0);
+        String nonces = System.getProperty("bench.historyNonces", "sorted");
+        String nonce = switch (nonces) {
+            case "sorted" -> "'history-' || g";
+            case "random" -> "'n-' || md5('history-' || g)::uuid::text";
+            default -> throw new IllegalArgumentException("bench.historyNonces is sorted or random, not " + nonces);
+        };
         try (Connection c = kit.ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("SET session_replication_role = replica");
             // ids '000…0g': valid ULIDs (the confirmation tracker reads sent rows as JobIds), older than any real one
@@ -183,12 +192,12 @@ public final class DrainBenchmark {
                     INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, status,
                            txid, fee_sats, created_at, processing_at, signed_at, sent_at, attempts,
                            mined_at, block_hash, block_height)
-                    SELECT '0' || lpad(g::text, 25, '0'), '%s', 'history-' || g, repeat('p', 220), repeat('s', 96),
+                    SELECT '0' || lpad(g::text, 25, '0'), '%s', %s, repeat('p', 220), repeat('s', 96),
                            encode(sha256(g::text::bytea), 'hex'), '%s',
                            encode(sha256(('tx' || g)::bytea), 'hex'), 25, now() - interval '30 days', now() - interval '30 days',
                            now() - interval '30 days', now() - interval '30 days', 1,
                            %s
-                    FROM generate_series(1, %d) g""".formatted(pubkey, state, mined
+                    FROM generate_series(1, %d) g""".formatted(pubkey, nonce, state, mined
                     ? "now() - interval '30 days', encode(sha256(('block' || g / 5000)::bytea), 'hex'), 800000 + g / 5000"
                     : "NULL, NULL, NULL", n));
             // their transactions' bytes where the store writes them (V43)
