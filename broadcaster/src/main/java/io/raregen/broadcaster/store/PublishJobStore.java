@@ -167,7 +167,7 @@ public final class PublishJobStore {
     // such a job again (the store's insert of its bytes would fail on the row's key, batch after batch).
     private static final String NO_TRANSACTION_ROW =
             " AND NOT EXISTS (SELECT 1 FROM publish_job_transactions t WHERE t.job_id = publish_jobs.job_id)";
-    private static final String CLAIM =
+    static final String CLAIM =
             "WITH by_id AS (SELECT job_id FROM publish_jobs WHERE job_id = ANY(?) AND status = 'queued' AND mode = 'record' "
                     + NO_TRANSACTION_ROW + " FOR UPDATE SKIP LOCKED), "
                     + "backlog AS (SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND NOT (job_id = ANY(?)) "
@@ -510,14 +510,17 @@ public final class PublishJobStore {
 
     // ---- recovery queries ----
 
+    /** The reconciler's way in: see {@link #queuedWithoutBatch}; parameters: the age in seconds, the limit. */
+    static final String QUEUED_WITHOUT_BATCH =
+            "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND processing_batch_id IS NULL "
+                    + NO_TRANSACTION_ROW + " AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?";
+
     /**
      * Queued record-mode jobs older than {@code olderThan} that no batch holds (a lost message, a claim that ended
      * unstored), and that have no transaction row (see {@link #NO_TRANSACTION_ROW}).
      */
     public List<JobId> queuedWithoutBatch(Duration olderThan, int limit) {
-        return queryList("reconcile query",
-                "SELECT job_id FROM publish_jobs WHERE status = 'queued' AND mode = 'record' AND processing_batch_id IS NULL "
-                        + NO_TRANSACTION_ROW + " AND created_at < now() - make_interval(secs => ?) ORDER BY created_at LIMIT ?",
+        return queryList("reconcile query", QUEUED_WITHOUT_BATCH,
                 (c, ps) -> {
                     ps.setDouble(1, olderThan.toMillis() / 1000.0);
                     ps.setInt(2, limit);

@@ -3,6 +3,7 @@ package io.raregen.broadcaster.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raregen.broadcaster.metrics.StuckJobsGauge;
+import io.raregen.core.types.BatchId;
 import io.raregen.migrations.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,12 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Since V47 a job sent with its batch keeps a signed row until it is mined, so at any moment most signed rows are
  * sent. The recovery loops must still find their few jobs without reading those: with 100,000 mined jobs, 50,000
  * signed jobs of sent batches and 200,000 batches of history, the rescuer's, the tracker's, the batch closing's and the stuck-jobs gauge's queries
- * read by index (no sequential scan of publish_jobs or publish_batches) and return exactly their jobs.
+ * read by index (no sequential scan of publish_jobs or publish_batches) and return exactly their jobs. The claim and
+ * the reconciler, which skip queued jobs that have a transaction row, probe publish_job_transactions (100,000 rows of
+ * history here) by its key and take the oldest queued jobs without one.
  */
 class RecoveryQueryPlanTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TABLES = Set.of("publish_jobs", "publish_batches");
+    private static final Set<String> TABLES = Set.of("publish_jobs", "publish_batches", "publish_job_transactions");
     private static TestDatabase db;
 
     @BeforeAll
@@ -76,6 +79,19 @@ class RecoveryQueryPlanTest {
             s.execute("""
                     INSERT INTO publish_job_transactions (job_id, raw_tx)
                     SELECT job_id, '\\x00'::bytea FROM publish_jobs WHERE processing_batch_id = 'b0301'""");
+            // the transaction rows of the mined history, and 1,000 queued jobs of the last minutes, the oldest 10 with a
+            // transaction row (as a later release that keeps a signed job's row queued would leave them)
+            s.execute("""
+                    INSERT INTO publish_job_transactions (job_id, raw_tx)
+                    SELECT job_id, '\\x00'::bytea FROM publish_jobs WHERE status = 'mined'""");
+            s.execute("""
+                    INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, created_at)
+                    SELECT '2' || lpad(g::text, 25, '0'), '02%s', 'queued-' || g, '{}', 'sig', repeat('0', 64),
+                           now() - interval '10 minutes' + g * interval '100 milliseconds'
+                      FROM generate_series(1, 1000) g""".formatted("ab".repeat(32)));
+            s.execute("""
+                    INSERT INTO publish_job_transactions (job_id, raw_tx)
+                    SELECT '2' || lpad(g::text, 25, '0'), '\\x00'::bytea FROM generate_series(1, 10) g""");
             s.execute("VACUUM ANALYZE");
         }
     }
@@ -164,6 +180,28 @@ class RecoveryQueryPlanTest {
                 assertEquals(500, rs.getLong(1), "the signed jobs of the batch not sent; those of sent batches are sent");
             }
         }
+    }
+
+    @Test
+    void theClaimAndTheReconciler_skipQueuedJobsWithATransactionRow_byItsKey() throws SQLException {
+        // the claim's backlog share (no job named) and the reconciler: neither reads publish_job_transactions whole
+        List<String> claimScans = scans(explain(PublishJobStore.CLAIM, new String[0], new String[0], 100));
+        assertTrue(claimScans.stream().noneMatch(n -> n.startsWith("Seq Scan")), "no sequential scan: " + claimScans);
+        assertTrue(claimScans.stream().anyMatch(n -> n.endsWith("publish_job_transactions publish_job_transactions_pkey")),
+                "" + claimScans);
+        List<String> reconcileScans = scans(explain(PublishJobStore.QUEUED_WITHOUT_BATCH, 60.0, 100));
+        assertTrue(reconcileScans.stream().noneMatch(n -> n.startsWith("Seq Scan")), "no sequential scan: " + reconcileScans);
+
+        // and what they return: the oldest queued jobs after the 10 with a transaction row
+        List<String> oldest = new ArrayList<>();
+        for (int g = 11; g <= 110; g++) {
+            oldest.add("2" + "0".repeat(25 - Integer.toString(g).length()) + g);
+        }
+        PublishJobStore store = new PublishJobStore(db.dataSource());
+        try (PublishJobStore.Claim claim = store.claim(BatchId.generate(), "plan", List.of(), 100)) {
+            assertEquals(oldest, claim.jobs().stream().map(j -> j.jobId().value()).toList());
+        }
+        assertEquals(oldest, store.queuedWithoutBatch(Duration.ofSeconds(60), 100).stream().map(id -> id.value()).toList());
     }
 
     @Test
