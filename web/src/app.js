@@ -62,7 +62,11 @@ function App() {
   let page;
   if (keys.loading) page = html`<p class="muted page">Loading…</p>`;
   else if (keys.error) page = html`<section class="page"><${Notice} kind="error">This browser does not let the page store keys (IndexedDB): ${keys.error}<//></section>`;
-  else if (section === 'jobs' && arg) page = html`<${JobPage} jobId=${arg.toUpperCase()} config=${config} keys=${keys} />`;
+  else if (section === 'jobs' && arg) {
+    // keyed by the id: another job's page is a new page, with nothing of the previous one (its timeline, its check)
+    const jobId = arg.toUpperCase();
+    page = html`<${JobPage} key=${jobId} jobId=${jobId} config=${config} keys=${keys} />`;
+  }
   else if (section === 'keys') page = html`<${KeysPage} keys=${keys} onChange=${reloadKeys} session=${session} />`;
   else if (section === 'account') page = html`<${AccountPage} session=${session} onSession=${setSession} />`;
   else if (section === 'ops') page = html`<${OpsPage} />`;

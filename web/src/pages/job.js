@@ -23,8 +23,8 @@ export function eventsUrl(pubkey) {
 }
 
 export function JobPage({ jobId, config, keys }) {
-  const [state, setState] = useState(null);
-  const [failure, setFailure] = useState(null);
+  const [job, setJob] = useState(null);
+  const [error, setError] = useState(null);
   const [mode, setMode] = useState(null);
   const timer = useRef();
 
@@ -36,8 +36,8 @@ export function JobPage({ jobId, config, keys }) {
     let source = null;
     let polling = false;
     let gone = false; // a 4xx: no job to follow
-    setState(null);
-    setFailure(null);
+    setJob(null);
+    setError(null);
     setMode(null);
     const final = (j) => j && (j.status === 'mined' || j.status === 'failed');
     const closeStream = () => {
@@ -48,8 +48,8 @@ export function JobPage({ jobId, config, keys }) {
       try {
         const r = await api.job(jobId);
         if (stop) return null;
-        setState({ jobId, body: r.body });
-        setFailure(null);
+        setJob(r.body);
+        setError(null);
         if (final(r.body)) {
           closeStream();
           clearTimeout(timer.current);
@@ -57,7 +57,7 @@ export function JobPage({ jobId, config, keys }) {
         return r.body;
       } catch (e) {
         if (stop) return null;
-        setFailure({ jobId, e });
+        setError(e);
         if (e.status >= 400 && e.status < 500) {
           gone = true;
           closeStream();
@@ -124,10 +124,6 @@ export function JobPage({ jobId, config, keys }) {
     };
   }, [jobId]);
 
-  // Until the effect above has run for a new id, the state still holds the previous job's answer: show only what
-  // belongs to this id, never a moment of another job's timeline under this one's heading.
-  const job = state && state.jobId === jobId ? state.body : null;
-  const error = failure && failure.jobId === jobId ? failure.e : null;
   return html`<section class="page">
     <h1>Record <span class="mono title-id" id="job-id">${jobId}</span></h1>
     ${error && html`<${Notice} kind="error" id="job-error">${error.code === 'JOB_NOT_FOUND' ? 'No job with this id.' : `${error.code}: ${error.message}`}<//>`}
