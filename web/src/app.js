@@ -63,7 +63,7 @@ function App() {
   if (keys.loading) page = html`<p class="muted page">Loading…</p>`;
   else if (keys.error) page = html`<section class="page"><${Notice} kind="error">This browser does not let the page store keys (IndexedDB): ${keys.error}<//></section>`;
   else if (section === 'jobs' && arg) {
-    // keyed by the id: another job's page is a new page, with nothing of the previous one (its timeline, its check)
+    // keyed by the id: another job's page is a new page, showing nothing of the previous one even for a moment
     const jobId = arg.toUpperCase();
     page = html`<${JobPage} key=${jobId} jobId=${jobId} config=${config} keys=${keys} />`;
   }
