@@ -124,12 +124,11 @@ public final class AnchorStore {
         }
         SignedTransaction tx = p.tx();
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids)
-                VALUES (?, ?, 'broadcasting', ?, now(), ?)""")) {
+                INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at)
+                VALUES (?, ?, 'broadcasting', ?, now())""")) {
             ps.setString(1, batchId.value());
             ps.setInt(2, claimed);
             ps.setString(3, instanceId);
-            ps.setArray(4, c.createArrayOf("text", new Object[]{tx.txid().hex()}));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("""

@@ -289,12 +289,11 @@ public final class PublishJobStore {
         Connection c = claim.c;
         try {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at, txids) "
-                            + "VALUES (?, ?, 'broadcasting', ?, now(), ?)")) {
+                    "INSERT INTO publish_batches (batch_id, job_count, status, instance_id, signed_at) "
+                            + "VALUES (?, ?, 'broadcasting', ?, now())")) {
                 ps.setString(1, claim.batchId.value());
                 ps.setInt(2, n);
                 ps.setString(3, claim.instanceId);
-                ps.setArray(4, c.createArrayOf("text", txids));
                 ps.executeUpdate();
             }
             // the bytes first: the guard lets a job become signed only with its transaction's bytes stored

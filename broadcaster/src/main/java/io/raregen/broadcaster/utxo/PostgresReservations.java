@@ -100,12 +100,7 @@ final class PostgresReservations {
             needs[i] = requests.get(i).minimumValue().value();
         }
         Map<Integer, List<Row>> byOrd = new HashMap<>();
-        // Measured: once the driver switches to a server-side prepared statement, Postgres may pick a generic
-        // plan for this statement that is 100x slower (seconds instead of milliseconds). The needs array and
-        // the LATERAL limits are what the plan depends on, so plan for the actual values every time.
-        try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        }
+        planForThisBatch(c);
         try (PreparedStatement ps = c.prepareStatement(RESERVE_BATCH)) {
             ps.setArray(1, c.createArrayOf("bigint", needs));
             ps.setInt(2, settings.getMaxChainDepth());
@@ -118,6 +113,24 @@ final class PostgresReservations {
             }
         }
         return byOrd;
+    }
+
+    /**
+     * How Postgres plans {@link #RESERVE_BATCH}, for the rest of the caller's database transaction.
+     * <ul>
+     * <li>A plan for the actual values every time: once the driver switches to a server-side prepared statement,
+     * Postgres may pick a generic plan that is 100x slower (seconds instead of milliseconds, measured); the needs
+     * array and the LATERAL limits are what the plan depends on.</li>
+     * <li>No JIT compilation: the planner multiplies its guesses (a default 200 need classes times the rows each may
+     * lock), so with a pool of some tens of thousands of outputs its cost estimate passes {@code jit_above_cost}
+     * although the statement touches a batch's rows only; Postgres then compiled it at every call, ~34 ms of a
+     * 500-job reservation that otherwise takes ~25 ms (measured with 150,000 pool outputs, docs/benchmarks/storage.md).</li>
+     * </ul>
+     */
+    static void planForThisBatch(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off");
+        }
     }
 
     /** A request no single publish UTXO satisfies: several inputs, else one funding UTXO, else nothing. */

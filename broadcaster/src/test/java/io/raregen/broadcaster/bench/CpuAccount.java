@@ -38,9 +38,17 @@ final class CpuAccount {
             for (File p : procs) {
                 String comm = read(p.toPath().resolve("comm"));
                 if (comm != null && comm.startsWith("postgres")) {
-                    long cpu = cpuTicks(p.toPath().resolve("stat"));
-                    if (cpu >= 0) {
-                        t.merge("postgres (all backends)", cpu, Long::sum);
+                    String[] f = statFields(p.toPath().resolve("stat"));
+                    if (f != null) {
+                        t.merge("postgres (all backends)", Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                        // the postmaster (its parent is not postgres) is charged, when it reaps them, the CPU of the
+                        // processes that ended: autovacuum workers above all (each lives for one table's vacuum), and
+                        // sessions closed in the window. Those are missing from the line above, which sums the
+                        // processes alive at both snapshots.
+                        if (!isPostgres(f[1])) {
+                            t.merge("postgres (ended: autovacuum workers, …)", Long.parseLong(f[13]) + Long.parseLong(f[14]),
+                                    Long::sum);
+                        }
                     }
                 }
             }
@@ -104,11 +112,21 @@ final class CpuAccount {
 
     /** utime + stime (fields 14 and 15 of stat, counted after the parenthesised command name). */
     private static long cpuTicks(Path stat) {
+        String[] f = statFields(stat);
+        return f == null ? -1 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * The fields of a stat file after the parenthesised command name: [0] is field 3 (state), [1] the parent's pid,
+     * [11]/[12] utime/stime, [13]/[14] cutime/cstime (the CPU of reaped children).
+     */
+    private static String[] statFields(Path stat) {
         String s = read(stat);
-        if (s == null) {
-            return -1;
-        }
-        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return s == null ? null : s.substring(s.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static boolean isPostgres(String pid) {
+        String comm = read(Path.of("/proc", pid, "comm"));
+        return comm != null && comm.startsWith("postgres");
     }
 }

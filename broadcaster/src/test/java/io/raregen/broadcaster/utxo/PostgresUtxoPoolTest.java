@@ -167,6 +167,48 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
     }
 
     /**
+     * The batch reservation runs without JIT compilation. Its plan's cost estimate multiplies the planner's guesses
+     * and passes {@code jit_above_cost} once the pool holds some tens of thousands of outputs; Postgres then compiled
+     * the statement at every call, which took longer than running it. Here the threshold is 0, so that a small pool
+     * shows what a deep one does: the plan compiles without the reservation's settings and does not with them.
+     */
+    @Test
+    void theBatchReservation_isNotJitCompiled_evenAboveTheJitCostThreshold() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT pg_jit_available()");
+            rs.next();
+            org.junit.jupiter.api.Assumptions.assumeTrue(rs.getBoolean(1), "this Postgres server has no JIT provider");
+        }
+        pool().add(PoolTestData.utxos(50, 1000), Purpose.PUBLISH, 0);
+        String[] plans = pool.inTransaction(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL jit = on; SET LOCAL jit_above_cost = 0");
+            }
+            String before = explainReservation(c);
+            PostgresReservations.planForThisBatch(c);
+            return new String[]{before, explainReservation(c)};
+        });
+        assertTrue(plans[0].contains("JIT:"), "without the reservation's settings the plan compiles:\n" + plans[0]);
+        assertFalse(plans[1].contains("JIT:"), plans[1]);
+    }
+
+    private static String explainReservation(Connection c) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresReservations.RESERVE_BATCH)) {
+            ps.setArray(1, c.createArrayOf("bigint", new Long[]{500L, 500L, 700L}));
+            ps.setInt(2, MAX_DEPTH);
+            ps.setLong(3, 60_000);
+            ps.setString(4, "test");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * V51: every insert of a batch's change outputs checks that none was spent already. With a long history that
      * check must probe the spends table's key for each output, not read the table.
      */
