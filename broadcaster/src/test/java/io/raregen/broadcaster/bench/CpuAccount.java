@@ -40,14 +40,13 @@ final class CpuAccount {
                 if (comm != null && comm.startsWith("postgres")) {
                     String[] f = statFields(p.toPath().resolve("stat"));
                     if (f != null) {
-                        t.merge("postgres (all backends)", Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                        t.merge("postgres (all backends)", ticks(f, 11), Long::sum);
                         // the postmaster (its parent is not postgres) is charged, when it reaps them, the CPU of the
                         // processes that ended: autovacuum workers above all (each lives for one table's vacuum), and
                         // sessions closed in the window. Those are missing from the line above, which sums the
                         // processes alive at both snapshots.
                         if (!isPostgres(f[1])) {
-                            t.merge("postgres (ended: autovacuum workers, …)", Long.parseLong(f[13]) + Long.parseLong(f[14]),
-                                    Long::sum);
+                            t.merge("postgres (ended: autovacuum workers, …)", ticks(f, 13), Long::sum);
                         }
                     }
                 }
@@ -113,7 +112,12 @@ final class CpuAccount {
     /** utime + stime (fields 14 and 15 of stat, counted after the parenthesised command name). */
     private static long cpuTicks(Path stat) {
         String[] f = statFields(stat);
-        return f == null ? -1 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return f == null ? -1 : ticks(f, 11);
+    }
+
+    /** Fields {@code i} and {@code i + 1} of {@link #statFields} added: user and system time, own or reaped. */
+    private static long ticks(String[] f, int i) {
+        return Long.parseLong(f[i]) + Long.parseLong(f[i + 1]);
     }
 
     /**

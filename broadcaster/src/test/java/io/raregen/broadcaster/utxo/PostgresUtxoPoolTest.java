@@ -25,6 +25,7 @@ import static io.raregen.broadcaster.utxo.PoolTestData.utxo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The pool contract against a real, migrated Postgres, plus what only Postgres has (pending rows). */
 class PostgresUtxoPoolTest extends UtxoPoolContract {
@@ -177,10 +178,11 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery("SELECT pg_jit_available()");
             rs.next();
-            org.junit.jupiter.api.Assumptions.assumeTrue(rs.getBoolean(1), "this Postgres server has no JIT provider");
+            assumeTrue(rs.getBoolean(1), "this Postgres server has no JIT provider");
         }
-        pool().add(PoolTestData.utxos(50, 1000), Purpose.PUBLISH, 0);
-        String[] plans = pool.inTransaction(c -> {
+        PostgresUtxoPool p = (PostgresUtxoPool) pool();
+        p.add(PoolTestData.utxos(50, 1000), Purpose.PUBLISH, 0);
+        String[] plans = p.inTransaction(c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL jit = on; SET LOCAL jit_above_cost = 0");
             }
