@@ -2,6 +2,7 @@ package io.raregen.broadcaster.replenish;
 
 import io.raregen.broadcaster.utxo.PostgresUtxoPool;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
+import io.raregen.core.jobs.LivePool;
 import io.raregen.core.jobs.Spends;
 import io.raregen.core.tx.RawTransaction;
 import io.raregen.core.tx.SignedTransaction;
@@ -289,9 +290,8 @@ public class PoolTransactionStore {
     }
 
     public long publishDepthIncludingPending(Connection c, int maxDepth) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status IN ('available', 'pending')
-                  AND dirty = FALSE AND chain_depth < ?""")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + LivePool.ROWS
+                + " AS u WHERE purpose = 'publish' AND status IN ('available', 'pending') AND NOT dirty AND chain_depth < ?")) {
             ps.setInt(1, maxDepth);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

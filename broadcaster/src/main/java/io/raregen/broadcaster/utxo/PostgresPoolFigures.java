@@ -1,5 +1,6 @@
 package io.raregen.broadcaster.utxo;
 
+import io.raregen.core.jobs.LivePool;
 import io.raregen.core.jobs.Spends;
 
 import javax.sql.DataSource;
@@ -25,13 +26,12 @@ final class PostgresPoolFigures {
         this.settings = settings;
     }
 
-    /** An index-only scan of idx_utxos_live (V22): the live rows only, however long the history. */
+    /** The live rows only ({@link LivePool}, one narrow index per status), however long the history. */
     static final String DEPTH = """
             SELECT status, count(*), COALESCE(sum(satoshis), 0),
               count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty AND chain_depth < ?),
               COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
-            FROM utxos WHERE status IN ('pending', 'available', 'reserved') GROUP BY status
-            """;
+            FROM\s""" + LivePool.ROWS + " AS u GROUP BY status";
 
     /** The pool rows by status, and the outputs spent since V51 (gone from utxos: their spends rows) as 'spent'. */
     static final String SNAPSHOT_GROUPS = "SELECT status, count(*), COALESCE(sum(satoshis), 0) FROM utxos GROUP BY status"

@@ -1,6 +1,7 @@
 package io.raregen.functions.ops;
 
 import io.raregen.core.jobs.FailedJobs;
+import io.raregen.core.jobs.LivePool;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
 import jakarta.inject.Singleton;
@@ -67,15 +68,14 @@ public class PostgresOpsRepository implements OpsRepository {
              ORDER BY m.t
             """;
 
-    /* idx_utxos_live (V22): live rows only, whatever the history. */
+    /* The live rows only (LivePool: one narrow index per status), whatever the history. */
     static final String FIGURES = """
             SELECT
               count(*) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty),
               count(*) FILTER (WHERE purpose = 'publish' AND status = 'reserved'),
               COALESCE(sum(satoshis) FILTER (WHERE purpose = 'publish' AND status = 'available' AND NOT dirty), 0),
               COALESCE(sum(satoshis) FILTER (WHERE purpose = 'funding' AND status = 'available' AND NOT dirty), 0)
-            FROM utxos WHERE status IN ('available', 'reserved')
-            """;
+            FROM\s""" + LivePool.ROWS + " AS u WHERE status IN ('available', 'reserved')";
 
     static final String LATEST_SAMPLE = """
             SELECT alert_threshold, funding_address FROM pool_depth_samples ORDER BY sampled_at DESC LIMIT 1

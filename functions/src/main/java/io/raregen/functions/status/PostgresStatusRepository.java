@@ -1,5 +1,6 @@
 package io.raregen.functions.status;
 
+import io.raregen.core.jobs.LivePool;
 import io.raregen.core.jobs.Spends;
 import io.raregen.core.types.JobId;
 import io.raregen.functions.web.StorageException;
@@ -50,7 +51,8 @@ public class PostgresStatusRepository implements StatusRepository {
                    count(*) FILTER (WHERE status = 'available'),
                    count(*) FILTER (WHERE status = 'reserved'),
                    count(*) FILTER (WHERE status = 'pending')
-            FROM utxos WHERE status IN ('available', 'reserved', 'pending') AND NOT dirty
+            FROM\s""" + LivePool.ROWS + """
+             AS u WHERE NOT dirty
             GROUP BY purpose, satoshis ORDER BY purpose, satoshis
             """;
     private static final String DIRTY = "SELECT count(*) FROM utxos WHERE dirty";

@@ -200,6 +200,14 @@ class OpsQueryPlanTest {
         }
     }
 
+    /** V55: the pool figures need no index of all live rows (the next release drops V22's): none reads utxos whole. */
+    @Test
+    void poolFigures_withoutTheIndexOfAllLiveRows_readNoSpentRow() throws SQLException {
+        List<String> scans = scansWithout("idx_utxos_live", PostgresOpsRepository.FIGURES, false);
+        assertTrue(scans.stream().noneMatch(n -> n.equals("Seq Scan utxos")), "" + scans);
+        assertTrue(scans.stream().anyMatch(n -> n.endsWith("utxos idx_utxos_selection")), "" + scans);
+    }
+
     @Test
     void series_answersWithEveryMinute() throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(PostgresOpsRepository.SERIES)) {

@@ -1,0 +1,26 @@
+-- The pool's live figures read without idx_utxos_live, the expand step (#18, part 1).
+--
+-- idx_utxos_live (V22) indexes every pool row in a live status, so that the gauges count the pool without reading
+-- spent rows. Each published record writes two entries into it: the change output's insert ('available') and the
+-- reservation of the input it spends ('reserved': a reservation changes the status, so its new row version gets an
+-- entry in every index whose predicate it matches). Measured, ~300 B of the ~5.8 KB of WAL per record.
+--
+-- Since V51 a spent output leaves utxos, and the live rows are reachable through narrower indexes that the drain
+-- writes anyway, or never:
+--   available, not dirty  idx_utxos_selection (purpose, satoshis, chain_depth, id), the reservation's own index
+--   available, dirty      idx_utxos_dirty
+--   reserved              idx_utxos_reserved_until, the lease expiry's index
+--   pending               idx_utxos_pending, below: outputs of a split or consolidation not accepted yet (the
+--                         replenisher's rows, never a record's)
+-- From this release the figures read one branch per status through these (LivePool: the broadcaster's gauges, the
+-- replenisher's depth, the operator API, the status page). Rows rewritten 'spent' before V51 are in none of them, as
+-- they were not in V22's index.
+--
+-- idx_utxos_live stays for the previous release, which reads through it while it runs beside this one; the next
+-- release drops it (migrations/README.md, "Indexes dropped in two releases").
+--
+-- Builds the new index under a brief write lock on utxos (a live pool of some thousands of rows; about 1 s per million
+-- with spent rows of before V51). Not CONCURRENTLY: Flyway holds its lock in an open transaction. Undo:
+-- docs/OPERATIONS.md.
+CREATE INDEX IF NOT EXISTS idx_utxos_pending ON utxos (purpose) INCLUDE (satoshis, dirty, chain_depth)
+  WHERE status = 'pending';
