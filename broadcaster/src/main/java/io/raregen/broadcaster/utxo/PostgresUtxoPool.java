@@ -375,7 +375,7 @@ public class PostgresUtxoPool implements UtxoPool {
     public Optional<Utxo> find(Outpoint outpoint) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, txid, vout, satoshis, script_pub_key, chain_depth FROM utxos WHERE txid = ? AND vout = ?")) {
+                    "SELECT txid, vout, satoshis, script_pub_key, chain_depth FROM utxos WHERE txid = ? AND vout = ?")) {
                 ps.setString(1, outpoint.txid().hex());
                 ps.setInt(2, outpoint.vout());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -462,17 +462,15 @@ public class PostgresUtxoPool implements UtxoPool {
 
     // ---------------------------------------------------------------------------------------------
 
-    record Row(long id, Utxo utxo, int depth) {
+    /** A pool row as the reservations read it: the output and its unconfirmed chain depth. */
+    record Row(Utxo utxo, int depth) {
     }
 
+    /** The row whose columns txid, vout, satoshis, script_pub_key, chain_depth start at {@code from}. */
     static Row row(ResultSet rs, int from) throws SQLException {
-        // from = index of txid when the id column is absent (RETURNING), or of id when present
-        boolean hasId = rs.getMetaData().getColumnName(from).equals("id");
-        int base = hasId ? from + 1 : from;
-        long id = hasId ? rs.getLong(from) : -1;
-        Utxo u = new Utxo(new Outpoint(Txid.fromHex(rs.getString(base)), rs.getInt(base + 1)),
-                Satoshis.of(rs.getLong(base + 2)), rs.getBytes(base + 3));
-        return new Row(id, u, rs.getInt(base + 4));
+        Utxo u = new Utxo(new Outpoint(Txid.fromHex(rs.getString(from)), rs.getInt(from + 1)),
+                Satoshis.of(rs.getLong(from + 2)), rs.getBytes(from + 3));
+        return new Row(u, rs.getInt(from + 4));
     }
 
     static void setOutpoints(Connection c, PreparedStatement ps, int index, Collection<Outpoint> outpoints)

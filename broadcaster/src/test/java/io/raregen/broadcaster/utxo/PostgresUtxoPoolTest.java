@@ -196,6 +196,37 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
         assertFalse(plans[1].contains("JIT:"), plans[1]);
     }
 
+    /**
+     * The reservations find their rows without the pool's id index: by outpoint. So a later release can make the outpoint the primary key
+     * and drop {@code utxos_pkey} (an entry in it for every insert and every reservation) while this one runs beside it.
+     */
+    @Test
+    void theReservations_findTheirRowsWithoutTheIdIndex() throws SQLException {
+        PostgresUtxoPool p = (PostgresUtxoPool) pool();
+        p.add(PoolTestData.utxos(2000, 1000), Purpose.PUBLISH, 0);
+        exec("ANALYZE utxos");
+        String[] plans = p.inTransaction(c -> {
+            PostgresReservations.planForThisBatch(c);
+            StringBuilder several = new StringBuilder();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresReservations.RESERVE_OUTPOINTS)) {
+                ps.setLong(1, 60_000);
+                ps.setString(2, "test");
+                PostgresUtxoPool.setOutpoints(c, ps, 3, List.of(new Outpoint(randomTxid(), 0), new Outpoint(randomTxid(), 1)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        several.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            return new String[]{explainReservation(c), several.toString()};
+        });
+        for (String plan : plans) {
+            assertTrue(plan.contains("utxos_outpoint_unique"), plan);
+            assertFalse(plan.contains("utxos_pkey"), plan);
+            assertFalse(plan.contains("Seq Scan on utxos"), plan);
+        }
+    }
+
     private static String explainReservation(Connection c) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresReservations.RESERVE_BATCH)) {
