@@ -107,6 +107,18 @@ class ApplicationTest {
                 }
                 assertEquals(poolKey.address(Network.REGTEST), fundingAddress,
                         "the pool metrics loop writes depth samples with the funding address (the pool key's: no funding key set)");
+                // the broadcaster's connections run without Postgres's JIT (application.yml), which is on by default
+                javax.sql.DataSource wrapped = server.getApplicationContext().getBean(javax.sql.DataSource.class);
+                javax.sql.DataSource pool = server.getApplicationContext().getBean(io.micronaut.jdbc.DataSourceResolver.class)
+                        .resolve(wrapped);
+                try (Connection c = pool.getConnection(); ResultSet rs = c.createStatement().executeQuery("SHOW jit")) {
+                    rs.next();
+                    assertEquals("off", rs.getString(1));
+                }
+                try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery("SHOW jit")) {
+                    rs.next();
+                    assertEquals("on", rs.getString(1), "the premise: the server's default");
+                }
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
