@@ -289,9 +289,12 @@ public class PoolTransactionStore {
         return pool.inTransaction(c -> publishDepthIncludingPending(c, maxDepth));
     }
 
+    /** Usable publish outputs, available or pending, below the depth limit (the parameter); the live rows only. */
+    public static final String PUBLISH_DEPTH_INCLUDING_PENDING = "SELECT count(*) FROM " + LivePool.ROWS
+            + " AS u WHERE purpose = 'publish' AND status IN ('available', 'pending') AND NOT dirty AND chain_depth < ?";
+
     public long publishDepthIncludingPending(Connection c, int maxDepth) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + LivePool.ROWS
-                + " AS u WHERE purpose = 'publish' AND status IN ('available', 'pending') AND NOT dirty AND chain_depth < ?")) {
+        try (PreparedStatement ps = c.prepareStatement(PUBLISH_DEPTH_INCLUDING_PENDING)) {
             ps.setInt(1, maxDepth);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

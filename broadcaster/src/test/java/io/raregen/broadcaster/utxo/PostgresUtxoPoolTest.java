@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.utxo;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.raregen.broadcaster.replenish.PoolTransactionStore;
 import io.raregen.broadcaster.utxo.UtxoPool.Purpose;
 import io.raregen.core.jobs.LivePool;
 import io.raregen.core.tx.Utxo;
@@ -207,18 +208,12 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
         exec("ANALYZE utxos");
         String[] plans = p.inTransaction(c -> {
             PostgresReservations.planForThisBatch(c);
-            StringBuilder several = new StringBuilder();
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresReservations.RESERVE_OUTPOINTS)) {
+            String several = explain(c, PostgresReservations.RESERVE_OUTPOINTS, ps -> {
                 ps.setLong(1, 60_000);
                 ps.setString(2, "test");
                 PostgresUtxoPool.setOutpoints(c, ps, 3, List.of(new Outpoint(randomTxid(), 0), new Outpoint(randomTxid(), 1)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        several.append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-            return new String[]{explainReservation(c), several.toString()};
+            });
+            return new String[]{explainReservation(c), several};
         });
         for (String plan : plans) {
             assertTrue(plan.contains("utxos_outpoint_unique"), plan);
@@ -228,12 +223,23 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
     }
 
     private static String explainReservation(Connection c) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresReservations.RESERVE_BATCH)) {
+        return explain(c, PostgresReservations.RESERVE_BATCH, ps -> {
             ps.setArray(1, c.createArrayOf("bigint", new Long[]{500L, 500L, 700L}));
             ps.setInt(2, MAX_DEPTH);
             ps.setLong(3, 60_000);
             ps.setString(4, "test");
+        });
+    }
+
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** The text plan of {@code sql} in {@code c}, with its parameters bound by {@code binder}. */
+    private static String explain(Connection c, String sql, Binder binder) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.append(rs.getString(1)).append('\n');
@@ -270,18 +276,8 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
             purpose[i] = "publish";
         }
         PostgresUtxoPool p = (PostgresUtxoPool) pool();
-        String plan = p.inTransaction(c -> {
-            StringBuilder out = new StringBuilder();
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresUtxoPool.INSERT_OUTPUTS_ALL)) {
-                new PostgresUtxoPool.OutputsAll(spender, txid, vout, txid, vout, sats, script, spender, purpose).bind(c, ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-            return out.toString();
-        });
+        String plan = p.inTransaction(c -> explain(c, PostgresUtxoPool.INSERT_OUTPUTS_ALL,
+                ps -> new PostgresUtxoPool.OutputsAll(spender, txid, vout, txid, vout, sats, script, spender, purpose).bind(c, ps)));
         assertTrue(plan.contains("spends_pkey"), plan);
         assertFalse(plan.contains("Seq Scan on spends"), plan);
     }
@@ -328,33 +324,21 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
                 FROM generate_series(1, 20000) g""");
         pool().add(utxos(50, 1000), Purpose.PUBLISH, 0);
         exec("ANALYZE utxos");
-        String replenisher = "SELECT count(*) FROM " + LivePool.ROWS
-                + " AS u WHERE purpose = 'publish' AND status IN ('available', 'pending') AND NOT dirty AND chain_depth < 25";
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             try {
                 s.execute("DROP INDEX idx_utxos_live");
-                for (String sql : List.of(PostgresPoolFigures.DEPTH.replace("?", "25"), replenisher)) {
-                    String plan = plan(s, sql);
+                for (String sql : List.of(PostgresPoolFigures.DEPTH, PoolTransactionStore.PUBLISH_DEPTH_INCLUDING_PENDING)) {
+                    String plan = explain(c, sql, ps -> ps.setInt(1, 25));
                     assertFalse(plan.contains("Seq Scan on utxos"), plan);
                 }
-                String before = plan(s, "SELECT status, count(*) FROM utxos WHERE status IN ('pending', 'available', 'reserved')"
-                        + " GROUP BY status");
+                String before = explain(c, "SELECT status, count(*) FROM utxos WHERE status IN ('pending', 'available', 'reserved')"
+                        + " GROUP BY status", ps -> { });
                 assertTrue(before.contains("Seq Scan on utxos"), before);
             } finally {
                 c.rollback();
             }
         }
-    }
-
-    private static String plan(Statement s, String sql) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
-            while (rs.next()) {
-                out.append(rs.getString(1)).append('\n');
-            }
-        }
-        return out.toString();
     }
 
     /** The rows of {@code sql}, each as its columns joined, sorted (a multiset to compare). */
