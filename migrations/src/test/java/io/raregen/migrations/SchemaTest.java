@@ -117,6 +117,24 @@ class SchemaTest {
         }
     }
 
+    /**
+     * V56: the pool's only random-keyed index is its outpoint, the primary key (named utxos_outpoint_unique, as its unique
+     * constraint was); the id has no index and no index holds every live row (each cost two entries per record).
+     */
+    @Test
+    void utxos_areKeyedByOutpoint_withoutAnIdOrLiveIndex() throws SQLException {
+        try (Connection c = db.connect()) {
+            assertEquals("utxos_outpoint_unique PRIMARY KEY (txid, vout)", scalar(c, """
+                    SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                     WHERE conrelid = 'utxos'::regclass AND contype = 'p'"""));
+            assertEquals("0", scalar(c, """
+                    SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                     WHERE i.indrelid = 'utxos'::regclass AND a.attname = 'id'"""));
+            assertEquals("t", scalar(c, "SELECT to_regclass('idx_utxos_live') IS NULL"));
+            assertEquals("t", scalar(c, "SELECT to_regclass('utxos_pkey') IS NULL"));
+        }
+    }
+
     @Test
     void utxos_negativeSatoshis_isRejected() throws SQLException {
         try (Connection c = db.connect()) {

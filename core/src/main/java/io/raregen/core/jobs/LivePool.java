@@ -5,7 +5,7 @@ package io.raregen.core.jobs;
  * operator API and the status page read every few seconds. One branch per status, each through the narrow index that
  * holds exactly its rows, so a figure costs what the live pool holds and never reads rows rewritten 'spent' before
  * V51. Since V55 they need no index of all live rows (V22's {@code idx_utxos_live}, which cost each record two index
- * entries, the change output's and its input's reservation's; the release after V55 drops it):
+ * entries, the change output's and its input's reservation's; V56 dropped it):
  * <ul>
  * <li>available, not dirty: {@code idx_utxos_selection} (purpose, satoshis, chain_depth), an index-only read;</li>
  * <li>available and dirty: {@code idx_utxos_dirty};</li>
