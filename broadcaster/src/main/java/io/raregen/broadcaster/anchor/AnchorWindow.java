@@ -1,13 +1,11 @@
 package io.raregen.broadcaster.anchor;
 
 import io.raregen.broadcaster.broadcast.BroadcastResult;
-import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
-import io.raregen.broadcaster.fees.FeePolicy;
+import io.raregen.broadcaster.broadcast.Broadcasting;
 import io.raregen.broadcaster.hooks.PipelineHooks;
-import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.loops.Loop;
 import io.raregen.broadcaster.store.ClaimedJob;
-import io.raregen.broadcaster.utxo.UtxoPool;
+import io.raregen.broadcaster.utxo.Payer;
 import io.raregen.broadcaster.utxo.UtxoPool.Reservation;
 import io.raregen.broadcaster.utxo.UtxoPool.ReservationRequest;
 import io.raregen.core.anchor.Anchor;
@@ -15,7 +13,6 @@ import io.raregen.core.anchor.AnchorHash;
 import io.raregen.core.anchor.AnchorTransactions;
 import io.raregen.core.anchor.AnchorTree;
 import io.raregen.core.anchor.RecordLeaf;
-import io.raregen.core.keys.KeyPair;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.tx.InsufficientFundsException;
 import io.raregen.core.tx.SignedTransaction;
@@ -46,8 +43,8 @@ public final class AnchorWindow implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(AnchorWindow.class);
 
     /** Everything the window needs from the pipeline. */
-    public record Parts(String instanceId, AnchorSettings settings, AnchorStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees, TransactionBroadcaster broadcaster,
-                        RateLimiter limiter, AnchorResults results, PipelineHooks hooks, Duration lease) {
+    public record Parts(String instanceId, AnchorSettings settings, AnchorStore store, Payer payer, Broadcasting broadcasting,
+                        AnchorResults results, PipelineHooks hooks, Duration lease) {
     }
 
     private final Parts p;
@@ -108,13 +105,13 @@ public final class AnchorWindow implements Loop {
         } catch (RuntimeException e) {
             // nothing was stored: the jobs are still queued; the reserved input goes back at once (else at its lease)
             if (!reserved.isEmpty()) {
-                p.pool().release(reserved.stream().map(Utxo::outpoint).toList());
+                p.payer().pool().release(reserved.stream().map(Utxo::outpoint).toList());
             }
             throw e;
         }
         if (stored == null) {
             if (!reserved.isEmpty()) {
-                p.pool().release(reserved.stream().map(Utxo::outpoint).toList());
+                p.payer().pool().release(reserved.stream().map(Utxo::outpoint).toList());
             }
             return 0;
         }
@@ -152,9 +149,9 @@ public final class AnchorWindow implements Loop {
             return null;
         }
         AnchorTree tree = AnchorTree.of(digests);
-        FeeRate rate = p.fees().current();
+        FeeRate rate = p.payer().fees().current();
         // one input for the whole tree: the request is named by its first leaf's job (a name only, never stored)
-        List<Reservation> r = p.pool().reserve(List.of(new ReservationRequest(leaves.get(0),
+        List<Reservation> r = p.payer().pool().reserve(List.of(new ReservationRequest(leaves.get(0),
                 AnchorTransactions.estimateFee(rate), rate.feeFor(148))), p.instanceId(), p.lease());
         if (r.isEmpty()) {
             LOG.warn("anchor batch {}: the pool cannot cover one anchor transaction; {} jobs stay queued", batchId, leaves.size());
@@ -162,8 +159,8 @@ public final class AnchorWindow implements Loop {
         }
         reserved.addAll(r.get(0).inputs());
         try {
-            SignedTransaction tx = AnchorTransactions.build(reserved, p.poolKey(), Anchor.of(batchId, tree),
-                    p.poolKey().p2pkhLockingScript(), rate);
+            SignedTransaction tx = AnchorTransactions.build(reserved, p.payer().key(), Anchor.of(batchId, tree),
+                    p.payer().key().p2pkhLockingScript(), rate);
             return new AnchorStore.Prepared(tree, leaves, tx, unencodable);
         } catch (InsufficientFundsException e) {
             LOG.warn("anchor batch {}: the reserved input does not cover the fee ({}); the jobs stay queued", batchId,
@@ -174,8 +171,8 @@ public final class AnchorWindow implements Loop {
 
     /** One broadcast of the stored bytes through the rate limiter, its answer applied. */
     void send(BatchId batchId, SignedTransaction tx) throws InterruptedException {
-        p.limiter().acquire(1);
-        List<BroadcastResult> results = p.broadcaster().broadcast(List.of(tx));
+        p.broadcasting().limiter().acquire(1);
+        List<BroadcastResult> results = p.broadcasting().broadcaster().broadcast(List.of(tx));
         p.results().apply(batchId, tx, results.isEmpty() ? null : results.get(0));
     }
 

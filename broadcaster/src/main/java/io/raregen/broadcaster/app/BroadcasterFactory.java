@@ -9,6 +9,7 @@ import io.raregen.broadcaster.anchor.AnchorStore;
 import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.FallbackTransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.Broadcasting;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.WocSettings;
 import io.raregen.broadcaster.broadcast.WocTransactionBroadcaster;
@@ -34,9 +35,11 @@ import io.raregen.broadcaster.ratelimit.LocalRateLimiter;
 import io.raregen.broadcaster.ratelimit.PostgresRateLimiter;
 import io.raregen.broadcaster.ratelimit.RateLimitSettings;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.Queue;
 import io.raregen.broadcaster.receive.QueueSettings;
 import io.raregen.broadcaster.recovery.RecoverySettings;
 import io.raregen.broadcaster.store.PublishJobStore;
+import io.raregen.broadcaster.utxo.Payer;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.tx.FeeRate;
 import jakarta.inject.Singleton;
@@ -144,9 +147,9 @@ public class BroadcasterFactory {
         }
         boolean hasQueue = queue.getUrl() != null && !queue.getUrl().isBlank();
         PublishPipeline p = new PublishPipeline(new PublishPipeline.Parts(pipeline, recovery, instanceId,
-                new PublishJobStore(dataSource, pipeline.getClaimIdleLimit()), pool, keys.poolKey(), feePolicy, broadcaster, limiter,
-                arc.getMaxTxsPerRequest(), hasQueue ? sqs : null, queue.getUrl(), metrics, heartbeats, PipelineHooks.NONE,
-                arc.callbacksRequested()));
+                new PublishJobStore(dataSource, pipeline.getClaimIdleLimit()), new Payer(pool, keys.poolKey(), feePolicy),
+                new Broadcasting(broadcaster, limiter, arc.getMaxTxsPerRequest(), arc.callbacksRequested()),
+                hasQueue ? new Queue(sqs, queue.getUrl()) : null, metrics, heartbeats, PipelineHooks.NONE));
         p.setFeeRefreshInterval(fees.getRefreshInterval());
         p.anchorWith(anchors, new AnchorStore(dataSource));
         if (headers.enabled()) {

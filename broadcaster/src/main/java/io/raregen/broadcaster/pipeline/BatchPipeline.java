@@ -78,9 +78,9 @@ public final class BatchPipeline implements AutoCloseable {
     BatchPipeline(PublishPipeline.Parts p, BatchSigner signer, BatchSender sender, ResultApplier applier, MessageAcker acker) {
         this.instanceId = p.instanceId();
         this.store = p.store();
-        this.pool = p.pool();
-        this.poolKey = p.poolKey();
-        this.fees = p.fees();
+        this.pool = p.payer().pool();
+        this.poolKey = p.payer().key();
+        this.fees = p.payer().fees();
         this.signer = signer;
         this.sender = sender;
         this.applier = applier;

@@ -7,10 +7,9 @@ import io.raregen.broadcaster.anchor.AnchorSettings;
 import io.raregen.broadcaster.anchor.AnchorStore;
 import io.raregen.broadcaster.anchor.AnchorWindow;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.Broadcasting;
 import io.raregen.broadcaster.collector.BatchCollector;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
-import io.raregen.broadcaster.fees.FeePolicy;
 import io.raregen.broadcaster.headers.BlockHeaderSource;
 import io.raregen.broadcaster.headers.HeaderSettings;
 import io.raregen.broadcaster.headers.HeaderStore;
@@ -18,9 +17,9 @@ import io.raregen.broadcaster.headers.InclusionCheck;
 import io.raregen.broadcaster.headers.ReorgWatch;
 import io.raregen.broadcaster.health.Heartbeats;
 import io.raregen.broadcaster.metrics.PipelineMetrics;
-import io.raregen.broadcaster.ratelimit.RateLimiter;
 import io.raregen.broadcaster.receive.Incoming;
 import io.raregen.broadcaster.receive.MessageAcker;
+import io.raregen.broadcaster.receive.Queue;
 import io.raregen.broadcaster.receive.SqsReceiver;
 import io.raregen.broadcaster.recovery.ConfirmationTracker;
 import io.raregen.broadcaster.recovery.FeeRefresh;
@@ -33,11 +32,9 @@ import io.raregen.broadcaster.recovery.ReservationExpiry;
 import io.raregen.broadcaster.results.ResultApplier;
 import io.raregen.broadcaster.sign.BatchSigner;
 import io.raregen.broadcaster.store.PublishJobStore;
-import io.raregen.broadcaster.utxo.UtxoPool;
-import io.raregen.core.keys.KeyPair;
+import io.raregen.broadcaster.utxo.Payer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,12 +48,14 @@ import java.util.List;
 public final class PublishPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublishPipeline.class);
 
-    /** Everything the pipeline needs from outside. {@code sqs} may be null (database-only: backlog claim and loops). */
+    /**
+     * Everything the pipeline needs from outside: its settings, its instance's name, the job store, what pays
+     * ({@link Payer}), the way to the network ({@link Broadcasting}), the queue ({@code null}: database only, the backlog
+     * claim and the loops), and what watches it.
+     */
     public record Parts(PipelineSettings pipeline, RecoverySettings recovery, String instanceId,
-                        PublishJobStore store, UtxoPool pool, KeyPair poolKey, FeePolicy fees,
-                        TransactionBroadcaster broadcaster, RateLimiter limiter, int broadcastChunkSize,
-                        SqsClient sqs, String queueUrl, PipelineMetrics metrics, Heartbeats heartbeats, PipelineHooks hooks,
-                        boolean callbacksRequested) {
+                        PublishJobStore store, Payer payer, Broadcasting broadcasting, Queue queue,
+                        PipelineMetrics metrics, Heartbeats heartbeats, PipelineHooks hooks) {
     }
 
     private final Parts parts;
@@ -81,17 +80,17 @@ public final class PublishPipeline implements AutoCloseable {
     public PublishPipeline(Parts p) {
         this.parts = p;
         PipelineSettings pp = p.pipeline();
-        this.acker = p.sqs() == null ? null : new MessageAcker(p.sqs(), p.queueUrl(), 2);
+        this.acker = p.queue() == null ? null : new MessageAcker(p.queue().sqs(), p.queue().url(), 2);
         this.signer = new BatchSigner(pp.getSignThreads());
         // the collector is created after the pipeline it feeds; re-signs reach it through this indirection
         BatchCollector[] ref = new BatchCollector[1];
-        this.applier = new ResultApplier(p.store(), p.pool(), p.broadcaster(), p.fees(), p.poolKey().p2pkhLockingScript(),
+        this.applier = new ResultApplier(p.store(), p.payer().pool(), p.broadcasting().broadcaster(), p.payer().fees(), p.payer().key().p2pkhLockingScript(),
                 id -> {
                     if (ref[0] != null) {
                         ref[0].offerNow(Incoming.fromLoop(id));
                     }
                 }, p.metrics(), pp.getMaxAttempts(), pp.getPoolUpdateThreads());
-        this.sender = new BatchSender(p.store(), p.broadcaster(), p.limiter(), applier, p.broadcastChunkSize(),
+        this.sender = new BatchSender(p.store(), p.broadcasting().broadcaster(), p.broadcasting().limiter(), applier, p.broadcasting().maxTxsPerRequest(),
                 pp.getResolveAttempts(), pp.getResolveInitialBackoff(), p.recovery().getRebroadcastAfter().dividedBy(3));
         this.batches = new BatchPipeline(p, signer, sender, applier, acker);
         this.collector = new BatchCollector(pp.getMaxBatchSize(), pp.getWindow(), pp.getLinger(), pp.isBacklogClaim(),
@@ -127,11 +126,11 @@ public final class PublishPipeline implements AutoCloseable {
         List<Loop> list = new ArrayList<>();
         list.add(new Reconciler(parts.store(), collector::offerNow, r.getReconcileAfter(), r.getReconcileInterval(), r.getBatchLimit()));
         list.add(new Rescuer(parts.store(), (jobs, stamped) -> applier.recordSent(null, sender.send(jobs, stamped, () -> { })), collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
-                r.getRescueInterval(), r.getBatchLimit(), parts.poolKey().p2pkhLockingScript()));
-        list.add(new ReservationExpiry(parts.pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
-        list.add(new ConfirmationTracker(parts.store(), parts.broadcaster(), applier, r.confirmationMinAge(parts.callbacksRequested()),
+                r.getRescueInterval(), r.getBatchLimit(), parts.payer().key().p2pkhLockingScript()));
+        list.add(new ReservationExpiry(parts.payer().pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
+        list.add(new ConfirmationTracker(parts.store(), parts.broadcasting().broadcaster(), applier, r.confirmationMinAge(parts.broadcasting().callbacksRequested()),
                 r.getConfirmationInterval(), r.getBatchLimit()));
-        if (parts.fees() instanceof ArcFeePolicy arc) {
+        if (parts.payer().fees() instanceof ArcFeePolicy arc) {
             list.add(new FeeRefresh(arc, feeRefreshInterval));
         }
         if (reorgWatch != null) {
@@ -151,7 +150,7 @@ public final class PublishPipeline implements AutoCloseable {
         InclusionCheck check = new InclusionCheck(source, headers, registry);
         applier.checkInclusionWith(check);
         if (settings.getHeightUrl() != null && !settings.getHeightUrl().isBlank()) {
-            reorgWatch = new ReorgWatch(headers, source, check, parts.broadcaster(), applier::recordMined, settings, registry);
+            reorgWatch = new ReorgWatch(headers, source, check, parts.broadcasting().broadcaster(), applier::recordMined, settings, registry);
         }
     }
 
@@ -163,15 +162,15 @@ public final class PublishPipeline implements AutoCloseable {
      */
     public void anchorWith(AnchorSettings settings, AnchorStore store) {
         Parts p = parts;
-        AnchorResults results = new AnchorResults(store, p.pool(), p.broadcaster(), p.poolKey().p2pkhLockingScript(),
+        AnchorResults results = new AnchorResults(store, p.payer().pool(), p.broadcasting().broadcaster(), p.payer().key().p2pkhLockingScript(),
                 applier::inclusion);
         this.anchorResults = results;
         // with the window off, anchor transactions already stored are still resent and followed to their block
-        this.anchorRescue = new AnchorRescue(store, p.broadcaster(), p.limiter(), results, settings,
-                p.poolKey().p2pkhLockingScript());
+        this.anchorRescue = new AnchorRescue(store, p.broadcasting().broadcaster(), p.broadcasting().limiter(), results, settings,
+                p.payer().key().p2pkhLockingScript());
         if (settings.isEnabled()) {
-            this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.pool(),
-                    p.poolKey(), p.fees(), p.broadcaster(), p.limiter(), results, p.hooks(), p.pipeline().getReservationLease()));
+            this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.payer(),
+                    p.broadcasting(), results, p.hooks(), p.pipeline().getReservationLease()));
         }
     }
 
@@ -186,12 +185,12 @@ public final class PublishPipeline implements AutoCloseable {
         }
         started = true;
         PipelineSettings pp = parts.pipeline();
-        if (parts.fees() instanceof ArcFeePolicy arc) {
+        if (parts.payer().fees() instanceof ArcFeePolicy arc) {
             arc.refresh();
         }
-        if (parts.sqs() != null) {
+        if (parts.queue() != null) {
             for (int i = 0; i < pp.getReceivers(); i++) {
-                SqsReceiver r = new SqsReceiver("receiver-" + i, parts.sqs(), parts.queueUrl(), pp.getReceiveWaitSeconds(),
+                SqsReceiver r = new SqsReceiver("receiver-" + i, parts.queue().sqs(), parts.queue().url(), pp.getReceiveWaitSeconds(),
                         pp.getReceiveMaxMessages(), collector::offer, acker, parts.metrics(), parts.heartbeats(), collector::claimingBacklog);
                 receivers.add(r);
                 threads.add(start("sqs-receiver-" + i, r));

@@ -3,6 +3,7 @@ package io.raregen.broadcaster.callbacks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.Broadcasting;
 import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.fees.ArcFeePolicy;
 import io.raregen.broadcaster.health.Heartbeats;
@@ -17,6 +18,7 @@ import io.raregen.broadcaster.replenish.Replenisher;
 import io.raregen.broadcaster.replenish.ReplenisherSettings;
 import io.raregen.broadcaster.support.Invariants;
 import io.raregen.broadcaster.support.TestKit;
+import io.raregen.broadcaster.utxo.Payer;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.keys.KeyPair;
 import io.raregen.core.keys.Network;
@@ -214,9 +216,9 @@ class CallbackApplierTest {
         var rp = kit.fastRecovery();
         rp.setEnabled(false);
         PublishPipeline offline = new PublishPipeline(new PublishPipeline.Parts(kit.fastPipeline(), rp, "offline", kit.store,
-                kit.pool, kit.poolKey, new ArcFeePolicy(dead, new FeeRate(100, 1000)), new ArcTransactionBroadcaster(dead),
-                RateLimiter.unlimited(), 500, null, null, new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(),
-                PipelineHooks.NONE, false));
+                new Payer(kit.pool, kit.poolKey, new ArcFeePolicy(dead, new FeeRate(100, 1000))),
+                new Broadcasting(new ArcTransactionBroadcaster(dead), RateLimiter.unlimited(), 500, false), null,
+                new PipelineMetrics(new SimpleMeterRegistry()), new Heartbeats(), PipelineHooks.NONE));
         String jobId = kit.insertJobs(1).get(0);
         try {
             offline.start();

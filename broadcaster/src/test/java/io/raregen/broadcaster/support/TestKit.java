@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raregen.broadcaster.broadcast.ArcTransactionBroadcaster;
+import io.raregen.broadcaster.broadcast.Broadcasting;
 import io.raregen.broadcaster.broadcast.TransactionBroadcaster;
 import io.raregen.broadcaster.broadcast.ArcSettings;
 import io.raregen.broadcaster.pipeline.PipelineSettings;
@@ -16,9 +17,11 @@ import io.raregen.broadcaster.metrics.PipelineMetrics;
 import io.raregen.broadcaster.hooks.PipelineHooks;
 import io.raregen.broadcaster.pipeline.PublishPipeline;
 import io.raregen.broadcaster.ratelimit.RateLimiter;
+import io.raregen.broadcaster.receive.Queue;
 import io.raregen.broadcaster.store.PublishJobStore;
 import io.raregen.broadcaster.utxo.PoolSettings;
 import io.raregen.broadcaster.utxo.PostgresUtxoPool;
+import io.raregen.broadcaster.utxo.Payer;
 import io.raregen.broadcaster.utxo.UtxoPool;
 import io.raregen.core.envelope.Envelope;
 import io.raregen.core.envelope.EnvelopeSigner;
@@ -242,9 +245,9 @@ public final class TestKit implements AutoCloseable {
                                      software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                      PipelineHooks hooks, String instanceId, MeterRegistry registry, Heartbeats heartbeats) {
         ArcFeePolicy fees = new ArcFeePolicy(arcProperties(), new FeeRate(100, 1000));
-        return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, pool, poolKey, fees,
-                broadcaster, limiter, 500, sqs, queueUrl,
-                new PipelineMetrics(registry), heartbeats, hooks, false));
+        return new PublishPipeline(new PublishPipeline.Parts(pp, rp, instanceId, store, new Payer(pool, poolKey, fees),
+                new Broadcasting(broadcaster, limiter, 500, false), sqs == null ? null : new Queue(sqs, queueUrl),
+                new PipelineMetrics(registry), heartbeats, hooks));
     }
 
     public long scalar(String sql) {
