@@ -80,17 +80,19 @@ public final class PublishPipeline implements AutoCloseable {
     public PublishPipeline(Parts p) {
         this.parts = p;
         PipelineSettings pp = p.pipeline();
+        Payer payer = p.payer();
+        Broadcasting net = p.broadcasting();
         this.acker = p.queue() == null ? null : new MessageAcker(p.queue().sqs(), p.queue().url(), 2);
         this.signer = new BatchSigner(pp.getSignThreads());
         // the collector is created after the pipeline it feeds; re-signs reach it through this indirection
         BatchCollector[] ref = new BatchCollector[1];
-        this.applier = new ResultApplier(p.store(), p.payer().pool(), p.broadcasting().broadcaster(), p.payer().fees(), p.payer().key().p2pkhLockingScript(),
+        this.applier = new ResultApplier(p.store(), payer.pool(), net.broadcaster(), payer.fees(), payer.key().p2pkhLockingScript(),
                 id -> {
                     if (ref[0] != null) {
                         ref[0].offerNow(Incoming.fromLoop(id));
                     }
                 }, p.metrics(), pp.getMaxAttempts(), pp.getPoolUpdateThreads());
-        this.sender = new BatchSender(p.store(), p.broadcasting().broadcaster(), p.broadcasting().limiter(), applier, p.broadcasting().maxTxsPerRequest(),
+        this.sender = new BatchSender(p.store(), net.broadcaster(), net.limiter(), applier, net.maxTxsPerRequest(),
                 pp.getResolveAttempts(), pp.getResolveInitialBackoff(), p.recovery().getRebroadcastAfter().dividedBy(3));
         this.batches = new BatchPipeline(p, signer, sender, applier, acker);
         this.collector = new BatchCollector(pp.getMaxBatchSize(), pp.getWindow(), pp.getLinger(), pp.isBacklogClaim(),
@@ -123,12 +125,13 @@ public final class PublishPipeline implements AutoCloseable {
 
     public List<Loop> recoveryLoops() {
         RecoverySettings r = parts.recovery();
+        Broadcasting net = parts.broadcasting();
         List<Loop> list = new ArrayList<>();
         list.add(new Reconciler(parts.store(), collector::offerNow, r.getReconcileAfter(), r.getReconcileInterval(), r.getBatchLimit()));
         list.add(new Rescuer(parts.store(), (jobs, stamped) -> applier.recordSent(null, sender.send(jobs, stamped, () -> { })), collector::offerNow, r.getRescueProcessingAfter(), r.getRebroadcastAfter(),
                 r.getRescueInterval(), r.getBatchLimit(), parts.payer().key().p2pkhLockingScript()));
         list.add(new ReservationExpiry(parts.payer().pool(), r.getReservationExpiryInterval(), Clock.systemUTC()));
-        list.add(new ConfirmationTracker(parts.store(), parts.broadcasting().broadcaster(), applier, r.confirmationMinAge(parts.broadcasting().callbacksRequested()),
+        list.add(new ConfirmationTracker(parts.store(), net.broadcaster(), applier, r.confirmationMinAge(net.callbacksRequested()),
                 r.getConfirmationInterval(), r.getBatchLimit()));
         if (parts.payer().fees() instanceof ArcFeePolicy arc) {
             list.add(new FeeRefresh(arc, feeRefreshInterval));
@@ -161,16 +164,17 @@ public final class PublishPipeline implements AutoCloseable {
      * (anchor transactions already stored are still resent and confirmed when it is disabled).
      */
     public void anchorWith(AnchorSettings settings, AnchorStore store) {
-        Parts p = parts;
-        AnchorResults results = new AnchorResults(store, p.payer().pool(), p.broadcasting().broadcaster(), p.payer().key().p2pkhLockingScript(),
+        Payer payer = parts.payer();
+        Broadcasting net = parts.broadcasting();
+        AnchorResults results = new AnchorResults(store, payer.pool(), net.broadcaster(), payer.key().p2pkhLockingScript(),
                 applier::inclusion);
         this.anchorResults = results;
         // with the window off, anchor transactions already stored are still resent and followed to their block
-        this.anchorRescue = new AnchorRescue(store, p.broadcasting().broadcaster(), p.broadcasting().limiter(), results, settings,
-                p.payer().key().p2pkhLockingScript());
+        this.anchorRescue = new AnchorRescue(store, net.broadcaster(), net.limiter(), results, settings,
+                payer.key().p2pkhLockingScript());
         if (settings.isEnabled()) {
-            this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(p.instanceId(), settings, store, p.payer(),
-                    p.broadcasting(), results, p.hooks(), p.pipeline().getReservationLease()));
+            this.anchorWindow = new AnchorWindow(new AnchorWindow.Parts(parts.instanceId(), settings, store, payer, net,
+                    results, parts.hooks(), parts.pipeline().getReservationLease()));
         }
     }
 
