@@ -31,9 +31,9 @@ final class PostgresReservations {
      * distinct needs; class_firsts is MATERIALIZED because, inlined, the planner ran its count once
      * per request — 500 scans of the candidates per batch). Requests whose j_i exceeds m get nothing here.
      * The update finds each candidate by its outpoint, the pool's primary key since V56 (the id has no index: one
-     * entry less per insert and per reservation). Not by its position (ctid), tried: with 16 threads reserving at once 15,822 of 16,000 requests were
-     * served (a row that changed between the statement's snapshot and its lock is locked in its newer version, which
-     * an update by the position the scan read can miss).
+     * entry less per insert and per reservation). Not by its position (ctid), tried: with 16 threads reserving at
+     * once 15,822 of 16,000 requests were served (a row that changed between the statement's snapshot and its lock
+     * is locked in its newer version, which an update by the position the scan read can miss).
      */
     static final String RESERVE_BATCH = """
             WITH req AS (

@@ -1,6 +1,7 @@
 package io.raregen.broadcaster.app;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.raregen.broadcaster.support.LocalSqs;
 import io.raregen.core.envelope.Envelope;
@@ -17,6 +18,7 @@ import io.raregen.broadcaster.receive.QueueMessages;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
+import javax.sql.DataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,9 +110,8 @@ class ApplicationTest {
                 assertEquals(poolKey.address(Network.REGTEST), fundingAddress,
                         "the pool metrics loop writes depth samples with the funding address (the pool key's: no funding key set)");
                 // the broadcaster's connections run without Postgres's JIT (application.yml), which is on by default
-                javax.sql.DataSource wrapped = server.getApplicationContext().getBean(javax.sql.DataSource.class);
-                javax.sql.DataSource pool = server.getApplicationContext().getBean(io.micronaut.jdbc.DataSourceResolver.class)
-                        .resolve(wrapped);
+                DataSource wrapped = server.getApplicationContext().getBean(DataSource.class);
+                DataSource pool = server.getApplicationContext().getBean(DataSourceResolver.class).resolve(wrapped);
                 try (Connection c = pool.getConnection(); ResultSet rs = c.createStatement().executeQuery("SHOW jit")) {
                     rs.next();
                     assertEquals("off", rs.getString(1));

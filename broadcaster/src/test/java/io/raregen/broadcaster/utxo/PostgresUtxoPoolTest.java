@@ -204,7 +204,7 @@ class PostgresUtxoPoolTest extends UtxoPoolContract {
     @Test
     void theReservations_findTheirRowsWithoutTheIdIndex() throws SQLException {
         PostgresUtxoPool p = (PostgresUtxoPool) pool();
-        p.add(PoolTestData.utxos(2000, 1000), Purpose.PUBLISH, 0);
+        p.add(utxos(2000, 1000), Purpose.PUBLISH, 0);
         exec("ANALYZE utxos");
         String[] plans = p.inTransaction(c -> {
             PostgresReservations.planForThisBatch(c);
