@@ -81,6 +81,41 @@ class SchemaTest {
     }
 
     @Test
+    void guardedNonce_takenTwiceForOneIdentity_isRejected_andFreeForAnother() throws SQLException {
+        try (Connection c = db.connect()) {
+            String guard = "INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) VALUES ('%s', 'guarded', '%s', now())";
+            exec(c, guard.formatted(PUBKEY, newId()));
+            SQLException e = assertThrows(SQLException.class, () -> exec(c, guard.formatted(PUBKEY, newId())));
+            assertEquals("23505", e.getSQLState());
+            assertTrue(e.getMessage().contains("publish_nonces_pkey"), e.getMessage());
+            exec(c, guard.formatted("03" + "ef".repeat(32), newId()));
+        }
+    }
+
+    @Test
+    void v57_guardsTheNoncesOfTheLastHoursJobs_untilAnHourAfterTheirAcceptance() throws SQLException {
+        try (TestDatabase older = TestDatabase.createEmpty(); Connection c = older.connect()) {
+            // GIVEN a database at V56 with a job accepted a minute ago and one two hours ago
+            Flyway.configure().dataSource(older.dataSource()).locations("classpath:db/migration").target("56").load().migrate();
+            insertIdentity(c, PUBKEY);
+            String recent = newId();
+            String old = newId();
+            insertJob(c, recent, PUBKEY, "n-recent");
+            insertJob(c, old, PUBKEY, "n-old");
+            exec(c, "UPDATE publish_jobs SET created_at = now() - interval '1 minute' WHERE job_id = '" + recent + "'");
+            exec(c, "UPDATE publish_jobs SET created_at = now() - interval '2 hours' WHERE job_id = '" + old + "'");
+
+            // WHEN V57 runs
+            older.flyway().migrate();
+
+            // THEN only the recent job's nonce is guarded, for an hour after the job was accepted
+            assertEquals(List.of(PUBKEY + " n-recent " + recent + " true"), column(c, "SELECT n.pubkey || ' ' || n.nonce || ' ' || "
+                    + "n.job_id || ' ' || (n.expires_at = j.created_at + interval '1 hour') FROM publish_nonces n "
+                    + "JOIN publish_jobs j USING (job_id)"));
+        }
+    }
+
+    @Test
     void insertJob_withSameNonceForAnotherIdentity_isAccepted() throws SQLException {
         try (Connection c = db.connect()) {
             String other = "03" + "cd".repeat(32);

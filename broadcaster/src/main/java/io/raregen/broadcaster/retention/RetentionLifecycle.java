@@ -19,13 +19,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs the {@link RetentionLoop} on its own scheduler in every broadcaster, whatever else is enabled: the day
- * partitions must be created ahead even where nothing is archived. Its heartbeat shows on /health as {@code retention}.
+ * Runs the {@link RetentionLoop} and {@link ExpiredNonces} on their own scheduler in every broadcaster, whatever else
+ * is enabled: the day partitions must be created ahead even where nothing is archived, and the intake's guarded
+ * nonces deleted once expired. Their heartbeats show on /health as {@code retention} and {@code expired-nonces}.
  */
 @Singleton
 public class RetentionLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionLifecycle.class);
     private final RetentionLoop loop;
+    private final ExpiredNonces nonces;
     private final LoopScheduler scheduler;
 
     public RetentionLifecycle(RetentionSettings settings, AwsSettings aws, DataSource wrapped, DataSourceResolver resolver,
@@ -38,14 +40,17 @@ public class RetentionLifecycle {
                     : S3Archive.create(aws, settings.getArchiveBucket(), settings.getArchivePrefix());
             LOG.info("history older than {} is archived to {}", settings.getAfter(), archive.location());
         }
-        this.loop = new RetentionLoop(new HistoryPartitions(resolver.resolve(wrapped)), archive, settings, Clock.systemUTC(),
+        DataSource dataSource = resolver.resolve(wrapped);
+        this.loop = new RetentionLoop(new HistoryPartitions(dataSource), archive, settings, Clock.systemUTC(),
                 Duration.ofSeconds(1), registry);
-        this.scheduler = new LoopScheduler(heartbeats, 1);
+        this.nonces = new ExpiredNonces(dataSource, settings, registry);
+        // a thread each: a long archive round must not hold the nonces back
+        this.scheduler = new LoopScheduler(heartbeats, 2);
     }
 
     @EventListener
     void onStartup(StartupEvent event) {
-        scheduler.start(List.of(loop));
+        scheduler.start(List.of(loop, nonces));
     }
 
     @EventListener

@@ -23,6 +23,10 @@ public class RetentionSettings {
     private String archiveBucket;
     /** Key prefix inside the bucket (no leading or trailing slash). */
     private String archivePrefix = "raregen-archive";
+    /** How long after its expiry a guarded nonce ({@code publish_nonces}) is deleted. */
+    private Duration nonceGrace = Duration.ofMinutes(10);
+    /** How often expired nonces are deleted. */
+    private Duration nonceInterval = Duration.ofMinutes(1);
 
     public int getPartitionsAhead() { return partitionsAhead; }
     public void setPartitionsAhead(int partitionsAhead) { this.partitionsAhead = partitionsAhead; }
@@ -36,6 +40,10 @@ public class RetentionSettings {
     public void setArchiveBucket(String archiveBucket) { this.archiveBucket = archiveBucket; }
     public String getArchivePrefix() { return archivePrefix; }
     public void setArchivePrefix(String archivePrefix) { this.archivePrefix = archivePrefix; }
+    public Duration getNonceGrace() { return nonceGrace; }
+    public void setNonceGrace(Duration nonceGrace) { this.nonceGrace = nonceGrace; }
+    public Duration getNonceInterval() { return nonceInterval; }
+    public void setNonceInterval(Duration nonceInterval) { this.nonceInterval = nonceInterval; }
 
     /** True when finished partitions are archived and dropped. */
     public boolean archiving() {
@@ -49,6 +57,12 @@ public class RetentionSettings {
         }
         if (interval == null || interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("raregen.retention.interval must be positive");
+        }
+        if (nonceGrace == null || nonceGrace.isNegative()) {
+            throw new IllegalArgumentException("raregen.retention.nonce-grace must not be negative");
+        }
+        if (nonceInterval == null || nonceInterval.isNegative() || nonceInterval.isZero()) {
+            throw new IllegalArgumentException("raregen.retention.nonce-interval must be positive");
         }
         boolean dir = archiveDir != null && !archiveDir.isBlank();
         boolean bucket = archiveBucket != null && !archiveBucket.isBlank();
@@ -66,6 +80,7 @@ public class RetentionSettings {
     @Override
     public String toString() {
         return "RetentionSettings[partitionsAhead=" + partitionsAhead + ", after=" + after + ", interval=" + interval
-                + ", archiveDir=" + archiveDir + ", archiveBucket=" + archiveBucket + ", archivePrefix=" + archivePrefix + "]";
+                + ", archiveDir=" + archiveDir + ", archiveBucket=" + archiveBucket + ", archivePrefix=" + archivePrefix
+                + ", nonceGrace=" + nonceGrace + ", nonceInterval=" + nonceInterval + "]";
     }
 }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,8 +25,10 @@ import java.util.Optional;
 
 /**
  * {@link JobStore} on Postgres. The happy path is one auto-committed statement: the insert is
- * guarded by the identity check and made race-safe by the UNIQUE (pubkey, nonce) constraint,
- * so concurrent identical requests produce exactly one row.
+ * guarded by the identity check and made race-safe by the primary key of {@code publish_nonces} (pubkey, nonce): the
+ * statement takes the job's nonce there before it inserts the job, so concurrent identical requests produce exactly one
+ * row. A nonce is guarded while its envelope can still be accepted, until its createdAt + {@code raregen.intake.ttl};
+ * after that the envelope is refused as expired whatever its nonce, and the broadcaster's retention deletes the row.
  *
  * <p>Concurrent requests on one process share that statement (natural group commit, see
  * {@link GroupCommitter}): while one insert runs, new jobs queue, and the next statement inserts
@@ -55,26 +58,29 @@ public class PostgresJobStore implements JobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresJobStore.class);
 
-    // the ten request arrays, one row each, in request order
+    // the eleven request arrays, one row each, in request order; a nonce is taken while publish_nonces guards it
     private static final String ROWS = """
             r AS (
               SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                   ?::text[])
+                                   ?::text[], ?::text[])
                    WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
-                                         envelope, envelope_sha256, mode, ord)
+                                         envelope, envelope_sha256, mode, expires_at, ord)
             ),
             fresh AS (
               SELECT d.*, row_number() OVER (PARTITION BY coalesce(d.account_id::text, d.pubkey) ORDER BY d.ord) AS n
               FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.*, i.account_id FROM r
                     JOIN identities i ON i.pubkey = r.pubkey AND i.status = 'active'
-                    WHERE NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.pubkey = r.pubkey AND j.nonce = r.nonce)
+                    WHERE NOT EXISTS (SELECT 1 FROM publish_nonces g WHERE g.pubkey = r.pubkey AND g.nonce = r.nonce)
                     ORDER BY r.pubkey, r.nonce, r.ord) d
             ),
             """;
 
     // from the rows that may be inserted ("eligible", with a rank per account): lock the balances of their accounts,
-    // insert those their account can pay for (a key of no account pays nothing), and debit each account once for
-    // the jobs actually inserted, with one ledger entry
+    // take the nonces of those their account can pay for (a key of no account pays nothing), insert the jobs whose
+    // nonce was taken, and debit each account once for the jobs actually inserted, with one ledger entry. A nonce
+    // taken by another statement meanwhile is skipped (ON CONFLICT DO NOTHING) and its job not inserted; a job that
+    // meets a row of the previous release's intake (its nonce in publish_jobs only, V57's expand step) on the nonce's
+    // old unique key is not inserted either, and its nonce row names a job that does not exist until it expires
     private static final String CHARGE_AND_INSERT = """
             funds AS (
               SELECT b.account_id, b.credits FROM account_balances b
@@ -82,16 +88,27 @@ public class PostgresJobStore implements JobStore {
               ORDER BY b.account_id
               FOR UPDATE
             ),
+            payable AS (
+              SELECT e.* FROM eligible e LEFT JOIN funds b ON b.account_id = e.account_id
+              WHERE e.account_id IS NULL OR e.an <= b.credits
+            ),
+            taken AS (
+              INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at)
+              SELECT p.pubkey, p.nonce, p.job_id, p.expires_at::timestamptz FROM payable p
+              ORDER BY p.ord
+              ON CONFLICT DO NOTHING
+              RETURNING job_id
+            ),
             ins AS (
               INSERT INTO publish_jobs (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
                                         envelope, envelope_sha256, account_id, mode)
               SELECT e.job_id, e.pubkey, e.nonce, e.record_id, e.signed_payload, e.signature, e.payload_hash,
                      NULLIF(convert_to(e.envelope, 'UTF8'), publish_body(e.signed_payload, e.signature, e.pubkey, e.mode)),
                      e.envelope_sha256, e.account_id, e.mode
-              FROM eligible e LEFT JOIN funds b ON b.account_id = e.account_id
-              WHERE e.account_id IS NULL OR e.an <= b.credits
+              FROM payable e
+              WHERE e.job_id IN (SELECT t.job_id FROM taken t)
               ORDER BY e.ord
-              ON CONFLICT ON CONSTRAINT publish_jobs_nonce_per_identity DO NOTHING
+              ON CONFLICT DO NOTHING
               RETURNING job_id, created_at, account_id
             ),
             debit AS (
@@ -164,9 +181,10 @@ public class PostgresJobStore implements JobStore {
                      ELSE LEAST(?::float8, COALESCE(aq.tokens
                        + GREATEST(0, EXTRACT(EPOCH FROM (statement_timestamp() - aq.refilled_at)))::float8 * ?::float8, ?::float8))
                    END,
-                   b.credits, i.account_id IS NOT NULL
+                   b.credits, i.account_id IS NOT NULL, g.job_id
             FROM identities i
-            LEFT JOIN publish_jobs j ON j.pubkey = i.pubkey AND j.nonce = ?
+            LEFT JOIN publish_nonces g ON g.pubkey = i.pubkey AND g.nonce = ?
+            LEFT JOIN publish_jobs j ON j.job_id = g.job_id
             LEFT JOIN job_states s ON s.job_id = j.job_id
             LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
             LEFT JOIN account_quotas aq ON aq.account_id = i.account_id
@@ -184,11 +202,13 @@ public class PostgresJobStore implements JobStore {
     // when a group last found no connection within the pool's connection timeout (null: never)
     private volatile ConnectionFailure lastConnectionFailure;
     private final QuotaConfiguration quota;
+    private final Duration ttl;
 
     public PostgresJobStore(DataSource dataSource, IntakeConfiguration config, QuotaConfiguration quota) {
         this.dataSource = dataSource;
         this.groups = config.insertBatchMax() > 1 ? new GroupCommitter<>(config.insertBatchMax(), this::insertGroup) : null;
         this.quota = quota;
+        this.ttl = config.ttl();
     }
 
     @Override
@@ -282,7 +302,7 @@ public class PostgresJobStore implements JobStore {
         List<NewJob> ordered = new ArrayList<>(jobs);
         ordered.sort(LOCK_ORDER);
         int n = ordered.size();
-        String[][] columns = new String[10][n];
+        String[][] columns = new String[11][n];
         for (int i = 0; i < n; i++) {
             NewJob job = ordered.get(i);
             VerifiedEnvelope envelope = job.envelope();
@@ -296,6 +316,8 @@ public class PostgresJobStore implements JobStore {
             columns[7][i] = job.body() == null ? null : job.body().text();
             columns[8][i] = job.body() == null ? null : job.body().sha256();
             columns[9][i] = job.mode().wire();
+            // the nonce is guarded while the envelope can still be accepted
+            columns[10][i] = envelope.createdAt().plus(ttl).toString();
         }
         try (PreparedStatement ps = c.prepareStatement(quota.enabled() ? INSERT_GROUP_WITH_QUOTA : INSERT_GROUP)) {
             for (int col = 0; col < columns.length; col++) {
@@ -339,6 +361,11 @@ public class PostgresJobStore implements JobStore {
                     return Optional.of(new Insertion.RevokedIdentity());
                 }
                 String existing = rs.getString(2);
+                if (existing == null && rs.getString(9) != null) {
+                    // the nonce is taken but its row names no job: the previous release's intake stored this nonce's
+                    // job (V57's expand step), and a retry here took the nonce before meeting that job on the old key
+                    return previousReleaseJob(c, pubkey, envelope);
+                }
                 if (existing == null) {
                     double level = rs.getDouble(6);
                     long credits = rs.getLong(7);
@@ -354,6 +381,30 @@ public class PostgresJobStore implements JobStore {
                 boolean same = envelope.payloadHashHex().equals(rs.getString(3));
                 return Optional.of(new Insertion.Existing(JobId.parse(existing), rs.getString(4), same,
                         PublishMode.fromWire(rs.getString(5)).orElse(PublishMode.RECORD)));
+            }
+        }
+    }
+
+    // a job stored by the previous release's intake, found through the nonce's old unique key (V57's expand step; on
+    // the next release's schema no nonce row lacks its job, so this never runs there)
+    private static final String PREVIOUS_RELEASE_JOB = """
+            SELECT j.job_id, j.payload_hash, s.status, j.mode
+            FROM publish_jobs j LEFT JOIN job_states s ON s.job_id = j.job_id
+            WHERE j.pubkey = ? AND j.nonce = ?
+            """;
+
+    private static Optional<Insertion> previousReleaseJob(Connection c, String pubkey, VerifiedEnvelope envelope)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PREVIOUS_RELEASE_JOB)) {
+            ps.setString(1, pubkey);
+            ps.setString(2, envelope.nonce());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Insertion.Existing(JobId.parse(rs.getString(1)), rs.getString(3),
+                        envelope.payloadHashHex().equals(rs.getString(2)),
+                        PublishMode.fromWire(rs.getString(4)).orElse(PublishMode.RECORD)));
             }
         }
     }

@@ -219,7 +219,7 @@ class PostgresJobStoreGroupCommitTest {
 
     @Test
     void aDuplicateThatLosesTheRaceInTheDatabase_isAnsweredAsARetry_notAnError() throws Exception {
-        // GIVEN another instance inserting the same envelope, its statement not yet committed
+        // GIVEN another instance inserting the same envelope, its statement (nonce, then job) not yet committed
         PostgresJobStore store = store(1);
         KeyPair key = active();
         VerifiedEnvelope e = verified(Envelopes.publish(key));
@@ -227,17 +227,15 @@ class PostgresJobStoreGroupCommitTest {
         Future<Insertion> ours;
         try (Connection other = db.connect()) {
             other.setAutoCommit(false);
-            try (PreparedStatement ps = other.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, "
-                    + "signed_payload, signature, payload_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, theirs.value());
-                ps.setString(2, key.publicKey().hex());
-                ps.setString(3, e.nonce());
-                ps.setString(4, e.envelope().signedPayload());
-                ps.setString(5, e.envelope().signature());
-                ps.setString(6, e.payloadHashHex());
+            try (PreparedStatement ps = other.prepareStatement("INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) "
+                    + "VALUES (?, ?, ?, now() + interval '5 minutes')")) {
+                ps.setString(1, key.publicKey().hex());
+                ps.setString(2, e.nonce());
+                ps.setString(3, theirs.value());
                 ps.executeUpdate();
             }
-            // WHEN this instance inserts it too: it sees no such nonce yet, so its insert waits on the other's
+            insertJobRow(other, theirs, key, e);
+            // WHEN this instance inserts it too: it sees no such nonce yet, so taking it waits on the other's
             ours = threads.submit(() -> store.insert(JobId.generate(), e));
             awaitTrue("our insert waits for the other's nonce", () -> count(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
@@ -245,10 +243,102 @@ class PostgresJobStoreGroupCommitTest {
             other.commit();
         }
 
-        // THEN ours meets the other's row on the nonce's unique key (ON CONFLICT DO NOTHING) and answers the other's job,
+        // THEN ours meets the other's nonce on its key (ON CONFLICT DO NOTHING), inserts no job and answers the other's,
         // as a retry
         assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours.get());
         assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void aNonceIsGuardedUntilItsEnvelopeExpires_andTheOldUniqueKeyStillHoldsItAfterThat() {
+        // GIVEN a stored job (the intake's TTL: 5 minutes)
+        PostgresJobStore store = store(1);
+        KeyPair key = active();
+        String nonce = Envelopes.nonce();
+        VerifiedEnvelope first = verified(Envelopes.publish(key, nonce));
+        JobId firstId = JobId.generate();
+        assertInstanceOf(Insertion.Created.class, store.insert(firstId, first));
+
+        // THEN its nonce is guarded until createdAt + TTL, for that job
+        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ? AND nonce = ? AND job_id = ? "
+                + "AND expires_at = ?::timestamptz", key.publicKey().hex(), nonce, firstId.value(),
+                first.createdAt().plus(Duration.ofMinutes(5)).toString()));
+        // AND while guarded, another payload under the nonce is a conflict with that job
+        VerifiedEnvelope second = verified(Envelopes.publish(key, nonce));
+        assertEquals(new Insertion.Existing(firstId, "queued", false, PublishMode.RECORD), store.insert(JobId.generate(), second));
+
+        // WHEN the guard is deleted (the broadcaster's retention does that after expiry, when no envelope with this
+        // createdAt passes the intake's freshness check any more)
+        execute("DELETE FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex());
+
+        // THEN on V57's schema the nonce's old unique key on publish_jobs still refuses a second job for it (the
+        // release after V57's drops that key), and the answer is still the first job
+        assertEquals(new Insertion.Existing(firstId, "queued", false, PublishMode.RECORD), store.insert(JobId.generate(), second));
+        assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void aJobItsAccountCannotPayFor_leavesItsNonceFree_forTheRetryAfterATopUp() {
+        // GIVEN a key of an account without credits
+        PostgresJobStore store = store(1);
+        KeyPair key = active();
+        String account = java.util.UUID.randomUUID().toString();
+        execute("INSERT INTO accounts (account_id, email) VALUES (?::uuid, ?)", account, "nonce-" + account + "@example.com");
+        execute("INSERT INTO account_balances (account_id, credits) VALUES (?::uuid, 0)", account);
+        execute("UPDATE identities SET account_id = ?::uuid WHERE pubkey = ?", account, key.publicKey().hex());
+        VerifiedEnvelope e = verified(Envelopes.publish(key));
+
+        // WHEN it publishes
+        assertEquals(new Insertion.CreditsExhausted(), store.insert(JobId.generate(), e));
+
+        // THEN its nonce is not taken, so the same envelope goes through once the account has a credit
+        assertEquals(0, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+        execute("UPDATE account_balances SET credits = 1 WHERE account_id = ?::uuid", account);
+        JobId id = JobId.generate();
+        assertEquals(id, assertInstanceOf(Insertion.Created.class, store.insert(id, e)).jobId());
+        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+    }
+
+    @Test
+    void aJobStoredByThePreviousReleasesIntake_withoutAGuardedNonce_isAnsweredToItsRetry() throws Exception {
+        // GIVEN the previous release's intake (V56's, which only had the nonce's unique key on publish_jobs) inserting
+        // an envelope, its statement not yet committed
+        PostgresJobStore store = store(1);
+        KeyPair key = active();
+        VerifiedEnvelope e = verified(Envelopes.publish(key));
+        JobId theirs = JobId.generate();
+        Future<Insertion> ours;
+        try (Connection other = db.connect()) {
+            other.setAutoCommit(false);
+            insertJobRow(other, theirs, key, e);
+            // WHEN this instance inserts it too: it sees no such nonce yet, so its job's insert waits on the other's
+            ours = threads.submit(() -> store.insert(JobId.generate(), e));
+            awaitTrue("our insert waits for the other's nonce", () -> count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
+            // AND the other commits first
+            other.commit();
+        }
+
+        // THEN ours takes the nonce but meets the other's job on the nonce's old unique key (ON CONFLICT DO NOTHING),
+        // and answers the other's job, as a retry
+        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours.get());
+        assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        // AND so does the next retry, which finds the nonce taken
+        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), store.insert(JobId.generate(), e));
+    }
+
+    private static void insertJobRow(Connection c, JobId id, KeyPair key, VerifiedEnvelope e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_jobs (job_id, pubkey, nonce, "
+                + "signed_payload, signature, payload_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id.value());
+            ps.setString(2, key.publicKey().hex());
+            ps.setString(3, e.nonce());
+            ps.setString(4, e.envelope().signedPayload());
+            ps.setString(5, e.envelope().signature());
+            ps.setString(6, e.payloadHashHex());
+            ps.executeUpdate();
+        }
     }
 
     // --- helpers
