@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@code -Dbench.mode=record|anchor}: the publish mode every request asks for (docs/API.md, POST /v1/publish).
  *
+ * <p>{@code -Dbench.history=N}: N jobs of history (random nonces, spread over the keys) before the run. The server's WAL
+ * and full-page images during the measured window are printed per accepted publish (server-wide: run on a quiet
+ * machine).
+ *
  * <p>{@code -Dbench.accounts=none|one|per-key}: the keys belong to no account (nothing charged, the default), all
  * to one account (every publish debits the same balance row: the hot-account case), or each to its own.
  *
@@ -101,6 +105,10 @@ public final class PublishBenchmark {
                             accounts.equals("none") ? null : account);
                 }
                 System.out.printf("accounts: %s%n", accounts);
+                int history = Integer.getInteger("bench.history", 0);
+                if (history > 0) {
+                    insertHistory(env, keys, history);
+                }
                 String clientKind = System.getProperty("bench.client", "socket");
                 if (!clientKind.equals("socket") && !clientKind.equals("jdk")) {
                     throw new IllegalArgumentException("-Dbench.client must be socket or jdk, not " + clientKind);
@@ -187,11 +195,15 @@ public final class PublishBenchmark {
                 }
                 Map<String, Long> cpuStart = threadCpu();
                 long pgStart = postgresCpu();
+                String walStart = env.string("SELECT pg_current_wal_lsn()::text");
+                long fpiStart = env.count("SELECT wal_fpi FROM pg_stat_wal");
                 long acceptedAtStart = accepted.get();
                 done.await();
                 Map<String, Long> cpuEnd = threadCpu();
                 cpuEnd.merge(group("client-"), clientCpuAtExit.get(), Long::sum);
                 long pgEnd = postgresCpu();
+                long walBytes = env.count("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)::bigint", walStart);
+                long fpis = env.count("SELECT wal_fpi FROM pg_stat_wal") - fpiStart;
                 long[] all = new long[Arrays.stream(counts).sum()];
                 int pos = 0;
                 for (int c = 0; c < clients; c++) {
@@ -221,6 +233,8 @@ public final class PublishBenchmark {
                     }
                 }
                 System.out.printf("  %-40s %8.1f us%n", "postgres (all backends)", (pgEnd - pgStart) / 1e3 / n);
+                System.out.printf("server WAL during the measured window: %,d B per accepted publish, %.3f full-page images%n",
+                        walBytes / n, fpis / (double) n);
                 totalNs += pgEnd - pgStart;
                 double serverNs = totalNs;
                 for (Map.Entry<String, Long> e : cpuEnd.entrySet()) {
@@ -553,4 +567,29 @@ public final class PublishBenchmark {
     private static int arg(String[] args, int i, int dflt) {
         return args.length > i ? Integer.parseInt(args[i]) : dflt;
     }
+
+    /**
+     * {@code -Dbench.history=N}: N jobs accepted long ago, spread over the benchmark's keys, with random nonces as real
+     * clients send, written straight (the transition triggers off for the session, as a restore would), then a
+     * CHECKPOINT so that every run starts after a completed one: the nonces' index then holds N entries among which
+     * every publish's entry lands.
+     */
+    private static void insertHistory(TestEnv env, List<KeyPair> keys, int n) {
+        String pubkeys = keys.stream().map(k -> "'" + k.publicKey().hex() + "'").collect(java.util.stream.Collectors.joining(","));
+        System.out.printf("inserting %,d jobs of history...%n", n);
+        try (java.sql.Connection c = env.db().connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET session_replication_role = replica");
+            st.execute("""
+                    INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, created_at)
+                    SELECT '0' || lpad(g::text, 25, '0'), (ARRAY[%s])[1 + g %% %d], 'n-' || md5('history-' || g)::uuid::text,
+                           repeat('p', 220), repeat('s', 96), encode(sha256(g::text::bytea), 'hex'), now() - interval '30 days'
+                    FROM generate_series(1, %d) g""".formatted(pubkeys, keys.size(), n));
+            st.execute("SET session_replication_role = DEFAULT");
+            st.execute("VACUUM ANALYZE publish_jobs");
+            st.execute("CHECKPOINT");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("history insert failed", e);
+        }
+    }
+
 }
