@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * real pipeline (backlog claim, one record per transaction, ARC to the in-process local chain), then prints per
  * record:
  * <ul>
- *   <li>WAL: {@code pg_wal_lsn_diff} of {@code pg_current_wal_lsn()} around the enqueue, the drain and the VACUUM
- *       that cleans up after it (whole server), and the same windows read back with {@code pg_walinspect} and
+ *   <li>WAL: {@code pg_wal_lsn_diff} of {@code pg_current_wal_lsn()} around the enqueue (the job rows and their
+ *       nonces' guards, V57), the drain, and the deletion of the guards (as the retention deletes them once expired)
+ *       with the VACUUM that cleans up after it all (whole server), and the same windows read back with {@code pg_walinspect} and
  *       attributed to this database's relations (block references) and its transactions' commit records, so that
  *       other databases on a shared server do not count. ({@code pg_stat_wal} is not used: backends report it lazily,
  *       up to 10 s late.)
@@ -120,6 +121,7 @@ public final class StorageFootprint {
                 System.out.printf("warm-up: %d jobs (not measured)%n", warmup);
                 drain(kit, sqs, queue, kit.insertJobs(warmup));
             }
+            exec(admin, "DELETE FROM publish_nonces");
             vacuum(admin);
             Map<String, Size> z0 = sizes(admin);
             Map<String, Tup> s0 = settledStats(admin);
@@ -145,6 +147,9 @@ public final class StorageFootprint {
                 Wal w2 = wal(admin);
                 double secs = drain(kit, sqs, queue, ids);
                 Wal w3 = wal(admin);
+                // the nonces' guards expire minutes after the enqueue and the retention deletes them (V57): their
+                // whole life is in the record's cost
+                exec(admin, "DELETE FROM publish_nonces");
                 vacuum(admin);
                 Wal w4 = wal(admin);
                 Map<String, Size> z2 = sizes(admin);
@@ -160,7 +165,7 @@ public final class StorageFootprint {
                 System.out.println("WAL per record, FPIs included          | LSN diff (whole server) | records of all databases | this database | of which FPI | checkpoints in window");
                 printWal("enqueue (insert of the job rows)", w0, w1, enqueue, n);
                 printWal("drain (claim → sign → store → sent)", w2, w3, drain, n);
-                printWal("VACUUM after the drain", w3, w4, vac, n);
+                printWal("nonce guards deleted, VACUUM", w3, w4, vac, n);
                 long life = enqueue.oursBytes + drain.oursBytes + vac.oursBytes;
                 long lifeFpi = enqueue.oursFpi + drain.oursFpi + vac.oursFpi;
                 System.out.printf("total per record (this database): %.0f B, of which FPI %.0f B (%.0f%%), without FPIs %.0f B%n",

@@ -132,7 +132,10 @@ public final class TestKit implements AutoCloseable {
         List<String> ids = new ArrayList<>(n);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, mode, "
-                        + "envelope, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, publish_body(?, ?, ?, ?)), ?)")) {
+                        + "envelope, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, publish_body(?, ?, ?, ?)), ?)");
+             // the nonce's guard, as the intake writes it with each job (V57), expiring with the envelope
+             PreparedStatement guard = c.prepareStatement("INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) "
+                     + "VALUES (?, ?, ?, now() + interval '5 minutes')")) {
             for (int i = 0; i < n; i++) {
                 String nonce = "n-" + UUID.randomUUID();
                 Envelope e = envelope(nonce, i);
@@ -153,11 +156,17 @@ public final class TestKit implements AutoCloseable {
                 ps.setString(12, mode);
                 ps.setString(13, sha256Hex(body));
                 ps.addBatch();
+                guard.setString(1, e.pubkey());
+                guard.setString(2, nonce);
+                guard.setString(3, id);
+                guard.addBatch();
                 ids.add(id);
                 if (i % 500 == 499) {
+                    guard.executeBatch();
                     ps.executeBatch();
                 }
             }
+            guard.executeBatch();
             ps.executeBatch();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
