@@ -9,23 +9,28 @@
 --
 -- publish_nonces holds the nonces that are still guarded: one row per accepted job, written in the intake's statement
 -- before the job (a nonce already there: the job is not inserted), expires_at = the envelope's createdAt + the TTL
--- the intake ran with. The broadcaster's retention deletes a row some minutes after it expires
+-- the intake ran with. It is keyed by nonce_key(pubkey, nonce), the SHA-256 of the two: 32 bytes instead of the
+-- up to 194 characters of the pair, so that its row and its index entry cost the intake less WAL. The broadcaster's retention deletes a row some minutes after it expires
 -- (raregen.retention.nonce-grace), so the table holds minutes of records, not years.
 --
 -- Expand release: the intake reads and writes publish_nonces; publish_jobs_nonce_per_identity stays and still stops
 -- a duplicate written by the previous release's intake, which may run beside this one. A later release drops it.
 -- The backfill covers the jobs of the last hour (an envelope accepted then stays acceptable at most 2 x TTL after its
 -- acceptance, so TTLs up to 30 minutes). Undo: docs/OPERATIONS.md.
+CREATE FUNCTION nonce_key(pubkey text, nonce text) RETURNS bytea
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT sha256(convert_to(pubkey || ':' || nonce, 'UTF8'))
+$$;
+
 CREATE TABLE publish_nonces (
-  pubkey     VARCHAR(66)  NOT NULL,
-  nonce      VARCHAR(128) NOT NULL,
+  nonce_key  BYTEA        NOT NULL,
   job_id     VARCHAR(32)  NOT NULL,
   expires_at TIMESTAMPTZ  NOT NULL,
-  CONSTRAINT publish_nonces_pkey PRIMARY KEY (pubkey, nonce)
+  CONSTRAINT publish_nonces_pkey PRIMARY KEY (nonce_key)
 );
 
-INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at)
-SELECT pubkey, nonce, job_id, created_at + interval '1 hour'
+INSERT INTO publish_nonces (nonce_key, job_id, expires_at)
+SELECT nonce_key(pubkey, nonce), job_id, created_at + interval '1 hour'
 FROM publish_jobs
 WHERE job_id >= job_ids_from(now() - interval '1 hour') AND created_at >= now() - interval '1 hour'
 ON CONFLICT DO NOTHING;

@@ -34,11 +34,11 @@ class ExpiredNoncesTest {
     @Test
     void noncesExpiredLongerThanTheGrace_areDeleted_andTheRestStay() throws SQLException {
         // GIVEN nonces that expired 11 and 9 minutes ago, one expiring now and one in 5 minutes (grace: 10 minutes)
-        exec("INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) VALUES "
-                + "('02aa', 'gone', 'J1', now() - interval '11 minutes'), "
-                + "('02aa', 'in-grace', 'J2', now() - interval '9 minutes'), "
-                + "('02bb', 'expiring', 'J3', now()), "
-                + "('02bb', 'live', 'J4', now() + interval '5 minutes')");
+        exec("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) VALUES "
+                + "(nonce_key('02aa', 'gone'), 'gone', now() - interval '11 minutes'), "
+                + "(nonce_key('02aa', 'in-grace'), 'in-grace', now() - interval '9 minutes'), "
+                + "(nonce_key('02bb', 'expiring'), 'expiring', now()), "
+                + "(nonce_key('02bb', 'live'), 'live', now() + interval '5 minutes')");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ExpiredNonces loop = new ExpiredNonces(db.dataSource(), new RetentionSettings(), registry);
 
@@ -55,8 +55,9 @@ class ExpiredNoncesTest {
 
     @Test
     void aGraceOfZero_deletesEveryExpiredNonce() throws SQLException {
-        exec("INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) VALUES "
-                + "('02aa', 'expired', 'J1', now() - interval '1 second'), ('02aa', 'live', 'J2', now() + interval '1 minute')");
+        exec("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) VALUES "
+                + "(nonce_key('02aa', 'expired'), 'expired', now() - interval '1 second'), "
+                + "(nonce_key('02aa', 'live'), 'live', now() + interval '1 minute')");
         RetentionSettings settings = new RetentionSettings();
         settings.setNonceGrace(Duration.ZERO);
 
@@ -83,10 +84,11 @@ class ExpiredNoncesTest {
         }
     }
 
+    /** The guards left, by the job ids they name (here: their nonces). */
     private List<String> nonces() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT nonce FROM publish_nonces ORDER BY nonce")) {
+             ResultSet rs = s.executeQuery("SELECT job_id FROM publish_nonces ORDER BY job_id")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

@@ -134,8 +134,8 @@ public final class TestKit implements AutoCloseable {
                 "INSERT INTO publish_jobs (job_id, pubkey, nonce, signed_payload, signature, payload_hash, mode, "
                         + "envelope, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, publish_body(?, ?, ?, ?)), ?)");
              // the nonce's guard, as the intake writes it with each job (V57), expiring with the envelope
-             PreparedStatement guard = c.prepareStatement("INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) "
-                     + "VALUES (?, ?, ?, now() + interval '5 minutes')")) {
+             PreparedStatement guard = c.prepareStatement("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) "
+                     + "VALUES (nonce_key(?, ?), ?, now() + interval '5 minutes')")) {
             for (int i = 0; i < n; i++) {
                 String nonce = "n-" + UUID.randomUUID();
                 Envelope e = envelope(nonce, i);

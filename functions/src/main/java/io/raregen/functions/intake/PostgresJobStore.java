@@ -25,8 +25,8 @@ import java.util.Optional;
 
 /**
  * {@link JobStore} on Postgres. The happy path is one auto-committed statement: the insert is
- * guarded by the identity check and made race-safe by the primary key of {@code publish_nonces} (pubkey, nonce): the
- * statement takes the job's nonce there before it inserts the job, so concurrent identical requests produce exactly one
+ * guarded by the identity check and made race-safe by the primary key of {@code publish_nonces}, {@code nonce_key(pubkey,
+ * nonce)} (their SHA-256): the statement takes the job's nonce there before it inserts the job, so concurrent identical requests produce exactly one
  * row. A nonce is guarded while its envelope can still be accepted, until its createdAt + {@code raregen.intake.ttl};
  * after that the envelope is refused as expired whatever its nonce, and the broadcaster's retention deletes the row.
  *
@@ -70,7 +70,7 @@ public class PostgresJobStore implements JobStore {
               SELECT d.*, row_number() OVER (PARTITION BY coalesce(d.account_id::text, d.pubkey) ORDER BY d.ord) AS n
               FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.*, i.account_id FROM r
                     JOIN identities i ON i.pubkey = r.pubkey AND i.status = 'active'
-                    WHERE NOT EXISTS (SELECT 1 FROM publish_nonces g WHERE g.pubkey = r.pubkey AND g.nonce = r.nonce)
+                    WHERE NOT EXISTS (SELECT 1 FROM publish_nonces g WHERE g.nonce_key = nonce_key(r.pubkey, r.nonce))
                     ORDER BY r.pubkey, r.nonce, r.ord) d
             ),
             """;
@@ -93,9 +93,9 @@ public class PostgresJobStore implements JobStore {
               WHERE e.account_id IS NULL OR e.an <= b.credits
             ),
             taken AS (
-              INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at)
-              SELECT p.pubkey, p.nonce, p.job_id, p.expires_at::timestamptz FROM payable p
-              ORDER BY p.ord
+              INSERT INTO publish_nonces (nonce_key, job_id, expires_at)
+              SELECT nonce_key(p.pubkey, p.nonce), p.job_id, p.expires_at::timestamptz FROM payable p
+              ORDER BY nonce_key(p.pubkey, p.nonce)
               ON CONFLICT DO NOTHING
               RETURNING job_id
             ),
@@ -183,7 +183,7 @@ public class PostgresJobStore implements JobStore {
                    END,
                    b.credits, i.account_id IS NOT NULL, g.job_id
             FROM identities i
-            LEFT JOIN publish_nonces g ON g.pubkey = i.pubkey AND g.nonce = ?
+            LEFT JOIN publish_nonces g ON g.nonce_key = nonce_key(i.pubkey, ?)
             LEFT JOIN publish_jobs j ON j.job_id = g.job_id
             LEFT JOIN job_states s ON s.job_id = j.job_id
             LEFT JOIN publish_quotas q ON q.pubkey = i.pubkey
@@ -193,7 +193,8 @@ public class PostgresJobStore implements JobStore {
             """;
 
     // several processes may insert groups at once: taking the unique-index entries in one global
-    // order keeps two overlapping groups from deadlocking on each other
+    // order keeps two overlapping groups from deadlocking on each other (the guards in nonce_key order, in the
+    // statement; the rows, and the previous release's unique key on publish_jobs, in this one)
     private static final Comparator<NewJob> LOCK_ORDER =
             Comparator.comparing(NewJob::pubkey).thenComparing(j -> j.envelope().nonce());
 

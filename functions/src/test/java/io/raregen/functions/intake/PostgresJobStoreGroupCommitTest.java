@@ -227,8 +227,8 @@ class PostgresJobStoreGroupCommitTest {
         Future<Insertion> ours;
         try (Connection other = db.connect()) {
             other.setAutoCommit(false);
-            try (PreparedStatement ps = other.prepareStatement("INSERT INTO publish_nonces (pubkey, nonce, job_id, expires_at) "
-                    + "VALUES (?, ?, ?, now() + interval '5 minutes')")) {
+            try (PreparedStatement ps = other.prepareStatement("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) "
+                    + "VALUES (nonce_key(?, ?), ?, now() + interval '5 minutes')")) {
                 ps.setString(1, key.publicKey().hex());
                 ps.setString(2, e.nonce());
                 ps.setString(3, theirs.value());
@@ -247,7 +247,7 @@ class PostgresJobStoreGroupCommitTest {
         // as a retry
         assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours.get());
         assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
-        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(1, guards(key, e.nonce()));
     }
 
     @Test
@@ -261,7 +261,7 @@ class PostgresJobStoreGroupCommitTest {
         assertInstanceOf(Insertion.Created.class, store.insert(firstId, first));
 
         // THEN its nonce is guarded until createdAt + TTL, for that job
-        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ? AND nonce = ? AND job_id = ? "
+        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE nonce_key = nonce_key(?, ?) AND job_id = ? "
                 + "AND expires_at = ?::timestamptz", key.publicKey().hex(), nonce, firstId.value(),
                 first.createdAt().plus(Duration.ofMinutes(5)).toString()));
         // AND while guarded, another payload under the nonce is a conflict with that job
@@ -270,7 +270,7 @@ class PostgresJobStoreGroupCommitTest {
 
         // WHEN the guard is deleted (the broadcaster's retention does that after expiry, when no envelope with this
         // createdAt passes the intake's freshness check any more)
-        execute("DELETE FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex());
+        execute("DELETE FROM publish_nonces WHERE nonce_key = nonce_key(?, ?)", key.publicKey().hex(), nonce);
 
         // THEN on V57's schema the nonce's old unique key on publish_jobs still refuses a second job for it (the
         // release after V57's drops that key), and the answer is still the first job
@@ -293,11 +293,11 @@ class PostgresJobStoreGroupCommitTest {
         assertEquals(new Insertion.CreditsExhausted(), store.insert(JobId.generate(), e));
 
         // THEN its nonce is not taken, so the same envelope goes through once the account has a credit
-        assertEquals(0, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(0, guards(key, e.nonce()));
         execute("UPDATE account_balances SET credits = 1 WHERE account_id = ?::uuid", account);
         JobId id = JobId.generate();
         assertEquals(id, assertInstanceOf(Insertion.Created.class, store.insert(id, e)).jobId());
-        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(1, guards(key, e.nonce()));
     }
 
     @Test
@@ -326,6 +326,11 @@ class PostgresJobStoreGroupCommitTest {
         assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
         // AND so does the next retry, which finds the nonce taken
         assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), store.insert(JobId.generate(), e));
+    }
+
+    /** How many guards {@code key}'s {@code nonce} has (0 or 1), whether or not a job exists for it. */
+    private long guards(KeyPair key, String nonce) {
+        return count("SELECT count(*) FROM publish_nonces WHERE nonce_key = nonce_key(?, ?)", key.publicKey().hex(), nonce);
     }
 
     private static void insertJobRow(Connection c, JobId id, KeyPair key, VerifiedEnvelope e) throws SQLException {
