@@ -224,9 +224,9 @@ class PostgresJobStoreGroupCommitTest {
         KeyPair key = active();
         VerifiedEnvelope e = verified(Envelopes.publish(key));
         JobId theirs = JobId.generate();
-        Future<Insertion> ours;
-        try (Connection other = db.connect()) {
-            other.setAutoCommit(false);
+        // WHEN this instance inserts it too: it sees no such nonce yet, so taking it waits on the other's, and the other
+        // commits first
+        Insertion ours = insertBehind(store, e, other -> {
             try (PreparedStatement ps = other.prepareStatement("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) "
                     + "VALUES (nonce_key(?, ?), ?, now() + interval '5 minutes')")) {
                 ps.setString(1, key.publicKey().hex());
@@ -235,17 +235,11 @@ class PostgresJobStoreGroupCommitTest {
                 ps.executeUpdate();
             }
             insertJobRow(other, theirs, key, e);
-            // WHEN this instance inserts it too: it sees no such nonce yet, so taking it waits on the other's
-            ours = threads.submit(() -> store.insert(JobId.generate(), e));
-            awaitTrue("our insert waits for the other's nonce", () -> count(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
-            // AND the other commits first
-            other.commit();
-        }
+        });
 
         // THEN ours meets the other's nonce on its key (ON CONFLICT DO NOTHING), inserts no job and answers the other's,
         // as a retry
-        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours.get());
+        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours);
         assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
         assertEquals(1, guards(key, e.nonce()));
     }
@@ -308,21 +302,13 @@ class PostgresJobStoreGroupCommitTest {
         KeyPair key = active();
         VerifiedEnvelope e = verified(Envelopes.publish(key));
         JobId theirs = JobId.generate();
-        Future<Insertion> ours;
-        try (Connection other = db.connect()) {
-            other.setAutoCommit(false);
-            insertJobRow(other, theirs, key, e);
-            // WHEN this instance inserts it too: it sees no such nonce yet, so its job's insert waits on the other's
-            ours = threads.submit(() -> store.insert(JobId.generate(), e));
-            awaitTrue("our insert waits for the other's nonce", () -> count(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
-            // AND the other commits first
-            other.commit();
-        }
+        // WHEN this instance inserts it too: it sees no such nonce yet, so its job's insert waits on the other's, and the
+        // other commits first
+        Insertion ours = insertBehind(store, e, other -> insertJobRow(other, theirs, key, e));
 
         // THEN ours takes the nonce but meets the other's job on the nonce's old unique key (ON CONFLICT DO NOTHING),
         // and answers the other's job, as a retry
-        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours.get());
+        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours);
         assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
         // AND so does the next retry, which finds the nonce taken
         assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), store.insert(JobId.generate(), e));
@@ -331,6 +317,28 @@ class PostgresJobStoreGroupCommitTest {
     /** How many guards {@code key}'s {@code nonce} has (0 or 1), whether or not a job exists for it. */
     private long guards(KeyPair key, String nonce) {
         return count("SELECT count(*) FROM publish_nonces WHERE nonce_key = nonce_key(?, ?)", key.publicKey().hex(), nonce);
+    }
+
+    /** Writes of another instance, in its open transaction. */
+    private interface OtherWrites {
+        void run(Connection other) throws SQLException;
+    }
+
+    /**
+     * Runs {@code theirs} in another transaction, starts this store's insert of {@code e}, waits until that insert
+     * waits on a lock, commits the other transaction, and returns this store's answer.
+     */
+    private Insertion insertBehind(PostgresJobStore store, VerifiedEnvelope e, OtherWrites theirs) throws Exception {
+        Future<Insertion> ours;
+        try (Connection other = db.connect()) {
+            other.setAutoCommit(false);
+            theirs.run(other);
+            ours = threads.submit(() -> store.insert(JobId.generate(), e));
+            awaitTrue("our insert waits for the other's nonce", () -> count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1);
+            other.commit();
+        }
+        return ours.get();
     }
 
     private static void insertJobRow(Connection c, JobId id, KeyPair key, VerifiedEnvelope e) throws SQLException {
