@@ -25,10 +25,11 @@ import java.util.Optional;
 
 /**
  * {@link JobStore} on Postgres. The happy path is one auto-committed statement: the insert is
- * guarded by the identity check and made race-safe by the primary key of {@code publish_nonces}, {@code nonce_key(pubkey,
- * nonce)} (their SHA-256): the statement takes the job's nonce there before it inserts the job, so concurrent identical requests produce exactly one
- * row. A nonce is guarded while its envelope can still be accepted, until its createdAt + {@code raregen.intake.ttl};
- * after that the envelope is refused as expired whatever its nonce, and the broadcaster's retention deletes the row.
+ * guarded by the identity check and made race-safe by the primary key of {@code publish_nonces},
+ * {@code nonce_key(pubkey, nonce)} (their SHA-256): the statement takes the job's nonce there before it inserts the
+ * job, so concurrent identical requests produce exactly one row. A nonce is guarded while its envelope can still be
+ * accepted, until its createdAt + {@code raregen.intake.ttl}; after that the envelope is refused as expired whatever
+ * its nonce, and the broadcaster's retention deletes the row.
  *
  * <p>Concurrent requests on one process share that statement (natural group commit, see
  * {@link GroupCommitter}): while one insert runs, new jobs queue, and the next statement inserts
