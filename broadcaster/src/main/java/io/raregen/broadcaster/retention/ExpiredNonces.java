@@ -16,7 +16,7 @@ import java.time.Duration;
  * the intake's instances and the database to differ). So the table holds minutes of records, however long the history.
  */
 public final class ExpiredNonces implements Loop {
-    static final String DELETE = "DELETE FROM publish_nonces WHERE expires_at < now() - make_interval(secs => ?)";
+    private static final String DELETE = "DELETE FROM publish_nonces WHERE expires_at < now() - make_interval(secs => ?)";
 
     private final DataSource dataSource;
     private final RetentionSettings settings;

@@ -59,19 +59,21 @@ public class PostgresJobStore implements JobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresJobStore.class);
 
-    // the eleven request arrays, one row each, in request order; a nonce is taken while publish_nonces guards it
+    // the eleven request arrays, one row each, in request order, with the key of each nonce's guard; a nonce is taken
+    // while publish_nonces guards it
     private static final String ROWS = """
             r AS (
-              SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                   ?::text[], ?::text[])
-                   WITH ORDINALITY AS r (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
+              SELECT u.*, nonce_key(u.pubkey, u.nonce) AS guard
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                          ?::text[], ?::text[])
+                   WITH ORDINALITY AS u (job_id, pubkey, nonce, record_id, signed_payload, signature, payload_hash,
                                          envelope, envelope_sha256, mode, expires_at, ord)
             ),
             fresh AS (
               SELECT d.*, row_number() OVER (PARTITION BY coalesce(d.account_id::text, d.pubkey) ORDER BY d.ord) AS n
               FROM (SELECT DISTINCT ON (r.pubkey, r.nonce) r.*, i.account_id FROM r
                     JOIN identities i ON i.pubkey = r.pubkey AND i.status = 'active'
-                    WHERE NOT EXISTS (SELECT 1 FROM publish_nonces g WHERE g.nonce_key = nonce_key(r.pubkey, r.nonce))
+                    WHERE NOT EXISTS (SELECT 1 FROM publish_nonces g WHERE g.nonce_key = r.guard)
                     ORDER BY r.pubkey, r.nonce, r.ord) d
             ),
             """;
@@ -95,8 +97,8 @@ public class PostgresJobStore implements JobStore {
             ),
             taken AS (
               INSERT INTO publish_nonces (nonce_key, job_id, expires_at)
-              SELECT nonce_key(p.pubkey, p.nonce), p.job_id, p.expires_at::timestamptz FROM payable p
-              ORDER BY nonce_key(p.pubkey, p.nonce)
+              SELECT p.guard, p.job_id, p.expires_at::timestamptz FROM payable p
+              ORDER BY p.guard
               ON CONFLICT DO NOTHING
               RETURNING job_id
             ),
@@ -380,9 +382,7 @@ public class PostgresJobStore implements JobStore {
                     }
                     return Optional.empty();
                 }
-                boolean same = envelope.payloadHashHex().equals(rs.getString(3));
-                return Optional.of(new Insertion.Existing(JobId.parse(existing), rs.getString(4), same,
-                        PublishMode.fromWire(rs.getString(5)).orElse(PublishMode.RECORD)));
+                return Optional.of(existing(envelope, existing, rs.getString(3), rs.getString(4), rs.getString(5)));
             }
         }
     }
@@ -404,11 +404,15 @@ public class PostgresJobStore implements JobStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Insertion.Existing(JobId.parse(rs.getString(1)), rs.getString(3),
-                        envelope.payloadHashHex().equals(rs.getString(2)),
-                        PublishMode.fromWire(rs.getString(4)).orElse(PublishMode.RECORD)));
+                return Optional.of(existing(envelope, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
         }
+    }
+
+    /** The answer to a request whose nonce has a job: that job, its status and mode, and whether the payload is the same. */
+    private static Insertion existing(VerifiedEnvelope envelope, String jobId, String payloadHash, String status, String mode) {
+        return new Insertion.Existing(JobId.parse(jobId), status, envelope.payloadHashHex().equals(payloadHash),
+                PublishMode.fromWire(mode).orElse(PublishMode.RECORD));
     }
 
     /** A job waiting to be inserted; {@code queuedAt} is its {@link System#nanoTime()} when the request submitted it. */

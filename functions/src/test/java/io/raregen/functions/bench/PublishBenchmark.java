@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code -Dbench.mode=record|anchor}: the publish mode every request asks for (docs/API.md, POST /v1/publish).
  *
  * <p>{@code -Dbench.history=N}: N jobs of history (random nonces, spread over the keys) before the run. The server's WAL
- * and full-page images during the measured window are printed per accepted publish (server-wide: run on a quiet
- * machine).
+ * during the measured window is printed per accepted publish (the LSN's advance: server-wide, run on a quiet machine),
+ * with the full-page images {@code pg_stat_wal} counted meanwhile (approximate: backends report them up to a few
+ * seconds late).
  *
  * <p>{@code -Dbench.accounts=none|one|per-key}: the keys belong to no account (nothing charged, the default), all
  * to one account (every publish debits the same balance row: the hot-account case), or each to its own.
