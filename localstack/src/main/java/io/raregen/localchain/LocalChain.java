@@ -182,6 +182,14 @@ public final class LocalChain implements AutoCloseable {
         return ledger.reorg(blocks);
     }
 
+    /**
+     * A reorg of the blocks from {@code height} up to the tip, counted when it happens: a block mined since the
+     * caller last looked leaves the chain too.
+     */
+    public Ledger.Reorg reorgFrom(long height) {
+        return ledger.reorgFrom(height);
+    }
+
     /** The current status of a transaction, as GET /v1/tx/{txid} reports it; null if unknown. */
     public TxView status(String txid) {
         return ledger.view(txid);

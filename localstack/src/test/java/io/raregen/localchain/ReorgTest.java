@@ -10,6 +10,7 @@ import io.raregen.localchain.blocks.Block;
 import io.raregen.localchain.blocks.Bump;
 import io.raregen.localchain.blocks.Hashes;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** POST /admin/reorg: blocks leave the chain, their transactions are mined again in a new block with a new hash. */
@@ -59,7 +60,36 @@ class ReorgTest {
             assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=2", "application/json", new byte[0]).status());
             assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=0", "application/json", new byte[0]).status());
             assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=x", "application/json", new byte[0]).status());
+            assertEquals(400, Arc.post(chain, "/admin/reorg?from=0", "application/json", new byte[0]).status());
+            assertEquals(400, Arc.post(chain, "/admin/reorg?from=2", "application/json", new byte[0]).status());
+            assertEquals(400, Arc.post(chain, "/admin/reorg?from=x", "application/json", new byte[0]).status());
             assertEquals(400, Arc.get(chain, "/admin/reorg").status(), "wrong method, as every admin route answers it");
+            assertEquals(1, chain.tip().height(), "nothing left the chain");
+        }
+    }
+
+    @Test
+    void reorgFromAHeight_takesEveryBlockFromThereToTheTip() throws Exception {
+        try (LocalChain chain = LocalChain.start(LocalChainConfig.builder().manualMining().build())) {
+            FaucetOutput f = chain.faucet(Txs.KEY.p2pkhLockingScript(), 5_000);
+            chain.mineBlock();
+            SignedTransaction t = Txs.publish(f.utxo(), "reorged from its height");
+            assertEquals(200, Arc.submit(chain, Txs.ef(t)).status());
+            Block mined = chain.mineBlock();
+            // GIVEN the caller saw the tip at the transaction's block, and two more blocks came before it asked
+            Block later = chain.mineBlock();
+            Block tip = chain.mineBlock();
+
+            Arc.Response r = Arc.post(chain, "/admin/reorg?from=" + mined.height(), "application/json", new byte[0]);
+
+            assertEquals(200, r.status(), r.body().toString());
+            assertEquals(List.of(mined.hash(), later.hash(), tip.hash()),
+                    List.of(r.body().get("removed").get(0).asText(), r.body().get("removed").get(1).asText(),
+                            r.body().get("removed").get(2).asText()));
+            assertEquals(mined.height(), chain.tip().height(), "the new block takes the first removed height");
+            JsonNode after = Arc.get(chain, "/v1/tx/" + t.txid()).body();
+            assertEquals("MINED", after.get("txStatus").asText());
+            assertEquals(chain.tip().hash(), after.get("blockHash").asText());
         }
     }
 }

@@ -533,32 +533,46 @@ public final class ArcServer implements AutoCloseable {
         sendJson(ex, 200, arcJson.value(m));
     }
 
-    /** POST /admin/reorg?blocks=N: the last N blocks leave the chain; their transactions are mined again in one new block. */
+    /**
+     * POST /admin/reorg?blocks=N: the last N blocks leave the chain; {@code ?from=H}: the blocks from height H up,
+     * counted under the ledger's lock (a block mined since the caller read the tip goes too). Their transactions are
+     * mined again in one new block.
+     */
     private void adminReorg(HttpExchange ex) throws Exception {
         drain(ex);
         String query = ex.getRequestURI().getQuery();
-        int n = 1;
+        long blocks = 1;
+        Long from = null;
         if (query != null) {
             for (String kv : query.split("&")) {
                 if (kv.startsWith("blocks=")) {
-                    try {
-                        n = Integer.parseInt(kv.substring("blocks=".length()));
-                    } catch (NumberFormatException e) {
-                        throw new BadRequestException(400, "blocks must be a number");
-                    }
+                    blocks = reorgNumber(kv, "blocks");
+                } else if (kv.startsWith("from=")) {
+                    from = reorgNumber(kv, "from");
                 }
             }
         }
         long tip = chain.tip().height();
-        if (n < 1 || n > tip) {
-            throw new BadRequestException(400, "blocks must be 1.." + tip + " (the genesis block stays)");
+        Ledger.Reorg r;
+        try {
+            r = from != null ? chain.reorgFrom(from) : chain.reorg((int) Math.min(blocks, Integer.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(400, from != null ? "from must be a height 1.." + tip + " (the genesis block stays)"
+                    : "blocks must be 1.." + tip + " (the genesis block stays)");
         }
-        Ledger.Reorg r = chain.reorg(n);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("removed", r.removed().stream().map(Block::hash).toList());
         m.put("returnedToMempool", r.returned());
         m.put("newBlock", blockJson(r.newBlock(), true));
         sendJson(ex, 200, arcJson.value(m));
+    }
+
+    private static long reorgNumber(String kv, String name) throws BadRequestException {
+        try {
+            return Long.parseLong(kv.substring(name.length() + 1));
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(400, name + " must be a number");
+        }
     }
 
     private void adminFaults(HttpExchange ex, String method) throws Exception {

@@ -637,13 +637,34 @@ public final class Ledger {
      * waiting there (parents stay before children), and are mined again now in one new block.
      */
     public Reorg reorg(int n) {
+        return reorg(size -> {
+            if (n < 1 || n >= size) {
+                throw new IllegalArgumentException("can reorg 1.." + (size - 1) + " blocks, not " + n);
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Removes the blocks from {@code height} up to the tip, however many there are when the lock is taken (a
+     * block mined meanwhile goes too), as {@link #reorg(int)} does; 1 ≤ height ≤ the tip's height.
+     */
+    public Reorg reorgFrom(long height) {
+        return reorg(size -> {
+            if (height < 1 || height >= size) {
+                throw new IllegalArgumentException("can reorg from height 1.." + (size - 1) + ", not " + height);
+            }
+            return (int) (size - height);
+        });
+    }
+
+    /** The reorg of as many blocks as {@code count} says for the chain's length (blocks, genesis included). */
+    private Reorg reorg(java.util.function.IntUnaryOperator count) {
         List<Block> removed = new ArrayList<>();
         int returned = 0;
         lock.lock();
         try {
-            if (n < 1 || n >= blocks.size()) {
-                throw new IllegalArgumentException("can reorg 1.." + (blocks.size() - 1) + " blocks, not " + n);
-            }
+            int n = count.applyAsInt(blocks.size());
             LinkedHashMap<Txid, TxEntry> back = new LinkedHashMap<>();
             for (int i = blocks.size() - n; i < blocks.size(); i++) {
                 Block b = blocks.get(i);
