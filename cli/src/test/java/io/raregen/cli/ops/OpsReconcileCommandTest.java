@@ -183,6 +183,106 @@ class OpsReconcileCommandTest {
         assertTrue(JSON.readTree(again.out()).path("inAgreement").asBoolean(), again.out());
     }
 
+    @Test
+    void withoutTheHistorysKeysOnNonceAndTxid_recordsAreMatchedToUnpublishedJobsAndToGuardedNonces() throws Exception {
+        // GIVEN the schema the next releases leave: no key over every job's (pubkey, nonce) or txid (the contract steps
+        // of V57 and of the in-flight txid index); the reconciliation finds jobs by what it read first and by the guards
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE publish_jobs DROP CONSTRAINT publish_jobs_nonce_per_identity");
+            s.execute("DROP INDEX publish_jobs_txid_unique");
+        }
+        List<FaucetOutput> funded = chain.faucet(poolKey.p2pkhLockingScript(), 1000, 4);
+        inPool(funded.stream().map(FaucetOutput::utxo).toList());
+        // a queued job whose record the chain holds; a mined job whose own transaction spent a pool output the
+        // restored pool still holds; a mined job whose record was published a second time; a record with no job here
+        Envelope queued = envelope("queued, published after the backup");
+        String queuedJob = queuedJob(queued, nonce(queued));
+        Envelope mined = envelope("mined, its input still in the pool");
+        SignedTransaction minedTx = PublishTransactions.build(List.of(funded.get(1).utxo()), poolKey, mined,
+                poolKey.p2pkhLockingScript(), RATE);
+        String minedJob = minedJob(mined, minedTx);
+        Envelope twice = envelope("mined, published twice");
+        String twiceJob = minedJob(twice, PublishTransactions.build(List.of(chain.faucet(poolKey.p2pkhLockingScript(), 1000, 1)
+                .get(0).utxo()), poolKey, twice, poolKey.p2pkhLockingScript(), RATE));
+        Envelope stranger = envelope("a record accepted after the backup");
+        SignedTransaction queuedTx = PublishTransactions.build(List.of(funded.get(0).utxo()), poolKey, queued,
+                poolKey.p2pkhLockingScript(), RATE);
+        SignedTransaction twiceTx = PublishTransactions.build(List.of(funded.get(2).utxo()), poolKey, twice,
+                poolKey.p2pkhLockingScript(), RATE);
+        SignedTransaction strangerTx = PublishTransactions.build(List.of(funded.get(3).utxo()), poolKey, stranger,
+                poolKey.p2pkhLockingScript(), RATE);
+        for (SignedTransaction t : List.of(queuedTx, minedTx, twiceTx, strangerTx)) {
+            submit(t);
+        }
+
+        // WHEN the database is reconciled
+        InProcessCli.Result apply = cli.run("ops", "reconcile", "--apply", "--json");
+
+        // THEN each record meets its job, or is reported for a person
+        assertEquals(1, apply.code(), apply.out() + apply.err());
+        JsonNode findings = JSON.readTree(apply.out()).path("findings");
+        assertEquals(queuedTx.txid().hex(), finding(findings, "PUBLISHED_AFTER_BACKUP", queuedJob).path("txid").asText());
+        assertEquals("sent " + queuedTx.txid().hex(), string("SELECT status || ' ' || txid FROM publish_jobs WHERE job_id = '"
+                + queuedJob + "'"));
+        JsonNode ours = finding(findings, "OUTPUT_SPENT_BY_OURS", null);
+        assertEquals(minedTx.txid().hex(), ours.path("txid").asText(), ours.toString());
+        assertEquals(minedTx.txid().hex() + " " + minedJob, string("SELECT spending_txid || ' ' || job_id FROM spends WHERE "
+                + "outpoint_txid = '" + funded.get(1).utxo().outpoint().txid().hex() + "' AND outpoint_vout = "
+                + funded.get(1).utxo().outpoint().vout()), "the spends row names the mined job found by its guard");
+        JsonNode conflict = finding(findings, "CONFLICT", twiceJob);
+        assertTrue(conflict.path("detail").asText().contains("job is mined"), conflict.toString());
+        JsonNode without = finding(findings, "RECORD_WITHOUT_JOB", null);
+        assertEquals(strangerTx.txid().hex(), without.path("txid").asText(), without.toString());
+        assertEquals(strangerTx.txid().hex(), finding(findings, "OUTPUT_SPENT_ELSEWHERE", null).path("txid").asText(),
+                "its pool output is retired");
+        assertEquals(5, findings.size(), findings.toString());
+    }
+
+    private Envelope envelope(String title) throws Exception {
+        return EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"" + title + "\"}"), "n-" + Ulid.generate(),
+                Instant.now(), null), client);
+    }
+
+    private static String nonce(Envelope env) throws Exception {
+        return JSON.readTree(env.signedPayload()).path("nonce").asText();
+    }
+
+    /** The one finding of {@code kind} (for {@code jobId} when given). */
+    private static JsonNode finding(JsonNode findings, String kind, String jobId) {
+        List<JsonNode> matching = new java.util.ArrayList<>();
+        findings.forEach(f -> {
+            if (f.path("kind").asText().equals(kind) && (jobId == null || jobId.equals(f.path("jobId").asText()))) {
+                matching.add(f);
+            }
+        });
+        assertEquals(1, matching.size(), kind + " in " + findings);
+        return matching.get(0);
+    }
+
+    /**
+     * A job mined in {@code tx} (its inputs not written to the pool: the test's pool rows stand for a restore of two
+     * moments), with its nonce guarded as the intake guards it while its envelope can be accepted.
+     */
+    private String minedJob(Envelope env, SignedTransaction tx) throws Exception {
+        String jobId = queuedJob(env, nonce(env));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) VALUES (nonce_key('" + env.pubkey() + "', '"
+                    + nonce(env) + "'), '" + jobId + "', now() + interval '1 hour')");
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B-" + jobId + "', 1, 'broadcasting')");
+            s.execute("INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES ('" + jobId + "', '\\x" + tx.rawHex() + "')");
+            s.execute("UPDATE publish_jobs SET status = 'signed', txid = '" + tx.txid().hex() + "', fee_sats = " + tx.fee().value()
+                    + ", processing_batch_id = 'B-" + jobId + "', batch_seq = 1, signed_at = now() WHERE job_id = '" + jobId + "'");
+            c.commit();
+            s.execute("UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = '" + jobId + "'");
+            c.commit();
+            s.execute("UPDATE publish_jobs SET status = 'mined', mined_at = now(), block_hash = repeat('a', 64), block_height = 1 "
+                    + "WHERE job_id = '" + jobId + "'");
+            c.commit();
+        }
+        return jobId;
+    }
+
     /** Pool rows for {@code utxos}, as the replenisher or a deposit adds them, and the client's identity. */
     private void inPool(List<Utxo> utxos) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {

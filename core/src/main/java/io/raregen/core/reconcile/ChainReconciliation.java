@@ -152,6 +152,14 @@ public final class ChainReconciliation {
     private final Map<JobId, Txid> published = new HashMap<>();
     /** Stored transactions the chain does not know, by job: reported at the end unless replaced meanwhile. */
     private final Map<JobId, JobRow> missing = new LinkedHashMap<>();
+    /**
+     * The jobs this database holds unpublished (queued, processing, signed, sent), by their client's key and nonce:
+     * the only jobs a record on the chain can be attached to. Read once at the start, so that no record is looked up
+     * in the whole history by its nonce.
+     */
+    private final Map<String, JobId> unpublished = new HashMap<>();
+    /** The jobs of the stored transactions (signed, sent) and of those this run attached, by txid. */
+    private final Map<Txid, JobId> storedJobs = new HashMap<>();
     private byte[] poolScript;
     private int jobsChecked;
     private int outputsChecked;
@@ -178,6 +186,7 @@ public final class ChainReconciliation {
     }
 
     private Report run() throws SQLException {
+        queuedJobs();
         storedTransactions();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT txid, vout FROM utxos WHERE status IN ('available', 'reserved') ORDER BY id")) {
@@ -203,19 +212,39 @@ public final class ChainReconciliation {
 
     // ------------------------------------------------------------------ stored transactions
 
+    /** The queued and processing jobs' keys and nonces (the claim's partial index holds them). */
+    private void queuedJobs() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT job_id, pubkey, nonce FROM publish_jobs WHERE status IN ('queued', 'processing')");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                unpublished.put(nonceKey(rs.getString(2), rs.getString(3)), JobId.parse(rs.getString(1)));
+            }
+        } finally {
+            c.commit();
+        }
+    }
+
+    private static String nonceKey(String pubkey, String nonce) {
+        return pubkey + '\n' + nonce;
+    }
+
     private void storedTransactions() throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 // a signed row of a sent batch is sent (V47)
                 "SELECT j.job_id, CASE WHEN b.sent_at IS NOT NULL THEN 'sent' ELSE j.status END, j.txid, "
-                        + JobTransactionBytes.rawTxOf("j") + ", j.signed_payload, j.signature FROM publish_jobs j "
+                        + JobTransactionBytes.rawTxOf("j") + ", j.signed_payload, j.signature, j.pubkey, j.nonce FROM publish_jobs j "
                         + "LEFT JOIN publish_batches b ON j.status = 'signed' AND j.mode = 'record' "
                         + "AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL "
                         + "WHERE j.status IN ('signed', 'sent') ORDER BY j.job_id")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Object[]{new JobRow(JobId.parse(rs.getString(1)), rs.getString(2), Txid.fromHex(rs.getString(3)),
-                            rs.getString(5), rs.getString(6)), rs.getBytes(4)});
+                    JobRow j = new JobRow(JobId.parse(rs.getString(1)), rs.getString(2), Txid.fromHex(rs.getString(3)),
+                            rs.getString(5), rs.getString(6));
+                    rows.add(new Object[]{j, rs.getBytes(4)});
+                    unpublished.put(nonceKey(rs.getString(7), rs.getString(8)), j.jobId());
+                    storedJobs.put(j.txid(), j.jobId());
                 }
             }
         }
@@ -269,22 +298,8 @@ public final class ChainReconciliation {
         if (row == null) {
             return; // neither in the database nor created by this run: not ours to settle
         }
-        if (ours.contains(s) || storedByUs(s)) {
-            if (row.boundTo() != null && !row.boundTo().equals(s)) {
-                conflict(null, o, s, "pool output is an input of stored transaction " + row.boundTo().hex()
-                        + " but the chain spent it in " + s.hex() + ", another transaction the database stores");
-                return;
-            }
-            boolean done = apply && write(() -> {
-                if (row.boundTo() == null) {
-                    // what stays of a spent output is its spends row (V51): write the one the store did not
-                    recordSpend(row, s);
-                }
-                return Spends.leaveThePool(c, List.of(o)) == 1;
-            }, null);
-            findings.add(new Finding(Kind.OUTPUT_SPENT_BY_OURS, null, o, s,
-                    row.status() + " → spent: the chain spent it in a transaction the database stores", done));
-            settled.add(o);
+        if (ours.contains(s) || poolTransaction(s)) {
+            spentByOurs(o, row, s);
             return;
         }
         byte[] raw = chain.rawTransaction(s);
@@ -313,11 +328,18 @@ public final class ChainReconciliation {
         if (job == null) {
             findings.add(new Finding(Kind.RECORD_WITHOUT_JOB, null, o, s,
                     "the chain spent it in a transaction carrying a record of " + env.pubkey() + " (nonce " + nonce(env)
-                            + ") that no job in this database holds: accepted after the backup? Re-create the job by hand "
-                            + "before the client retries, or the record is published twice", false));
+                            + ") that no unpublished job in this database holds, nor a job whose nonce is still guarded: "
+                            + "accepted after the backup? Re-create the job by hand before the client retries, or the record "
+                            + "is published twice", false));
             if (row.boundTo() == null) {
                 retire(o, s, row, "spent by " + s.hex() + ", a record without a job here");
             }
+            return;
+        }
+        if (s.equals(job.txid())) {
+            // a finished job's own transaction (its inputs still in a pool restored from two moments)
+            storedJobs.put(s, job.jobId());
+            spentByOurs(o, row, s);
             return;
         }
         Txid already = published.get(job.jobId());
@@ -336,6 +358,25 @@ public final class ChainReconciliation {
             return;
         }
         attach(job, replaced ? job.txid() : null, s, raw, tx);
+    }
+
+    /** A pool output the chain spent in a transaction the database stores: it leaves the pool, with its spends row. */
+    private void spentByOurs(Outpoint o, PoolRow row, Txid s) throws SQLException {
+        if (row.boundTo() != null && !row.boundTo().equals(s)) {
+            conflict(null, o, s, "pool output is an input of stored transaction " + row.boundTo().hex()
+                    + " but the chain spent it in " + s.hex() + ", another transaction the database stores");
+            return;
+        }
+        boolean done = apply && write(() -> {
+            if (row.boundTo() == null) {
+                // what stays of a spent output is its spends row (V51): write the one the store did not
+                recordSpend(row, s);
+            }
+            return Spends.leaveThePool(c, List.of(o)) == 1;
+        }, null);
+        findings.add(new Finding(Kind.OUTPUT_SPENT_BY_OURS, null, o, s,
+                row.status() + " → spent: the chain spent it in a transaction the database stores", done));
+        settled.add(o);
     }
 
     private void attach(JobRow job, Txid previous, Txid s, byte[] raw, RawTransaction tx) throws SQLException {
@@ -434,6 +475,7 @@ public final class ChainReconciliation {
         settled.addAll(inputs);
         ours.add(s);
         published.put(job.jobId(), s);
+        storedJobs.put(s, job.jobId());
         addCreated(change);
     }
 
@@ -505,13 +547,14 @@ public final class ChainReconciliation {
         }
     }
 
-    private boolean storedByUs(Txid s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.txid = ? "
-                + "AND (j.status IN ('sent', 'mined') OR (j.status = 'signed' AND j.mode = 'record' AND EXISTS (SELECT 1 "
-                + "FROM publish_batches b WHERE b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL)))) "
-                + "OR EXISTS (SELECT 1 FROM pool_transactions WHERE txid = ?)")) {
+    /**
+     * A transaction of the pool's own (a split, a sweep). The jobs' transactions this run can meet as spenders of
+     * pool outputs are the stored ones ({@link #ours} once found on the chain): a job mined before the backup had its
+     * inputs leave the pool with it.
+     */
+    private boolean poolTransaction(Txid s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pool_transactions WHERE txid = ?)")) {
             ps.setString(1, s.hex());
-            ps.setString(2, s.hex());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -521,15 +564,26 @@ public final class ChainReconciliation {
         }
     }
 
+    /**
+     * The job whose record {@code env} is: an unpublished one ({@link #unpublished}), or one whose nonce is still
+     * guarded ({@code publish_nonces}, by its primary key: any job accepted within the intake's TTL and the guard's
+     * grace, whatever its state). Null when neither holds it, or when the job's signed bytes are not the record's.
+     */
     private JobRow job(Envelope env) throws SQLException {
         String nonce = nonce(env);
         if (nonce == null) {
             return null;
         }
+        JobId id = unpublished.get(nonceKey(env.pubkey(), nonce));
         try (PreparedStatement ps = c.prepareStatement("SELECT j.job_id, s.status, j.txid, j.signed_payload, j.signature "
-                + "FROM publish_jobs j JOIN job_states s USING (job_id) WHERE j.pubkey = ? AND j.nonce = ?")) {
-            ps.setString(1, env.pubkey());
-            ps.setString(2, nonce);
+                + "FROM publish_jobs j JOIN job_states s USING (job_id) WHERE j.job_id = "
+                + (id != null ? "?" : "(SELECT job_id FROM publish_nonces WHERE nonce_key = nonce_key(?, ?))"))) {
+            if (id != null) {
+                ps.setString(1, id.value());
+            } else {
+                ps.setString(1, env.pubkey());
+                ps.setString(2, nonce);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -642,16 +696,8 @@ public final class ChainReconciliation {
 
     /** A spends row for {@code row}'s output, spent by {@code spender} (the job's, when it is a job's transaction). */
     private void recordSpend(PoolRow row, Txid spender) throws SQLException {
-        JobId job = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT job_id FROM publish_jobs WHERE txid = ?")) {
-            ps.setString(1, spender.hex());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    job = new JobId(rs.getString(1));
-                }
-            }
-        }
-        new Spends().add(row.outpoint(), new Satoshis(row.satoshis()), row.script(), spender, job).insertMissing(c);
+        new Spends().add(row.outpoint(), new Satoshis(row.satoshis()), row.script(), spender, storedJobs.get(spender))
+                .insertMissing(c);
     }
 
     private void insertChange(List<PoolRow> change) throws SQLException {
