@@ -541,6 +541,44 @@ class SchemaTest {
     }
 
     @Test
+    void txidKeyOverJobsInFlight_refusesASecondJobInFlight_andHoldsNoFinishedJob() throws SQLException {
+        try (TestDatabase own = TestDatabase.create(); Connection c = own.connect()) {
+            // GIVEN the schema after V58's contract step (the key over every job's txid dropped; its own database)
+            exec(c, "DROP INDEX publish_jobs_txid_unique");
+            insertIdentity(c, PUBKEY);
+            String mined = newId();
+            String first = newId();
+            String second = newId();
+            for (String id : List.of(mined, first, second)) {
+                insertJob(c, id, PUBKEY, "n-" + id);
+                setStatus(c, id, "processing");
+            }
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('7') + "' WHERE job_id = '"
+                    + mined + "'");
+            setStatus(c, mined, "sent");
+            exec(c, "UPDATE publish_jobs SET status = 'mined', block_hash = '" + hex64('5') + "', block_height = 3, "
+                    + "merkle_path = '\\x00' WHERE job_id = '" + mined + "'");
+
+            // WHEN two jobs in flight are signed with one txid
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('8') + "' WHERE job_id = '"
+                    + first + "'");
+            SQLException twice = assertThrows(SQLException.class, () -> exec(c, "UPDATE publish_jobs SET status = 'signed', "
+                    + "raw_tx = '\\x0100', txid = '" + hex64('8') + "' WHERE job_id = '" + second + "'"));
+
+            // THEN the second is refused by the key over the jobs in flight
+            assertEquals("23505", twice.getSQLState());
+            assertTrue(twice.getMessage().contains("publish_jobs_txid_in_flight"), twice.getMessage());
+            // AND the key holds no entry for a finished job: its txid no longer takes part (a txid hashes its inputs,
+            // and a spent output is never spent again by the pool: a finished job's txid cannot come back in flight)
+            exec(c, "UPDATE publish_jobs SET status = 'signed', raw_tx = '\\x0100', txid = '" + hex64('7') + "' WHERE job_id = '"
+                    + second + "'");
+            assertEquals("2", scalar(c, "SELECT count(*) FROM publish_jobs WHERE txid = '" + hex64('7') + "'"));
+            assertEquals("t", scalar(c, "SELECT pg_get_indexdef('publish_jobs_txid_in_flight'::regclass) LIKE "
+                    + "'%WHERE ((status)::text = ANY ((ARRAY[''signed''::character varying, ''sent''::character varying])::text[]))'"));
+        }
+    }
+
+    @Test
     void updatedAt_isMaintainedByTrigger() throws Exception {
         try (Connection c = db.connect()) {
             String pubkey = "03" + "cd".repeat(32);

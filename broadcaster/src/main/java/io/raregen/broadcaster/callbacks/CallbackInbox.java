@@ -41,6 +41,7 @@ public final class CallbackInbox {
 
     /** Read-only look-ups, run in the claiming transaction. */
     public interface Lookups {
+        /** The job in flight (signed or sent) whose transaction this is; empty for any other job, or none. */
         Optional<JobRef> jobByTxid(Txid txid) throws SQLException;
 
         boolean isPoolTransaction(Txid txid) throws SQLException;
@@ -192,8 +193,10 @@ public final class CallbackInbox {
         @Override
         public Optional<JobRef> jobByTxid(Txid txid) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(
-                    // a signed row of a sent batch is sent (V47)
-                    "SELECT j.job_id, s.status FROM publish_jobs j JOIN job_states s USING (job_id) WHERE j.txid = ?")) {
+                    // a signed row of a sent batch is sent (V47); only a job in flight can take a callback, and the
+                    // key over their txids (V58) holds only those: a job mined or failed is not found (no_job)
+                    "SELECT j.job_id, s.status FROM publish_jobs j JOIN job_states s USING (job_id) "
+                            + "WHERE j.txid = ? AND j.status IN ('signed', 'sent')")) {
                 ps.setString(1, txid.hex());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new JobRef(new JobId(rs.getString(1)), rs.getString(2))) : Optional.empty();

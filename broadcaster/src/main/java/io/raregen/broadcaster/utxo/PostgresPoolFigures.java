@@ -50,7 +50,12 @@ final class PostgresPoolFigures {
                  OR (%1$s.status = 'signed' AND EXISTS (SELECT 1 FROM spends sp
                    WHERE %2$s AND sp.spending_txid = %1$s.txid AND\s""" + Spends.outputGone("sp") + "))";
 
-    /** {@code funded}: every output that came from outside (no transaction of ours made it), live or spent. */
+    /**
+     * {@code funded}: every output that came from outside (no transaction of ours made it), live or spent. A sum over
+     * the whole history, read rarely ({@link PoolMetrics#refreshAll()}); it asks {@code publish_jobs} by txid for each
+     * output, which without a key over every job's txid (the release after V58 drops it) Postgres answers by one hash
+     * anti-join over the table rather than one probe per output.
+     */
     static final String SNAPSHOT_FIGURES = """
             SELECT
               (SELECT count(*) FROM utxos WHERE purpose = 'publish' AND status = 'available' AND dirty = FALSE

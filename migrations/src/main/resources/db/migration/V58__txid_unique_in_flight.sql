@@ -1,0 +1,27 @@
+-- A transaction id unique among the jobs in flight, the expand step (#18, part 2).
+--
+-- publish_jobs_txid_unique (V1; partial since V39, txid IS NOT NULL) holds an entry for every version of a job row
+-- that has a txid: the signed one, the mined one and any in between, of every record ever published. Its key is a
+-- hash, so with a long history each new entry lands on a leaf anywhere in a tree of millions of keys, most of them
+-- untouched since the last checkpoint: a full-page image per record, nearly, once the history is long (0.37-0.39 per
+-- record with 2 M records of history, 0.95 with 16.7 M; docs/benchmarks/storage.md).
+--
+-- What the key guards is that two jobs never carry the same transaction. A txid hashes the whole transaction, its
+-- inputs included, and two of the service's transactions never spend the same pool output: an output is reserved for
+-- one batch, leaves the pool once spent (V51) and spends_pkey refuses a second spend of it. Two jobs could share a
+-- txid only if signing went wrong, and both would then be in flight (signed, or sent one by one): the key below, over
+-- the jobs in flight only, guards that, and stays about as small as the backlog. A job leaving it (mined, failed, or
+-- back to processing by a discard) leaves its entry to VACUUM.
+--
+-- Its reader: the ARC callbacks find a transaction's job through it (CallbackInbox; a callback changes only a job in
+-- flight, and one for a job already mined or failed is now counted no_job instead of ignored). Nothing else reads
+-- jobs by txid one at a time: the chain reconciliation matches spenders to the jobs it read, and the pool's
+-- conservation audit (a sum over every output ever received, run rarely) joins the whole table.
+--
+-- Expand, then contract: publish_jobs_txid_unique stays, because the previous release's callbacks look a job up by
+-- its txid alone while it runs beside this one; the next release drops it (migrations/README.md).
+--
+-- Not CONCURRENTLY (Flyway holds its lock in an open transaction, see V22): the build reads publish_jobs once and
+-- blocks writes to it meanwhile (2 M jobs, a 1.5 GB table, on a 2-core machine: 0.5-0.6 s with the table in cache,
+-- 4.4 s with it read from disk; a long history takes as long as a read of the table).
+CREATE UNIQUE INDEX IF NOT EXISTS publish_jobs_txid_in_flight ON publish_jobs (txid) WHERE status IN ('signed', 'sent');
