@@ -238,6 +238,42 @@ class OpsReconcileCommandTest {
         assertEquals(5, findings.size(), findings.toString());
     }
 
+    @Test
+    void anAnchorBatchInFlight_isNotAStoredJobTransaction_andThePoolOutputItSpentIsOurs() throws Exception {
+        Utxo input = chain.faucet(poolKey.p2pkhLockingScript(), 1000, 1).get(0).utxo();
+        inPool(List.of(input));
+        Envelope env = envelope("anchored");
+        String jobId = queuedJob(env, nonce(env));
+        // GIVEN an anchor batch in flight whose transaction (a root, no record) spent a pool output the restored pool
+        // still holds, and its job signed into it (an anchor-mode job has no transaction of its own)
+        SignedTransaction anchorTx = new TransactionBuilder().addInput(input).changeTo(poolKey.p2pkhLockingScript())
+                .sign(poolKey, RATE);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('A-" + jobId + "', 1, 'signing')");
+            s.execute("INSERT INTO anchor_batches (batch_id, tree_size, root, txid, raw_tx, fee_sats, status) VALUES ('A-" + jobId
+                    + "', 1, '" + "ab".repeat(32) + "', '" + anchorTx.txid().hex() + "', '\\x" + anchorTx.rawHex() + "', "
+                    + anchorTx.fee().value() + ", 'sent')");
+            s.execute("UPDATE publish_jobs SET mode = 'anchor' WHERE job_id = '" + jobId + "'");
+            s.execute("UPDATE publish_jobs SET status = 'processing' WHERE job_id = '" + jobId + "'");
+            s.execute("UPDATE publish_jobs SET status = 'signed', anchor_batch_id = 'A-" + jobId + "', anchor_leaf_index = 0 "
+                    + "WHERE job_id = '" + jobId + "'");
+        }
+        submit(anchorTx);
+
+        // WHEN the database is reconciled
+        InProcessCli.Result apply = cli.run("ops", "reconcile", "--apply", "--json");
+
+        // THEN the anchor job is no stored transaction to look up, and the output its batch spent leaves the pool as ours
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        JsonNode report = JSON.readTree(apply.out());
+        assertEquals(0, report.path("jobsChecked").asInt(), report.toString());
+        JsonNode ours = finding(report.path("findings"), "OUTPUT_SPENT_BY_OURS", null);
+        assertEquals(anchorTx.txid().hex(), ours.path("txid").asText(), ours.toString());
+        assertEquals("spent " + anchorTx.txid().hex(), utxo(input));
+        assertEquals("t", string("SELECT job_id IS NULL FROM spends WHERE spending_txid = '" + anchorTx.txid().hex() + "'"),
+                "an anchor batch's input is a spends row of no job");
+    }
+
     private Envelope envelope(String title) throws Exception {
         return EnvelopeSigner.sign(Payloads.publish(JSON.readTree("{\"title\":\"" + title + "\"}"), "n-" + Ulid.generate(),
                 Instant.now(), null), client);

@@ -237,7 +237,8 @@ public final class ChainReconciliation {
                         + JobTransactionBytes.rawTxOf("j") + ", j.signed_payload, j.signature, j.pubkey, j.nonce FROM publish_jobs j "
                         + "LEFT JOIN publish_batches b ON j.status = 'signed' AND j.mode = 'record' "
                         + "AND b.batch_id = j.processing_batch_id AND b.sent_at IS NOT NULL "
-                        + "WHERE j.status IN ('signed', 'sent') ORDER BY j.job_id")) {
+                        // an anchor-mode job in flight has no transaction of its own: its batch's is in anchor_batches
+                        + "WHERE j.status IN ('signed', 'sent') AND j.txid IS NOT NULL ORDER BY j.job_id")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     JobRow j = new JobRow(JobId.parse(rs.getString(1)), rs.getString(2), Txid.fromHex(rs.getString(3)),
@@ -298,7 +299,7 @@ public final class ChainReconciliation {
         if (row == null) {
             return; // neither in the database nor created by this run: not ours to settle
         }
-        if (ours.contains(s) || poolTransaction(s)) {
+        if (ours.contains(s) || poolOrAnchorTransaction(s)) {
             spentByOurs(o, row, s);
             return;
         }
@@ -548,13 +549,15 @@ public final class ChainReconciliation {
     }
 
     /**
-     * A transaction of the pool's own (a split, a sweep). The jobs' transactions this run can meet as spenders of
-     * pool outputs are the stored ones ({@link #ours} once found on the chain): a job mined before the backup had its
-     * inputs leave the pool with it.
+     * A transaction of the pool's own (a split, a sweep) or an anchor batch's. The jobs' transactions this run can meet
+     * as spenders of pool outputs are the stored ones ({@link #ours} once found on the chain): a job mined before the
+     * backup had its inputs leave the pool with it.
      */
-    private boolean poolTransaction(Txid s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pool_transactions WHERE txid = ?)")) {
+    private boolean poolOrAnchorTransaction(Txid s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pool_transactions WHERE txid = ?) "
+                + "OR EXISTS (SELECT 1 FROM anchor_batches WHERE txid = ?)")) {
             ps.setString(1, s.hex());
+            ps.setString(2, s.hex());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
