@@ -60,6 +60,8 @@ class ReorgTest {
             assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=2", "application/json", new byte[0]).status());
             assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=0", "application/json", new byte[0]).status());
             assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=x", "application/json", new byte[0]).status());
+            assertEquals(400, Arc.post(chain, "/admin/reorg?blocks=-4294967295", "application/json", new byte[0]).status(),
+                    "a count that wraps to 1 as an int");
             assertEquals(400, Arc.post(chain, "/admin/reorg?from=0", "application/json", new byte[0]).status());
             assertEquals(400, Arc.post(chain, "/admin/reorg?from=2", "application/json", new byte[0]).status());
             assertEquals(400, Arc.post(chain, "/admin/reorg?from=x", "application/json", new byte[0]).status());

@@ -555,7 +555,7 @@ public final class ArcServer implements AutoCloseable {
         long tip = chain.tip().height();
         Ledger.Reorg r;
         try {
-            r = from != null ? chain.reorgFrom(from) : chain.reorg((int) Math.min(blocks, Integer.MAX_VALUE));
+            r = from != null ? chain.reorgFrom(from) : chain.reorg((int) Math.max(0, Math.min(blocks, Integer.MAX_VALUE)));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(400, from != null ? "from must be a height 1.." + tip + " (the genesis block stays)"
                     : "blocks must be 1.." + tip + " (the genesis block stays)");
