@@ -23,5 +23,6 @@
 --
 -- Not CONCURRENTLY (Flyway holds its lock in an open transaction, see V22): the build reads publish_jobs once and
 -- blocks writes to it meanwhile (2 M jobs, a 1.5 GB table, on a 2-core machine: 0.5-0.6 s with the table in cache,
--- 4.4 s with it read from disk; a long history takes as long as a read of the table).
+-- 4.4 s with it read from disk; a long history takes as long as a read of the table). An operator can build it
+-- beforehand without the lock (CREATE UNIQUE INDEX CONCURRENTLY, docs/OPERATIONS.md, V58): IF NOT EXISTS then skips it.
 CREATE UNIQUE INDEX IF NOT EXISTS publish_jobs_txid_in_flight ON publish_jobs (txid) WHERE status IN ('signed', 'sent');
