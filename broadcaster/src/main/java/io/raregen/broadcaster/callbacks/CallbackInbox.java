@@ -189,7 +189,8 @@ public final class CallbackInbox {
         }
     }
 
-    private record ConnectionLookups(Connection c) implements Lookups {
+    /** The look-ups on {@code c}, in its transaction. */
+    record ConnectionLookups(Connection c) implements Lookups {
         @Override
         public Optional<JobRef> jobByTxid(Txid txid) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(

@@ -210,6 +210,41 @@ class CallbackApplierTest {
     }
 
     @Test
+    void aCallbacksJobLookUp_goesThroughTheKeyOverJobsInFlight_withoutTheKeyOverEveryJob() throws Exception {
+        String jobId = sentJobs(1).get(0);
+        String txid = txidOf(jobId);
+        try (java.sql.Connection c = kit.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                // GIVEN the schema after V58's contract step (rolled back), and no sequential scan to fall back on
+                s.execute("DROP INDEX publish_jobs_txid_unique");
+                s.execute("SET LOCAL enable_seqscan = off");
+                String scans = "SELECT pg_stat_get_xact_numscans('publish_jobs_txid_in_flight'::regclass) || ' ' "
+                        + "|| pg_stat_get_xact_numscans('publish_jobs'::regclass)";
+                String[] before = scalarText(s, scans).split(" ");
+
+                // WHEN a callback's transaction is looked up
+                var job = new CallbackInbox.ConnectionLookups(c).jobByTxid(io.raregen.core.types.Txid.fromHex(txid));
+
+                // THEN its job is found through the key over the jobs in flight, not by scanning the table
+                assertEquals(jobId, job.orElseThrow().jobId().value());
+                String[] after = scalarText(s, scans).split(" ");
+                assertEquals(Long.parseLong(before[0]) + 1, Long.parseLong(after[0]), "one scan of publish_jobs_txid_in_flight");
+                assertEquals(before[1], after[1], "no sequential scan of publish_jobs");
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static String scalarText(java.sql.Statement s, String sql) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void mined_forAJobStillSigned_isIgnored_soThePoolIsNeverBehindTheJob() throws Exception {
         // an instance whose broadcasts never get an answer: the job stays signed, its input reserved
         ArcSettings dead = kit.arcProperties();
