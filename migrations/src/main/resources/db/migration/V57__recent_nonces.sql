@@ -10,8 +10,9 @@
 -- publish_nonces holds the nonces that are still guarded: one row per accepted job, written in the intake's statement
 -- before the job (a nonce already there: the job is not inserted), expires_at = the envelope's createdAt + the TTL
 -- the intake ran with. It is keyed by nonce_key(pubkey, nonce), the SHA-256 of the two: 32 bytes instead of the
--- up to 194 characters of the pair, so that its row and its index entry cost the intake less WAL. The broadcaster's retention deletes a row some minutes after it expires
--- (raregen.retention.nonce-grace), so the table holds minutes of records, not years.
+-- up to 194 characters of the pair, so that its row and its index entry cost the intake less WAL. The broadcaster's
+-- retention deletes a row some minutes after it expires (raregen.retention.nonce-grace), so the table holds minutes
+-- of records, not years.
 --
 -- Expand release: the intake reads and writes publish_nonces; publish_jobs_nonce_per_identity stays and still stops
 -- a duplicate written by the previous release's intake, which may run beside this one. A later release drops it.

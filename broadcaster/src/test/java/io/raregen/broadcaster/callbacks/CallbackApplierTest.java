@@ -24,11 +24,16 @@ import io.raregen.core.keys.KeyPair;
 import io.raregen.core.keys.Network;
 import io.raregen.core.tx.FeeRate;
 import io.raregen.core.types.JobId;
+import io.raregen.core.types.Txid;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -213,7 +218,7 @@ class CallbackApplierTest {
     void aCallbacksJobLookUp_goesThroughTheKeyOverJobsInFlight_withoutTheKeyOverEveryJob() throws Exception {
         String jobId = sentJobs(1).get(0);
         String txid = txidOf(jobId);
-        try (java.sql.Connection c = kit.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+        try (Connection c = kit.dataSource().getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             try {
                 // GIVEN the schema after V58's contract step (rolled back), and no sequential scan to fall back on
@@ -224,7 +229,7 @@ class CallbackApplierTest {
                 String[] before = scalarText(s, scans).split(" ");
 
                 // WHEN a callback's transaction is looked up
-                var job = new CallbackInbox.ConnectionLookups(c).jobByTxid(io.raregen.core.types.Txid.fromHex(txid));
+                var job = new CallbackInbox.ConnectionLookups(c).jobByTxid(Txid.fromHex(txid));
 
                 // THEN its job is found through the key over the jobs in flight, not by scanning the table
                 assertEquals(jobId, job.orElseThrow().jobId().value());
@@ -237,8 +242,8 @@ class CallbackApplierTest {
         }
     }
 
-    private static String scalarText(java.sql.Statement s, String sql) throws java.sql.SQLException {
-        try (java.sql.ResultSet rs = s.executeQuery(sql)) {
+    private static String scalarText(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

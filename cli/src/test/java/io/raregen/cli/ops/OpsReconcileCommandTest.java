@@ -144,20 +144,7 @@ class OpsReconcileCommandTest {
         SignedTransaction tx = PublishTransactions.build(List.of(input), poolKey, env, poolKey.p2pkhLockingScript(), RATE);
         // stored and sent as the broadcaster does, but the input's pool row never left and its spends row is missing
         // (a restore that mixed two moments): only the chain says the output is spent, by a transaction we stored
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B-" + jobId + "', 1, 'broadcasting')");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES (?, ?)")) {
-                ps.setString(1, jobId);
-                ps.setBytes(2, tx.raw());
-                ps.executeUpdate();
-            }
-            s.execute("UPDATE publish_jobs SET status = 'signed', txid = '" + tx.txid().hex() + "', fee_sats = " + tx.fee().value()
-                    + ", processing_batch_id = 'B-" + jobId + "', batch_seq = 1, signed_at = now() WHERE job_id = '" + jobId + "'");
-            c.commit();
-            s.execute("UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = '" + jobId + "'");
-            c.commit();
-        }
+        storedAndSent(jobId, tx);
         submit(tx);
         String outpoint = "outpoint_txid = '" + input.outpoint().txid().hex() + "' AND outpoint_vout = " + input.outpoint().vout();
 
@@ -301,22 +288,32 @@ class OpsReconcileCommandTest {
      */
     private String minedJob(Envelope env, SignedTransaction tx) throws Exception {
         String jobId = queuedJob(env, nonce(env));
+        storedAndSent(jobId, tx);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) VALUES (nonce_key('" + env.pubkey() + "', '"
                     + nonce(env) + "'), '" + jobId + "', now() + interval '1 hour')");
+            s.execute("UPDATE publish_jobs SET status = 'mined', mined_at = now(), block_hash = repeat('a', 64), block_height = 1 "
+                    + "WHERE job_id = '" + jobId + "'");
+        }
+        return jobId;
+    }
+
+    /** The queued job's transaction {@code tx} stored (its batch, its bytes, signed) and sent, as the broadcaster does. */
+    private void storedAndSent(String jobId, SignedTransaction tx) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("INSERT INTO publish_batches (batch_id, job_count, status) VALUES ('B-" + jobId + "', 1, 'broadcasting')");
-            s.execute("INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES ('" + jobId + "', '\\x" + tx.rawHex() + "')");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO publish_job_transactions (job_id, raw_tx) VALUES (?, ?)")) {
+                ps.setString(1, jobId);
+                ps.setBytes(2, tx.raw());
+                ps.executeUpdate();
+            }
             s.execute("UPDATE publish_jobs SET status = 'signed', txid = '" + tx.txid().hex() + "', fee_sats = " + tx.fee().value()
                     + ", processing_batch_id = 'B-" + jobId + "', batch_seq = 1, signed_at = now() WHERE job_id = '" + jobId + "'");
             c.commit();
             s.execute("UPDATE publish_jobs SET status = 'sent', sent_at = now() WHERE job_id = '" + jobId + "'");
             c.commit();
-            s.execute("UPDATE publish_jobs SET status = 'mined', mined_at = now(), block_hash = repeat('a', 64), block_height = 1 "
-                    + "WHERE job_id = '" + jobId + "'");
-            c.commit();
         }
-        return jobId;
     }
 
     /** Pool rows for {@code utxos}, as the replenisher or a deposit adds them, and the client's identity. */

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The UTXO set, the mempool and the blocks. Submits validate in two phases: everything that
@@ -659,7 +660,7 @@ public final class Ledger {
     }
 
     /** The reorg of as many blocks as {@code count} says for the chain's length (blocks, genesis included). */
-    private Reorg reorg(java.util.function.IntUnaryOperator count) {
+    private Reorg reorg(IntUnaryOperator count) {
         List<Block> removed = new ArrayList<>();
         int returned = 0;
         lock.lock();
