@@ -53,7 +53,7 @@ final class PostgresPoolFigures {
     /**
      * {@code funded}: every output that came from outside (no transaction of ours made it), live or spent. A sum over
      * the whole history, read rarely ({@link PoolMetrics#refreshAll()}); it asks {@code publish_jobs} by txid for each
-     * output, which without a key over every job's txid (the release after V58 drops it) Postgres answers by one hash
+     * output, which without a key over every job's txid (V59 dropped it) Postgres answers by one hash
      * anti-join over the table rather than one probe per output.
      */
     static final String SNAPSHOT_FIGURES = """

@@ -172,12 +172,8 @@ class OpsReconcileCommandTest {
 
     @Test
     void withoutTheHistorysKeysOnNonceAndTxid_recordsAreMatchedToUnpublishedJobsAndToGuardedNonces() throws Exception {
-        // GIVEN the schema the next releases leave: no key over every job's (pubkey, nonce) or txid (the contract steps
-        // of V57 and of the in-flight txid index); the reconciliation finds jobs by what it read first and by the guards
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE publish_jobs DROP CONSTRAINT publish_jobs_nonce_per_identity");
-            s.execute("DROP INDEX publish_jobs_txid_unique");
-        }
+        // GIVEN the schema since V59: no key over every job's (pubkey, nonce) or txid; the reconciliation finds jobs by
+        // what it read first and by the guards
         List<FaucetOutput> funded = chain.faucet(poolKey.p2pkhLockingScript(), 1000, 4);
         inPool(funded.stream().map(FaucetOutput::utxo).toList());
         // a queued job whose record the chain holds; a mined job whose own transaction spent a pool output the

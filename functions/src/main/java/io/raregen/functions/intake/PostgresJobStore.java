@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +80,7 @@ public class PostgresJobStore implements JobStore {
     // from the rows that may be inserted ("eligible", with a rank per account): lock the balances of their accounts,
     // take the nonces of those their account can pay for (a key of no account pays nothing), insert the jobs whose
     // nonce was taken, and debit each account once for the jobs actually inserted, with one ledger entry. A nonce
-    // taken by another statement meanwhile is skipped (ON CONFLICT DO NOTHING) and its job not inserted; a job that
-    // meets a row of the previous release's intake (its nonce in publish_jobs only, V57's expand step) on the nonce's
-    // old unique key is not inserted either, and its nonce row names a job that does not exist until it expires
+    // taken by another statement meanwhile is skipped (ON CONFLICT DO NOTHING) and its job not inserted
     private static final String CHARGE_AND_INSERT = """
             funds AS (
               SELECT b.account_id, b.credits FROM account_balances b
@@ -111,7 +108,6 @@ public class PostgresJobStore implements JobStore {
               FROM payable e
               WHERE e.job_id IN (SELECT t.job_id FROM taken t)
               ORDER BY e.ord
-              ON CONFLICT DO NOTHING
               RETURNING job_id, created_at, account_id
             ),
             debit AS (
@@ -194,12 +190,6 @@ public class PostgresJobStore implements JobStore {
             LEFT JOIN account_balances b ON b.account_id = i.account_id
             WHERE i.pubkey = ?
             """;
-
-    // several processes may insert groups at once: taking the unique-index entries in one global
-    // order keeps two overlapping groups from deadlocking on each other (the guards in nonce_key order, in the
-    // statement; the rows, and the previous release's unique key on publish_jobs, in this one)
-    private static final Comparator<NewJob> LOCK_ORDER =
-            Comparator.comparing(NewJob::pubkey).thenComparing(j -> j.envelope().nonce());
 
     private final DataSource dataSource;
     private final GroupCommitter<NewJob, GroupOutcome> groups;
@@ -303,12 +293,10 @@ public class PostgresJobStore implements JobStore {
 
     /** Inserts the jobs in one statement; returns created_at by job id for the rows it inserted. */
     private Map<String, Instant> tryInsertAll(Connection c, List<NewJob> jobs) throws SQLException {
-        List<NewJob> ordered = new ArrayList<>(jobs);
-        ordered.sort(LOCK_ORDER);
-        int n = ordered.size();
+        int n = jobs.size();
         String[][] columns = new String[11][n];
         for (int i = 0; i < n; i++) {
-            NewJob job = ordered.get(i);
+            NewJob job = jobs.get(i);
             VerifiedEnvelope envelope = job.envelope();
             columns[0][i] = job.jobId().value();
             columns[1][i] = job.pubkey();
@@ -365,10 +353,14 @@ public class PostgresJobStore implements JobStore {
                     return Optional.of(new Insertion.RevokedIdentity());
                 }
                 String existing = rs.getString(2);
-                if (existing == null && rs.getString(9) != null) {
-                    // the nonce is taken but its row names no job: the previous release's intake stored this nonce's
-                    // job (V57's expand step), and a retry here took the nonce before meeting that job on the old key
-                    return previousReleaseJob(c, pubkey, envelope);
+                String guardedFor = rs.getString(9);
+                if (existing == null && guardedFor != null) {
+                    // the nonce's guard names a job that was never inserted: one the previous release's intake skipped
+                    // on V58's schema, whose old unique key held a job of this nonce from before the guard's window (a
+                    // guard and its job are written in one statement, so no job in progress looks like this). It
+                    // guards nothing: drop it, and the next attempt inserts the job
+                    dropGuardWithoutJob(c, pubkey, envelope.nonce(), guardedFor);
+                    return Optional.empty();
                 }
                 if (existing == null) {
                     double level = rs.getDouble(6);
@@ -387,25 +379,14 @@ public class PostgresJobStore implements JobStore {
         }
     }
 
-    // a job stored by the previous release's intake, found through the nonce's old unique key (V57's expand step; on
-    // the next release's schema no nonce row lacks its job, so this never runs there)
-    private static final String PREVIOUS_RELEASE_JOB = """
-            SELECT j.job_id, j.payload_hash, s.status, j.mode
-            FROM publish_jobs j LEFT JOIN job_states s ON s.job_id = j.job_id
-            WHERE j.pubkey = ? AND j.nonce = ?
-            """;
-
-    private static Optional<Insertion> previousReleaseJob(Connection c, String pubkey, VerifiedEnvelope envelope)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PREVIOUS_RELEASE_JOB)) {
+    private static void dropGuardWithoutJob(Connection c, String pubkey, String nonce, String jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM publish_nonces g WHERE g.nonce_key = nonce_key(?, ?) AND g.job_id = ?
+                  AND NOT EXISTS (SELECT 1 FROM publish_jobs j WHERE j.job_id = g.job_id)""")) {
             ps.setString(1, pubkey);
-            ps.setString(2, envelope.nonce());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(existing(envelope, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-            }
+            ps.setString(2, nonce);
+            ps.setString(3, jobId);
+            ps.executeUpdate();
         }
     }
 

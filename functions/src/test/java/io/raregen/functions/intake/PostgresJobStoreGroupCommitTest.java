@@ -245,7 +245,7 @@ class PostgresJobStoreGroupCommitTest {
     }
 
     @Test
-    void aNonceIsGuardedUntilItsEnvelopeExpires_andTheOldUniqueKeyStillHoldsItAfterThat() {
+    void aNonceIsGuardedUntilItsEnvelopeExpires_andNothingElseHoldsItAfterThat() {
         // GIVEN a stored job (the intake's TTL: 5 minutes)
         PostgresJobStore store = store(1);
         KeyPair key = active();
@@ -266,10 +266,13 @@ class PostgresJobStoreGroupCommitTest {
         // createdAt passes the intake's freshness check any more)
         execute("DELETE FROM publish_nonces WHERE nonce_key = nonce_key(?, ?)", key.publicKey().hex(), nonce);
 
-        // THEN on V57's schema the nonce's old unique key on publish_jobs still refuses a second job for it (the
-        // release after V57's drops that key), and the answer is still the first job
-        assertEquals(new Insertion.Existing(firstId, "queued", false, PublishMode.RECORD), store.insert(JobId.generate(), second));
-        assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        // THEN the store takes a second job under the nonce (since V59 no key on publish_jobs holds a nonce; the
+        // intake's freshness check refuses such an envelope before the store sees it)
+        JobId secondId = JobId.generate();
+        assertEquals(secondId, assertInstanceOf(Insertion.Created.class, store.insert(secondId, second)).jobId());
+        assertEquals(2, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE nonce_key = nonce_key(?, ?) AND job_id = ?",
+                key.publicKey().hex(), nonce, secondId.value()));
     }
 
     @Test
@@ -295,23 +298,26 @@ class PostgresJobStoreGroupCommitTest {
     }
 
     @Test
-    void aJobStoredByThePreviousReleasesIntake_withoutAGuardedNonce_isAnsweredToItsRetry() throws Exception {
-        // GIVEN the previous release's intake (V56's, which only had the nonce's unique key on publish_jobs) inserting
-        // an envelope, its statement not yet committed
-        PostgresJobStore store = store(1);
-        KeyPair key = active();
-        VerifiedEnvelope e = verified(Envelopes.publish(key));
-        JobId theirs = JobId.generate();
-        // WHEN this instance inserts it too: it sees no such nonce yet, so its job's insert waits on the other's, and the
-        // other commits first
-        Insertion ours = insertBehind(store, e, other -> insertJobRow(other, theirs, key, e));
+    void aGuardNamingNoJob_leftByThePreviousReleaseOnTheOldSchema_isDropped_andTheJobInserted() {
+        for (int batch : new int[] {1, 8}) {
+            // GIVEN a nonce whose guard names a job that was never inserted (the previous release's intake, on V58's
+            // schema, took the guard and then met an older job of the nonce on the nonce's old unique key)
+            PostgresJobStore store = store(batch);
+            KeyPair key = active();
+            VerifiedEnvelope e = verified(Envelopes.publish(key));
+            execute("INSERT INTO publish_nonces (nonce_key, job_id, expires_at) VALUES (nonce_key(?, ?), ?, now() + interval '5 minutes')",
+                    key.publicKey().hex(), e.nonce(), JobId.generate().value());
 
-        // THEN ours takes the nonce but meets the other's job on the nonce's old unique key (ON CONFLICT DO NOTHING),
-        // and answers the other's job, as a retry
-        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), ours);
-        assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
-        // AND so does the next retry, which finds the nonce taken
-        assertEquals(new Insertion.Existing(theirs, "queued", true, PublishMode.RECORD), store.insert(JobId.generate(), e));
+            // WHEN the envelope is published (alone, or through a group)
+            JobId id = JobId.generate();
+            Insertion answer = store.insert(id, e);
+
+            // THEN the guard without a job is dropped and the job inserted, its nonce now guarded for it
+            assertEquals(id, assertInstanceOf(Insertion.Created.class, answer, "batch " + batch).jobId());
+            assertEquals(1, count("SELECT count(*) FROM publish_nonces WHERE nonce_key = nonce_key(?, ?) AND job_id = ?",
+                    key.publicKey().hex(), e.nonce(), id.value()));
+            assertEquals(1, count("SELECT count(*) FROM publish_jobs WHERE pubkey = ?", key.publicKey().hex()));
+        }
     }
 
     /** How many guards {@code key}'s {@code nonce} has (0 or 1), whether or not a job exists for it. */
